@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test: lints, native tests of the pure core and the collector, browser tests of
+# the wasm glue (wasm-bindgen-test in headless Chromium), then end-to-end tests that drive
+# real pages in headless Chromium against a real collector on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+
+echo "== lint"
+cargo fmt --all --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet -p wasm-telemetry --lib --tests --target wasm32-unknown-unknown -- -D warnings
+
+echo "== native tests (core and collector)"
+cargo test --quiet --workspace
+
+echo "== browser tests (wasm-bindgen-test, headless Chromium)"
+CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
+  cargo test -p wasm-telemetry --target wasm32-unknown-unknown --test browser
+
+echo "== end-to-end tests (Playwright, headless Chromium, real collector)"
+bash scripts/build.sh
+cargo build --quiet -p wasm-telemetry-collector
+node --test --test-concurrency=1 tests/e2e/

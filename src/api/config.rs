@@ -1,0 +1,142 @@
+//! Reading a JS configuration object into a [`ConfigPatch`], and writing a [`Config`] back.
+
+use crate::core::config::{Config, ConfigError, ConfigPatch, SamplingStrategy, TransportKind, FIELDS};
+use crate::platform::{get, set};
+use js_sys::{Array, Function, Object};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Converts a configuration error into the JS error the DESIGN promises.
+pub fn to_js_error(error: &ConfigError) -> JsValue {
+    let message = error.to_string();
+    match error {
+        ConfigError::Range { .. } => js_sys::RangeError::new(&message).into(),
+        _ => js_sys::TypeError::new(&message).into(),
+    }
+}
+
+/// A parsed configuration object: the patch and the custom transport function, if any.
+pub struct ParsedConfig {
+    /// Field values to apply.
+    pub patch: ConfigPatch,
+    /// The `customTransport` function.
+    pub custom_transport: Option<Function>,
+}
+
+/// Reads every known field of `value` (which may be `undefined` for all defaults).
+pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(ParsedConfig { patch: ConfigPatch::default(), custom_transport: None });
+    }
+    if !value.is_object() || Array::is_array(value) {
+        return Err(ConfigError::Type { field: "config", expected: "an object" });
+    }
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !FIELDS.contains(&key.as_str()) {
+            return Err(ConfigError::Unknown(key));
+        }
+    }
+    let custom_transport = match get(value, "customTransport") {
+        v if v.is_undefined() => None,
+        v => Some(v.dyn_into::<Function>().map_err(|_| ConfigError::Type {
+            field: "customTransport",
+            expected: "a function",
+        })?),
+    };
+    let patch = ConfigPatch {
+        enabled: boolean(value, "enabled")?,
+        sampling: choice(value, "sampling", SamplingStrategy::parse, SamplingStrategy::NAMES)?,
+        sampling_rate: number(value, "samplingRate")?,
+        max_buffer_size: number(value, "maxBufferSize")?,
+        flush_interval_ms: number(value, "flushIntervalMs")?,
+        transport: choice(value, "transport", TransportKind::parse, TransportKind::NAMES)?,
+        endpoint: string(value, "endpoint")?,
+        api_key: string(value, "apiKey")?,
+        custom_transport: custom_transport.as_ref().map(|_| true),
+        redact_pii: boolean(value, "redactPII")?,
+        redact_fields: string_list(value, "redactFields")?,
+        debug: boolean(value, "debug")?,
+        throttle_window_ms: number(value, "throttleWindowMs")?,
+        max_events_per_window: number(value, "maxEventsPerWindow")?,
+        require_consent: boolean(value, "requireConsent")?,
+    };
+    Ok(ParsedConfig { patch, custom_transport })
+}
+
+fn present(object: &JsValue, field: &str) -> Option<JsValue> {
+    Some(get(object, field)).filter(|v| !v.is_undefined())
+}
+
+fn boolean(object: &JsValue, field: &'static str) -> Result<Option<bool>, ConfigError> {
+    present(object, field)
+        .map(|v| v.as_bool().ok_or(ConfigError::Type { field, expected: "a boolean" }))
+        .transpose()
+}
+
+fn number(object: &JsValue, field: &'static str) -> Result<Option<f64>, ConfigError> {
+    present(object, field)
+        .map(|v| v.as_f64().ok_or(ConfigError::Type { field, expected: "a number" }))
+        .transpose()
+}
+
+fn string(object: &JsValue, field: &'static str) -> Result<Option<String>, ConfigError> {
+    present(object, field)
+        .map(|v| v.as_string().ok_or(ConfigError::Type { field, expected: "a string" }))
+        .transpose()
+}
+
+fn choice<T>(
+    object: &JsValue,
+    field: &'static str,
+    parse: fn(&str) -> Option<T>,
+    names: &'static str,
+) -> Result<Option<T>, ConfigError> {
+    let error = ConfigError::Type { field, expected: names };
+    match present(object, field) {
+        None => Ok(None),
+        Some(v) => v.as_string().and_then(|s| parse(&s)).map(Some).ok_or(error),
+    }
+}
+
+fn string_list(object: &JsValue, field: &'static str) -> Result<Option<Vec<String>>, ConfigError> {
+    let error = ConfigError::Type { field, expected: "an array of strings" };
+    let Some(value) = present(object, field) else {
+        return Ok(None);
+    };
+    if !Array::is_array(&value) {
+        return Err(error);
+    }
+    let items: Option<Vec<String>> =
+        Array::from(&value).iter().map(|item| item.as_string()).collect();
+    items.map(Some).ok_or(error)
+}
+
+/// The configuration as a plain JS object, with the field names of the JS contract.
+pub fn config_to_js(config: &Config, custom_transport: Option<&Function>) -> JsValue {
+    let object = Object::new();
+    set(&object, "enabled", config.enabled);
+    set(&object, "sampling", config.sampling.name());
+    set(&object, "samplingRate", config.sampling_rate);
+    set(&object, "maxBufferSize", config.max_buffer_size);
+    set(&object, "flushIntervalMs", config.flush_interval_ms);
+    set(&object, "transport", config.transport.name());
+    set(&object, "endpoint", optional(config.endpoint.as_deref()));
+    set(&object, "apiKey", optional(config.api_key.as_deref()));
+    set(
+        &object,
+        "customTransport",
+        custom_transport.map_or(JsValue::UNDEFINED, |f| f.clone().into()),
+    );
+    set(&object, "redactPII", config.redact_pii);
+    let fields: Array = config.redact_fields.iter().map(|f| JsValue::from_str(f)).collect();
+    set(&object, "redactFields", fields);
+    set(&object, "debug", config.debug);
+    set(&object, "throttleWindowMs", config.throttle_window_ms);
+    set(&object, "maxEventsPerWindow", config.max_events_per_window);
+    set(&object, "requireConsent", config.require_consent);
+    object.into()
+}
+
+fn optional(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::UNDEFINED, JsValue::from_str)
+}

@@ -1,0 +1,5 @@
+//! Classes exported to JavaScript. Each parses JS input, calls the core, and returns JS values.
+
+pub mod collector;
+pub mod config;
+pub mod types;

@@ -1,0 +1,115 @@
+//! TypeScript declarations for the objects the exported classes take and return.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** How events are selected for collection. */
+export type SamplingStrategy = 'always' | 'never' | 'probabilistic' | 'throttled';
+/** Where batches go. */
+export type TransportBackend = 'http' | 'beacon' | 'localStorage' | 'console' | 'custom';
+/** One wire-format event as delivered to a custom transport or an endpoint. */
+export interface WireEvent {
+  id: string;
+  type: string;
+  timestamp: number;
+  sessionId: string;
+  userId?: string;
+  data: Record<string, unknown>;
+  context: { url: string } & Record<string, unknown>;
+}
+/** Receives each batch's events; a returned promise must fulfil for the batch to count as sent. */
+export type TransportFunction = (events: WireEvent[]) => void | Promise<unknown>;
+/** TelemetryCollector configuration. Every field is optional. */
+export interface TelemetryConfig {
+  /** Kill switch (default true). */
+  enabled?: boolean;
+  /** Sampling strategy (default 'always'). */
+  sampling?: SamplingStrategy;
+  /** Probability of keeping an event with 'probabilistic', 0 to 1 (default 1). */
+  samplingRate?: number;
+  /** Events buffered before a batch is sent, 1 to 1000 (default 50). */
+  maxBufferSize?: number;
+  /** Timed flush interval in ms, 0 for none (default 30000). */
+  flushIntervalMs?: number;
+  /** Transport (default 'http' when an endpoint is given, else 'console'). */
+  transport?: TransportBackend;
+  /** Absolute http(s) URL, or a path starting with '/'. */
+  endpoint?: string;
+  /** Ingest key: `Authorization: Bearer` for fetch, `?key=` for beacons. */
+  apiKey?: string;
+  /** Required with transport 'custom'. */
+  customTransport?: TransportFunction;
+  /** Pattern-based PII redaction (default true). */
+  redactPII?: boolean;
+  /** Keys whose values are redacted. */
+  redactFields?: string[];
+  /** Log dropped input and failures to the console (default false). */
+  debug?: boolean;
+  /** Throttling window in ms (default 60000). */
+  throttleWindowMs?: number;
+  /** Events kept per throttling window (default 100). */
+  maxEventsPerWindow?: number;
+  /** Wait for consent before collecting (default false). */
+  requireConsent?: boolean;
+}
+/** The configuration in force, with defaults filled in. */
+export type ResolvedTelemetryConfig = Required<Omit<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport'>> &
+  Pick<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport'>;
+/** An application event. */
+export interface TelemetryEvent {
+  type: string;
+  timestamp?: number;
+  data?: Record<string, unknown>;
+}
+/** A performance measurement. */
+export interface PerformanceMetric {
+  name: string;
+  value: number;
+  unit?: string;
+  [extra: string]: unknown;
+}
+/** Buffer and delivery counters. */
+export interface BufferStatus {
+  size: number;
+  maxSize: number;
+  bytes: number;
+  inFlight: number;
+  accepted: number;
+  sent: number;
+  failedAttempts: number;
+  dropped: {
+    disabled: number;
+    sampled: number;
+    throttled: number;
+    malformed: number;
+    overflow: number;
+    rejected: number;
+  };
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `TelemetryConfig` in TypeScript.
+    #[wasm_bindgen(typescript_type = "TelemetryConfig")]
+    pub type TelemetryConfigJs;
+    /// `Partial<TelemetryConfig>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Partial<TelemetryConfig>")]
+    pub type TelemetryConfigPatchJs;
+    /// `ResolvedTelemetryConfig` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ResolvedTelemetryConfig")]
+    pub type ResolvedTelemetryConfigJs;
+    /// `TelemetryEvent` in TypeScript.
+    #[wasm_bindgen(typescript_type = "TelemetryEvent")]
+    pub type TelemetryEventJs;
+    /// `PerformanceMetric` in TypeScript.
+    #[wasm_bindgen(typescript_type = "PerformanceMetric")]
+    pub type PerformanceMetricJs;
+    /// `BufferStatus` in TypeScript.
+    #[wasm_bindgen(typescript_type = "BufferStatus")]
+    pub type BufferStatusJs;
+    /// `Promise<number>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<number>")]
+    pub type PromiseNumberJs;
+}

@@ -1,0 +1,88 @@
+//! Batches: the request bodies sent to the endpoint.
+
+use crate::core::json::{write_integer, write_string};
+
+/// Largest request body, in bytes: the browser's shared budget for keepalive and beacon bodies.
+pub const MAX_BODY_BYTES: usize = 60 * 1024;
+/// The `sdk.name` reported in every batch.
+pub const SDK_NAME: &str = "wasm-telemetry";
+/// The `sdk.version` reported in every batch.
+pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Bytes of a batch body that are not events: the wrapper with a 36-character id and a
+/// 16-digit timestamp, rounded up.
+pub const WRAPPER_BYTES: usize = 160;
+
+/// A group of encoded events sent in one request; its id is kept across retries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// Random UUID of this batch.
+    pub id: String,
+    /// Encoded wire-format events, oldest first.
+    pub events: Vec<String>,
+}
+
+impl Batch {
+    /// Encodes the request body: `{ batchId, sentAt, sdk: { name, version }, events: [...] }`.
+    pub fn encode(&self, sent_at_ms: f64) -> String {
+        let mut out = String::with_capacity(WRAPPER_BYTES + self.events_bytes());
+        out.push_str("{\"batchId\":");
+        write_string(&mut out, &self.id);
+        out.push_str(",\"sentAt\":");
+        write_integer(&mut out, sent_at_ms.round() as i64);
+        out.push_str(",\"sdk\":{\"name\":");
+        write_string(&mut out, SDK_NAME);
+        out.push_str(",\"version\":");
+        write_string(&mut out, SDK_VERSION);
+        out.push_str("},\"events\":");
+        self.write_events(&mut out);
+        out.push('}');
+        out
+    }
+
+    /// Encodes only the events, as a JSON array (what a custom transport receives).
+    pub fn encode_events(&self) -> String {
+        let mut out = String::with_capacity(self.events_bytes());
+        self.write_events(&mut out);
+        out
+    }
+
+    fn write_events(&self, out: &mut String) {
+        out.push('[');
+        for (index, event) in self.events.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            out.push_str(event);
+        }
+        out.push(']');
+    }
+
+    fn events_bytes(&self) -> usize {
+        self.events.iter().map(|e| e.len() + 1).sum::<usize>() + 2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_has_the_wire_format_wrapper() {
+        let batch = Batch { id: "b-1".into(), events: vec!["{\"a\":1}".into(), "{\"b\":2}".into()] };
+        assert_eq!(
+            batch.encode(1_700_000_000_000.2),
+            format!(
+                "{{\"batchId\":\"b-1\",\"sentAt\":1700000000000,\"sdk\":{{\"name\":\"wasm-telemetry\",\
+                 \"version\":\"{SDK_VERSION}\"}},\"events\":[{{\"a\":1}},{{\"b\":2}}]}}"
+            )
+        );
+        assert_eq!(batch.encode_events(), "[{\"a\":1},{\"b\":2}]");
+    }
+
+    #[test]
+    fn wrapper_allowance_covers_a_realistic_wrapper() {
+        let batch = Batch { id: "6f1c2b1e-8d3a-4c55-9a0e-3b8f1d2c4e5f".into(), events: vec![] };
+        assert!(batch.encode(9_999_999_999_999_999.0).len() <= WRAPPER_BYTES);
+    }
+}

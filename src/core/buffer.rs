@@ -1,0 +1,168 @@
+//! The in-memory queue of encoded events waiting to be sent, with fixed bounds.
+
+use crate::core::batch::{MAX_BODY_BYTES, WRAPPER_BYTES};
+use std::collections::VecDeque;
+
+/// Most events held in memory; beyond it the oldest are dropped and counted.
+pub const MAX_BUFFERED_EVENTS: usize = 1000;
+/// Most bytes of encoded events held in memory.
+pub const MAX_BUFFERED_BYTES: usize = 1024 * 1024;
+
+/// A bounded FIFO of encoded events.
+#[derive(Debug, Default)]
+pub struct EventBuffer {
+    queue: VecDeque<String>,
+    bytes: usize,
+}
+
+impl EventBuffer {
+    /// Number of events waiting.
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// True when nothing is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// Bytes of encoded events waiting.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Appends an event; returns how many of the oldest events were dropped to stay in bounds.
+    pub fn push(&mut self, event: String) -> usize {
+        self.bytes += event.len();
+        self.queue.push_back(event);
+        self.enforce_bounds()
+    }
+
+    /// Takes the oldest events that fit in one request body, at most `max_events` of them.
+    /// Returns an empty list only when the buffer is empty.
+    pub fn take_batch(&mut self, max_events: usize) -> Vec<String> {
+        let mut size = WRAPPER_BYTES;
+        let mut count = 0;
+        for event in &self.queue {
+            let next = size + event.len() + 1;
+            if count == max_events || (count > 0 && next > MAX_BODY_BYTES) {
+                break;
+            }
+            size = next;
+            count += 1;
+        }
+        let taken: Vec<String> = self.queue.drain(..count).collect();
+        self.bytes -= taken.iter().map(String::len).sum::<usize>();
+        taken
+    }
+
+    /// Puts a batch that could not be delivered back at the front, oldest first; returns how
+    /// many events were dropped to stay in bounds.
+    pub fn restore(&mut self, events: Vec<String>) -> usize {
+        for event in events.into_iter().rev() {
+            self.bytes += event.len();
+            self.queue.push_front(event);
+        }
+        self.enforce_bounds()
+    }
+
+    /// Drops everything; returns how many events were dropped.
+    pub fn clear(&mut self) -> usize {
+        let dropped = self.queue.len();
+        self.queue.clear();
+        self.bytes = 0;
+        dropped
+    }
+
+    fn enforce_bounds(&mut self) -> usize {
+        let mut dropped = 0;
+        while self.queue.len() > MAX_BUFFERED_EVENTS || self.bytes > MAX_BUFFERED_BYTES {
+            match self.queue.pop_front() {
+                Some(oldest) => {
+                    self.bytes -= oldest.len();
+                    dropped += 1;
+                }
+                None => break,
+            }
+        }
+        dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(n: usize) -> String {
+        format!("{{\"n\":{n}}}")
+    }
+
+    #[test]
+    fn batches_are_taken_oldest_first_up_to_the_count() {
+        let mut buffer = EventBuffer::default();
+        for n in 0..5 {
+            assert_eq!(buffer.push(event(n)), 0);
+        }
+        assert_eq!(buffer.take_batch(3), vec![event(0), event(1), event(2)]);
+        assert_eq!(buffer.len(), 2);
+        assert_eq!(buffer.bytes(), event(3).len() + event(4).len());
+    }
+
+    #[test]
+    fn a_batch_never_exceeds_the_body_limit() {
+        let mut buffer = EventBuffer::default();
+        let big = "x".repeat(20 * 1024);
+        for _ in 0..5 {
+            buffer.push(big.clone());
+        }
+        let batch = buffer.take_batch(50);
+        assert_eq!(batch.len(), 2);
+        assert!(WRAPPER_BYTES + batch.iter().map(|e| e.len() + 1).sum::<usize>() <= MAX_BODY_BYTES);
+        assert_eq!(buffer.len(), 3);
+    }
+
+    #[test]
+    fn restored_events_go_back_to_the_front_in_order() {
+        let mut buffer = EventBuffer::default();
+        for n in 0..4 {
+            buffer.push(event(n));
+        }
+        let batch = buffer.take_batch(2);
+        buffer.push(event(4));
+        assert_eq!(buffer.restore(batch), 0);
+        assert_eq!(buffer.take_batch(10), (0..5).map(event).collect::<Vec<_>>());
+        assert!(buffer.is_empty());
+        assert_eq!(buffer.bytes(), 0);
+    }
+
+    #[test]
+    fn overflow_drops_the_oldest_and_reports_how_many() {
+        let mut buffer = EventBuffer::default();
+        let mut dropped = 0;
+        for n in 0..MAX_BUFFERED_EVENTS + 7 {
+            dropped += buffer.push(event(n));
+        }
+        assert_eq!(dropped, 7);
+        assert_eq!(buffer.len(), MAX_BUFFERED_EVENTS);
+        assert_eq!(buffer.take_batch(1), vec![event(7)]);
+    }
+
+    #[test]
+    fn byte_bound_holds_for_large_events() {
+        let mut buffer = EventBuffer::default();
+        let big = "y".repeat(40 * 1024);
+        let dropped: usize = (0..40).map(|_| buffer.push(big.clone())).sum();
+        assert!(buffer.bytes() <= MAX_BUFFERED_BYTES);
+        assert_eq!(dropped + buffer.len(), 40);
+        assert!(dropped > 0);
+    }
+
+    #[test]
+    fn clear_reports_what_it_dropped() {
+        let mut buffer = EventBuffer::default();
+        buffer.push(event(1));
+        buffer.push(event(2));
+        assert_eq!(buffer.clear(), 2);
+        assert!(buffer.is_empty() && buffer.bytes() == 0);
+    }
+}

@@ -1,0 +1,249 @@
+//! One telemetry event: validation of what the application passed and its wire encoding.
+
+use crate::core::json::{write_integer, write_string};
+use thiserror::Error;
+
+/// Longest accepted event `type`, in bytes.
+pub const MAX_TYPE_BYTES: usize = 256;
+/// Largest accepted encoded event, in bytes. Any single event must fit in one request body
+/// (see [`crate::core::batch::MAX_BODY_BYTES`]) with room for the batch wrapper.
+pub const MAX_EVENT_BYTES: usize = 48 * 1024;
+
+/// Why an event was refused. Refused events are dropped and counted, never thrown.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EventError {
+    /// The event is not an object.
+    #[error("event must be an object with a string type")]
+    NotAnObject,
+    /// `type` is missing, empty or not a string.
+    #[error("event type must be a non-empty string")]
+    MissingType,
+    /// `type` is longer than [`MAX_TYPE_BYTES`].
+    #[error("event type must be at most 256 bytes")]
+    TypeTooLong,
+    /// `timestamp` is present but not a finite, non-negative number of milliseconds.
+    #[error("event timestamp must be a finite, non-negative number of milliseconds")]
+    BadTimestamp,
+    /// `data` is present but is not a plain object (or could not be serialised).
+    #[error("event data must be a plain, serialisable object")]
+    BadData,
+    /// The encoded event is larger than [`MAX_EVENT_BYTES`].
+    #[error("event must serialise to at most 48 KB")]
+    TooLarge,
+}
+
+/// An event as the application described it, after the platform layer read it from JS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventInput {
+    /// Event type, e.g. `page.view`.
+    pub kind: String,
+    /// Milliseconds since the epoch chosen by the application, if any.
+    pub timestamp_ms: Option<f64>,
+    /// `data` serialised as a JSON object, if any.
+    pub data_json: Option<String>,
+}
+
+/// What the collector adds to every event.
+#[derive(Debug, Clone, Copy)]
+pub struct Envelope<'a> {
+    /// Random UUID, kept across retries so servers can drop duplicates.
+    pub id: &'a str,
+    /// Session this event belongs to.
+    pub session_id: &'a str,
+    /// Time of `track()`, used when the application gave no timestamp.
+    pub now_ms: f64,
+    /// Page context serialised as a JSON object.
+    pub context_json: &'a str,
+}
+
+/// Validates `input` and encodes it as one wire-format event object:
+/// `{ id, type, timestamp, sessionId, data, context }`.
+pub fn encode_event(input: &EventInput, envelope: Envelope<'_>) -> Result<String, EventError> {
+    if input.kind.trim().is_empty() {
+        return Err(EventError::MissingType);
+    }
+    if input.kind.len() > MAX_TYPE_BYTES {
+        return Err(EventError::TypeTooLong);
+    }
+    let timestamp = match input.timestamp_ms {
+        Some(t) if t.is_finite() && t >= 0.0 && t < 1e15 => t,
+        Some(_) => return Err(EventError::BadTimestamp),
+        None => envelope.now_ms,
+    };
+    let data = input.data_json.as_deref().unwrap_or("{}");
+    if !(data.starts_with('{') && data.ends_with('}')) {
+        return Err(EventError::BadData);
+    }
+    if data.len() + envelope.context_json.len() > MAX_EVENT_BYTES {
+        return Err(EventError::TooLarge);
+    }
+    let mut out = String::with_capacity(160 + input.kind.len() + data.len());
+    out.push_str("{\"id\":");
+    write_string(&mut out, envelope.id);
+    out.push_str(",\"type\":");
+    write_string(&mut out, &input.kind);
+    out.push_str(",\"timestamp\":");
+    write_integer(&mut out, timestamp.round() as i64);
+    out.push_str(",\"sessionId\":");
+    write_string(&mut out, envelope.session_id);
+    out.push_str(",\"data\":");
+    out.push_str(data);
+    out.push_str(",\"context\":");
+    out.push_str(envelope.context_json);
+    out.push('}');
+    if out.len() > MAX_EVENT_BYTES {
+        return Err(EventError::TooLarge);
+    }
+    Ok(out)
+}
+
+/// Longest error message kept, in bytes.
+pub const MAX_MESSAGE_BYTES: usize = 2048;
+/// Longest stack trace kept, in bytes.
+pub const MAX_STACK_BYTES: usize = 16 * 1024;
+
+/// What `trackError` knows about an error value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorInput {
+    /// `error.name`, e.g. `TypeError`; `Error` for non-Error values.
+    pub name: String,
+    /// `error.message`, or the thrown value as text.
+    pub message: String,
+    /// `error.stack`, if any.
+    pub stack: Option<String>,
+    /// The application's context object, serialised, if any.
+    pub context_json: Option<String>,
+}
+
+/// Encodes the `data` object of an error event: `{ name, message, stack?, context? }`, with
+/// message and stack truncated to their limits on character boundaries.
+pub fn error_data_json(error: &ErrorInput) -> String {
+    let mut out = String::from("{\"name\":");
+    write_string(&mut out, truncate(&error.name, MAX_TYPE_BYTES));
+    out.push_str(",\"message\":");
+    write_string(&mut out, truncate(&error.message, MAX_MESSAGE_BYTES));
+    if let Some(stack) = &error.stack {
+        out.push_str(",\"stack\":");
+        write_string(&mut out, truncate(stack, MAX_STACK_BYTES));
+    }
+    if let Some(context) = error.context_json.as_deref().filter(|c| c.starts_with('{')) {
+        out.push_str(",\"context\":");
+        out.push_str(context);
+    }
+    out.push('}');
+    out
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+pub fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENVELOPE: Envelope<'static> = Envelope {
+        id: "6f1c2b1e-8d3a-4c55-9a0e-3b8f1d2c4e5f",
+        session_id: "0b7c9a2e-1f3d-4e6a-8b5c-7d9e1f2a3b4c",
+        now_ms: 1_700_000_000_123.4,
+        context_json: "{\"url\":\"https://app.example/a\"}",
+    };
+
+    fn input(kind: &str) -> EventInput {
+        EventInput { kind: kind.into(), timestamp_ms: None, data_json: None }
+    }
+
+    #[test]
+    fn encodes_all_wire_fields_in_order() {
+        let event = EventInput { data_json: Some("{\"n\":1}".into()), ..input("page.view") };
+        assert_eq!(
+            encode_event(&event, ENVELOPE).unwrap(),
+            "{\"id\":\"6f1c2b1e-8d3a-4c55-9a0e-3b8f1d2c4e5f\",\"type\":\"page.view\",\
+             \"timestamp\":1700000000123,\"sessionId\":\"0b7c9a2e-1f3d-4e6a-8b5c-7d9e1f2a3b4c\",\
+             \"data\":{\"n\":1},\"context\":{\"url\":\"https://app.example/a\"}}"
+        );
+    }
+
+    #[test]
+    fn application_timestamp_wins_and_is_rounded_to_milliseconds() {
+        let event = EventInput { timestamp_ms: Some(1000.6), ..input("x") };
+        assert!(encode_event(&event, ENVELOPE).unwrap().contains("\"timestamp\":1001,"));
+    }
+
+    #[test]
+    fn type_is_escaped_not_trusted() {
+        let encoded = encode_event(&input("a\"},\"evil\":{"), ENVELOPE).unwrap();
+        assert!(encoded.contains("\"type\":\"a\\\"},\\\"evil\\\":{\""));
+    }
+
+    #[test]
+    fn malformed_input_is_refused_with_a_reason() {
+        assert_eq!(encode_event(&input(""), ENVELOPE), Err(EventError::MissingType));
+        assert_eq!(encode_event(&input("   "), ENVELOPE), Err(EventError::MissingType));
+        let long = "t".repeat(MAX_TYPE_BYTES + 1);
+        assert_eq!(encode_event(&input(&long), ENVELOPE), Err(EventError::TypeTooLong));
+        for bad in [f64::NAN, f64::INFINITY, -1.0, 1e16] {
+            let event = EventInput { timestamp_ms: Some(bad), ..input("x") };
+            assert_eq!(encode_event(&event, ENVELOPE), Err(EventError::BadTimestamp));
+        }
+        for bad in ["[1,2]", "\"text\"", "42", "null"] {
+            let event = EventInput { data_json: Some(bad.into()), ..input("x") };
+            assert_eq!(encode_event(&event, ENVELOPE), Err(EventError::BadData), "{bad}");
+        }
+        let huge = format!("{{\"s\":\"{}\"}}", "x".repeat(MAX_EVENT_BYTES));
+        let event = EventInput { data_json: Some(huge), ..input("x") };
+        assert_eq!(encode_event(&event, ENVELOPE), Err(EventError::TooLarge));
+        let just_over = format!("{{\"s\":\"{}\"}}", "x".repeat(MAX_EVENT_BYTES - 100));
+        let event = EventInput { data_json: Some(just_over), ..input("x") };
+        assert_eq!(encode_event(&event, ENVELOPE), Err(EventError::TooLarge));
+    }
+
+    #[test]
+    fn missing_data_becomes_an_empty_object() {
+        assert!(encode_event(&input("x"), ENVELOPE).unwrap().contains("\"data\":{},"));
+    }
+
+    #[test]
+    fn error_data_carries_name_message_stack_and_context() {
+        let error = ErrorInput {
+            name: "TypeError".into(),
+            message: "x is \"undefined\"".into(),
+            stack: Some("TypeError: x\n    at f (app.js:1:2)".into()),
+            context_json: Some("{\"op\":\"save\"}".into()),
+        };
+        assert_eq!(
+            error_data_json(&error),
+            "{\"name\":\"TypeError\",\"message\":\"x is \\\"undefined\\\"\",\
+             \"stack\":\"TypeError: x\\n    at f (app.js:1:2)\",\"context\":{\"op\":\"save\"}}"
+        );
+    }
+
+    #[test]
+    fn error_data_omits_absent_parts_and_non_object_context() {
+        let error = ErrorInput {
+            name: "Error".into(),
+            message: "boom".into(),
+            stack: None,
+            context_json: Some("\"text\"".into()),
+        };
+        assert_eq!(error_data_json(&error), "{\"name\":\"Error\",\"message\":\"boom\"}");
+    }
+
+    #[test]
+    fn truncation_respects_character_boundaries() {
+        let text = "é".repeat(10); // 20 bytes
+        assert_eq!(truncate(&text, 5), "éé");
+        assert_eq!(truncate(&text, 100), text);
+        let long = ErrorInput { message: "€".repeat(MAX_MESSAGE_BYTES), ..ErrorInput::default() };
+        let encoded = error_data_json(&long);
+        assert!(encoded.len() < MAX_MESSAGE_BYTES + 64);
+    }
+}

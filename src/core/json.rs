@@ -1,0 +1,98 @@
+//! Minimal JSON writing helpers. Event payloads arrive already serialised by the host's
+//! `JSON.stringify`; the core only needs to write strings and integers into the wire format.
+
+/// Appends `value` to `out` as a JSON string literal, quotes included.
+pub fn write_string(out: &mut String, value: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (index, byte) in value.bytes().enumerate() {
+        let escape: Option<&str> = match byte {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0x00..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(&value[start..index]);
+        match escape {
+            Some(text) => out.push_str(text),
+            None => push_unicode_escape(out, byte),
+        }
+        start = index + 1;
+    }
+    out.push_str(&value[start..]);
+    out.push('"');
+}
+
+fn push_unicode_escape(out: &mut String, byte: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push_str("\\u00");
+    out.push(char::from(HEX[usize::from(byte >> 4)]));
+    out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+}
+
+/// Appends a whole number of milliseconds (or any integer-valued measure) to `out`.
+pub fn write_integer(out: &mut String, value: i64) {
+    // `itoa`-style formatting without pulling in float or generic formatting machinery.
+    if value == 0 {
+        out.push('0');
+        return;
+    }
+    if value < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut remaining = value.unsigned_abs();
+    let mut length = 0;
+    while remaining > 0 {
+        digits[length] = b'0' + (remaining % 10) as u8;
+        remaining /= 10;
+        length += 1;
+    }
+    for digit in digits[..length].iter().rev() {
+        out.push(char::from(*digit));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn string(value: &str) -> String {
+        let mut out = String::new();
+        write_string(&mut out, value);
+        out
+    }
+
+    fn integer(value: i64) -> String {
+        let mut out = String::new();
+        write_integer(&mut out, value);
+        out
+    }
+
+    #[test]
+    fn plain_text_is_only_quoted() {
+        assert_eq!(string("page.view"), "\"page.view\"");
+    }
+
+    #[test]
+    fn quotes_backslashes_and_controls_are_escaped() {
+        assert_eq!(string("a\"b\\c\nd\te\u{1}"), "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+    }
+
+    #[test]
+    fn non_ascii_text_passes_through_unchanged() {
+        assert_eq!(string("café ✓ 日本"), "\"café ✓ 日本\"");
+    }
+
+    #[test]
+    fn integers_cover_zero_negative_and_extremes() {
+        assert_eq!(integer(0), "0");
+        assert_eq!(integer(1_700_000_000_123), "1700000000123");
+        assert_eq!(integer(-42), "-42");
+        assert_eq!(integer(i64::MIN), i64::MIN.to_string());
+        assert_eq!(integer(i64::MAX), i64::MAX.to_string());
+    }
+}

@@ -1,0 +1,11 @@
+//! The pure core: no browser APIs, no I/O. Every rule here takes time, randomness and input as
+//! arguments and returns a decision, so it builds and tests natively with `cargo test`.
+
+pub mod batch;
+pub mod buffer;
+pub mod config;
+pub mod event;
+pub mod json;
+pub mod pipeline;
+pub mod random;
+pub mod sampling;

@@ -1,0 +1,11 @@
+//! wasm-telemetry: a browser telemetry SDK in Rust, compiled to WebAssembly.
+//!
+//! [`core`] is pure Rust and tests natively; [`platform`] is the only code that touches the
+//! browser; [`api`] holds the classes exported to JavaScript.
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod core;
+pub mod platform;
+
+pub use api::collector::TelemetryCollector;

@@ -1,0 +1,73 @@
+//! The only code that touches the browser: clock, entropy, page context, timers, transports.
+//! Everything here works in a window and, where the API exists there, in a worker.
+
+pub mod timer;
+pub mod transport;
+
+use crate::core::json::write_string;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Reads `object[key]`, treating a throwing getter or proxy as `undefined`.
+pub fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// 32 bytes from `crypto.getRandomValues`, or from `Math.random` where no crypto exists.
+pub fn random_seed() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    let crypto = get(&js_sys::global(), "crypto");
+    let filled = crypto
+        .dyn_into::<web_sys::Crypto>()
+        .ok()
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut seed).ok())
+        .is_some();
+    if !filled {
+        for byte in &mut seed {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    seed
+}
+
+/// The page context attached to events: origin and path only, never query or fragment.
+pub fn page_context_json() -> String {
+    let location = get(&js_sys::global(), "location");
+    let origin = get(&location, "origin").as_string().unwrap_or_default();
+    let path = get(&location, "pathname").as_string().unwrap_or_default();
+    let mut out = String::from("{\"url\":");
+    write_string(&mut out, &format!("{origin}{path}"));
+    out.push('}');
+    out
+}
+
+/// `JSON.stringify(value)`, or `None` when it throws (cycles, BigInt) or yields `undefined`.
+pub fn stringify(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value).ok().and_then(|s| s.as_string())
+}
+
+/// `JSON.parse(text)`, or `undefined` when the text is not JSON.
+pub fn parse(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// True for a non-null object that is not an array.
+pub fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object() && !js_sys::Array::is_array(value) && !value.is_function()
+}
+
+/// Writes `[wasm-telemetry] message` to the console at debug level, with an optional value.
+pub fn debug_log(message: &str, value: &JsValue) {
+    web_sys::console::debug_2(&JsValue::from_str(&format!("[wasm-telemetry] {message}")), value);
+}
+
+/// Sets `object[key] = value` on an object this SDK created.
+pub fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
+    // Setting a data property on a fresh plain object cannot fail.
+    let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
+}
