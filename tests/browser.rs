@@ -28,7 +28,10 @@ fn field(value: &JsValue, key: &str) -> JsValue {
 }
 
 fn number(value: &JsValue, path: &str) -> f64 {
-    path.split('.').fold(value.clone(), |v, k| field(&v, k)).as_f64().unwrap()
+    path.split('.')
+        .fold(value.clone(), |v, k| field(&v, k))
+        .as_f64()
+        .unwrap()
 }
 
 async fn sleep(ms: i32) {
@@ -59,7 +62,12 @@ impl Recorder {
             Promise::resolve(&JsValue::TRUE).into()
         });
         let function = closure.as_ref().unchecked_ref::<Function>().clone();
-        Self { batches, fail, function, _closure: closure }
+        Self {
+            batches,
+            fail,
+            function,
+            _closure: closure,
+        }
     }
 
     fn config(&self, extra: &str) -> JsValue {
@@ -69,7 +77,11 @@ impl Recorder {
     }
 
     fn events(&self) -> Vec<JsValue> {
-        self.batches.borrow().iter().flat_map(|b| b.iter()).collect()
+        self.batches
+            .borrow()
+            .iter()
+            .flat_map(|b| b.iter())
+            .collect()
     }
 }
 
@@ -95,8 +107,14 @@ fn defaults_are_reported_by_get_config() {
     let config: JsValue = c.get_config().into();
     assert_eq!(field(&config, "maxBufferSize").as_f64(), Some(50.0));
     assert_eq!(field(&config, "flushIntervalMs").as_f64(), Some(30000.0));
-    assert_eq!(field(&config, "sampling").as_string().as_deref(), Some("always"));
-    assert_eq!(field(&config, "transport").as_string().as_deref(), Some("console"));
+    assert_eq!(
+        field(&config, "sampling").as_string().as_deref(),
+        Some("always")
+    );
+    assert_eq!(
+        field(&config, "transport").as_string().as_deref(),
+        Some("console")
+    );
     assert_eq!(field(&config, "redactPII").as_bool(), Some(true));
     assert_eq!(Array::from(&field(&config, "redactFields")).length(), 7);
     c.destroy();
@@ -113,12 +131,30 @@ fn bad_sampling_rate_throws_a_range_error_naming_the_field() {
 #[wasm_bindgen_test]
 fn wrong_types_and_unknown_fields_throw_type_errors() {
     for (config, expected) in [
-        (r#"{"maxBufferSize":"50"}"#, "maxBufferSize must be a number"),
-        (r#"{"sampling":"sometimes"}"#, "sampling must be 'always', 'never', 'probabilistic' or 'throttled'"),
-        (r#"{"redactFields":["a",1]}"#, "redactFields must be an array of strings"),
-        (r#"{"flushInterval":5}"#, "unknown config field 'flushInterval'"),
-        (r#"{"transport":"http"}"#, "endpoint is required when transport is 'http' or 'beacon'"),
-        (r#"{"transport":"custom"}"#, "customTransport is required when transport is 'custom'"),
+        (
+            r#"{"maxBufferSize":"50"}"#,
+            "maxBufferSize must be a number",
+        ),
+        (
+            r#"{"sampling":"sometimes"}"#,
+            "sampling must be 'always', 'never', 'probabilistic' or 'throttled'",
+        ),
+        (
+            r#"{"redactFields":["a",1]}"#,
+            "redactFields must be an array of strings",
+        ),
+        (
+            r#"{"flushInterval":5}"#,
+            "unknown config field 'flushInterval'",
+        ),
+        (
+            r#"{"transport":"http"}"#,
+            "endpoint is required when transport is 'http' or 'beacon'",
+        ),
+        (
+            r#"{"transport":"custom"}"#,
+            "customTransport is required when transport is 'custom'",
+        ),
     ] {
         let error = construct_error(config);
         assert!(error.is_instance_of::<js_sys::TypeError>(), "{config}");
@@ -131,26 +167,47 @@ async fn tracked_events_reach_the_transport_in_wire_format() {
     let recorder = Recorder::new();
     let c = collector(recorder.config(""));
     for n in 0..25 {
-        let event = json(&format!("{{\"type\":\"page.view\",\"data\":{{\"n\":{n}}}}}"));
+        let event = json(&format!(
+            "{{\"type\":\"page.view\",\"data\":{{\"n\":{n}}}}}"
+        ));
         assert!(c.track(event.unchecked_ref()));
     }
     assert_eq!(flush(&c).await, 25.0);
     let events = recorder.events();
     assert_eq!(events.len(), 25);
-    let mut ids: Vec<String> = events.iter().map(|e| field(e, "id").as_string().unwrap()).collect();
+    let mut ids: Vec<String> = events
+        .iter()
+        .map(|e| field(e, "id").as_string().unwrap())
+        .collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 25);
     let session = field(&events[0], "sessionId").as_string().unwrap();
     for (n, event) in events.iter().enumerate() {
-        assert_eq!(field(event, "type").as_string().as_deref(), Some("page.view"));
+        assert_eq!(
+            field(event, "type").as_string().as_deref(),
+            Some("page.view")
+        );
         assert_eq!(number(event, "data.n"), n as f64);
-        assert_eq!(field(event, "sessionId").as_string().as_deref(), Some(session.as_str()));
+        assert_eq!(
+            field(event, "sessionId").as_string().as_deref(),
+            Some(session.as_str())
+        );
         assert!(number(event, "timestamp") > 1.6e12);
-        assert!(field(&field(event, "context"), "url").as_string().unwrap().starts_with("http"));
+        assert!(field(&field(event, "context"), "url")
+            .as_string()
+            .unwrap()
+            .starts_with("http"));
     }
     let status: JsValue = c.get_buffer_status().into();
-    assert_eq!((number(&status, "accepted"), number(&status, "sent"), number(&status, "size")), (25.0, 25.0, 0.0));
+    assert_eq!(
+        (
+            number(&status, "accepted"),
+            number(&status, "sent"),
+            number(&status, "size")
+        ),
+        (25.0, 25.0, 0.0)
+    );
 }
 
 #[wasm_bindgen_test]
@@ -184,10 +241,17 @@ async fn a_failed_send_keeps_events_and_retries_them_with_the_same_ids() {
     *recorder.fail.borrow_mut() = true;
     assert_eq!(flush(&c).await, 0.0);
     let status: JsValue = c.get_buffer_status().into();
-    assert_eq!((number(&status, "size"), number(&status, "failedAttempts")), (2.0, 1.0));
+    assert_eq!(
+        (number(&status, "size"), number(&status, "failedAttempts")),
+        (2.0, 1.0)
+    );
     *recorder.fail.borrow_mut() = false;
     assert_eq!(flush(&c).await, 2.0);
-    let types: Vec<String> = recorder.events().iter().map(|e| field(e, "type").as_string().unwrap()).collect();
+    let types: Vec<String> = recorder
+        .events()
+        .iter()
+        .map(|e| field(e, "type").as_string().unwrap())
+        .collect();
     assert_eq!(types, ["a", "b"]);
 }
 
@@ -232,20 +296,39 @@ fn malformed_input_is_dropped_and_counted_never_thrown() {
 async fn performance_and_error_events_are_encoded() {
     let recorder = Recorder::new();
     let c = collector(recorder.config(""));
-    assert!(c.track_performance(json(r#"{"name":"api.latency","value":150.5,"unit":"ms"}"#).unchecked_ref()));
+    assert!(c.track_performance(
+        json(r#"{"name":"api.latency","value":150.5,"unit":"ms"}"#).unchecked_ref()
+    ));
     let error: JsValue = js_sys::TypeError::new("x is undefined").into();
     assert!(c.track_error(&error, &json(r#"{"op":"save"}"#)));
     assert!(c.track_error(&"plain string".into(), &JsValue::UNDEFINED));
     flush(&c).await;
     let events = recorder.events();
-    assert_eq!(field(&events[0], "type").as_string().as_deref(), Some("performance"));
+    assert_eq!(
+        field(&events[0], "type").as_string().as_deref(),
+        Some("performance")
+    );
     assert_eq!(number(&events[0], "data.value"), 150.5);
     let data = field(&events[1], "data");
-    assert_eq!(field(&data, "name").as_string().as_deref(), Some("TypeError"));
-    assert_eq!(field(&data, "message").as_string().as_deref(), Some("x is undefined"));
+    assert_eq!(
+        field(&data, "name").as_string().as_deref(),
+        Some("TypeError")
+    );
+    assert_eq!(
+        field(&data, "message").as_string().as_deref(),
+        Some("x is undefined")
+    );
     assert!(field(&data, "stack").as_string().is_some());
-    assert_eq!(field(&field(&data, "context"), "op").as_string().as_deref(), Some("save"));
-    assert_eq!(field(&field(&events[2], "data"), "message").as_string().as_deref(), Some("plain string"));
+    assert_eq!(
+        field(&field(&data, "context"), "op").as_string().as_deref(),
+        Some("save")
+    );
+    assert_eq!(
+        field(&field(&events[2], "data"), "message")
+            .as_string()
+            .as_deref(),
+        Some("plain string")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -257,7 +340,8 @@ fn update_config_is_all_or_nothing() {
     assert!(error.is_instance_of::<js_sys::RangeError>());
     let config: JsValue = c.get_config().into();
     assert_eq!(field(&config, "maxBufferSize").as_f64(), Some(50.0));
-    c.update_config(json(r#"{"maxBufferSize":10,"sampling":"never"}"#).unchecked_ref()).unwrap();
+    c.update_config(json(r#"{"maxBufferSize":10,"sampling":"never"}"#).unchecked_ref())
+        .unwrap();
     let config: JsValue = c.get_config().into();
     assert_eq!(field(&config, "maxBufferSize").as_f64(), Some(10.0));
     assert!(!c.track(json(r#"{"type":"x"}"#).unchecked_ref()));
@@ -276,7 +360,10 @@ async fn local_storage_transport_appends_batches() {
     c.track(json(r#"{"type":"two"}"#).unchecked_ref());
     flush(&c).await;
     let stored = json(&storage.get_item("telemetry-events").unwrap().unwrap());
-    let types: Vec<String> = Array::from(&stored).iter().map(|e| field(&e, "type").as_string().unwrap()).collect();
+    let types: Vec<String> = Array::from(&stored)
+        .iter()
+        .map(|e| field(&e, "type").as_string().unwrap())
+        .collect();
     assert_eq!(types, ["one", "two"]);
     storage.remove_item("telemetry-events").unwrap();
 }

@@ -46,27 +46,44 @@ pub struct ValidBatch {
 pub const MAX_EVENTS_PER_BATCH: usize = 1000;
 
 fn invalid(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-    FieldError { code: "VALIDATION_ERROR", message: message.into(), field: field.into() }
+    FieldError {
+        code: "VALIDATION_ERROR",
+        message: message.into(),
+        field: field.into(),
+    }
 }
 
 /// Parses and validates a request body. All-or-nothing: any invalid event rejects the batch,
 /// and every problem found is reported.
 pub fn parse_batch(body: &[u8]) -> Result<ValidBatch, Vec<FieldError>> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| vec![FieldError { code: "INVALID_JSON", message: e.to_string(), field: String::new() }])?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        vec![FieldError {
+            code: "INVALID_JSON",
+            message: e.to_string(),
+            field: String::new(),
+        }]
+    })?;
     let Value::Object(root) = value else {
         return Err(vec![invalid("", "body must be a JSON object")]);
     };
     let batch_id = match root.get("batchId") {
         None | Some(Value::Null) => None,
         Some(Value::String(id)) if !id.is_empty() && id.len() <= 64 => Some(id.clone()),
-        Some(_) => return Err(vec![invalid("batchId", "must be a string of 1 to 64 characters")]),
+        Some(_) => {
+            return Err(vec![invalid(
+                "batchId",
+                "must be a string of 1 to 64 characters",
+            )])
+        }
     };
     let Some(Value::Array(events)) = root.get("events") else {
         return Err(vec![invalid("events", "must be an array")]);
     };
     if events.is_empty() || events.len() > MAX_EVENTS_PER_BATCH {
-        return Err(vec![invalid("events", format!("must hold 1 to {MAX_EVENTS_PER_BATCH} events"))]);
+        return Err(vec![invalid(
+            "events",
+            format!("must hold 1 to {MAX_EVENTS_PER_BATCH} events"),
+        )]);
     }
     let mut errors = Vec::new();
     let mut valid = Vec::with_capacity(events.len());
@@ -77,7 +94,10 @@ pub fn parse_batch(body: &[u8]) -> Result<ValidBatch, Vec<FieldError>> {
         }
     }
     if errors.is_empty() {
-        Ok(ValidBatch { batch_id, events: valid })
+        Ok(ValidBatch {
+            batch_id,
+            events: valid,
+        })
     } else {
         Err(errors)
     }
@@ -91,7 +111,10 @@ fn parse_event(value: &Value, index: usize) -> Result<ValidEvent, FieldError> {
     let text = |name: &str, max: usize| -> Result<String, FieldError> {
         match event.get(name) {
             Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= max => Ok(s.clone()),
-            _ => Err(invalid(at(name), format!("must be a non-empty string of at most {max} bytes"))),
+            _ => Err(invalid(
+                at(name),
+                format!("must be a non-empty string of at most {max} bytes"),
+            )),
         }
     };
     let id = text("id", 64)?;
@@ -103,12 +126,22 @@ fn parse_event(value: &Value, index: usize) -> Result<ValidEvent, FieldError> {
             .filter(|t| t.is_finite() && *t >= 0.0 && *t < 1e15)
             .map(|t| t.round() as i64)
             .ok_or_else(|| invalid(at("timestamp"), "must be milliseconds since the epoch"))?,
-        _ => return Err(invalid(at("timestamp"), "must be milliseconds since the epoch")),
+        _ => {
+            return Err(invalid(
+                at("timestamp"),
+                "must be milliseconds since the epoch",
+            ))
+        }
     };
     let user_id = match event.get("userId") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.len() <= 128 => Some(s.clone()),
-        Some(_) => return Err(invalid(at("userId"), "must be a string of at most 128 bytes")),
+        Some(_) => {
+            return Err(invalid(
+                at("userId"),
+                "must be a string of at most 128 bytes",
+            ))
+        }
     };
     let object = |name: &str| -> Result<String, FieldError> {
         match event.get(name) {
@@ -117,7 +150,15 @@ fn parse_event(value: &Value, index: usize) -> Result<ValidEvent, FieldError> {
             Some(_) => Err(invalid(at(name), "must be an object")),
         }
     };
-    Ok(ValidEvent { id, kind, timestamp, session_id, user_id, data: object("data")?, context: object("context")? })
+    Ok(ValidEvent {
+        id,
+        kind,
+        timestamp,
+        session_id,
+        user_id,
+        data: object("data")?,
+        context: object("context")?,
+    })
 }
 
 /// Builds the seed 000 response envelope.
@@ -125,7 +166,10 @@ pub fn response(success: bool, data: Value, errors: &[FieldError]) -> Value {
     let mut body = Map::new();
     body.insert("success".into(), Value::Bool(success));
     body.insert("data".into(), data);
-    body.insert("errors".into(), serde_json::to_value(errors).unwrap_or(Value::Array(vec![])));
+    body.insert(
+        "errors".into(),
+        serde_json::to_value(errors).unwrap_or(Value::Array(vec![])),
+    );
     Value::Object(body)
 }
 
@@ -145,7 +189,14 @@ mod tests {
         let body = serde_json::json!({"batchId": "b", "events": [event("a"), event("b")]});
         let batch = parse_batch(body.to_string().as_bytes()).unwrap();
         assert_eq!(batch.batch_id.as_deref(), Some("b"));
-        assert_eq!(batch.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            batch
+                .events
+                .iter()
+                .map(|e| e.id.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
         assert_eq!(batch.events[0].data, "{\"n\":1}");
         assert_eq!(batch.events[0].timestamp, 1_700_000_000_000);
     }
@@ -165,11 +216,23 @@ mod tests {
 
     #[test]
     fn non_json_and_wrong_shapes_are_refused() {
-        assert_eq!(parse_batch(b"not json").unwrap_err()[0].code, "INVALID_JSON");
-        assert_eq!(parse_batch(b"[1]").unwrap_err()[0].message, "body must be a JSON object");
+        assert_eq!(
+            parse_batch(b"not json").unwrap_err()[0].code,
+            "INVALID_JSON"
+        );
+        assert_eq!(
+            parse_batch(b"[1]").unwrap_err()[0].message,
+            "body must be a JSON object"
+        );
         assert_eq!(parse_batch(b"{}").unwrap_err()[0].field, "events");
-        assert_eq!(parse_batch(b"{\"events\":[]}").unwrap_err()[0].field, "events");
-        assert_eq!(parse_batch(b"{\"events\":[1]}").unwrap_err()[0].field, "events[0]");
+        assert_eq!(
+            parse_batch(b"{\"events\":[]}").unwrap_err()[0].field,
+            "events"
+        );
+        assert_eq!(
+            parse_batch(b"{\"events\":[1]}").unwrap_err()[0].field,
+            "events[0]"
+        );
     }
 
     #[test]

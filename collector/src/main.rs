@@ -16,12 +16,20 @@ struct Options {
 }
 
 fn parse_options() -> Result<Options, String> {
-    let mut options = Options { port: 8787, db: PathBuf::from("telemetry.db"), host: "127.0.0.1".into() };
+    let mut options = Options {
+        port: 8787,
+        db: PathBuf::from("telemetry.db"),
+        host: "127.0.0.1".into(),
+    };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
-            "--port" => options.port = value()?.parse().map_err(|_| "--port must be 0 to 65535".to_string())?,
+            "--port" => {
+                options.port = value()?
+                    .parse()
+                    .map_err(|_| "--port must be 0 to 65535".to_string())?
+            }
             "--db" => options.db = PathBuf::from(value()?),
             "--host" => options.host = value()?,
             "--help" | "-h" => return Err(String::new()),
@@ -64,10 +72,15 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let bound = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let bound = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
     // Tests and the demo script read this line to learn the port.
     println!("wasm-telemetry-collector listening on http://{bound}");
-    let served = axum::serve(listener, router(store)).with_graceful_shutdown(shutdown_signal()).await;
+    let served = axum::serve(listener, router(store))
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

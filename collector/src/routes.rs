@@ -30,7 +30,10 @@ pub fn router(store: Arc<Store>) -> Router {
 /// Any page may send (the SDK omits credentials), so every response allows any origin.
 async fn allow_cross_origin(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
         HeaderValue::from_static("Retry-After"),
@@ -43,7 +46,10 @@ async fn preflight() -> Response {
         StatusCode::NO_CONTENT,
         [
             (header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS"),
-            (header::ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Authorization, Content-Encoding"),
+            (
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                "Content-Type, Authorization, Content-Encoding",
+            ),
             (header::ACCESS_CONTROL_MAX_AGE, "600"),
         ],
     )
@@ -62,7 +68,11 @@ async fn ingest(State(store): State<Arc<Store>>, body: Bytes) -> Response {
     let batch = match parse_batch(&body) {
         Ok(batch) => batch,
         Err(errors) => {
-            return (StatusCode::BAD_REQUEST, Json(response(false, json!(null), &errors))).into_response()
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(response(false, json!(null), &errors)),
+            )
+                .into_response()
         }
     };
     let stored = tokio::task::spawn_blocking(move || store.insert(&batch, now_ms())).await;
@@ -79,9 +89,20 @@ async fn ingest(State(store): State<Arc<Store>>, body: Bytes) -> Response {
 }
 
 fn storage_failure(message: String) -> Response {
-    eprintln!("{}", json!({ "level": "error", "event": "store.failed", "message": message }));
-    let error = FieldError { code: "STORAGE_ERROR", message: "could not store events".into(), field: String::new() };
-    (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "5")], Json(response(false, json!(null), &[error])))
+    eprintln!(
+        "{}",
+        json!({ "level": "error", "event": "store.failed", "message": message })
+    );
+    let error = FieldError {
+        code: "STORAGE_ERROR",
+        message: "could not store events".into(),
+        field: String::new(),
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        Json(response(false, json!(null), &[error])),
+    )
         .into_response()
 }
 
@@ -95,8 +116,15 @@ struct ListParams {
 }
 
 /// Lists stored events (oldest first, at most `limit`, default 1000).
-async fn list_events(State(store): State<Arc<Store>>, Query(params): Query<ListParams>) -> Response {
-    let query = EventQuery { kind: params.kind, session_id: params.session_id, limit: params.limit };
+async fn list_events(
+    State(store): State<Arc<Store>>,
+    Query(params): Query<ListParams>,
+) -> Response {
+    let query = EventQuery {
+        kind: params.kind,
+        session_id: params.session_id,
+        limit: params.limit,
+    };
     match tokio::task::spawn_blocking(move || store.list(&query)).await {
         Ok(Ok(events)) => Json(json!({ "count": events.len(), "events": events })).into_response(),
         Ok(Err(error)) => storage_failure(error.to_string()),
@@ -107,6 +135,10 @@ async fn list_events(State(store): State<Arc<Store>>, Query(params): Query<ListP
 async fn health(State(store): State<Arc<Store>>) -> Response {
     match tokio::task::spawn_blocking(move || store.count()).await {
         Ok(Ok(events)) => Json(json!({ "status": "ok", "events": events })).into_response(),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" }))).into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "unavailable" })),
+        )
+            .into_response(),
     }
 }

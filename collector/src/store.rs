@@ -56,20 +56,26 @@ impl Store {
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.execute_batch(SCHEMA)?;
-        Ok(Self { connection: Mutex::new(connection) })
+        Ok(Self {
+            connection: Mutex::new(connection),
+        })
     }
 
     /// An in-memory store, for tests.
     pub fn in_memory() -> rusqlite::Result<Self> {
         let connection = Connection::open_in_memory()?;
         connection.execute_batch(SCHEMA)?;
-        Ok(Self { connection: Mutex::new(connection) })
+        Ok(Self {
+            connection: Mutex::new(connection),
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
         // back), so a poisoned lock is still safe to use.
-        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Stores a batch in one transaction; duplicate ids are counted, not stored again.
@@ -98,7 +104,10 @@ impl Store {
             }
         }
         transaction.commit()?;
-        Ok(Stored { accepted, duplicates: batch.events.len() - accepted })
+        Ok(Stored {
+            accepted,
+            duplicates: batch.events.len() - accepted,
+        })
     }
 
     /// Lists stored events in the order they arrived, as wire-format JSON objects.
@@ -135,7 +144,8 @@ impl Store {
 
     /// Number of stored events.
     pub fn count(&self) -> rusqlite::Result<u64> {
-        self.lock().query_row("SELECT COUNT(*) FROM events", [], |row| row.get(0))
+        self.lock()
+            .query_row("SELECT COUNT(*) FROM events", [], |row| row.get(0))
     }
 }
 
@@ -165,8 +175,20 @@ mod tests {
     #[test]
     fn duplicates_are_acknowledged_but_stored_once() {
         let store = Store::in_memory().unwrap();
-        assert_eq!(store.insert(&batch(&["a", "b"]), 5).unwrap(), Stored { accepted: 2, duplicates: 0 });
-        assert_eq!(store.insert(&batch(&["b", "c"]), 6).unwrap(), Stored { accepted: 1, duplicates: 1 });
+        assert_eq!(
+            store.insert(&batch(&["a", "b"]), 5).unwrap(),
+            Stored {
+                accepted: 2,
+                duplicates: 0
+            }
+        );
+        assert_eq!(
+            store.insert(&batch(&["b", "c"]), 6).unwrap(),
+            Stored {
+                accepted: 1,
+                duplicates: 1
+            }
+        );
         assert_eq!(store.count().unwrap(), 3);
     }
 
@@ -178,9 +200,19 @@ mod tests {
         let ids: Vec<&str> = all.iter().map(|e| e["id"].as_str().unwrap()).collect();
         assert_eq!(ids, ["a", "b", "c"]);
         assert_eq!(all[0]["data"]["k"], 1);
-        let last = store.list(&EventQuery { limit: Some(1), ..Default::default() }).unwrap();
+        let last = store
+            .list(&EventQuery {
+                limit: Some(1),
+                ..Default::default()
+            })
+            .unwrap();
         assert_eq!(last[0]["id"], "c");
-        let none = store.list(&EventQuery { kind: Some("other".into()), ..Default::default() }).unwrap();
+        let none = store
+            .list(&EventQuery {
+                kind: Some("other".into()),
+                ..Default::default()
+            })
+            .unwrap();
         assert!(none.is_empty());
     }
 }

@@ -34,7 +34,10 @@ async fn send(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::
 }
 
 fn post(body: impl Into<Body>, content_type: &str) -> Request<Body> {
-    Request::post("/v1/events").header(header::CONTENT_TYPE, content_type).body(body.into()).unwrap()
+    Request::post("/v1/events")
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap()
 }
 
 #[tokio::test]
@@ -43,7 +46,10 @@ async fn stores_a_batch_and_acknowledges_duplicates_without_storing_them_twice()
     let (status, headers, body) = send(&app, post(batch(&["a", "b"]), "application/json")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
-    assert_eq!(body, json!({"success": true, "data": {"accepted": 2, "duplicates": 0}, "errors": []}));
+    assert_eq!(
+        body,
+        json!({"success": true, "data": {"accepted": 2, "duplicates": 0}, "errors": []})
+    );
 
     let (_, _, body) = send(&app, post(batch(&["b", "c"]), "application/json")).await;
     assert_eq!(body["data"], json!({"accepted": 1, "duplicates": 1}));
@@ -51,7 +57,12 @@ async fn stores_a_batch_and_acknowledges_duplicates_without_storing_them_twice()
     let list = Request::get("/api/events").body(Body::empty()).unwrap();
     let (status, _, body) = send(&app, list).await;
     assert_eq!(status, StatusCode::OK);
-    let ids: Vec<&str> = body["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["a", "b", "c"]);
     assert_eq!(body["events"][0]["data"], json!({"id": "a"}));
 }
@@ -77,8 +88,14 @@ async fn answers_cors_preflights() {
     let (status, headers, _) = send(&app(), request).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
-    assert!(headers[header::ACCESS_CONTROL_ALLOW_METHODS].to_str().unwrap().contains("POST"));
-    assert!(headers[header::ACCESS_CONTROL_ALLOW_HEADERS].to_str().unwrap().contains("Content-Type"));
+    assert!(headers[header::ACCESS_CONTROL_ALLOW_METHODS]
+        .to_str()
+        .unwrap()
+        .contains("POST"));
+    assert!(headers[header::ACCESS_CONTROL_ALLOW_HEADERS]
+        .to_str()
+        .unwrap()
+        .contains("Content-Type"));
 }
 
 #[tokio::test]
@@ -96,13 +113,20 @@ async fn invalid_batches_get_400_naming_the_field_and_nothing_is_stored() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(response["errors"][0]["code"], "INVALID_JSON");
 
-    let (_, _, list) = send(&app, Request::get("/api/events").body(Body::empty()).unwrap()).await;
+    let (_, _, list) = send(
+        &app,
+        Request::get("/api/events").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(list["count"], 0);
 }
 
 #[tokio::test]
 async fn oversized_bodies_get_413() {
-    let huge = format!("{{\"events\":[],\"pad\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let huge = format!(
+        "{{\"events\":[],\"pad\":\"{}\"}}",
+        "x".repeat(2 * 1024 * 1024)
+    );
     let (status, _, _) = send(&app(), post(huge, "application/json")).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }

@@ -10,7 +10,9 @@ use crate::core::event::{error_data_json, ErrorInput, EventError, EventInput};
 use crate::core::pipeline::{DropReason, Outcome, Pipeline, Refusal};
 use crate::platform::timer::Interval;
 use crate::platform::transport::Destination;
-use crate::platform::{debug_log, get, is_plain_object, now_ms, page_context_json, random_seed, set, stringify};
+use crate::platform::{
+    debug_log, get, is_plain_object, now_ms, page_context_json, random_seed, set, stringify,
+};
 use js_sys::{Function, Object};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -73,16 +75,19 @@ impl TelemetryCollector {
     #[wasm_bindgen(js_name = trackError)]
     pub fn track_error(&self, error: &JsValue, context: &JsValue) -> bool {
         let data = error_data_json(&read_error(error, context));
-        self.accept(Ok(EventInput { kind: "error".into(), timestamp_ms: None, data_json: Some(data) }))
+        self.accept(Ok(EventInput {
+            kind: "error".into(),
+            timestamp_ms: None,
+            data_json: Some(data),
+        }))
     }
 
     /// Sends everything buffered now. Resolves with the number of events delivered; a failed
     /// send keeps its events buffered for the next flush.
     pub fn flush(&self) -> PromiseNumberJs {
         let shared = self.shared.clone();
-        let promise = future_to_promise(async move {
-            Ok(JsValue::from(deliver_all(shared, false).await))
-        });
+        let promise =
+            future_to_promise(async move { Ok(JsValue::from(deliver_all(shared, false).await)) });
         promise.unchecked_into()
     }
 
@@ -115,13 +120,16 @@ impl TelemetryCollector {
     #[wasm_bindgen(js_name = updateConfig)]
     pub fn update_config(&self, patch: &TelemetryConfigPatchJs) -> Result<(), JsValue> {
         let parsed = parse_config(patch).map_err(|e| to_js_error(&e))?;
-        let has_function = parsed.custom_transport.is_some()
-            || self.shared.custom_transport.borrow().is_some();
+        let has_function =
+            parsed.custom_transport.is_some() || self.shared.custom_transport.borrow().is_some();
         let mut core_patch = parsed.patch;
         core_patch.custom_transport = Some(has_function);
         let interval_changed = {
             let mut pipeline = self.shared.pipeline.borrow_mut();
-            let next = pipeline.config().apply(core_patch).map_err(|e| to_js_error(&e))?;
+            let next = pipeline
+                .config()
+                .apply(core_patch)
+                .map_err(|e| to_js_error(&e))?;
             let changed = next.flush_interval_ms != pipeline.config().flush_interval_ms;
             pipeline.set_config(next);
             changed
@@ -173,19 +181,32 @@ impl TelemetryCollector {
             let result = match input {
                 _ if shared.destroyed.get() => {
                     pipeline.count_dropped(DropReason::Disabled);
-                    Err(Refusal { reason: DropReason::Disabled, detail: None })
+                    Err(Refusal {
+                        reason: DropReason::Disabled,
+                        detail: None,
+                    })
                 }
                 Ok(input) => pipeline.accept(&input, now, &shared.context_json),
                 Err(error) => {
                     pipeline.count_dropped(DropReason::Malformed);
-                    Err(Refusal { reason: DropReason::Malformed, detail: Some(error) })
+                    Err(Refusal {
+                        reason: DropReason::Malformed,
+                        detail: Some(error),
+                    })
                 }
             };
             (result, pipeline.should_flush(), pipeline.config().debug)
         };
         if let (Err(refusal), true) = (&result, debug) {
-            let detail = refusal.detail.as_ref().map(ToString::to_string).unwrap_or_default();
-            debug_log(&format!("event dropped ({:?}) {detail}", refusal.reason), &JsValue::UNDEFINED);
+            let detail = refusal
+                .detail
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            debug_log(
+                &format!("event dropped ({:?}) {detail}", refusal.reason),
+                &JsValue::UNDEFINED,
+            );
         }
         if full {
             let shared = shared.clone();
@@ -226,7 +247,10 @@ async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
         }
         if outcome != Outcome::Delivered {
             if debug {
-                debug_log(&format!("batch of {count} not delivered ({outcome:?})"), &JsValue::UNDEFINED);
+                debug_log(
+                    &format!("batch of {count} not delivered ({outcome:?})"),
+                    &JsValue::UNDEFINED,
+                );
             }
             break;
         }
@@ -242,7 +266,11 @@ fn restart_timer(shared: &Rc<Shared>) {
         let weak: Weak<Shared> = Rc::downgrade(shared);
         Interval::new(interval, move || {
             let Some(shared) = weak.upgrade() else { return };
-            let waiting = shared.pipeline.try_borrow().map(|p| p.buffered() > 0).unwrap_or(false);
+            let waiting = shared
+                .pipeline
+                .try_borrow()
+                .map(|p| p.buffered() > 0)
+                .unwrap_or(false);
             if waiting {
                 spawn_local(async move {
                     deliver_all(shared, false).await;
@@ -257,7 +285,9 @@ fn read_event(event: &JsValue) -> Result<EventInput, EventError> {
     if !is_plain_object(event) {
         return Err(EventError::NotAnObject);
     }
-    let kind = get(event, "type").as_string().ok_or(EventError::MissingType)?;
+    let kind = get(event, "type")
+        .as_string()
+        .ok_or(EventError::MissingType)?;
     let timestamp = get(event, "timestamp");
     let timestamp_ms = if timestamp.is_undefined() || timestamp.is_null() {
         None
@@ -272,31 +302,55 @@ fn read_event(event: &JsValue) -> Result<EventInput, EventError> {
     } else {
         return Err(EventError::BadData);
     };
-    Ok(EventInput { kind, timestamp_ms, data_json })
+    Ok(EventInput {
+        kind,
+        timestamp_ms,
+        data_json,
+    })
 }
 
 fn read_metric(metric: &JsValue) -> Result<EventInput, EventError> {
     if !is_plain_object(metric) {
         return Err(EventError::NotAnObject);
     }
-    let named = get(metric, "name").as_string().is_some_and(|n| !n.is_empty());
+    let named = get(metric, "name")
+        .as_string()
+        .is_some_and(|n| !n.is_empty());
     let valued = get(metric, "value").as_f64().is_some_and(f64::is_finite);
     let unit = get(metric, "unit");
     if !named || !valued || !(unit.is_undefined() || unit.is_string()) {
         return Err(EventError::BadData);
     }
     let data_json = Some(stringify(metric).ok_or(EventError::BadData)?);
-    Ok(EventInput { kind: "performance".into(), timestamp_ms: None, data_json })
+    Ok(EventInput {
+        kind: "performance".into(),
+        timestamp_ms: None,
+        data_json,
+    })
 }
 
 fn read_error(error: &JsValue, context: &JsValue) -> ErrorInput {
     let text = |key: &str| get(error, key).as_string();
     let (name, message, stack) = if error.is_instance_of::<js_sys::Error>() {
-        (text("name").unwrap_or_else(|| "Error".into()), text("message").unwrap_or_default(), text("stack"))
+        (
+            text("name").unwrap_or_else(|| "Error".into()),
+            text("message").unwrap_or_default(),
+            text("stack"),
+        )
     } else {
-        let message = error.as_string().or_else(|| stringify(error)).unwrap_or_else(|| "[unserialisable value]".into());
+        let message = error
+            .as_string()
+            .or_else(|| stringify(error))
+            .unwrap_or_else(|| "[unserialisable value]".into());
         ("Error".into(), message, None)
     };
-    let context_json = is_plain_object(context).then(|| stringify(context)).flatten();
-    ErrorInput { name, message, stack, context_json }
+    let context_json = is_plain_object(context)
+        .then(|| stringify(context))
+        .flatten();
+    ErrorInput {
+        name,
+        message,
+        stack,
+        context_json,
+    }
 }

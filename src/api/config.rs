@@ -1,6 +1,8 @@
 //! Reading a JS configuration object into a [`ConfigPatch`], and writing a [`Config`] back.
 
-use crate::core::config::{Config, ConfigError, ConfigPatch, SamplingStrategy, TransportKind, FIELDS};
+use crate::core::config::{
+    Config, ConfigError, ConfigPatch, SamplingStrategy, TransportKind, FIELDS,
+};
 use crate::platform::{get, set};
 use js_sys::{Array, Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
@@ -25,10 +27,16 @@ pub struct ParsedConfig {
 /// Reads every known field of `value` (which may be `undefined` for all defaults).
 pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
     if value.is_undefined() || value.is_null() {
-        return Ok(ParsedConfig { patch: ConfigPatch::default(), custom_transport: None });
+        return Ok(ParsedConfig {
+            patch: ConfigPatch::default(),
+            custom_transport: None,
+        });
     }
     if !value.is_object() || Array::is_array(value) {
-        return Err(ConfigError::Type { field: "config", expected: "an object" });
+        return Err(ConfigError::Type {
+            field: "config",
+            expected: "an object",
+        });
     }
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
@@ -45,11 +53,21 @@ pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
     };
     let patch = ConfigPatch {
         enabled: boolean(value, "enabled")?,
-        sampling: choice(value, "sampling", SamplingStrategy::parse, SamplingStrategy::NAMES)?,
+        sampling: choice(
+            value,
+            "sampling",
+            SamplingStrategy::parse,
+            SamplingStrategy::NAMES,
+        )?,
         sampling_rate: number(value, "samplingRate")?,
         max_buffer_size: number(value, "maxBufferSize")?,
         flush_interval_ms: number(value, "flushIntervalMs")?,
-        transport: choice(value, "transport", TransportKind::parse, TransportKind::NAMES)?,
+        transport: choice(
+            value,
+            "transport",
+            TransportKind::parse,
+            TransportKind::NAMES,
+        )?,
         endpoint: string(value, "endpoint")?,
         api_key: string(value, "apiKey")?,
         custom_transport: custom_transport.as_ref().map(|_| true),
@@ -60,7 +78,10 @@ pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
         max_events_per_window: number(value, "maxEventsPerWindow")?,
         require_consent: boolean(value, "requireConsent")?,
     };
-    Ok(ParsedConfig { patch, custom_transport })
+    Ok(ParsedConfig {
+        patch,
+        custom_transport,
+    })
 }
 
 fn present(object: &JsValue, field: &str) -> Option<JsValue> {
@@ -69,19 +90,34 @@ fn present(object: &JsValue, field: &str) -> Option<JsValue> {
 
 fn boolean(object: &JsValue, field: &'static str) -> Result<Option<bool>, ConfigError> {
     present(object, field)
-        .map(|v| v.as_bool().ok_or(ConfigError::Type { field, expected: "a boolean" }))
+        .map(|v| {
+            v.as_bool().ok_or(ConfigError::Type {
+                field,
+                expected: "a boolean",
+            })
+        })
         .transpose()
 }
 
 fn number(object: &JsValue, field: &'static str) -> Result<Option<f64>, ConfigError> {
     present(object, field)
-        .map(|v| v.as_f64().ok_or(ConfigError::Type { field, expected: "a number" }))
+        .map(|v| {
+            v.as_f64().ok_or(ConfigError::Type {
+                field,
+                expected: "a number",
+            })
+        })
         .transpose()
 }
 
 fn string(object: &JsValue, field: &'static str) -> Result<Option<String>, ConfigError> {
     present(object, field)
-        .map(|v| v.as_string().ok_or(ConfigError::Type { field, expected: "a string" }))
+        .map(|v| {
+            v.as_string().ok_or(ConfigError::Type {
+                field,
+                expected: "a string",
+            })
+        })
         .transpose()
 }
 
@@ -91,7 +127,10 @@ fn choice<T>(
     parse: fn(&str) -> Option<T>,
     names: &'static str,
 ) -> Result<Option<T>, ConfigError> {
-    let error = ConfigError::Type { field, expected: names };
+    let error = ConfigError::Type {
+        field,
+        expected: names,
+    };
     match present(object, field) {
         None => Ok(None),
         Some(v) => v.as_string().and_then(|s| parse(&s)).map(Some).ok_or(error),
@@ -99,15 +138,20 @@ fn choice<T>(
 }
 
 fn string_list(object: &JsValue, field: &'static str) -> Result<Option<Vec<String>>, ConfigError> {
-    let error = ConfigError::Type { field, expected: "an array of strings" };
+    let error = ConfigError::Type {
+        field,
+        expected: "an array of strings",
+    };
     let Some(value) = present(object, field) else {
         return Ok(None);
     };
     if !Array::is_array(&value) {
         return Err(error);
     }
-    let items: Option<Vec<String>> =
-        Array::from(&value).iter().map(|item| item.as_string()).collect();
+    let items: Option<Vec<String>> = Array::from(&value)
+        .iter()
+        .map(|item| item.as_string())
+        .collect();
     items.map(Some).ok_or(error)
 }
 
@@ -128,7 +172,11 @@ pub fn config_to_js(config: &Config, custom_transport: Option<&Function>) -> JsV
         custom_transport.map_or(JsValue::UNDEFINED, |f| f.clone().into()),
     );
     set(&object, "redactPII", config.redact_pii);
-    let fields: Array = config.redact_fields.iter().map(|f| JsValue::from_str(f)).collect();
+    let fields: Array = config
+        .redact_fields
+        .iter()
+        .map(|f| JsValue::from_str(f))
+        .collect();
     set(&object, "redactFields", fields);
     set(&object, "debug", config.debug);
     set(&object, "throttleWindowMs", config.throttle_window_ms);

@@ -69,7 +69,10 @@ mod tests {
 
     #[test]
     fn body_has_the_wire_format_wrapper() {
-        let batch = Batch { id: "b-1".into(), events: vec!["{\"a\":1}".into(), "{\"b\":2}".into()] };
+        let batch = Batch {
+            id: "b-1".into(),
+            events: vec!["{\"a\":1}".into(), "{\"b\":2}".into()],
+        };
         assert_eq!(
             batch.encode(1_700_000_000_000.2),
             format!(
@@ -82,7 +85,10 @@ mod tests {
 
     #[test]
     fn wrapper_allowance_covers_a_realistic_wrapper() {
-        let batch = Batch { id: "6f1c2b1e-8d3a-4c55-9a0e-3b8f1d2c4e5f".into(), events: vec![] };
+        let batch = Batch {
+            id: "6f1c2b1e-8d3a-4c55-9a0e-3b8f1d2c4e5f".into(),
+            events: vec![],
+        };
         assert!(batch.encode(9_999_999_999_999_999.0).len() <= WRAPPER_BYTES);
     }
 }

@@ -89,8 +89,15 @@ impl TransportKind {
 }
 
 /// Field names redacted by default (matched by the privacy layer).
-pub const DEFAULT_REDACT_FIELDS: [&str; 7] =
-    ["email", "password", "token", "apiKey", "secret", "creditCard", "ssn"];
+pub const DEFAULT_REDACT_FIELDS: [&str; 7] = [
+    "email",
+    "password",
+    "token",
+    "apiKey",
+    "secret",
+    "creditCard",
+    "ssn",
+];
 
 /// Every configuration field the collector accepts, as spelled in JavaScript.
 pub const FIELDS: [&str; 15] = [
@@ -192,7 +199,10 @@ impl Default for Config {
             api_key: None,
             has_custom_transport: false,
             redact_pii: true,
-            redact_fields: DEFAULT_REDACT_FIELDS.iter().map(|f| f.to_string()).collect(),
+            redact_fields: DEFAULT_REDACT_FIELDS
+                .iter()
+                .map(|f| f.to_string())
+                .collect(),
             debug: false,
             throttle_window_ms: 60_000,
             max_events_per_window: 100,
@@ -278,8 +288,13 @@ impl Config {
             next.sampling_rate = value;
         }
         if let Some(value) = patch.max_buffer_size {
-            next.max_buffer_size =
-                integer_in(value, "maxBufferSize", 1.0, 1000.0, "an integer between 1 and 1000")?;
+            next.max_buffer_size = integer_in(
+                value,
+                "maxBufferSize",
+                1.0,
+                1000.0,
+                "an integer between 1 and 1000",
+            )?;
         }
         if let Some(value) = patch.flush_interval_ms {
             next.flush_interval_ms = integer_in(
@@ -407,28 +422,55 @@ mod tests {
     #[test]
     fn non_finite_and_negative_rates_are_rejected_and_bounds_accepted() {
         for bad in [f64::NAN, f64::INFINITY, -0.1, 1.000_001] {
-            assert!(with(ConfigPatch { sampling_rate: Some(bad), ..Default::default() }).is_err());
+            assert!(with(ConfigPatch {
+                sampling_rate: Some(bad),
+                ..Default::default()
+            })
+            .is_err());
         }
         for good in [0.0, 0.5, 1.0] {
-            let config = with(ConfigPatch { sampling_rate: Some(good), ..Default::default() });
+            let config = with(ConfigPatch {
+                sampling_rate: Some(good),
+                ..Default::default()
+            });
             assert_eq!(config.unwrap().sampling_rate, good);
         }
     }
 
     #[test]
     fn integer_fields_reject_fractions_zero_and_huge_values() {
-        let error = with(ConfigPatch { max_buffer_size: Some(2.5), ..Default::default() });
+        let error = with(ConfigPatch {
+            max_buffer_size: Some(2.5),
+            ..Default::default()
+        });
         assert_eq!(
             error.unwrap_err().to_string(),
             "maxBufferSize must be an integer between 1 and 1000"
         );
-        assert!(with(ConfigPatch { max_buffer_size: Some(0.0), ..Default::default() }).is_err());
-        assert!(with(ConfigPatch { throttle_window_ms: Some(0.0), ..Default::default() }).is_err());
-        assert!(
-            with(ConfigPatch { max_events_per_window: Some(-3.0), ..Default::default() }).is_err()
-        );
-        assert!(with(ConfigPatch { flush_interval_ms: Some(1e12), ..Default::default() }).is_err());
-        let zero = with(ConfigPatch { flush_interval_ms: Some(0.0), ..Default::default() });
+        assert!(with(ConfigPatch {
+            max_buffer_size: Some(0.0),
+            ..Default::default()
+        })
+        .is_err());
+        assert!(with(ConfigPatch {
+            throttle_window_ms: Some(0.0),
+            ..Default::default()
+        })
+        .is_err());
+        assert!(with(ConfigPatch {
+            max_events_per_window: Some(-3.0),
+            ..Default::default()
+        })
+        .is_err());
+        assert!(with(ConfigPatch {
+            flush_interval_ms: Some(1e12),
+            ..Default::default()
+        })
+        .is_err());
+        let zero = with(ConfigPatch {
+            flush_interval_ms: Some(0.0),
+            ..Default::default()
+        });
         assert_eq!(zero.unwrap().flush_interval_ms, 0);
     }
 
@@ -454,20 +496,43 @@ mod tests {
 
     #[test]
     fn endpoints_must_be_http_urls_or_absolute_paths() {
-        for good in ["https://x.example/e", "http://127.0.0.1:9/v1/events", "/api/telemetry"] {
-            let patch = ConfigPatch { endpoint: Some(good.into()), ..Default::default() };
+        for good in [
+            "https://x.example/e",
+            "http://127.0.0.1:9/v1/events",
+            "/api/telemetry",
+        ] {
+            let patch = ConfigPatch {
+                endpoint: Some(good.into()),
+                ..Default::default()
+            };
             assert!(with(patch).is_ok(), "{good}");
         }
-        for bad in ["ftp://x", "javascript:alert(1)", "relative/path", "//host/x", "https://", "http:// x"] {
-            let patch = ConfigPatch { endpoint: Some(bad.into()), ..Default::default() };
+        for bad in [
+            "ftp://x",
+            "javascript:alert(1)",
+            "relative/path",
+            "//host/x",
+            "https://",
+            "http:// x",
+        ] {
+            let patch = ConfigPatch {
+                endpoint: Some(bad.into()),
+                ..Default::default()
+            };
             let error = with(patch).unwrap_err();
-            assert!(error.to_string().starts_with("endpoint must be"), "{bad}: {error}");
+            assert!(
+                error.to_string().starts_with("endpoint must be"),
+                "{bad}: {error}"
+            );
         }
     }
 
     #[test]
     fn custom_transport_needs_a_function() {
-        let missing = with(ConfigPatch { transport: Some(TransportKind::Custom), ..Default::default() });
+        let missing = with(ConfigPatch {
+            transport: Some(TransportKind::Custom),
+            ..Default::default()
+        });
         assert_eq!(
             missing.unwrap_err().to_string(),
             "customTransport is required when transport is 'custom'"
@@ -484,10 +549,19 @@ mod tests {
     fn a_rejected_update_leaves_the_configuration_unchanged() {
         let config = Config::default();
         let before = config.clone();
-        assert!(config.apply(ConfigPatch { max_buffer_size: Some(1e9), ..Default::default() }).is_err());
+        assert!(config
+            .apply(ConfigPatch {
+                max_buffer_size: Some(1e9),
+                ..Default::default()
+            })
+            .is_err());
         assert_eq!(config, before);
         let updated = config
-            .apply(ConfigPatch { max_buffer_size: Some(10.0), debug: Some(true), ..Default::default() })
+            .apply(ConfigPatch {
+                max_buffer_size: Some(10.0),
+                debug: Some(true),
+                ..Default::default()
+            })
             .unwrap();
         assert_eq!((updated.max_buffer_size, updated.debug), (10, true));
     }
@@ -506,7 +580,10 @@ mod tests {
 
     #[test]
     fn empty_redact_field_names_are_rejected() {
-        let patch = ConfigPatch { redact_fields: Some(vec!["password".into(), String::new()]), ..Default::default() };
+        let patch = ConfigPatch {
+            redact_fields: Some(vec!["password".into(), String::new()]),
+            ..Default::default()
+        };
         assert_eq!(
             with(patch).unwrap_err().to_string(),
             "redactFields must be a list of non-empty field names"

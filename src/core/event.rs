@@ -66,7 +66,7 @@ pub fn encode_event(input: &EventInput, envelope: Envelope<'_>) -> Result<String
         return Err(EventError::TypeTooLong);
     }
     let timestamp = match input.timestamp_ms {
-        Some(t) if t.is_finite() && t >= 0.0 && t < 1e15 => t,
+        Some(t) if (0.0..1e15).contains(&t) => t,
         Some(_) => return Err(EventError::BadTimestamp),
         None => envelope.now_ms,
     };
@@ -158,12 +158,19 @@ mod tests {
     };
 
     fn input(kind: &str) -> EventInput {
-        EventInput { kind: kind.into(), timestamp_ms: None, data_json: None }
+        EventInput {
+            kind: kind.into(),
+            timestamp_ms: None,
+            data_json: None,
+        }
     }
 
     #[test]
     fn encodes_all_wire_fields_in_order() {
-        let event = EventInput { data_json: Some("{\"n\":1}".into()), ..input("page.view") };
+        let event = EventInput {
+            data_json: Some("{\"n\":1}".into()),
+            ..input("page.view")
+        };
         assert_eq!(
             encode_event(&event, ENVELOPE).unwrap(),
             "{\"id\":\"6f1c2b1e-8d3a-4c55-9a0e-3b8f1d2c4e5f\",\"type\":\"page.view\",\
@@ -174,8 +181,13 @@ mod tests {
 
     #[test]
     fn application_timestamp_wins_and_is_rounded_to_milliseconds() {
-        let event = EventInput { timestamp_ms: Some(1000.6), ..input("x") };
-        assert!(encode_event(&event, ENVELOPE).unwrap().contains("\"timestamp\":1001,"));
+        let event = EventInput {
+            timestamp_ms: Some(1000.6),
+            ..input("x")
+        };
+        assert!(encode_event(&event, ENVELOPE)
+            .unwrap()
+            .contains("\"timestamp\":1001,"));
     }
 
     #[test]
@@ -186,29 +198,59 @@ mod tests {
 
     #[test]
     fn malformed_input_is_refused_with_a_reason() {
-        assert_eq!(encode_event(&input(""), ENVELOPE), Err(EventError::MissingType));
-        assert_eq!(encode_event(&input("   "), ENVELOPE), Err(EventError::MissingType));
+        assert_eq!(
+            encode_event(&input(""), ENVELOPE),
+            Err(EventError::MissingType)
+        );
+        assert_eq!(
+            encode_event(&input("   "), ENVELOPE),
+            Err(EventError::MissingType)
+        );
         let long = "t".repeat(MAX_TYPE_BYTES + 1);
-        assert_eq!(encode_event(&input(&long), ENVELOPE), Err(EventError::TypeTooLong));
+        assert_eq!(
+            encode_event(&input(&long), ENVELOPE),
+            Err(EventError::TypeTooLong)
+        );
         for bad in [f64::NAN, f64::INFINITY, -1.0, 1e16] {
-            let event = EventInput { timestamp_ms: Some(bad), ..input("x") };
-            assert_eq!(encode_event(&event, ENVELOPE), Err(EventError::BadTimestamp));
+            let event = EventInput {
+                timestamp_ms: Some(bad),
+                ..input("x")
+            };
+            assert_eq!(
+                encode_event(&event, ENVELOPE),
+                Err(EventError::BadTimestamp)
+            );
         }
         for bad in ["[1,2]", "\"text\"", "42", "null"] {
-            let event = EventInput { data_json: Some(bad.into()), ..input("x") };
-            assert_eq!(encode_event(&event, ENVELOPE), Err(EventError::BadData), "{bad}");
+            let event = EventInput {
+                data_json: Some(bad.into()),
+                ..input("x")
+            };
+            assert_eq!(
+                encode_event(&event, ENVELOPE),
+                Err(EventError::BadData),
+                "{bad}"
+            );
         }
         let huge = format!("{{\"s\":\"{}\"}}", "x".repeat(MAX_EVENT_BYTES));
-        let event = EventInput { data_json: Some(huge), ..input("x") };
+        let event = EventInput {
+            data_json: Some(huge),
+            ..input("x")
+        };
         assert_eq!(encode_event(&event, ENVELOPE), Err(EventError::TooLarge));
         let just_over = format!("{{\"s\":\"{}\"}}", "x".repeat(MAX_EVENT_BYTES - 100));
-        let event = EventInput { data_json: Some(just_over), ..input("x") };
+        let event = EventInput {
+            data_json: Some(just_over),
+            ..input("x")
+        };
         assert_eq!(encode_event(&event, ENVELOPE), Err(EventError::TooLarge));
     }
 
     #[test]
     fn missing_data_becomes_an_empty_object() {
-        assert!(encode_event(&input("x"), ENVELOPE).unwrap().contains("\"data\":{},"));
+        assert!(encode_event(&input("x"), ENVELOPE)
+            .unwrap()
+            .contains("\"data\":{},"));
     }
 
     #[test]
@@ -234,7 +276,10 @@ mod tests {
             stack: None,
             context_json: Some("\"text\"".into()),
         };
-        assert_eq!(error_data_json(&error), "{\"name\":\"Error\",\"message\":\"boom\"}");
+        assert_eq!(
+            error_data_json(&error),
+            "{\"name\":\"Error\",\"message\":\"boom\"}"
+        );
     }
 
     #[test]
@@ -242,7 +287,10 @@ mod tests {
         let text = "é".repeat(10); // 20 bytes
         assert_eq!(truncate(&text, 5), "éé");
         assert_eq!(truncate(&text, 100), text);
-        let long = ErrorInput { message: "€".repeat(MAX_MESSAGE_BYTES), ..ErrorInput::default() };
+        let long = ErrorInput {
+            message: "€".repeat(MAX_MESSAGE_BYTES),
+            ..ErrorInput::default()
+        };
         let encoded = error_data_json(&long);
         assert!(encoded.len() < MAX_MESSAGE_BYTES + 64);
     }

@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn quotes_backslashes_and_controls_are_escaped() {
-        assert_eq!(string("a\"b\\c\nd\te\u{1}"), "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+        assert_eq!(
+            string("a\"b\\c\nd\te\u{1}"),
+            "\"a\\\"b\\\\c\\nd\\te\\u0001\""
+        );
     }
 
     #[test]

@@ -174,14 +174,20 @@ impl Pipeline {
             Admission::Throttled => return Err(self.refuse(DropReason::Throttled, None)),
         }
         let id = self.rng.uuid_v4();
-        let envelope = Envelope { id: &id, session_id: &self.session_id, now_ms, context_json };
+        let envelope = Envelope {
+            id: &id,
+            session_id: &self.session_id,
+            now_ms,
+            context_json,
+        };
         let encoded = match encode_event(input, envelope) {
             Ok(encoded) => encoded,
             Err(error) => return Err(self.refuse(DropReason::Malformed, Some(error))),
         };
         self.counters.accepted += 1;
         let evicted = self.buffer.push(encoded);
-        self.counters.add_dropped(DropReason::Overflow, evicted as u64);
+        self.counters
+            .add_dropped(DropReason::Overflow, evicted as u64);
         Ok(())
     }
 
@@ -202,7 +208,10 @@ impl Pipeline {
             return None;
         }
         self.in_flight += events.len();
-        Some(Batch { id: self.rng.uuid_v4(), events })
+        Some(Batch {
+            id: self.rng.uuid_v4(),
+            events,
+        })
     }
 
     /// Settles a batch returned by [`Pipeline::next_batch`].
@@ -211,11 +220,14 @@ impl Pipeline {
         self.in_flight = self.in_flight.saturating_sub(count);
         match outcome {
             Outcome::Delivered => self.counters.sent += count as u64,
-            Outcome::Rejected => self.counters.add_dropped(DropReason::Rejected, count as u64),
+            Outcome::Rejected => self
+                .counters
+                .add_dropped(DropReason::Rejected, count as u64),
             Outcome::Retry => {
                 self.counters.failed_attempts += 1;
                 let evicted = self.buffer.restore(batch.events);
-                self.counters.add_dropped(DropReason::Overflow, evicted as u64);
+                self.counters
+                    .add_dropped(DropReason::Overflow, evicted as u64);
             }
         }
     }
@@ -244,7 +256,11 @@ mod tests {
     }
 
     fn event(kind: &str) -> EventInput {
-        EventInput { kind: kind.into(), timestamp_ms: None, data_json: None }
+        EventInput {
+            kind: kind.into(),
+            timestamp_ms: None,
+            data_json: None,
+        }
     }
 
     fn ids(batch: &Batch) -> Vec<String> {
@@ -253,7 +269,10 @@ mod tests {
 
     #[test]
     fn accepted_events_are_batched_by_max_buffer_size() {
-        let mut p = pipeline(Config { max_buffer_size: 3, ..Config::default() });
+        let mut p = pipeline(Config {
+            max_buffer_size: 3,
+            ..Config::default()
+        });
         for _ in 0..2 {
             p.accept(&event("a"), 1.0, CONTEXT).unwrap();
         }
@@ -264,7 +283,10 @@ mod tests {
         assert_eq!(batch.events.len(), 3);
         assert_eq!((p.buffered(), p.in_flight()), (0, 3));
         p.settle(batch, Outcome::Delivered);
-        assert_eq!((p.counters().accepted, p.counters().sent, p.in_flight()), (3, 3, 0));
+        assert_eq!(
+            (p.counters().accepted, p.counters().sent, p.in_flight()),
+            (3, 3, 0)
+        );
         assert!(p.next_batch().is_none());
     }
 
@@ -309,16 +331,37 @@ mod tests {
 
     #[test]
     fn disabled_sampled_and_malformed_events_are_counted_not_buffered() {
-        let mut p = pipeline(Config { enabled: false, ..Config::default() });
-        assert_eq!(p.accept(&event("a"), 1.0, CONTEXT).unwrap_err().reason, DropReason::Disabled);
-        p.set_config(Config { sampling: SamplingStrategy::Never, ..Config::default() });
-        assert_eq!(p.accept(&event("a"), 1.0, CONTEXT).unwrap_err().reason, DropReason::Sampled);
+        let mut p = pipeline(Config {
+            enabled: false,
+            ..Config::default()
+        });
+        assert_eq!(
+            p.accept(&event("a"), 1.0, CONTEXT).unwrap_err().reason,
+            DropReason::Disabled
+        );
+        p.set_config(Config {
+            sampling: SamplingStrategy::Never,
+            ..Config::default()
+        });
+        assert_eq!(
+            p.accept(&event("a"), 1.0, CONTEXT).unwrap_err().reason,
+            DropReason::Sampled
+        );
         p.set_config(Config::default());
         let refusal = p.accept(&event(""), 1.0, CONTEXT).unwrap_err();
-        assert_eq!(refusal, Refusal { reason: DropReason::Malformed, detail: Some(EventError::MissingType) });
+        assert_eq!(
+            refusal,
+            Refusal {
+                reason: DropReason::Malformed,
+                detail: Some(EventError::MissingType)
+            }
+        );
         p.count_dropped(DropReason::Malformed);
         let c = p.counters();
-        assert_eq!((c.disabled, c.sampled, c.malformed, c.accepted), (1, 1, 2, 0));
+        assert_eq!(
+            (c.disabled, c.sampled, c.malformed, c.accepted),
+            (1, 1, 2, 0)
+        );
         assert_eq!(p.buffered(), 0);
     }
 

@@ -20,7 +20,12 @@ impl Rng {
             *word = u64::from_le_bytes(bytes);
         }
         if state == [0; 4] {
-            state = [0x9e37_79b9_7f4a_7c15, 0xbf58_476d_1ce4_e5b9, 0x94d0_49bb_1331_11eb, 1];
+            state = [
+                0x9e37_79b9_7f4a_7c15,
+                0xbf58_476d_1ce4_e5b9,
+                0x94d0_49bb_1331_11eb,
+                1,
+            ];
         }
         Self { state }
     }
@@ -80,10 +85,15 @@ mod tests {
             let id = rng.uuid_v4();
             assert_eq!(id.len(), 36);
             let parts: Vec<&str> = id.split('-').collect();
-            assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+            assert_eq!(
+                parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+                [8, 4, 4, 4, 12]
+            );
             assert!(parts[2].starts_with('4'), "{id}");
             assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"), "{id}");
-            assert!(id.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+            assert!(id
+                .chars()
+                .all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         }
     }
 

@@ -58,19 +58,31 @@ mod tests {
     use crate::core::random::Rng;
 
     fn config(sampling: SamplingStrategy) -> Config {
-        Config { sampling, ..Config::default() }
+        Config {
+            sampling,
+            ..Config::default()
+        }
     }
 
     #[test]
     fn always_keeps_and_never_drops() {
         let mut sampler = Sampler::default();
-        assert_eq!(sampler.admit(&config(SamplingStrategy::Always), 0.0, 0.99), Admission::Keep);
-        assert_eq!(sampler.admit(&config(SamplingStrategy::Never), 0.0, 0.0), Admission::Sampled);
+        assert_eq!(
+            sampler.admit(&config(SamplingStrategy::Always), 0.0, 0.99),
+            Admission::Keep
+        );
+        assert_eq!(
+            sampler.admit(&config(SamplingStrategy::Never), 0.0, 0.0),
+            Admission::Sampled
+        );
     }
 
     #[test]
     fn probabilistic_keeps_about_the_configured_share() {
-        let config = Config { sampling_rate: 0.25, ..config(SamplingStrategy::Probabilistic) };
+        let config = Config {
+            sampling_rate: 0.25,
+            ..config(SamplingStrategy::Probabilistic)
+        };
         let mut sampler = Sampler::default();
         let mut rng = Rng::from_seed([11; 32]);
         let kept = (0..40_000)
@@ -82,8 +94,14 @@ mod tests {
     #[test]
     fn probabilistic_rate_zero_keeps_nothing_and_one_keeps_everything() {
         let mut sampler = Sampler::default();
-        let zero = Config { sampling_rate: 0.0, ..config(SamplingStrategy::Probabilistic) };
-        let one = Config { sampling_rate: 1.0, ..config(SamplingStrategy::Probabilistic) };
+        let zero = Config {
+            sampling_rate: 0.0,
+            ..config(SamplingStrategy::Probabilistic)
+        };
+        let one = Config {
+            sampling_rate: 1.0,
+            ..config(SamplingStrategy::Probabilistic)
+        };
         assert_eq!(sampler.admit(&zero, 0.0, 0.0), Admission::Sampled);
         assert_eq!(sampler.admit(&one, 0.0, 0.999_999), Admission::Keep);
     }
@@ -96,7 +114,9 @@ mod tests {
             ..config(SamplingStrategy::Throttled)
         };
         let mut sampler = Sampler::default();
-        let first: Vec<_> = (0..5).map(|i| sampler.admit(&config, 10.0 + f64::from(i), 0.0)).collect();
+        let first: Vec<_> = (0..5)
+            .map(|i| sampler.admit(&config, 10.0 + f64::from(i), 0.0))
+            .collect();
         assert_eq!(first.iter().filter(|a| **a == Admission::Keep).count(), 3);
         assert_eq!(first[3], Admission::Throttled);
         assert_eq!(sampler.admit(&config, 1009.0, 0.0), Admission::Throttled);
@@ -105,7 +125,10 @@ mod tests {
 
     #[test]
     fn a_clock_that_goes_backwards_does_not_block_throttling() {
-        let config = Config { max_events_per_window: 1, ..config(SamplingStrategy::Throttled) };
+        let config = Config {
+            max_events_per_window: 1,
+            ..config(SamplingStrategy::Throttled)
+        };
         let mut sampler = Sampler::default();
         assert_eq!(sampler.admit(&config, 50_000.0, 0.0), Admission::Keep);
         assert_eq!(sampler.admit(&config, 50_001.0, 0.0), Admission::Throttled);

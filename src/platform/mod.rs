@@ -48,7 +48,9 @@ pub fn page_context_json() -> String {
 
 /// `JSON.stringify(value)`, or `None` when it throws (cycles, BigInt) or yields `undefined`.
 pub fn stringify(value: &JsValue) -> Option<String> {
-    js_sys::JSON::stringify(value).ok().and_then(|s| s.as_string())
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
 }
 
 /// `JSON.parse(text)`, or `undefined` when the text is not JSON.
@@ -63,7 +65,10 @@ pub fn is_plain_object(value: &JsValue) -> bool {
 
 /// Writes `[wasm-telemetry] message` to the console at debug level, with an optional value.
 pub fn debug_log(message: &str, value: &JsValue) {
-    web_sys::console::debug_2(&JsValue::from_str(&format!("[wasm-telemetry] {message}")), value);
+    web_sys::console::debug_2(
+        &JsValue::from_str(&format!("[wasm-telemetry] {message}")),
+        value,
+    );
 }
 
 /// Sets `object[key] = value` on an object this SDK created.

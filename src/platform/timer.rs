@@ -23,7 +23,10 @@ impl Interval {
         let callback = Closure::<dyn FnMut()>::new(callback);
         let ms = i32::try_from(ms).unwrap_or(i32::MAX);
         let handle = set_interval(callback.as_ref().unchecked_ref(), ms);
-        Self { handle, _callback: callback }
+        Self {
+            handle,
+            _callback: callback,
+        }
     }
 }
 

@@ -93,7 +93,11 @@ impl Destination {
         let Ok(send_beacon) = get(&navigator, "sendBeacon").dyn_into::<Function>() else {
             return Outcome::Retry;
         };
-        match send_beacon.call2(&navigator, &JsValue::from_str(&url), &JsValue::from_str(body)) {
+        match send_beacon.call2(
+            &navigator,
+            &JsValue::from_str(&url),
+            &JsValue::from_str(body),
+        ) {
             Ok(queued) if queued.is_truthy() => Outcome::Delivered,
             _ => Outcome::Retry,
         }
@@ -123,7 +127,9 @@ fn store_locally(batch: &Batch) -> Outcome {
     };
     let events = batch.encode_events();
     let merged = match storage.get_item(LOCAL_STORAGE_KEY).ok().flatten() {
-        Some(existing) if existing.starts_with('[') && existing.ends_with(']') && existing.len() > 2 => {
+        Some(existing)
+            if existing.starts_with('[') && existing.ends_with(']') && existing.len() > 2 =>
+        {
             format!("{},{}", &existing[..existing.len() - 1], &events[1..])
         }
         _ => events,

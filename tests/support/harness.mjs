@@ -1,0 +1,98 @@
+// Shared helpers of the end-to-end tests: a real collector process, a static server for the
+// built package and the test pages, and Debian's headless Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { serveStatic } from '../../scripts/serve.mjs';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Chromium flags for this sandboxed, offline machine. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+/** Starts `wasm-telemetry-collector` on a free port with a fresh database. */
+export async function startCollector() {
+  const dir = mkdtempSync(join(tmpdir(), 'wt-collector-'));
+  const binary = join(ROOT, 'target/debug/wasm-telemetry-collector');
+  const child = spawn(binary, ['--port', '0', '--db', join(dir, 'events.db')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((done, fail) => {
+    let seen = '';
+    const timer = setTimeout(() => fail(new Error(`collector did not start: ${seen}`)), 15000);
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(seen);
+      if (match) {
+        clearTimeout(timer);
+        done(match[1]);
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`collector exited with ${code}: ${seen}`)));
+  });
+  return {
+    url,
+    endpoint: `${url}/v1/events`,
+    /** Stored events, oldest first, optionally of one type. */
+    async events(type) {
+      const query = type ? `?type=${encodeURIComponent(type)}` : '';
+      const response = await fetch(`${url}/api/events${query}`);
+      return (await response.json()).events;
+    },
+    /** Polls until at least `count` events of `type` are stored (or gives up after 10 s). */
+    async waitForEvents(type, count) {
+      const deadline = Date.now() + 10000;
+      let events = [];
+      while (Date.now() < deadline) {
+        events = await this.events(type);
+        if (events.length >= count) return events;
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      return events;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((done) => (child.exitCode !== null ? done() : child.on('exit', done)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serves the repository's pages and the built package from one origin. */
+export function startPages(extraMounts = {}) {
+  return serveStatic({
+    mounts: {
+      '/pkg/': join(ROOT, 'pkg'),
+      '/pages/': join(ROOT, 'tests/e2e/pages'),
+      '/www/': join(ROOT, 'www'),
+      '/node_modules/': join(ROOT, 'node_modules'),
+      ...extraMounts,
+    },
+  });
+}
+
+/** Launches Debian's Chromium headless (never a downloaded browser). */
+export function launchChromium() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Opens `url` in a new page and collects uncaught page errors in `page.errors`. */
+export async function openPage(browser, url) {
+  const page = await browser.newPage();
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(error));
+  await page.goto(url);
+  await page.waitForFunction(() => window.sdkReady === true);
+  return page;
+}
