@@ -13,7 +13,7 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-pinned=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+pinned=$(sed -n 's/^wasm-bindgen = .*"=\([0-9.]*\)".*/\1/p' Cargo.toml)
 installed=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$installed" != "$pinned" ] || ! command -v wasm-bindgen-test-runner >/dev/null; then
   say "installing wasm-bindgen-cli $pinned"

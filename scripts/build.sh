@@ -9,7 +9,7 @@ bash scripts/bootstrap.sh
 crate=wasm_telemetry
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 
-cargo build --quiet --lib --release --target wasm32-unknown-unknown -p wasm-telemetry
+cargo build --quiet --lib --release --target wasm32-unknown-unknown -p wasm-telemetry --features bundle
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name "$crate" \
   "target/wasm32-unknown-unknown/release/$crate.wasm"

@@ -10,6 +10,7 @@ echo "== lint"
 cargo fmt --all --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet -p wasm-telemetry --lib --tests --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet -p wasm-telemetry --lib --target wasm32-unknown-unknown --features bundle -- -D warnings
 
 echo "== native tests (core and collector)"
 cargo test --quiet --workspace

@@ -3,6 +3,12 @@
 //! [`core`] is pure Rust and tests natively; [`platform`] is the only code that touches the
 //! browser; [`api`] holds the classes exported to JavaScript.
 #![deny(missing_docs)]
+#![cfg_attr(feature = "bundle", no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "bundle")]
+mod runtime;
 
 pub mod api;
 pub mod core;

@@ -7,25 +7,33 @@ use crate::api::types::{
 };
 use crate::core::config::Config;
 use crate::core::event::{error_data_json, ErrorInput, EventError, EventInput};
+use crate::core::json::write_integer;
 use crate::core::pipeline::{DropReason, Outcome, Pipeline, Refusal};
 use crate::platform::timer::Interval;
 use crate::platform::transport::Destination;
 use crate::platform::{
     debug_log, get, is_plain_object, now_ms, page_context_json, random_seed, set, stringify,
 };
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+use core::cell::{Cell, RefCell};
 use js_sys::{Function, Object};
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
-/// State shared by the collector, its timer and its in-flight sends. No borrow of it is ever
-/// held across an `await` or a call into JavaScript.
+/// The mutable part of a collector.
+struct State {
+    pipeline: Pipeline,
+    custom_transport: Option<Function>,
+}
+
+/// State shared by the collector, its timer and its in-flight sends. `state` is only ever
+/// borrowed with `try_borrow*`, and never across an `await` or a call into JavaScript, so a
+/// re-entrant call from the page degrades to a dropped call instead of a panic.
 struct Shared {
-    pipeline: RefCell<Pipeline>,
-    custom_transport: RefCell<Option<Function>>,
-    timer: RefCell<Option<Interval>>,
+    state: RefCell<State>,
+    timer: Cell<Option<Interval>>,
     destroyed: Cell<bool>,
     context_json: String,
 }
@@ -46,9 +54,11 @@ impl TelemetryCollector {
         let parsed = parse_config(&value).map_err(|e| to_js_error(&e))?;
         let config = Config::from_patch(parsed.patch).map_err(|e| to_js_error(&e))?;
         let shared = Rc::new(Shared {
-            pipeline: RefCell::new(Pipeline::new(config, random_seed())),
-            custom_transport: RefCell::new(parsed.custom_transport),
-            timer: RefCell::new(None),
+            state: RefCell::new(State {
+                pipeline: Pipeline::new(config, random_seed()),
+                custom_transport: parsed.custom_transport,
+            }),
+            timer: Cell::new(None),
             destroyed: Cell::new(false),
             context_json: page_context_json(),
         });
@@ -96,7 +106,7 @@ impl TelemetryCollector {
         if self.shared.destroyed.replace(true) {
             return;
         }
-        self.shared.timer.replace(None);
+        self.shared.timer.set(None);
         spawn_local(async move {}); // keep the executor warm for the final delivery
         let shared = self.shared.clone();
         spawn_local(async move {
@@ -107,9 +117,8 @@ impl TelemetryCollector {
     /// The configuration in force, defaults included.
     #[wasm_bindgen(js_name = getConfig)]
     pub fn get_config(&self) -> ResolvedTelemetryConfigJs {
-        let custom = self.shared.custom_transport.borrow().clone();
-        let value = match self.shared.pipeline.try_borrow() {
-            Ok(pipeline) => config_to_js(pipeline.config(), custom.as_ref()),
+        let value = match self.shared.state.try_borrow() {
+            Ok(state) => config_to_js(state.pipeline.config(), state.custom_transport.as_ref()),
             Err(_) => JsValue::UNDEFINED,
         };
         value.unchecked_into()
@@ -120,23 +129,21 @@ impl TelemetryCollector {
     #[wasm_bindgen(js_name = updateConfig)]
     pub fn update_config(&self, patch: &TelemetryConfigPatchJs) -> Result<(), JsValue> {
         let parsed = parse_config(patch).map_err(|e| to_js_error(&e))?;
-        let has_function =
-            parsed.custom_transport.is_some() || self.shared.custom_transport.borrow().is_some();
-        let mut core_patch = parsed.patch;
-        core_patch.custom_transport = Some(has_function);
         let interval_changed = {
-            let mut pipeline = self.shared.pipeline.borrow_mut();
-            let next = pipeline
-                .config()
-                .apply(core_patch)
-                .map_err(|e| to_js_error(&e))?;
-            let changed = next.flush_interval_ms != pipeline.config().flush_interval_ms;
-            pipeline.set_config(next);
+            let busy = || JsValue::from(js_sys::Error::new("updateConfig called re-entrantly"));
+            let mut state = self.shared.state.try_borrow_mut().map_err(|_| busy())?;
+            let mut core_patch = parsed.patch;
+            core_patch.custom_transport =
+                Some(parsed.custom_transport.is_some() || state.custom_transport.is_some());
+            let current = state.pipeline.config();
+            let next = current.apply(core_patch).map_err(|e| to_js_error(&e))?;
+            let changed = next.flush_interval_ms != current.flush_interval_ms;
+            state.pipeline.set_config(next);
+            if parsed.custom_transport.is_some() {
+                state.custom_transport = parsed.custom_transport;
+            }
             changed
         };
-        if let Some(function) = parsed.custom_transport {
-            self.shared.custom_transport.replace(Some(function));
-        }
         if interval_changed && !self.shared.destroyed.get() {
             restart_timer(&self.shared);
         }
@@ -146,9 +153,10 @@ impl TelemetryCollector {
     /// Buffer size, delivery counters and drop counters by reason.
     #[wasm_bindgen(js_name = getBufferStatus)]
     pub fn get_buffer_status(&self) -> BufferStatusJs {
-        let Ok(pipeline) = self.shared.pipeline.try_borrow() else {
+        let Ok(state) = self.shared.state.try_borrow() else {
             return JsValue::UNDEFINED.unchecked_into();
         };
+        let pipeline = &state.pipeline;
         let counters = pipeline.counters();
         let status = Object::new();
         set(&status, "size", pipeline.buffered() as f64);
@@ -175,9 +183,10 @@ impl TelemetryCollector {
         let now = now_ms();
         let shared = &self.shared;
         let (result, full, debug) = {
-            let Ok(mut pipeline) = shared.pipeline.try_borrow_mut() else {
+            let Ok(mut state) = shared.state.try_borrow_mut() else {
                 return false;
             };
+            let pipeline = &mut state.pipeline;
             let result = match input {
                 _ if shared.destroyed.get() => {
                     pipeline.count_dropped(DropReason::Disabled);
@@ -198,13 +207,9 @@ impl TelemetryCollector {
             (result, pipeline.should_flush(), pipeline.config().debug)
         };
         if let (Err(refusal), true) = (&result, debug) {
-            let detail = refusal
-                .detail
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
+            let detail = refusal.detail.as_ref().map_or("", EventError::message);
             debug_log(
-                &format!("event dropped ({:?}) {detail}", refusal.reason),
+                &["event dropped (", refusal.reason.name(), ") ", detail],
                 &JsValue::UNDEFINED,
             );
         }
@@ -222,15 +227,15 @@ impl TelemetryCollector {
 async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
     let mut delivered = 0u32;
     loop {
-        let custom = shared.custom_transport.borrow().clone();
         let (batch, destination, debug) = {
-            let Ok(mut pipeline) = shared.pipeline.try_borrow_mut() else {
+            let Ok(mut state) = shared.state.try_borrow_mut() else {
                 break;
             };
-            let Some(batch) = pipeline.next_batch() else {
+            let Some(batch) = state.pipeline.next_batch() else {
                 break;
             };
-            let config = pipeline.config();
+            let custom = state.custom_transport.clone();
+            let config = state.pipeline.config();
             let destination = Destination {
                 kind: config.transport,
                 endpoint: config.endpoint.clone(),
@@ -242,13 +247,20 @@ async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
         };
         let outcome = destination.send(&batch).await;
         let count = batch.events.len() as u32;
-        if let Ok(mut pipeline) = shared.pipeline.try_borrow_mut() {
-            pipeline.settle(batch, outcome);
+        if let Ok(mut state) = shared.state.try_borrow_mut() {
+            state.pipeline.settle(batch, outcome);
         }
         if outcome != Outcome::Delivered {
             if debug {
+                let mut events = String::new();
+                write_integer(&mut events, i64::from(count));
                 debug_log(
-                    &format!("batch of {count} not delivered ({outcome:?})"),
+                    &[
+                        "batch of ",
+                        &events,
+                        " events not delivered: ",
+                        outcome.name(),
+                    ],
                     &JsValue::UNDEFINED,
                 );
             }
@@ -261,16 +273,21 @@ async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
 
 /// (Re)starts the timed flush according to the current `flushIntervalMs`.
 fn restart_timer(shared: &Rc<Shared>) {
-    let interval = shared.pipeline.borrow().config().flush_interval_ms;
+    let Ok(interval) = shared
+        .state
+        .try_borrow()
+        .map(|s| s.pipeline.config().flush_interval_ms)
+    else {
+        return;
+    };
     let timer = (interval > 0).then(|| {
         let weak: Weak<Shared> = Rc::downgrade(shared);
         Interval::new(interval, move || {
             let Some(shared) = weak.upgrade() else { return };
             let waiting = shared
-                .pipeline
+                .state
                 .try_borrow()
-                .map(|p| p.buffered() > 0)
-                .unwrap_or(false);
+                .is_ok_and(|s| s.pipeline.buffered() > 0);
             if waiting {
                 spawn_local(async move {
                     deliver_all(shared, false).await;
@@ -278,7 +295,7 @@ fn restart_timer(shared: &Rc<Shared>) {
             }
         })
     });
-    shared.timer.replace(timer);
+    shared.timer.set(timer);
 }
 
 fn read_event(event: &JsValue) -> Result<EventInput, EventError> {

@@ -1,5 +1,8 @@
 //! Reading a JS configuration object into a [`ConfigPatch`], and writing a [`Config`] back.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use crate::core::config::{
     Config, ConfigError, ConfigPatch, SamplingStrategy, TransportKind, FIELDS,
 };
@@ -9,7 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// Converts a configuration error into the JS error the DESIGN promises.
 pub fn to_js_error(error: &ConfigError) -> JsValue {
-    let message = error.to_string();
+    let message = error.message();
     match error {
         ConfigError::Range { .. } => js_sys::RangeError::new(&message).into(),
         _ => js_sys::TypeError::new(&message).into(),

@@ -1,6 +1,9 @@
 //! Batches: the request bodies sent to the endpoint.
 
-use crate::core::json::{write_integer, write_string};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::core::json::{round_non_negative, write_integer, write_string};
 
 /// Largest request body, in bytes: the browser's shared budget for keepalive and beacon bodies.
 pub const MAX_BODY_BYTES: usize = 60 * 1024;
@@ -29,7 +32,7 @@ impl Batch {
         out.push_str("{\"batchId\":");
         write_string(&mut out, &self.id);
         out.push_str(",\"sentAt\":");
-        write_integer(&mut out, sent_at_ms.round() as i64);
+        write_integer(&mut out, round_non_negative(sent_at_ms.max(0.0)));
         out.push_str(",\"sdk\":{\"name\":");
         write_string(&mut out, SDK_NAME);
         out.push_str(",\"version\":");

@@ -1,7 +1,9 @@
 //! The in-memory queue of encoded events waiting to be sent, with fixed bounds.
 
 use crate::core::batch::{MAX_BODY_BYTES, WRAPPER_BYTES};
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// Most events held in memory; beyond it the oldest are dropped and counted.
 pub const MAX_BUFFERED_EVENTS: usize = 1000;

@@ -1,5 +1,8 @@
 //! `TelemetryCollector` configuration: defaults, validation and partial updates.
 
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
 use thiserror::Error;
 
 /// How events are selected for collection.
@@ -121,9 +124,9 @@ pub const FIELDS: [&str; 15] = [
 /// A rejected configuration value. `Type` and `Missing` map to a JS `TypeError`, `Range` to a
 /// `RangeError`; every message names the field and the rule.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}", self.message())]
 pub enum ConfigError {
     /// The value has the wrong JavaScript type (or is not one of the allowed names).
-    #[error("{field} must be {expected}")]
     Type {
         /// Field name as spelled in JavaScript.
         field: &'static str,
@@ -131,7 +134,6 @@ pub enum ConfigError {
         expected: &'static str,
     },
     /// The value has the right type but lies outside the allowed range.
-    #[error("{field} must be {rule}")]
     Range {
         /// Field name as spelled in JavaScript.
         field: &'static str,
@@ -139,7 +141,6 @@ pub enum ConfigError {
         rule: &'static str,
     },
     /// A field required by another field's value is absent.
-    #[error("{field} is required when {condition}")]
     Missing {
         /// Field name as spelled in JavaScript.
         field: &'static str,
@@ -147,8 +148,20 @@ pub enum ConfigError {
         condition: &'static str,
     },
     /// A field this SDK does not know (usually a typo).
-    #[error("unknown config field '{0}'")]
     Unknown(String),
+}
+
+impl ConfigError {
+    /// The message shown to developers, naming the field and the rule. Built by concatenation
+    /// so the wasm build needs no formatting machinery.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Type { field, expected } => [field, " must be ", expected].concat(),
+            Self::Range { field, rule } => [field, " must be ", rule].concat(),
+            Self::Missing { field, condition } => [field, " is required when ", condition].concat(),
+            Self::Unknown(field) => ["unknown config field '", field, "'"].concat(),
+        }
+    }
 }
 
 /// The validated configuration of one collector.
@@ -257,7 +270,7 @@ fn integer_in(
     max: f64,
     rule: &'static str,
 ) -> Result<u32, ConfigError> {
-    if value.is_finite() && value.fract() == 0.0 && (min..=max).contains(&value) {
+    if (min..=max).contains(&value) && value == f64::from(value as u32) {
         Ok(value as u32)
     } else {
         Err(ConfigError::Range { field, rule })

@@ -1,6 +1,8 @@
 //! One telemetry event: validation of what the application passed and its wire encoding.
 
-use crate::core::json::{write_integer, write_string};
+use alloc::string::String;
+
+use crate::core::json::{round_non_negative, write_integer, write_string};
 use thiserror::Error;
 
 /// Longest accepted event `type`, in bytes.
@@ -11,25 +13,36 @@ pub const MAX_EVENT_BYTES: usize = 48 * 1024;
 
 /// Why an event was refused. Refused events are dropped and counted, never thrown.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}", self.message())]
 pub enum EventError {
     /// The event is not an object.
-    #[error("event must be an object with a string type")]
     NotAnObject,
     /// `type` is missing, empty or not a string.
-    #[error("event type must be a non-empty string")]
     MissingType,
     /// `type` is longer than [`MAX_TYPE_BYTES`].
-    #[error("event type must be at most 256 bytes")]
     TypeTooLong,
     /// `timestamp` is present but not a finite, non-negative number of milliseconds.
-    #[error("event timestamp must be a finite, non-negative number of milliseconds")]
     BadTimestamp,
     /// `data` is present but is not a plain object (or could not be serialised).
-    #[error("event data must be a plain, serialisable object")]
     BadData,
     /// The encoded event is larger than [`MAX_EVENT_BYTES`].
-    #[error("event must serialise to at most 48 KB")]
     TooLarge,
+}
+
+impl EventError {
+    /// The rule the input broke.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Self::NotAnObject => "event must be an object with a string type",
+            Self::MissingType => "event type must be a non-empty string",
+            Self::TypeTooLong => "event type must be at most 256 bytes",
+            Self::BadTimestamp => {
+                "event timestamp must be a finite, non-negative number of milliseconds"
+            }
+            Self::BadData => "event data must be a plain, serialisable object",
+            Self::TooLarge => "event must serialise to at most 48 KB",
+        }
+    }
 }
 
 /// An event as the application described it, after the platform layer read it from JS.
@@ -83,7 +96,7 @@ pub fn encode_event(input: &EventInput, envelope: Envelope<'_>) -> Result<String
     out.push_str(",\"type\":");
     write_string(&mut out, &input.kind);
     out.push_str(",\"timestamp\":");
-    write_integer(&mut out, timestamp.round() as i64);
+    write_integer(&mut out, round_non_negative(timestamp));
     out.push_str(",\"sessionId\":");
     write_string(&mut out, envelope.session_id);
     out.push_str(",\"data\":");
@@ -139,11 +152,10 @@ pub fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
+    (0..=max)
+        .rev()
+        .find_map(|end| text.get(..end))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

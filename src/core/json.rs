@@ -1,6 +1,8 @@
 //! Minimal JSON writing helpers. Event payloads arrive already serialised by the host's
 //! `JSON.stringify`; the core only needs to write strings and integers into the wire format.
 
+use alloc::string::String;
+
 /// Appends `value` to `out` as a JSON string literal, quotes included.
 pub fn write_string(out: &mut String, value: &str) {
     out.push('"');
@@ -15,14 +17,16 @@ pub fn write_string(out: &mut String, value: &str) {
             0x00..=0x1f => None,
             _ => continue,
         };
-        out.push_str(&value[start..index]);
+        // `start..index` always falls on ASCII bytes, so `get` never fails; it avoids a
+        // panicking slice in the wasm build.
+        out.push_str(value.get(start..index).unwrap_or_default());
         match escape {
             Some(text) => out.push_str(text),
             None => push_unicode_escape(out, byte),
         }
         start = index + 1;
     }
-    out.push_str(&value[start..]);
+    out.push_str(value.get(start..).unwrap_or_default());
     out.push('"');
 }
 
@@ -31,6 +35,12 @@ fn push_unicode_escape(out: &mut String, byte: u8) {
     out.push_str("\\u00");
     out.push(char::from(HEX[usize::from(byte >> 4)]));
     out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+}
+
+/// Rounds a non-negative, finite measure below 2^53 to the nearest integer (halves up), without
+/// libm.
+pub fn round_non_negative(value: f64) -> i64 {
+    (value + 0.5) as i64
 }
 
 /// Appends a whole number of milliseconds (or any integer-valued measure) to `out`.
@@ -43,15 +53,19 @@ pub fn write_integer(out: &mut String, value: i64) {
     if value < 0 {
         out.push('-');
     }
+    // u64::MAX has 20 digits; filling from the end needs no bounds-checked indexing.
     let mut digits = [0u8; 20];
     let mut remaining = value.unsigned_abs();
-    let mut length = 0;
-    while remaining > 0 {
-        digits[length] = b'0' + (remaining % 10) as u8;
+    let mut used = 0;
+    for slot in digits.iter_mut().rev() {
+        if remaining == 0 {
+            break;
+        }
+        *slot = b'0' + (remaining % 10) as u8;
         remaining /= 10;
-        length += 1;
+        used += 1;
     }
-    for digit in digits[..length].iter().rev() {
+    for digit in digits.iter().skip(digits.len() - used) {
         out.push(char::from(*digit));
     }
 }

@@ -1,6 +1,8 @@
 //! The collector's state machine: admits events, buffers them, cuts batches and settles their
 //! outcomes. It never performs I/O; the platform layer asks it what to do and reports back.
 
+use alloc::string::String;
+
 use crate::core::batch::Batch;
 use crate::core::buffer::EventBuffer;
 use crate::core::config::Config;
@@ -25,6 +27,20 @@ pub enum DropReason {
     Rejected,
 }
 
+impl DropReason {
+    /// The counter name, as in `getBufferStatus().dropped`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Sampled => "sampled",
+            Self::Throttled => "throttled",
+            Self::Malformed => "malformed",
+            Self::Overflow => "overflow",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
 /// How a batch attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -37,6 +53,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// A short name for logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::Retry => "will retry",
+            Self::Rejected => "rejected",
+        }
+    }
+
     /// Classifies an HTTP status code.
     pub fn from_status(status: u16) -> Self {
         match status {

@@ -3,6 +3,8 @@
 //! The platform seeds it once from `crypto.getRandomValues`; after that, ids and sampling draws
 //! cost no call into the browser.
 
+use alloc::string::String;
+
 /// xoshiro256** generator: fast, 256-bit state, good statistical quality (not for secrets).
 #[derive(Debug, Clone)]
 pub struct Rng {

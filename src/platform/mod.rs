@@ -1,6 +1,8 @@
 //! The only code that touches the browser: clock, entropy, page context, timers, transports.
 //! Everything here works in a window and, where the API exists there, in a worker.
 
+use alloc::string::String;
+
 pub mod timer;
 pub mod transport;
 
@@ -41,7 +43,7 @@ pub fn page_context_json() -> String {
     let origin = get(&location, "origin").as_string().unwrap_or_default();
     let path = get(&location, "pathname").as_string().unwrap_or_default();
     let mut out = String::from("{\"url\":");
-    write_string(&mut out, &format!("{origin}{path}"));
+    write_string(&mut out, &[origin, path].concat());
     out.push('}');
     out
 }
@@ -63,12 +65,11 @@ pub fn is_plain_object(value: &JsValue) -> bool {
     value.is_object() && !js_sys::Array::is_array(value) && !value.is_function()
 }
 
-/// Writes `[wasm-telemetry] message` to the console at debug level, with an optional value.
-pub fn debug_log(message: &str, value: &JsValue) {
-    web_sys::console::debug_2(
-        &JsValue::from_str(&format!("[wasm-telemetry] {message}")),
-        value,
-    );
+/// Writes `[wasm-telemetry] ` and the message parts to the console at debug level, with an
+/// optional value.
+pub fn debug_log(parts: &[&str], value: &JsValue) {
+    let message = [&["[wasm-telemetry] "], parts].concat().concat();
+    web_sys::console::debug_2(&JsValue::from_str(&message), value);
 }
 
 /// Sets `object[key] = value` on an object this SDK created.

@@ -1,5 +1,7 @@
 //! Delivery of one encoded batch over the configured transport.
 
+use alloc::string::{String, ToString};
+
 use crate::core::batch::Batch;
 use crate::core::config::TransportKind;
 use crate::core::pipeline::Outcome;
@@ -39,7 +41,7 @@ impl Destination {
             TransportKind::Http => self.send_fetch(&batch.encode(now_ms())).await,
             TransportKind::Beacon => self.send_beacon(&batch.encode(now_ms())),
             TransportKind::Console => {
-                debug_log("batch", &parse(&batch.encode(now_ms())));
+                debug_log(&["batch"], &parse(&batch.encode(now_ms())));
                 Outcome::Delivered
             }
             TransportKind::LocalStorage => store_locally(batch),
@@ -61,7 +63,7 @@ impl Destination {
         if let Ok(headers) = Headers::new() {
             let _ = headers.set("Content-Type", "application/json");
             if let Some(key) = &self.api_key {
-                let _ = headers.set("Authorization", &format!("Bearer {key}"));
+                let _ = headers.set("Authorization", &["Bearer ", key].concat());
             }
             init.set_headers(&headers);
         }
@@ -83,9 +85,13 @@ impl Destination {
         };
         let url = match &self.api_key {
             Some(key) => {
-                let separator = if endpoint.contains('?') { '&' } else { '?' };
-                let key = js_sys::encode_uri_component(key);
-                format!("{endpoint}{separator}key={}", String::from(key))
+                let separator = if endpoint.contains('?') {
+                    "&key="
+                } else {
+                    "?key="
+                };
+                let key = String::from(js_sys::encode_uri_component(key));
+                [endpoint, separator, &key].concat()
             }
             None => endpoint.to_string(),
         };
@@ -126,12 +132,13 @@ fn store_locally(batch: &Batch) -> Outcome {
         return Outcome::Retry;
     };
     let events = batch.encode_events();
-    let merged = match storage.get_item(LOCAL_STORAGE_KEY).ok().flatten() {
-        Some(existing)
-            if existing.starts_with('[') && existing.ends_with(']') && existing.len() > 2 =>
-        {
-            format!("{},{}", &existing[..existing.len() - 1], &events[1..])
-        }
+    let stored = storage.get_item(LOCAL_STORAGE_KEY).ok().flatten();
+    let open = stored
+        .as_deref()
+        .and_then(|s| s.strip_suffix(']'))
+        .filter(|s| s.len() > 1 && s.starts_with('['));
+    let merged = match (open, events.strip_prefix('[')) {
+        (Some(open), Some(rest)) => [open, ",", rest].concat(),
         _ => events,
     };
     match storage.set_item(LOCAL_STORAGE_KEY, &merged) {
