@@ -300,8 +300,11 @@ async fn performance_and_error_events_are_encoded() {
         json(r#"{"name":"api.latency","value":150.5,"unit":"ms"}"#).unchecked_ref()
     ));
     let error: JsValue = js_sys::TypeError::new("x is undefined").into();
-    assert!(c.track_error(&error, &json(r#"{"op":"save"}"#)));
-    assert!(c.track_error(&"plain string".into(), &JsValue::UNDEFINED));
+    assert!(c.track_error(
+        error.unchecked_ref(),
+        Some(json(r#"{"op":"save"}"#).unchecked_into())
+    ));
+    assert!(c.track_error(JsValue::from("plain string").unchecked_ref(), None));
     flush(&c).await;
     let events = recorder.events();
     assert_eq!(

@@ -2,8 +2,9 @@
 
 use crate::api::config::{config_to_js, parse_config, to_js_error};
 use crate::api::types::{
-    BufferStatusJs, PerformanceMetricJs, PromiseNumberJs, ResolvedTelemetryConfigJs,
-    TelemetryConfigJs, TelemetryConfigPatchJs, TelemetryEventJs,
+    BufferStatusJs, ErrorContextJs, PerformanceMetricJs, PromiseNumberJs,
+    ResolvedTelemetryConfigJs, TelemetryConfigJs, TelemetryConfigPatchJs, TelemetryEventJs,
+    ThrownJs,
 };
 use crate::core::config::Config;
 use crate::core::event::{error_data_json, ErrorInput, EventError, EventInput};
@@ -83,8 +84,9 @@ impl TelemetryCollector {
     /// Records an error (an `Error` or any thrown value) with optional context as an `error`
     /// event.
     #[wasm_bindgen(js_name = trackError)]
-    pub fn track_error(&self, error: &JsValue, context: &JsValue) -> bool {
-        let data = error_data_json(&read_error(error, context));
+    pub fn track_error(&self, error: &ThrownJs, context: Option<ErrorContextJs>) -> bool {
+        let context: JsValue = context.map_or(JsValue::UNDEFINED, Into::into);
+        let data = error_data_json(&read_error(error, &context));
         self.accept(Ok(EventInput {
             kind: "error".into(),
             timestamp_ms: None,

@@ -109,6 +109,12 @@ extern "C" {
     /// `BufferStatus` in TypeScript.
     #[wasm_bindgen(typescript_type = "BufferStatus")]
     pub type BufferStatusJs;
+    /// Any thrown value (`unknown` in TypeScript).
+    #[wasm_bindgen(typescript_type = "unknown")]
+    pub type ThrownJs;
+    /// An error's context object.
+    #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
+    pub type ErrorContextJs;
     /// `Promise<number>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<number>")]
     pub type PromiseNumberJs;
