@@ -91,37 +91,28 @@ fn present(object: &JsValue, field: &str) -> Option<JsValue> {
     Some(get(object, field)).filter(|v| !v.is_undefined())
 }
 
-fn boolean(object: &JsValue, field: &'static str) -> Result<Option<bool>, ConfigError> {
+/// Reads an optional field with `read`, or names the field and the type it needs.
+fn typed<T>(
+    object: &JsValue,
+    field: &'static str,
+    expected: &'static str,
+    read: fn(&JsValue) -> Option<T>,
+) -> Result<Option<T>, ConfigError> {
     present(object, field)
-        .map(|v| {
-            v.as_bool().ok_or(ConfigError::Type {
-                field,
-                expected: "a boolean",
-            })
-        })
+        .map(|v| read(&v).ok_or(ConfigError::Type { field, expected }))
         .transpose()
+}
+
+fn boolean(object: &JsValue, field: &'static str) -> Result<Option<bool>, ConfigError> {
+    typed(object, field, "a boolean", JsValue::as_bool)
 }
 
 fn number(object: &JsValue, field: &'static str) -> Result<Option<f64>, ConfigError> {
-    present(object, field)
-        .map(|v| {
-            v.as_f64().ok_or(ConfigError::Type {
-                field,
-                expected: "a number",
-            })
-        })
-        .transpose()
+    typed(object, field, "a number", JsValue::as_f64)
 }
 
 fn string(object: &JsValue, field: &'static str) -> Result<Option<String>, ConfigError> {
-    present(object, field)
-        .map(|v| {
-            v.as_string().ok_or(ConfigError::Type {
-                field,
-                expected: "a string",
-            })
-        })
-        .transpose()
+    typed(object, field, "a string", JsValue::as_string)
 }
 
 fn choice<T>(
