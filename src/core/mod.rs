@@ -6,6 +6,7 @@ pub mod buffer;
 pub mod config;
 pub mod event;
 pub mod json;
+pub mod pii;
 pub mod pipeline;
 pub mod random;
 pub mod sampling;

@@ -1,0 +1,263 @@
+//! US social security numbers, payment card numbers and phone numbers.
+
+use super::{byte, is_word, Found, Kind, Replacement};
+
+fn digits(bytes: &[u8], at: usize, count: usize) -> Option<u32> {
+    (0..count).try_fold(0u32, |value, i| {
+        let b = byte(bytes, at + i);
+        b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0'))
+    })
+}
+
+/// True when the number continues past `end` (more digits, or a separator and a digit).
+fn continues(bytes: &[u8], end: usize) -> bool {
+    let after = byte(bytes, end);
+    is_word(after) || (matches!(after, b'-' | b'.' | b',' | b' ') && byte(bytes, end + 1).is_ascii_digit() && after != b' ')
+}
+
+fn starts_number(previous: u8) -> bool {
+    !matches!(previous, b'.' | b'-' | b'+' | b',' | b'/' | b':' | b'$' | b'#')
+}
+
+/// `AAA-GG-SSSS` (dashes or spaces) with the ranges the SSA issues: area not 000, 666 or
+/// 900-999, group not 00, serial not 0000.
+pub(crate) fn ssn(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
+    if !starts_number(previous) {
+        return None;
+    }
+    let separator = byte(bytes, start + 3);
+    if !matches!(separator, b'-' | b' ') || byte(bytes, start + 6) != separator {
+        return None;
+    }
+    let area = digits(bytes, start, 3)?;
+    let group = digits(bytes, start + 4, 2)?;
+    let serial = digits(bytes, start + 7, 4)?;
+    let end = start + 11;
+    let valid = area != 0 && area != 666 && area < 900 && group != 0 && serial != 0;
+    (valid && !continues(bytes, end)).then_some(Found { end, replacement: Replacement::Marker(Kind::Ssn) })
+}
+
+/// Luhn's checksum over the digits, last digit being the check digit.
+pub(crate) fn luhn_valid(digits: &[u8]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            let d = u32::from(*d);
+            if i % 2 == 1 {
+                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// Whether the number starts with an issuer prefix that issues cards of this length (Visa,
+/// Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro, Mir). Timestamps and most ids
+/// start elsewhere, so they are not mistaken for cards even when their Luhn sum happens to fit.
+fn issuer_accepts(digits: &[u8]) -> bool {
+    let prefix = |n: usize| digits.iter().take(n).fold(0u32, |v, d| v * 10 + u32::from(*d));
+    let length = digits.len();
+    let (p1, p2, p3, p4, p6) = (prefix(1), prefix(2), prefix(3), prefix(4), prefix(6));
+    match p1 {
+        4 => matches!(length, 13 | 16 | 19),
+        5 => (51..=55).contains(&p2) && length == 16 || matches!(p2, 50 | 56..=59) && (12..=19).contains(&length),
+        2 => (2221..=2720).contains(&p4) && length == 16 || (2200..=2204).contains(&p4) && (16..=19).contains(&length),
+        3 => {
+            matches!(p2, 34 | 37) && length == 15
+                || (3528..=3589).contains(&p4) && (16..=19).contains(&length)
+                || ((300..=305).contains(&p3) || matches!(p2, 36 | 38 | 39)) && (14..=19).contains(&length)
+        }
+        6 => {
+            (p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6) || p2 == 62 || p2 == 67)
+                && (16..=19).contains(&length)
+                || matches!(p2, 60 | 63 | 66 | 68 | 69) && (12..=19).contains(&length)
+        }
+        _ => false,
+    }
+}
+
+/// 13 to 19 digits, optionally in groups separated by single spaces or dashes, that pass the
+/// Luhn check and start with a card issuer's prefix. The longest valid grouping wins.
+pub(crate) fn credit_card(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
+    if !starts_number(previous) || !byte(bytes, start).is_ascii_digit() {
+        return None;
+    }
+    let mut number = [0u8; 19];
+    let mut count = 0;
+    let mut at = start;
+    let mut best = None;
+    loop {
+        let b = byte(bytes, at);
+        if b.is_ascii_digit() {
+            if count == number.len() {
+                break; // 20 digits or more in a row: not a card (or not only a card)
+            }
+            if let Some(slot) = number.get_mut(count) {
+                *slot = b - b'0';
+            }
+            count += 1;
+            at += 1;
+            continue;
+        }
+        let group_ends = !is_word(b) && !(b == b'.' && byte(bytes, at + 1).is_ascii_digit());
+        let candidate = number.get(..count).unwrap_or_default();
+        if group_ends && count >= 13 && luhn_valid(candidate) && issuer_accepts(candidate) {
+            best = Some(at);
+        }
+        if matches!(b, b' ' | b'-') && byte(bytes, at + 1).is_ascii_digit() {
+            at += 1;
+            continue;
+        }
+        break;
+    }
+    best.map(|end| Found { end, replacement: Replacement::Marker(Kind::CreditCard) })
+}
+
+fn is_phone_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'-' | b'.')
+}
+
+/// International numbers (`+` and 8 to 15 digits in groups) and US numbers (`(555) 123-4567`,
+/// `555-123-4567`, `555.123.4567`, `1 555 123 4567`), never digits without separators.
+pub(crate) fn phone(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
+    if !starts_number(previous) {
+        return None;
+    }
+    let end = if byte(bytes, start) == b'+' { international(bytes, start)? } else { north_american(bytes, start)? };
+    (!continues(bytes, end)).then_some(Found { end, replacement: Replacement::Marker(Kind::Phone) })
+}
+
+fn international(bytes: &[u8], start: usize) -> Option<usize> {
+    if !matches!(byte(bytes, start + 1), b'1'..=b'9') {
+        return None;
+    }
+    let mut at = start + 1;
+    let mut count = 0;
+    let mut end = at;
+    let mut separators = 0;
+    loop {
+        let b = byte(bytes, at);
+        if b.is_ascii_digit() {
+            count += 1;
+            if count > 15 {
+                return None;
+            }
+            at += 1;
+            end = at;
+        } else if separators < 6 && (is_phone_separator(b) || b == b'(' || b == b')') {
+            let next = byte(bytes, at + 1);
+            let joined = next.is_ascii_digit() || (b != b'(' && next == b'(') || (b == b')' && is_phone_separator(next));
+            if !joined {
+                break;
+            }
+            separators += 1;
+            at += 1;
+        } else {
+            break;
+        }
+    }
+    (count >= 8).then_some(end)
+}
+
+fn north_american(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut at = start;
+    if byte(bytes, at) == b'1' && is_phone_separator(byte(bytes, at + 1)) {
+        at += 2;
+    }
+    if byte(bytes, at) == b'(' {
+        digits(bytes, at + 1, 3)?;
+        if byte(bytes, at + 4) != b')' || !matches!(byte(bytes, at + 1), b'2'..=b'9') {
+            return None;
+        }
+        at += 5;
+        if is_phone_separator(byte(bytes, at)) {
+            at += 1;
+        }
+    } else {
+        digits(bytes, at, 3)?;
+        if !matches!(byte(bytes, at), b'2'..=b'9') || !is_phone_separator(byte(bytes, at + 3)) {
+            return None;
+        }
+        at += 4;
+    }
+    digits(bytes, at, 3)?;
+    let separator = byte(bytes, at + 3);
+    if !is_phone_separator(separator) {
+        return None;
+    }
+    digits(bytes, at + 4, 4)?;
+    Some(at + 8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{redact, Rules};
+    use super::luhn_valid;
+    use alloc::string::{String, ToString};
+
+    fn clean(text: &str) -> String {
+        redact(text, &Rules::default()).unwrap_or_else(|| text.to_string())
+    }
+
+    #[test]
+    fn luhn_matches_known_numbers() {
+        let digits = |s: &str| s.bytes().map(|b| b - b'0').collect::<alloc::vec::Vec<_>>();
+        assert!(luhn_valid(&digits("4111111111111111")));
+        assert!(luhn_valid(&digits("378282246310005")));
+        assert!(!luhn_valid(&digits("4111111111111112")));
+    }
+
+    #[test]
+    fn test_cards_of_every_major_network_are_redacted() {
+        for card in [
+            "4111111111111111", "4111-1111-1111-1111", "4111 1111 1111 1111", "5555555555554444",
+            "2223003122003222", "378282246310005", "3782 822463 10005", "6011111111111117",
+            "3530111333300000", "30569309025904", "6200000000000005", "4012888888881881",
+        ] {
+            assert_eq!(clean(&["pay ", card, " now"].concat()), "pay [REDACTED_CREDIT_CARD] now", "{card}");
+        }
+    }
+
+    #[test]
+    fn numbers_that_are_not_cards_survive() {
+        for text in [
+            "1700000000000", "ts 1712345678901", "order 4111111111111112", "id 12345678901234567890",
+            "4111111111111111111111", "price 4111.11", "9999999999999995", "2024-01-15T10:30:00Z",
+        ] {
+            assert_eq!(clean(text), text);
+        }
+    }
+
+    #[test]
+    fn ssns_follow_issuing_rules() {
+        assert_eq!(clean("ssn: 123-45-6789"), "ssn: [REDACTED_SSN]");
+        assert_eq!(clean("123 45 6789"), "[REDACTED_SSN]");
+        for text in ["000-12-3456", "666-12-3456", "900-12-3456", "123-00-4567", "123-45-0000", "2023-45-6789", "123-45-67890"] {
+            assert_eq!(clean(text), text);
+        }
+    }
+
+    #[test]
+    fn phone_numbers_in_us_and_international_forms() {
+        for phone in [
+            "(555) 123-4567", "555-123-4567", "555.123.4567", "1-555-123-4567", "+1 555 123 4567",
+            "+15551234567", "+44 20 7946 0958", "+49 (30) 901820", "+33 1 23 45 67 89", "+81-3-1234-5678",
+        ] {
+            assert_eq!(clean(&["tel ", phone, "."].concat()), "tel [REDACTED_PHONE].", "{phone}");
+        }
+    }
+
+    #[test]
+    fn dates_prices_versions_and_counts_are_not_phones() {
+        for text in [
+            "2024-01-15", "5551234567", "$1,234.56", "1.2.3", "+12", "v10.15.7", "123-456-78901",
+            "12:30:45", "0.5", "+1 555", "page 2 of 10", "100-200-300",
+        ] {
+            assert_eq!(clean(text), text);
+        }
+    }
+}
