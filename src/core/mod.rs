@@ -4,9 +4,12 @@
 pub mod batch;
 pub mod buffer;
 pub mod config;
+pub mod consent;
 pub mod event;
 pub mod json;
 pub mod pii;
 pub mod pipeline;
 pub mod random;
 pub mod sampling;
+pub mod sanitize;
+pub mod sha256;

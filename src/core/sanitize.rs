@@ -1,0 +1,406 @@
+//! Redaction of a JSON document: field values by key name, PII patterns in every string and key,
+//! at any depth, in one pass over the text.
+
+use crate::core::json::write_string;
+use crate::core::pii::{redact, Rules};
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+use thiserror::Error;
+
+/// Deepest nesting accepted; deeper documents are refused rather than risking the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// What replaces the value of a redacted field.
+pub const REDACTED_FIELD: &str = "[REDACTED]";
+
+/// Why a document could not be sanitised.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}", self.message())]
+pub enum SanitizeError {
+    /// Not valid JSON.
+    Invalid,
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+impl SanitizeError {
+    /// The rule the document broke.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Self::Invalid => "event data must be valid JSON",
+            Self::TooDeep => "event data must nest at most 64 levels deep",
+        }
+    }
+}
+
+/// A field name reduced to what matching compares: lower case, without `_`, `-`, `.` or spaces,
+/// so `api_key`, `API-Key` and `apiKey` are one name.
+pub fn normalize_field(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// What to redact.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Whether PII patterns are redacted in strings.
+    pub patterns: bool,
+    /// Normalised field names whose values are replaced (a key matches a name it equals or ends
+    /// with: `userEmail` matches `email`, `inputTokens` does not match `token`).
+    pub fields: Vec<String>,
+    /// URL rules of the pattern scanner.
+    pub rules: Rules,
+}
+
+impl Policy {
+    /// Whether the value under `key` must be replaced.
+    pub fn is_redacted_field(&self, key: &str) -> bool {
+        if self.fields.is_empty() {
+            return false;
+        }
+        let key = normalize_field(key);
+        self.fields.iter().any(|field| key.ends_with(field.as_str()))
+    }
+
+    /// Redacts one piece of text: built-in patterns, then the application's `custom` patterns.
+    pub fn text<'t>(&self, text: &'t str, custom: &mut dyn FnMut(&str) -> Option<String>) -> Cow<'t, str> {
+        let patterned = match self.patterns.then(|| redact(text, &self.rules)).flatten() {
+            Some(redacted) => Cow::Owned(redacted),
+            None => Cow::Borrowed(text),
+        };
+        match custom(&patterned) {
+            Some(replaced) => Cow::Owned(replaced),
+            None => patterned,
+        }
+    }
+}
+
+/// Copies the JSON document `json` into `out` with the policy applied.
+pub fn sanitize_json(
+    json: &str,
+    policy: &Policy,
+    custom: &mut dyn FnMut(&str) -> Option<String>,
+    out: &mut String,
+) -> Result<(), SanitizeError> {
+    let mut walker = Walker { text: json, bytes: json.as_bytes(), at: 0, policy, custom };
+    walker.value(out, 0)?;
+    walker.whitespace();
+    if walker.at == walker.bytes.len() {
+        Ok(())
+    } else {
+        Err(SanitizeError::Invalid)
+    }
+}
+
+struct Walker<'a, 'c> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    policy: &'a Policy,
+    custom: &'c mut dyn FnMut(&str) -> Option<String>,
+}
+
+impl<'a> Walker<'a, '_> {
+    fn peek(&self) -> u8 {
+        self.bytes.get(self.at).copied().unwrap_or(0)
+    }
+
+    fn whitespace(&mut self) {
+        while matches!(self.peek(), b' ' | b'\t' | b'\n' | b'\r') {
+            self.at += 1;
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Result<(), SanitizeError> {
+        self.whitespace();
+        if self.peek() == b {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(SanitizeError::Invalid)
+        }
+    }
+
+    /// Writes the next value to `out` (or only skips it when `out` is `None`).
+    fn value(&mut self, out: &mut String, depth: usize) -> Result<(), SanitizeError> {
+        if depth > MAX_DEPTH {
+            return Err(SanitizeError::TooDeep);
+        }
+        self.whitespace();
+        match self.peek() {
+            b'{' => self.object(out, depth),
+            b'[' => self.array(out, depth),
+            b'"' => {
+                let text = self.string()?;
+                let redacted = self.policy.text(&text, self.custom);
+                write_string(out, &redacted);
+                Ok(())
+            }
+            b't' => self.literal(out, "true"),
+            b'f' => self.literal(out, "false"),
+            b'n' => self.literal(out, "null"),
+            b'-' | b'0'..=b'9' => self.number(out),
+            _ => Err(SanitizeError::Invalid),
+        }
+    }
+
+    fn object(&mut self, out: &mut String, depth: usize) -> Result<(), SanitizeError> {
+        self.at += 1;
+        out.push('{');
+        self.whitespace();
+        if self.peek() == b'}' {
+            self.at += 1;
+            out.push('}');
+            return Ok(());
+        }
+        loop {
+            self.whitespace();
+            if self.peek() != b'"' {
+                return Err(SanitizeError::Invalid);
+            }
+            let key = self.string()?;
+            let hidden = self.policy.is_redacted_field(&key);
+            let key = self.policy.text(&key, self.custom);
+            write_string(out, &key);
+            self.expect(b':')?;
+            out.push(':');
+            if hidden {
+                let mut discarded = String::new();
+                self.value(&mut discarded, depth + 1)?;
+                write_string(out, REDACTED_FIELD);
+            } else {
+                self.value(out, depth + 1)?;
+            }
+            self.whitespace();
+            match self.peek() {
+                b',' => {
+                    self.at += 1;
+                    out.push(',');
+                }
+                b'}' => {
+                    self.at += 1;
+                    out.push('}');
+                    return Ok(());
+                }
+                _ => return Err(SanitizeError::Invalid),
+            }
+        }
+    }
+
+    fn array(&mut self, out: &mut String, depth: usize) -> Result<(), SanitizeError> {
+        self.at += 1;
+        out.push('[');
+        self.whitespace();
+        if self.peek() == b']' {
+            self.at += 1;
+            out.push(']');
+            return Ok(());
+        }
+        loop {
+            self.value(out, depth + 1)?;
+            self.whitespace();
+            match self.peek() {
+                b',' => {
+                    self.at += 1;
+                    out.push(',');
+                }
+                b']' => {
+                    self.at += 1;
+                    out.push(']');
+                    return Ok(());
+                }
+                _ => return Err(SanitizeError::Invalid),
+            }
+        }
+    }
+
+    fn literal(&mut self, out: &mut String, word: &str) -> Result<(), SanitizeError> {
+        let end = self.at + word.len();
+        if self.text.get(self.at..end) != Some(word) {
+            return Err(SanitizeError::Invalid);
+        }
+        self.at = end;
+        out.push_str(word);
+        Ok(())
+    }
+
+    /// Numbers are copied; one long enough to be a card number is checked like text.
+    fn number(&mut self, out: &mut String) -> Result<(), SanitizeError> {
+        let start = self.at;
+        while matches!(self.peek(), b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+            self.at += 1;
+        }
+        let number = self.text.get(start..self.at).ok_or(SanitizeError::Invalid)?;
+        if number.len() >= 13 {
+            if let Cow::Owned(redacted) = self.policy.text(number, self.custom) {
+                write_string(out, &redacted);
+                return Ok(());
+            }
+        }
+        out.push_str(number);
+        Ok(())
+    }
+
+    /// Reads a string literal and returns its decoded text (borrowed when it has no escapes).
+    fn string(&mut self) -> Result<Cow<'a, str>, SanitizeError> {
+        self.at += 1; // opening quote
+        let start = self.at;
+        loop {
+            match self.peek() {
+                b'"' => {
+                    let raw = self.text.get(start..self.at).ok_or(SanitizeError::Invalid)?;
+                    self.at += 1;
+                    return Ok(Cow::Borrowed(raw));
+                }
+                b'\\' => break,
+                0 if self.at >= self.bytes.len() => return Err(SanitizeError::Invalid),
+                _ => self.at += 1,
+            }
+        }
+        let mut decoded = String::from(self.text.get(start..self.at).ok_or(SanitizeError::Invalid)?);
+        loop {
+            match self.peek() {
+                b'"' => {
+                    self.at += 1;
+                    return Ok(Cow::Owned(decoded));
+                }
+                b'\\' => {
+                    self.at += 1;
+                    let escaped = self.peek();
+                    self.at += 1;
+                    match escaped {
+                        b'"' => decoded.push('"'),
+                        b'\\' => decoded.push('\\'),
+                        b'/' => decoded.push('/'),
+                        b'b' => decoded.push('\u{8}'),
+                        b'f' => decoded.push('\u{c}'),
+                        b'n' => decoded.push('\n'),
+                        b'r' => decoded.push('\r'),
+                        b't' => decoded.push('\t'),
+                        b'u' => decoded.push(self.unicode_escape()?),
+                        _ => return Err(SanitizeError::Invalid),
+                    }
+                }
+                0 if self.at >= self.bytes.len() => return Err(SanitizeError::Invalid),
+                _ => {
+                    let rest = self.text.get(self.at..).ok_or(SanitizeError::Invalid)?;
+                    let next = rest.find(['"', '\\']).ok_or(SanitizeError::Invalid)?;
+                    decoded.push_str(rest.get(..next).ok_or(SanitizeError::Invalid)?);
+                    self.at += next;
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, SanitizeError> {
+        let digits = self.text.get(self.at..self.at + 4).ok_or(SanitizeError::Invalid)?;
+        let value = u32::from_str_radix(digits, 16).map_err(|_| SanitizeError::Invalid)?;
+        self.at += 4;
+        Ok(value)
+    }
+
+    /// `\uXXXX`, joining surrogate pairs; a lone surrogate becomes U+FFFD.
+    fn unicode_escape(&mut self) -> Result<char, SanitizeError> {
+        let first = self.hex4()?;
+        if (0xd800..0xdc00).contains(&first) && self.text.get(self.at..self.at + 2) == Some("\\u") {
+            let save = self.at;
+            self.at += 2;
+            let second = self.hex4()?;
+            if (0xdc00..0xe000).contains(&second) {
+                let code = 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00);
+                return Ok(char::from_u32(code).unwrap_or('\u{fffd}'));
+            }
+            self.at = save;
+        }
+        Ok(char::from_u32(first).unwrap_or('\u{fffd}'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    fn policy(fields: &[&str]) -> Policy {
+        Policy { patterns: true, fields: fields.iter().map(|f| normalize_field(f)).collect(), rules: Rules::default() }
+    }
+
+    fn run(json: &str, policy: &Policy) -> Result<String, SanitizeError> {
+        let mut out = String::new();
+        sanitize_json(json, policy, &mut |_| None, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn redacts_pii_at_any_depth_in_values_and_keys() {
+        let json = r#"{"a":{"b":[{"note":"mail bob@x.io"}],"c":"+1 555 123 4567"},"eve@x.io":1,"n":42}"#;
+        assert_eq!(
+            run(json, &policy(&[])).unwrap(),
+            r#"{"a":{"b":[{"note":"mail [REDACTED_EMAIL]"}],"c":"[REDACTED_PHONE]"},"[REDACTED_EMAIL]":1,"n":42}"#
+        );
+    }
+
+    #[test]
+    fn field_names_match_whatever_the_case_and_separators() {
+        let json = r#"{"api_key":"k","API-Key":{"x":1},"apiKey":[1,2],"userEmail":"e","inputTokens":12,"password":null}"#;
+        assert_eq!(
+            run(json, &policy(&["apiKey", "email", "token", "password"])).unwrap(),
+            r#"{"api_key":"[REDACTED]","API-Key":"[REDACTED]","apiKey":"[REDACTED]","userEmail":"[REDACTED]","inputTokens":12,"password":"[REDACTED]"}"#
+        );
+    }
+
+    #[test]
+    fn escapes_are_decoded_before_matching_and_encoded_after() {
+        let json = r#"{"s":"line\nmail: a\u0040b.io \"q\" \ud83d\ude00 \u00e9"}"#;
+        assert_eq!(run(json, &policy(&[])).unwrap(), "{\"s\":\"line\\nmail: [REDACTED_EMAIL] \\\"q\\\" 😀 é\"}");
+    }
+
+    #[test]
+    fn card_numbers_stored_as_numbers_are_redacted() {
+        assert_eq!(
+            run(r#"{"card":4111111111111111,"ts":1700000000000,"pi":3.14}"#, &policy(&[])).unwrap(),
+            r#"{"card":"[REDACTED_CREDIT_CARD]","ts":1700000000000,"pi":3.14}"#
+        );
+    }
+
+    #[test]
+    fn patterns_off_keeps_text_but_still_redacts_fields() {
+        let mut p = policy(&["secret"]);
+        p.patterns = false;
+        assert_eq!(run(r#"{"m":"a@b.io","clientSecret":"s"}"#, &p).unwrap(), r#"{"m":"a@b.io","clientSecret":"[REDACTED]"}"#);
+    }
+
+    #[test]
+    fn custom_patterns_run_after_the_built_in_ones() {
+        let mut custom = |text: &str| text.contains("ORD-").then(|| text.replace("ORD-", "[REDACTED_ORDER]-"));
+        let mut out = String::new();
+        sanitize_json(r#"["ORD-1 by a@b.io"]"#, &policy(&[]), &mut custom, &mut out).unwrap();
+        assert_eq!(out, r#"["[REDACTED_ORDER]-1 by [REDACTED_EMAIL]"]"#);
+    }
+
+    #[test]
+    fn invalid_and_too_deep_documents_are_refused() {
+        for bad in ["", "{", "{\"a\":}", "[1,]", "{\"a\" 1}", "\"open", "tru", "{} x", "{\"a\":\"\\x\"}"] {
+            assert_eq!(run(bad, &policy(&[])), Err(SanitizeError::Invalid), "{bad}");
+        }
+        let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
+        assert_eq!(run(&deep, &policy(&[])), Err(SanitizeError::TooDeep));
+        let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert_eq!(run(&ok, &policy(&[])).unwrap(), ok);
+    }
+
+    #[test]
+    fn whitespace_is_tolerated_and_dropped() {
+        assert_eq!(run(" { \"a\" : [ 1 , true ] } ", &policy(&[])).unwrap(), r#"{"a":[1,true]}"#);
+    }
+
+    #[test]
+    fn normalisation_collapses_separators_and_case() {
+        assert_eq!(normalize_field("API-Key"), "apikey");
+        assert_eq!(normalize_field("credit_card.number"), "creditcardnumber");
+        assert_eq!(vec![normalize_field("Ssn")], ["ssn".to_string()]);
+    }
+}
