@@ -15,3 +15,4 @@ pub mod core;
 pub mod platform;
 
 pub use api::collector::TelemetryCollector;
+pub use api::redact::redact;

@@ -287,7 +287,7 @@ fn malformed_input_is_dropped_and_counted_never_thrown() {
     }
     assert!(!c.track_performance(json(r#"{"name":"lcp","value":"fast"}"#).unchecked_ref()));
     let status: JsValue = c.get_buffer_status().into();
-    assert_eq!(number(&status, "dropped.malformed"), bad.len() as f64 + 1.0);
+    assert_eq!(number(&status, "dropped.invalid"), bad.len() as f64 + 1.0);
     assert_eq!(number(&status, "size"), 0.0);
     assert!(c.track(json(r#"{"type":"still.works"}"#).unchecked_ref()));
 }

@@ -1,45 +1,29 @@
-//! `TelemetryCollector`: buffered, sampled, batched event collection.
+//! `TelemetryCollector`: buffered, sampled, redacted, consented, batched event collection.
 
 use crate::api::config::{config_to_js, parse_config, to_js_error};
+use crate::api::input::{read_data, read_error, read_event, read_metric};
+use crate::api::runtime::{deliver_all, Shared, State};
 use crate::api::types::{
-    BufferStatusJs, ErrorContextJs, PerformanceMetricJs, PromiseNumberJs,
+    BufferStatusJs, ConsentStateJs, ErrorContextJs, PerformanceMetricJs, PromiseNumberJs,
     ResolvedTelemetryConfigJs, TelemetryConfigJs, TelemetryConfigPatchJs, TelemetryEventJs,
-    ThrownJs,
+    ThrownJs, TraitsJs,
 };
 use crate::core::config::Config;
-use crate::core::event::{error_data_json, ErrorInput, EventError, EventInput};
-use crate::core::json::write_integer;
-use crate::core::pipeline::{DropReason, Outcome, Pipeline, Refusal};
-use crate::platform::timer::Interval;
-use crate::platform::transport::Destination;
-use crate::platform::{
-    debug_log, get, is_plain_object, now_ms, page_context_json, random_seed, set, stringify,
-};
-use alloc::rc::{Rc, Weak};
-use alloc::string::String;
+use crate::core::consent::{Consent, CONSENT_KEY};
+use crate::core::event::{error_data_json, EventInput};
+use crate::core::pipeline::{DropReason, Pipeline};
+use crate::platform::privacy::privacy_signal;
+use crate::platform::{page_context_json, random_seed, set, storage};
+use alloc::rc::Rc;
+use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
-use js_sys::{Function, Object};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, spawn_local};
+use wasm_bindgen_futures::future_to_promise;
 
-/// The mutable part of a collector.
-struct State {
-    pipeline: Pipeline,
-    custom_transport: Option<Function>,
-}
-
-/// State shared by the collector, its timer and its in-flight sends. `state` is only ever
-/// borrowed with `try_borrow*`, and never across an `await` or a call into JavaScript, so a
-/// re-entrant call from the page degrades to a dropped call instead of a panic.
-struct Shared {
-    state: RefCell<State>,
-    timer: Cell<Option<Interval>>,
-    destroyed: Cell<bool>,
-    context_json: String,
-}
-
-/// Collects events, buffers them and sends them in batches to the configured transport.
+/// Collects events, redacts them, buffers them and sends them in batches to the configured
+/// transport, as far as the user's consent allows.
 #[wasm_bindgen]
 pub struct TelemetryCollector {
     shared: Rc<Shared>,
@@ -54,44 +38,104 @@ impl TelemetryCollector {
         let value: JsValue = config.map_or(JsValue::UNDEFINED, Into::into);
         let parsed = parse_config(&value).map_err(|e| to_js_error(&e))?;
         let config = Config::from_patch(parsed.patch).map_err(|e| to_js_error(&e))?;
+        let signal = config.respect_do_not_track && privacy_signal();
+        let stored = storage::read(CONSENT_KEY).and_then(|value| Consent::parse(&value));
+        let consent = Consent::initial(stored, config.require_consent, signal);
+        let require_consent = config.require_consent;
+        let pipeline = Pipeline::new(config, random_seed(), &page_context_json(), consent);
         let shared = Rc::new(Shared {
             state: RefCell::new(State {
-                pipeline: Pipeline::new(config, random_seed()),
+                pipeline,
                 custom_transport: parsed.custom_transport,
+                before_send: parsed.before_send,
+                patterns: parsed.redact_patterns.unwrap_or_default(),
             }),
             timer: Cell::new(None),
+            consent_listener: Cell::new(None),
             destroyed: Cell::new(false),
-            context_json: page_context_json(),
         });
-        restart_timer(&shared);
+        shared.restart_timer();
+        shared.watch_consent(require_consent, signal);
         Ok(TelemetryCollector { shared })
     }
 
     /// Records an event `{ type, timestamp?, data? }`. Returns whether it was accepted;
-    /// malformed, sampled or throttled input is dropped and counted, never thrown.
+    /// invalid, sampled, throttled or unconsented input is dropped and counted, never thrown.
     pub fn track(&self, event: &TelemetryEventJs) -> bool {
-        let input = read_event(event);
-        self.accept(input)
+        self.shared.accept(read_event(event))
     }
 
     /// Records a performance measurement `{ name, value, unit? }` as a `performance` event.
     #[wasm_bindgen(js_name = trackPerformance)]
     pub fn track_performance(&self, metric: &PerformanceMetricJs) -> bool {
-        let input = read_metric(metric);
-        self.accept(input)
+        self.shared.accept(read_metric(metric))
     }
 
     /// Records an error (an `Error` or any thrown value) with optional context as an `error`
-    /// event.
+    /// event. Message and stack are redacted and file paths reduced to file names.
     #[wasm_bindgen(js_name = trackError)]
     pub fn track_error(&self, error: &ThrownJs, context: Option<ErrorContextJs>) -> bool {
         let context: JsValue = context.map_or(JsValue::UNDEFINED, Into::into);
         let data = error_data_json(&read_error(error, &context));
-        self.accept(Ok(EventInput {
+        self.shared.accept(Ok(EventInput {
             kind: "error".into(),
             timestamp_ms: None,
             data_json: Some(data),
         }))
+    }
+
+    /// Identifies the user. Only a salted SHA-256 of `userId` is ever sent (as `userId` on later
+    /// events); `traits` are sent, redacted, in an `identify` event. Returns whether it was
+    /// accepted.
+    pub fn identify(&self, user_id: &str, traits: Option<TraitsJs>) -> bool {
+        if user_id.is_empty() {
+            return false;
+        }
+        let traits: JsValue = traits.map_or(JsValue::UNDEFINED, Into::into);
+        let data_json = read_data(&traits);
+        let Ok(mut state) = self.shared.state.try_borrow_mut() else {
+            return false;
+        };
+        state.pipeline.identify(user_id);
+        drop(state);
+        self.shared.accept(data_json.map(|data_json| EventInput {
+            kind: "identify".into(),
+            timestamp_ms: None,
+            data_json,
+        }))
+    }
+
+    /// Forgets the identified user: later events carry no `userId`.
+    #[wasm_bindgen(js_name = resetUser)]
+    pub fn reset_user(&self) {
+        if let Ok(mut state) = self.shared.state.try_borrow_mut() {
+            state.pipeline.reset_user();
+        }
+    }
+
+    /// Records the user's choice, `'granted'` or `'denied'`, in `localStorage` (shared with other
+    /// tabs). Denying purges everything buffered or stored at once. Returns false for any other
+    /// value.
+    #[wasm_bindgen(js_name = setConsent)]
+    pub fn set_consent(&self, consent: &str) -> bool {
+        match Consent::parse(consent) {
+            Some(choice @ (Consent::Granted | Consent::Denied)) => {
+                self.shared.set_consent(choice, true);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The consent state: `'pending'`, `'granted'` or `'denied'`.
+    #[wasm_bindgen(js_name = getConsent)]
+    pub fn get_consent(&self) -> ConsentStateJs {
+        let name = self
+            .shared
+            .state
+            .try_borrow()
+            .map_or("denied", |s| s.pipeline.consent().name());
+        JsValue::from_str(name).unchecked_into()
     }
 
     /// Sends everything buffered now. Resolves with the number of events delivered; a failed
@@ -103,31 +147,33 @@ impl TelemetryCollector {
         promise.unchecked_into()
     }
 
-    /// Stops the timer, sends what is buffered (with `keepalive`) and refuses further events.
+    /// Stops the timer and listeners, sends what is buffered (with `keepalive`) and refuses
+    /// further events.
     pub fn destroy(&self) {
         if self.shared.destroyed.replace(true) {
             return;
         }
         self.shared.timer.set(None);
-        spawn_local(async move {}); // keep the executor warm for the final delivery
-        let shared = self.shared.clone();
-        spawn_local(async move {
-            deliver_all(shared, true).await;
-        });
+        self.shared.consent_listener.set(None);
+        self.shared.spawn_delivery(true);
     }
 
     /// The configuration in force, defaults included.
     #[wasm_bindgen(js_name = getConfig)]
     pub fn get_config(&self) -> ResolvedTelemetryConfigJs {
         let value = match self.shared.state.try_borrow() {
-            Ok(state) => config_to_js(state.pipeline.config(), state.custom_transport.as_ref()),
+            Ok(state) => config_to_js(
+                state.pipeline.config(),
+                state.custom_transport.as_ref(),
+                state.before_send.as_ref(),
+            ),
             Err(_) => JsValue::UNDEFINED,
         };
         value.unchecked_into()
     }
 
     /// Changes some fields. The patch is validated as a whole: on a `TypeError` or
-    /// `RangeError` nothing changes.
+    /// `RangeError` nothing changes. Consent settings are read once, at construction.
     #[wasm_bindgen(js_name = updateConfig)]
     pub fn update_config(&self, patch: &TelemetryConfigPatchJs) -> Result<(), JsValue> {
         let parsed = parse_config(patch).map_err(|e| to_js_error(&e))?;
@@ -144,15 +190,21 @@ impl TelemetryCollector {
             if parsed.custom_transport.is_some() {
                 state.custom_transport = parsed.custom_transport;
             }
+            if parsed.before_send.is_some() {
+                state.before_send = parsed.before_send;
+            }
+            if let Some(patterns) = parsed.redact_patterns {
+                state.patterns = patterns;
+            }
             changed
         };
         if interval_changed && !self.shared.destroyed.get() {
-            restart_timer(&self.shared);
+            self.shared.restart_timer();
         }
         Ok(())
     }
 
-    /// Buffer size, delivery counters and drop counters by reason.
+    /// Buffer size, delivery counters and discards by reason.
     #[wasm_bindgen(js_name = getBufferStatus)]
     pub fn get_buffer_status(&self) -> BufferStatusJs {
         let Ok(state) = self.shared.state.try_borrow() else {
@@ -168,208 +220,22 @@ impl TelemetryCollector {
         set(&status, "accepted", counters.accepted as f64);
         set(&status, "sent", counters.sent as f64);
         set(&status, "failedAttempts", counters.failed_attempts as f64);
+        set(&status, "consent", pipeline.consent().name());
         let dropped = Object::new();
-        set(&dropped, "disabled", counters.disabled as f64);
-        set(&dropped, "sampled", counters.sampled as f64);
-        set(&dropped, "throttled", counters.throttled as f64);
-        set(&dropped, "malformed", counters.malformed as f64);
-        set(&dropped, "overflow", counters.overflow as f64);
-        set(&dropped, "rejected", counters.rejected as f64);
+        let reasons: Vec<(DropReason, u64)> = Vec::from([
+            (DropReason::Disabled, counters.disabled),
+            (DropReason::Sampled, counters.sampled),
+            (DropReason::Throttled, counters.throttled),
+            (DropReason::Consent, counters.consent),
+            (DropReason::Invalid, counters.invalid),
+            (DropReason::BeforeSend, counters.before_send),
+            (DropReason::Overflow, counters.overflow),
+            (DropReason::Rejected, counters.rejected),
+        ]);
+        for (reason, count) in reasons {
+            set(&dropped, reason.name(), count as f64);
+        }
         set(&status, "dropped", dropped);
         JsValue::from(status).unchecked_into()
-    }
-}
-
-impl TelemetryCollector {
-    fn accept(&self, input: Result<EventInput, EventError>) -> bool {
-        let now = now_ms();
-        let shared = &self.shared;
-        let (result, full, debug) = {
-            let Ok(mut state) = shared.state.try_borrow_mut() else {
-                return false;
-            };
-            let pipeline = &mut state.pipeline;
-            let result = match input {
-                _ if shared.destroyed.get() => {
-                    pipeline.count_dropped(DropReason::Disabled);
-                    Err(Refusal {
-                        reason: DropReason::Disabled,
-                        detail: None,
-                    })
-                }
-                Ok(input) => pipeline.accept(&input, now, &shared.context_json),
-                Err(error) => {
-                    pipeline.count_dropped(DropReason::Malformed);
-                    Err(Refusal {
-                        reason: DropReason::Malformed,
-                        detail: Some(error),
-                    })
-                }
-            };
-            (result, pipeline.should_flush(), pipeline.config().debug)
-        };
-        if let (Err(refusal), true) = (&result, debug) {
-            let detail = refusal.detail.as_ref().map_or("", EventError::message);
-            debug_log(
-                &["event dropped (", refusal.reason.name(), ") ", detail],
-                &JsValue::UNDEFINED,
-            );
-        }
-        if full {
-            let shared = shared.clone();
-            spawn_local(async move {
-                deliver_all(shared, false).await;
-            });
-        }
-        result.is_ok()
-    }
-}
-
-/// Sends batches until the buffer is empty or a send fails; returns the events delivered.
-async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
-    let mut delivered = 0u32;
-    loop {
-        let (batch, destination, debug) = {
-            let Ok(mut state) = shared.state.try_borrow_mut() else {
-                break;
-            };
-            let Some(batch) = state.pipeline.next_batch() else {
-                break;
-            };
-            let custom = state.custom_transport.clone();
-            let config = state.pipeline.config();
-            let destination = Destination {
-                kind: config.transport,
-                endpoint: config.endpoint.clone(),
-                api_key: config.api_key.clone(),
-                custom,
-                keepalive,
-            };
-            (batch, destination, config.debug)
-        };
-        let outcome = destination.send(&batch).await;
-        let count = batch.events.len() as u32;
-        if let Ok(mut state) = shared.state.try_borrow_mut() {
-            state.pipeline.settle(batch, outcome);
-        }
-        if outcome != Outcome::Delivered {
-            if debug {
-                let mut events = String::new();
-                write_integer(&mut events, i64::from(count));
-                debug_log(
-                    &[
-                        "batch of ",
-                        &events,
-                        " events not delivered: ",
-                        outcome.name(),
-                    ],
-                    &JsValue::UNDEFINED,
-                );
-            }
-            break;
-        }
-        delivered += count;
-    }
-    delivered
-}
-
-/// (Re)starts the timed flush according to the current `flushIntervalMs`.
-fn restart_timer(shared: &Rc<Shared>) {
-    let Ok(interval) = shared
-        .state
-        .try_borrow()
-        .map(|s| s.pipeline.config().flush_interval_ms)
-    else {
-        return;
-    };
-    let timer = (interval > 0).then(|| {
-        let weak: Weak<Shared> = Rc::downgrade(shared);
-        Interval::new(interval, move || {
-            let Some(shared) = weak.upgrade() else { return };
-            let waiting = shared
-                .state
-                .try_borrow()
-                .is_ok_and(|s| s.pipeline.buffered() > 0);
-            if waiting {
-                spawn_local(async move {
-                    deliver_all(shared, false).await;
-                });
-            }
-        })
-    });
-    shared.timer.set(timer);
-}
-
-fn read_event(event: &JsValue) -> Result<EventInput, EventError> {
-    if !is_plain_object(event) {
-        return Err(EventError::NotAnObject);
-    }
-    let kind = get(event, "type")
-        .as_string()
-        .ok_or(EventError::MissingType)?;
-    let timestamp = get(event, "timestamp");
-    let timestamp_ms = if timestamp.is_undefined() || timestamp.is_null() {
-        None
-    } else {
-        Some(timestamp.as_f64().ok_or(EventError::BadTimestamp)?)
-    };
-    let data = get(event, "data");
-    let data_json = if data.is_undefined() || data.is_null() {
-        None
-    } else if is_plain_object(&data) {
-        Some(stringify(&data).ok_or(EventError::BadData)?)
-    } else {
-        return Err(EventError::BadData);
-    };
-    Ok(EventInput {
-        kind,
-        timestamp_ms,
-        data_json,
-    })
-}
-
-fn read_metric(metric: &JsValue) -> Result<EventInput, EventError> {
-    if !is_plain_object(metric) {
-        return Err(EventError::NotAnObject);
-    }
-    let named = get(metric, "name")
-        .as_string()
-        .is_some_and(|n| !n.is_empty());
-    let valued = get(metric, "value").as_f64().is_some_and(f64::is_finite);
-    let unit = get(metric, "unit");
-    if !named || !valued || !(unit.is_undefined() || unit.is_string()) {
-        return Err(EventError::BadData);
-    }
-    let data_json = Some(stringify(metric).ok_or(EventError::BadData)?);
-    Ok(EventInput {
-        kind: "performance".into(),
-        timestamp_ms: None,
-        data_json,
-    })
-}
-
-fn read_error(error: &JsValue, context: &JsValue) -> ErrorInput {
-    let text = |key: &str| get(error, key).as_string();
-    let (name, message, stack) = if error.is_instance_of::<js_sys::Error>() {
-        (
-            text("name").unwrap_or_else(|| "Error".into()),
-            text("message").unwrap_or_default(),
-            text("stack"),
-        )
-    } else {
-        let message = error
-            .as_string()
-            .or_else(|| stringify(error))
-            .unwrap_or_else(|| "[unserialisable value]".into());
-        ("Error".into(), message, None)
-    };
-    let context_json = is_plain_object(context)
-        .then(|| stringify(context))
-        .flatten();
-    ErrorInput {
-        name,
-        message,
-        stack,
-        context_json,
     }
 }

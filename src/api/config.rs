@@ -3,6 +3,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::api::patterns::{parse_patterns, CustomPattern};
 use crate::core::config::{
     Config, ConfigError, ConfigPatch, SamplingStrategy, TransportKind, FIELDS,
 };
@@ -19,12 +20,16 @@ pub fn to_js_error(error: &ConfigError) -> JsValue {
     }
 }
 
-/// A parsed configuration object: the patch and the custom transport function, if any.
+/// A parsed configuration object: the patch and the JS values the core does not hold.
 pub struct ParsedConfig {
     /// Field values to apply.
     pub patch: ConfigPatch,
     /// The `customTransport` function.
     pub custom_transport: Option<Function>,
+    /// The `beforeSend` function.
+    pub before_send: Option<Function>,
+    /// The compiled `redactPatterns`.
+    pub redact_patterns: Option<Vec<CustomPattern>>,
 }
 
 /// Reads every known field of `value` (which may be `undefined` for all defaults).
@@ -33,6 +38,8 @@ pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
         return Ok(ParsedConfig {
             patch: ConfigPatch::default(),
             custom_transport: None,
+            before_send: None,
+            redact_patterns: None,
         });
     }
     if !value.is_object() || Array::is_array(value) {
@@ -47,13 +54,11 @@ pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
             return Err(ConfigError::Unknown(key));
         }
     }
-    let custom_transport = match get(value, "customTransport") {
-        v if v.is_undefined() => None,
-        v => Some(v.dyn_into::<Function>().map_err(|_| ConfigError::Type {
-            field: "customTransport",
-            expected: "a function",
-        })?),
-    };
+    let custom_transport = function(value, "customTransport")?;
+    let before_send = function(value, "beforeSend")?;
+    let redact_patterns = present(value, "redactPatterns")
+        .map(|v| parse_patterns(&v))
+        .transpose()?;
     let patch = ConfigPatch {
         enabled: boolean(value, "enabled")?,
         sampling: choice(
@@ -80,10 +85,23 @@ pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
         throttle_window_ms: number(value, "throttleWindowMs")?,
         max_events_per_window: number(value, "maxEventsPerWindow")?,
         require_consent: boolean(value, "requireConsent")?,
+        respect_do_not_track: boolean(value, "respectDoNotTrack")?,
+        allowed_query_params: string_list(value, "allowedQueryParams")?,
+        user_id_salt: string(value, "userIdSalt")?,
+        error_sampling_rate: number(value, "errorSamplingRate")?,
+        max_errors_per_window: number(value, "maxErrorsPerWindow")?,
     };
     Ok(ParsedConfig {
         patch,
         custom_transport,
+        before_send,
+        redact_patterns,
+    })
+}
+
+fn function(object: &JsValue, field: &'static str) -> Result<Option<Function>, ConfigError> {
+    typed(object, field, "a function", |v| {
+        v.dyn_ref::<Function>().cloned()
     })
 }
 
@@ -150,7 +168,11 @@ fn string_list(object: &JsValue, field: &'static str) -> Result<Option<Vec<Strin
 }
 
 /// The configuration as a plain JS object, with the field names of the JS contract.
-pub fn config_to_js(config: &Config, custom_transport: Option<&Function>) -> JsValue {
+pub fn config_to_js(
+    config: &Config,
+    custom_transport: Option<&Function>,
+    before_send: Option<&Function>,
+) -> JsValue {
     let object = Object::new();
     set(&object, "enabled", config.enabled);
     set(&object, "sampling", config.sampling.name());
@@ -176,6 +198,21 @@ pub fn config_to_js(config: &Config, custom_transport: Option<&Function>) -> JsV
     set(&object, "throttleWindowMs", config.throttle_window_ms);
     set(&object, "maxEventsPerWindow", config.max_events_per_window);
     set(&object, "requireConsent", config.require_consent);
+    set(&object, "respectDoNotTrack", config.respect_do_not_track);
+    let params: Array = config
+        .allowed_query_params
+        .iter()
+        .map(|p| JsValue::from_str(p))
+        .collect();
+    set(&object, "allowedQueryParams", params);
+    set(&object, "userIdSalt", config.user_id_salt.as_str());
+    set(&object, "errorSamplingRate", config.error_sampling_rate);
+    set(&object, "maxErrorsPerWindow", config.max_errors_per_window);
+    set(
+        &object,
+        "beforeSend",
+        before_send.map_or(JsValue::UNDEFINED, |f| f.clone().into()),
+    );
     object.into()
 }
 

@@ -2,4 +2,8 @@
 
 pub mod collector;
 pub mod config;
+pub mod input;
+pub mod patterns;
+pub mod redact;
+pub mod runtime;
 pub mod types;

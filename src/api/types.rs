@@ -50,12 +50,28 @@ export interface TelemetryConfig {
   throttleWindowMs?: number;
   /** Events kept per throttling window (default 100). */
   maxEventsPerWindow?: number;
-  /** Wait for consent before collecting (default false). */
+  /** Wait for `setConsent('granted')` before sending or storing anything (default false). */
   requireConsent?: boolean;
+  /** Treat Global Privacy Control / Do-Not-Track as "denied" until consent is granted (default true). */
+  respectDoNotTrack?: boolean;
+  /** Extra patterns to redact: RegExp, regular-expression source, or { pattern, type } for `[REDACTED_<TYPE>]`. */
+  redactPatterns?: Array<RegExp | string | { pattern: RegExp | string; type?: string }>;
+  /** Query parameters whose values survive URL minimisation (default none). */
+  allowedQueryParams?: string[];
+  /** Last chance to edit or drop an event (return null); exceptions drop the event. */
+  beforeSend?: (event: WireEvent) => Partial<Pick<WireEvent, 'type' | 'data'>> | null | undefined;
+  /** Salt of the SHA-256 hash `identify` sends instead of the user id; set your own. */
+  userIdSalt?: string;
+  /** Probability of keeping an error event under 'probabilistic' sampling (default 1). */
+  errorSamplingRate?: number;
+  /** Error events kept per throttling window under 'throttled' sampling (default 100). */
+  maxErrorsPerWindow?: number;
 }
 /** The configuration in force, with defaults filled in. */
-export type ResolvedTelemetryConfig = Required<Omit<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport'>> &
-  Pick<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport'>;
+export type ResolvedTelemetryConfig = Required<Omit<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport' | 'beforeSend' | 'redactPatterns'>> &
+  Pick<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport' | 'beforeSend'>;
+/** The user's consent state. */
+export type ConsentState = 'pending' | 'granted' | 'denied';
 /** An application event. */
 export interface TelemetryEvent {
   type: string;
@@ -78,11 +94,14 @@ export interface BufferStatus {
   accepted: number;
   sent: number;
   failedAttempts: number;
+  consent: ConsentState;
   dropped: {
     disabled: number;
     sampled: number;
     throttled: number;
-    malformed: number;
+    consent: number;
+    invalid: number;
+    beforeSend: number;
     overflow: number;
     rejected: number;
   };
@@ -115,6 +134,12 @@ extern "C" {
     /// An error's context object.
     #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
     pub type ErrorContextJs;
+    /// `ConsentState` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ConsentState")]
+    pub type ConsentStateJs;
+    /// User traits for `identify`.
+    #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
+    pub type TraitsJs;
     /// `Promise<number>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<number>")]
     pub type PromiseNumberJs;

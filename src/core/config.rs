@@ -103,7 +103,7 @@ pub const DEFAULT_REDACT_FIELDS: [&str; 7] = [
 ];
 
 /// Every configuration field the collector accepts, as spelled in JavaScript.
-pub const FIELDS: [&str; 15] = [
+pub const FIELDS: [&str; 22] = [
     "enabled",
     "sampling",
     "samplingRate",
@@ -119,6 +119,13 @@ pub const FIELDS: [&str; 15] = [
     "throttleWindowMs",
     "maxEventsPerWindow",
     "requireConsent",
+    "respectDoNotTrack",
+    "redactPatterns",
+    "allowedQueryParams",
+    "beforeSend",
+    "userIdSalt",
+    "errorSamplingRate",
+    "maxErrorsPerWindow",
 ];
 
 /// A rejected configuration value. `Type` and `Missing` map to a JS `TypeError`, `Range` to a
@@ -197,6 +204,16 @@ pub struct Config {
     pub max_events_per_window: u32,
     /// Whether collection waits for `setConsent('granted')`.
     pub require_consent: bool,
+    /// Whether Global Privacy Control and Do-Not-Track mean "denied" until consent is granted.
+    pub respect_do_not_track: bool,
+    /// Query parameters whose values survive URL minimisation.
+    pub allowed_query_params: Vec<String>,
+    /// Salt of the SHA-256 hash that `identify` sends instead of the user id.
+    pub user_id_salt: String,
+    /// Probability of keeping an error event under probabilistic sampling.
+    pub error_sampling_rate: f64,
+    /// Error events kept per throttling window (errors have their own budget).
+    pub max_errors_per_window: u32,
 }
 
 impl Default for Config {
@@ -220,6 +237,11 @@ impl Default for Config {
             throttle_window_ms: 60_000,
             max_events_per_window: 100,
             require_consent: false,
+            respect_do_not_track: true,
+            allowed_query_params: Vec::new(),
+            user_id_salt: String::from("wasm-telemetry"),
+            error_sampling_rate: 1.0,
+            max_errors_per_window: 100,
         }
     }
 }
@@ -258,6 +280,16 @@ pub struct ConfigPatch {
     pub max_events_per_window: Option<f64>,
     /// See [`Config::require_consent`].
     pub require_consent: Option<bool>,
+    /// See [`Config::respect_do_not_track`].
+    pub respect_do_not_track: Option<bool>,
+    /// See [`Config::allowed_query_params`].
+    pub allowed_query_params: Option<Vec<String>>,
+    /// See [`Config::user_id_salt`].
+    pub user_id_salt: Option<String>,
+    /// See [`Config::error_sampling_rate`].
+    pub error_sampling_rate: Option<f64>,
+    /// See [`Config::max_errors_per_window`].
+    pub max_errors_per_window: Option<f64>,
 }
 
 /// Upper bound of the buffer size, flush interval and throttle window values.
@@ -300,6 +332,39 @@ impl Config {
             }
             next.sampling_rate = value;
         }
+        if let Some(value) = patch.error_sampling_rate {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(ConfigError::Range {
+                    field: "errorSamplingRate",
+                    rule: "between 0 and 1",
+                });
+            }
+            next.error_sampling_rate = value;
+        }
+        if let Some(value) = patch.max_errors_per_window {
+            next.max_errors_per_window = integer_in(
+                value,
+                "maxErrorsPerWindow",
+                1.0,
+                1_000_000.0,
+                "an integer between 1 and 1000000",
+            )?;
+        }
+        if let Some(params) = patch.allowed_query_params {
+            next.allowed_query_params = params;
+        }
+        if let Some(salt) = patch.user_id_salt {
+            if salt.is_empty() {
+                return Err(ConfigError::Range {
+                    field: "userIdSalt",
+                    rule: "a non-empty string",
+                });
+            }
+            next.user_id_salt = salt;
+        }
+        next.respect_do_not_track = patch
+            .respect_do_not_track
+            .unwrap_or(next.respect_do_not_track);
         if let Some(value) = patch.max_buffer_size {
             next.max_buffer_size = integer_in(
                 value,

@@ -63,30 +63,42 @@ pub struct Envelope<'a> {
     pub id: &'a str,
     /// Session this event belongs to.
     pub session_id: &'a str,
+    /// Salted hash of the identified user, if any.
+    pub user_id: Option<&'a str>,
     /// Time of `track()`, used when the application gave no timestamp.
     pub now_ms: f64,
     /// Page context serialised as a JSON object.
     pub context_json: &'a str,
 }
 
-/// Validates `input` and encodes it as one wire-format event object:
-/// `{ id, type, timestamp, sessionId, data, context }`.
-pub fn encode_event(input: &EventInput, envelope: Envelope<'_>) -> Result<String, EventError> {
+/// Checks the rules of an application event: a non-empty `type` of at most 256 bytes, a
+/// timestamp (if any) in milliseconds since the epoch, and `data` (if any) a JSON object.
+pub fn check_input(input: &EventInput) -> Result<(), EventError> {
     if input.kind.trim().is_empty() {
         return Err(EventError::MissingType);
     }
     if input.kind.len() > MAX_TYPE_BYTES {
         return Err(EventError::TypeTooLong);
     }
-    let timestamp = match input.timestamp_ms {
-        Some(t) if (0.0..1e15).contains(&t) => t,
-        Some(_) => return Err(EventError::BadTimestamp),
-        None => envelope.now_ms,
-    };
+    if input
+        .timestamp_ms
+        .is_some_and(|t| !(0.0..1e15).contains(&t))
+    {
+        return Err(EventError::BadTimestamp);
+    }
     let data = input.data_json.as_deref().unwrap_or("{}");
     if !(data.starts_with('{') && data.ends_with('}')) {
         return Err(EventError::BadData);
     }
+    Ok(())
+}
+
+/// Validates `input` and encodes it as one wire-format event object:
+/// `{ id, type, timestamp, sessionId, userId?, data, context }`.
+pub fn encode_event(input: &EventInput, envelope: Envelope<'_>) -> Result<String, EventError> {
+    check_input(input)?;
+    let timestamp = input.timestamp_ms.unwrap_or(envelope.now_ms);
+    let data = input.data_json.as_deref().unwrap_or("{}");
     if data.len() + envelope.context_json.len() > MAX_EVENT_BYTES {
         return Err(EventError::TooLarge);
     }
@@ -99,6 +111,10 @@ pub fn encode_event(input: &EventInput, envelope: Envelope<'_>) -> Result<String
     write_integer(&mut out, round_non_negative(timestamp));
     out.push_str(",\"sessionId\":");
     write_string(&mut out, envelope.session_id);
+    if let Some(user_id) = envelope.user_id {
+        out.push_str(",\"userId\":");
+        write_string(&mut out, user_id);
+    }
     out.push_str(",\"data\":");
     out.push_str(data);
     out.push_str(",\"context\":");
@@ -165,6 +181,7 @@ mod tests {
     const ENVELOPE: Envelope<'static> = Envelope {
         id: "6f1c2b1e-8d3a-4c55-9a0e-3b8f1d2c4e5f",
         session_id: "0b7c9a2e-1f3d-4e6a-8b5c-7d9e1f2a3b4c",
+        user_id: None,
         now_ms: 1_700_000_000_123.4,
         context_json: "{\"url\":\"https://app.example/a\"}",
     };
@@ -189,6 +206,18 @@ mod tests {
              \"timestamp\":1700000000123,\"sessionId\":\"0b7c9a2e-1f3d-4e6a-8b5c-7d9e1f2a3b4c\",\
              \"data\":{\"n\":1},\"context\":{\"url\":\"https://app.example/a\"}}"
         );
+    }
+
+    #[test]
+    fn an_identified_user_is_written_after_the_session() {
+        let envelope = Envelope {
+            user_id: Some("ab12"),
+            ..ENVELOPE
+        };
+        let encoded = encode_event(&input("x"), envelope).unwrap();
+        assert!(encoded.contains(
+            "\"sessionId\":\"0b7c9a2e-1f3d-4e6a-8b5c-7d9e1f2a3b4c\",\"userId\":\"ab12\",\"data\""
+        ));
     }
 
     #[test]

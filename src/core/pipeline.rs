@@ -1,14 +1,22 @@
-//! The collector's state machine: admits events, buffers them, cuts batches and settles their
-//! outcomes. It never performs I/O; the platform layer asks it what to do and reports back.
-
-use alloc::string::String;
+//! The collector's state machine: admits events (enabled, consent, sampling), validates and
+//! redacts them, buffers them, cuts batches and settles their outcomes. It never performs I/O;
+//! the platform layer asks it what to do and reports back.
 
 use crate::core::batch::Batch;
 use crate::core::buffer::EventBuffer;
 use crate::core::config::Config;
-use crate::core::event::{encode_event, Envelope, EventError, EventInput};
+use crate::core::consent::Consent;
+use crate::core::event::{check_input, encode_event, Envelope, EventError, EventInput};
+use crate::core::pii::Rules;
 use crate::core::random::Rng;
 use crate::core::sampling::{Admission, Sampler};
+use crate::core::sanitize::{normalize_field, sanitize_json, Policy};
+use crate::core::sha256::salted_id_hash;
+use alloc::borrow::Cow;
+use alloc::string::String;
+
+/// The application's extra redaction, applied to every string after the built-in patterns.
+pub type CustomRedaction<'a> = &'a mut dyn FnMut(&str) -> Option<String>;
 
 /// Why an event did not enter the buffer, or left it without being delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,8 +27,12 @@ pub enum DropReason {
     Sampled,
     /// Over the throttling limit.
     Throttled,
-    /// Malformed input (bad type, timestamp or data, or unserialisable).
-    Malformed,
+    /// Consent denied (or not given where a privacy signal applies).
+    Consent,
+    /// Invalid input (bad type, timestamp or data, unserialisable, too large or too deep).
+    Invalid,
+    /// Dropped by the application's `beforeSend` (it returned nothing, or threw).
+    BeforeSend,
     /// Evicted to keep the buffer within its bounds.
     Overflow,
     /// Refused by the endpoint with a non-retryable status.
@@ -34,7 +46,9 @@ impl DropReason {
             Self::Disabled => "disabled",
             Self::Sampled => "sampled",
             Self::Throttled => "throttled",
-            Self::Malformed => "malformed",
+            Self::Consent => "consent",
+            Self::Invalid => "invalid",
+            Self::BeforeSend => "beforeSend",
             Self::Overflow => "overflow",
             Self::Rejected => "rejected",
         }
@@ -88,8 +102,12 @@ pub struct Counters {
     pub sampled: u64,
     /// Dropped: throttling.
     pub throttled: u64,
-    /// Dropped: malformed input.
-    pub malformed: u64,
+    /// Dropped: no consent.
+    pub consent: u64,
+    /// Dropped: invalid input.
+    pub invalid: u64,
+    /// Dropped: by `beforeSend`.
+    pub before_send: u64,
     /// Dropped: buffer bounds.
     pub overflow: u64,
     /// Dropped: refused by the endpoint.
@@ -102,7 +120,9 @@ impl Counters {
             DropReason::Disabled => &mut self.disabled,
             DropReason::Sampled => &mut self.sampled,
             DropReason::Throttled => &mut self.throttled,
-            DropReason::Malformed => &mut self.malformed,
+            DropReason::Consent => &mut self.consent,
+            DropReason::Invalid => &mut self.invalid,
+            DropReason::BeforeSend => &mut self.before_send,
             DropReason::Overflow => &mut self.overflow,
             DropReason::Rejected => &mut self.rejected,
         };
@@ -110,38 +130,81 @@ impl Counters {
     }
 }
 
-/// A rejected event with its reason and, for malformed input, the rule it broke.
+/// A rejected event with its reason and, for invalid input, the rule it broke.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     /// The counter it went to.
     pub reason: DropReason,
-    /// The validation rule broken, for malformed input.
-    pub detail: Option<EventError>,
+    /// The rule broken, for invalid input.
+    pub detail: Option<&'static str>,
 }
 
-/// Buffers, sampling state, ids and counters of one collector.
+/// An admitted, validated and redacted event that has an id but is not buffered yet (the
+/// application's `beforeSend` may still change or drop it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    id: String,
+    input: EventInput,
+}
+
+impl Prepared {
+    /// The event's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Buffers, sampling state, ids, consent and counters of one collector.
 #[derive(Debug)]
 pub struct Pipeline {
     config: Config,
+    policy: Policy,
     sampler: Sampler,
     buffer: EventBuffer,
     rng: Rng,
     session_id: String,
+    user_id: Option<String>,
+    context_json: String,
+    consent: Consent,
     counters: Counters,
     in_flight: usize,
 }
 
+fn policy_of(config: &Config) -> Policy {
+    Policy {
+        patterns: config.redact_pii,
+        fields: config
+            .redact_fields
+            .iter()
+            .map(|f| normalize_field(f))
+            .collect(),
+        rules: Rules {
+            allowed_query_params: config.allowed_query_params.clone(),
+        },
+    }
+}
+
 impl Pipeline {
-    /// Starts a pipeline with a fresh session id drawn from `seed`.
-    pub fn new(config: Config, seed: [u8; 32]) -> Self {
+    /// Starts a pipeline with a fresh session id drawn from `seed`, the page context (a JSON
+    /// object, redacted here once) and the consent state found at start-up.
+    pub fn new(config: Config, seed: [u8; 32], context_json: &str, consent: Consent) -> Self {
         let mut rng = Rng::from_seed(seed);
         let session_id = rng.uuid_v4();
+        let policy = policy_of(&config);
+        let mut context = String::new();
+        if sanitize_json(context_json, &policy, &mut |_| None, &mut context).is_err() {
+            context = String::from("{}");
+        }
         Self {
             config,
+            policy,
             sampler: Sampler::default(),
             buffer: EventBuffer::default(),
             rng,
             session_id,
+            user_id: None,
+            context_json: context,
+            consent,
             counters: Counters::default(),
             in_flight: 0,
         }
@@ -152,14 +215,44 @@ impl Pipeline {
         &self.config
     }
 
-    /// Replaces the configuration (already validated by [`Config::apply`]).
+    /// Replaces the configuration (already validated by [`Config::apply`]). Switching
+    /// `enabled` off is a kill switch: what is buffered is dropped.
     pub fn set_config(&mut self, config: Config) {
+        if self.config.enabled && !config.enabled {
+            self.discard_buffer(DropReason::Disabled);
+        }
+        self.policy = policy_of(&config);
         self.config = config;
     }
 
     /// The session id stamped on every event.
     pub fn session_id(&self) -> &str {
         &self.session_id
+    }
+
+    /// The consent state.
+    pub fn consent(&self) -> Consent {
+        self.consent
+    }
+
+    /// Changes the consent state; `Denied` purges everything buffered at once.
+    pub fn set_consent(&mut self, consent: Consent) {
+        self.consent = consent;
+        if consent == Consent::Denied {
+            self.discard_buffer(DropReason::Consent);
+        }
+    }
+
+    /// Identifies the user: later events carry the salted SHA-256 of `user_id`, never the id.
+    /// Returns the hash.
+    pub fn identify(&mut self, user_id: &str) -> &str {
+        self.user_id
+            .insert(salted_id_hash(&self.config.user_id_salt, user_id))
+    }
+
+    /// Forgets the identified user.
+    pub fn reset_user(&mut self) {
+        self.user_id = None;
     }
 
     /// Counters so far.
@@ -182,33 +275,105 @@ impl Pipeline {
         self.in_flight
     }
 
-    /// Admits, validates, stamps and buffers one event.
-    pub fn accept(
+    /// Admits an event (enabled, consent, sampling), validates it and redacts it.
+    pub fn prepare(
         &mut self,
         input: &EventInput,
         now_ms: f64,
-        context_json: &str,
-    ) -> Result<(), Refusal> {
+        custom: CustomRedaction<'_>,
+    ) -> Result<Prepared, Refusal> {
         if !self.config.enabled {
             return Err(self.refuse(DropReason::Disabled, None));
         }
+        if !self.consent.accepts() {
+            return Err(self.refuse(DropReason::Consent, None));
+        }
         let draw = self.rng.next_f64();
-        match self.sampler.admit(&self.config, now_ms, draw) {
+        match self
+            .sampler
+            .admit(&self.config, now_ms, draw, input.kind == "error")
+        {
             Admission::Keep => {}
             Admission::Sampled => return Err(self.refuse(DropReason::Sampled, None)),
             Admission::Throttled => return Err(self.refuse(DropReason::Throttled, None)),
         }
         let id = self.rng.uuid_v4();
-        let envelope = Envelope {
-            id: &id,
-            session_id: &self.session_id,
-            now_ms,
-            context_json,
+        let timestamp_ms = Some(input.timestamp_ms.unwrap_or(now_ms));
+        self.clean(
+            id,
+            EventInput {
+                timestamp_ms,
+                ..input.clone()
+            },
+            custom,
+        )
+    }
+
+    /// Replaces the type and data of a prepared event with what `beforeSend` returned, validated
+    /// and redacted again; id and timestamp stay.
+    pub fn revise(
+        &mut self,
+        prepared: Prepared,
+        kind: String,
+        data_json: Option<String>,
+        custom: CustomRedaction<'_>,
+    ) -> Result<Prepared, Refusal> {
+        let input = EventInput {
+            kind,
+            data_json,
+            timestamp_ms: prepared.input.timestamp_ms,
         };
-        let encoded = match encode_event(input, envelope) {
+        self.clean(prepared.id, input, custom)
+    }
+
+    fn clean(
+        &mut self,
+        id: String,
+        input: EventInput,
+        custom: CustomRedaction<'_>,
+    ) -> Result<Prepared, Refusal> {
+        if let Err(error) = check_input(&input) {
+            return Err(self.refuse(DropReason::Invalid, Some(error.message())));
+        }
+        let kind = match self.policy.text(&input.kind, custom) {
+            Cow::Borrowed(_) => input.kind,
+            Cow::Owned(redacted) => redacted,
+        };
+        let data_json = match &input.data_json {
+            Some(data) => {
+                let mut clean = String::with_capacity(data.len());
+                if let Err(error) = sanitize_json(data, &self.policy, custom, &mut clean) {
+                    return Err(self.refuse(DropReason::Invalid, Some(error.message())));
+                }
+                Some(clean)
+            }
+            None => None,
+        };
+        Ok(Prepared {
+            id,
+            input: EventInput {
+                kind,
+                data_json,
+                ..input
+            },
+        })
+    }
+
+    /// The wire-format JSON of a prepared event (what `beforeSend` is shown).
+    pub fn preview(&self, prepared: &Prepared) -> Result<String, EventError> {
+        encode_event(&prepared.input, self.envelope(&prepared.id))
+    }
+
+    /// Buffers a prepared event.
+    pub fn enqueue(&mut self, prepared: Prepared) -> Result<(), Refusal> {
+        let encoded = match self.preview(&prepared) {
             Ok(encoded) => encoded,
-            Err(error) => return Err(self.refuse(DropReason::Malformed, Some(error))),
+            Err(error) => return Err(self.refuse(DropReason::Invalid, Some(error.message()))),
         };
+        // Consent may have been denied while `beforeSend` ran.
+        if !self.consent.accepts() {
+            return Err(self.refuse(DropReason::Consent, None));
+        }
         self.counters.accepted += 1;
         let evicted = self.buffer.push(encoded);
         self.counters
@@ -216,18 +381,47 @@ impl Pipeline {
         Ok(())
     }
 
+    /// [`Pipeline::prepare`] then [`Pipeline::enqueue`], for collectors without `beforeSend`.
+    pub fn accept(
+        &mut self,
+        input: &EventInput,
+        now_ms: f64,
+        custom: CustomRedaction<'_>,
+    ) -> Result<(), Refusal> {
+        let prepared = self.prepare(input, now_ms, custom)?;
+        self.enqueue(prepared)
+    }
+
+    fn envelope<'a>(&'a self, id: &'a str) -> Envelope<'a> {
+        Envelope {
+            id,
+            session_id: &self.session_id,
+            user_id: self.user_id.as_deref(),
+            now_ms: 0.0,
+            context_json: &self.context_json,
+        }
+    }
+
     /// Counts an event refused before it reached the core (e.g. it could not be serialised).
     pub fn count_dropped(&mut self, reason: DropReason) {
         self.counters.add_dropped(reason, 1);
     }
 
-    /// True when the buffer holds a full batch.
-    pub fn should_flush(&self) -> bool {
-        self.buffer.len() >= self.config.max_buffer_size as usize
+    /// Whether batches may be sent now (enabled and consent granted).
+    pub fn may_deliver(&self) -> bool {
+        self.config.enabled && self.consent.allows_delivery()
     }
 
-    /// Cuts the next batch to send, if anything is waiting.
+    /// True when the buffer holds a full batch that may be sent.
+    pub fn should_flush(&self) -> bool {
+        self.may_deliver() && self.buffer.len() >= self.config.max_buffer_size as usize
+    }
+
+    /// Cuts the next batch to send, if anything is waiting and delivery is allowed.
     pub fn next_batch(&mut self) -> Option<Batch> {
+        if !self.may_deliver() {
+            return None;
+        }
         let events = self.buffer.take_batch(self.config.max_buffer_size as usize);
         if events.is_empty() {
             return None;
@@ -248,6 +442,9 @@ impl Pipeline {
             Outcome::Rejected => self
                 .counters
                 .add_dropped(DropReason::Rejected, count as u64),
+            Outcome::Retry if !self.consent.accepts() || !self.config.enabled => {
+                self.counters.add_dropped(DropReason::Consent, count as u64)
+            }
             Outcome::Retry => {
                 self.counters.failed_attempts += 1;
                 let evicted = self.buffer.restore(batch.events);
@@ -257,13 +454,13 @@ impl Pipeline {
         }
     }
 
-    /// Drops everything buffered (used when collection is switched off for good).
+    /// Drops everything buffered, counting it under `reason`.
     pub fn discard_buffer(&mut self, reason: DropReason) {
         let dropped = self.buffer.clear();
         self.counters.add_dropped(reason, dropped as u64);
     }
 
-    fn refuse(&mut self, reason: DropReason, detail: Option<EventError>) -> Refusal {
+    fn refuse(&mut self, reason: DropReason, detail: Option<&'static str>) -> Refusal {
         self.counters.add_dropped(reason, 1);
         Refusal { reason, detail }
     }
@@ -273,11 +470,13 @@ impl Pipeline {
 mod tests {
     use super::*;
     use crate::core::config::SamplingStrategy;
+    use alloc::string::ToString;
+    use alloc::vec::Vec;
 
-    const CONTEXT: &str = "{}";
+    const CONTEXT: &str = "{\"url\":\"https://shop.example/users/ann@x.io\"}";
 
     fn pipeline(config: Config) -> Pipeline {
-        Pipeline::new(config, [42; 32])
+        Pipeline::new(config, [42; 32], CONTEXT, Consent::Granted)
     }
 
     fn event(kind: &str) -> EventInput {
@@ -286,6 +485,17 @@ mod tests {
             timestamp_ms: None,
             data_json: None,
         }
+    }
+
+    fn with_data(kind: &str, data: &str) -> EventInput {
+        EventInput {
+            data_json: Some(data.into()),
+            ..event(kind)
+        }
+    }
+
+    fn accept(p: &mut Pipeline, input: &EventInput) -> Result<(), Refusal> {
+        p.accept(input, 1.0, &mut |_| None)
     }
 
     fn ids(batch: &Batch) -> Vec<String> {
@@ -299,10 +509,10 @@ mod tests {
             ..Config::default()
         });
         for _ in 0..2 {
-            p.accept(&event("a"), 1.0, CONTEXT).unwrap();
+            accept(&mut p, &event("a")).unwrap();
         }
         assert!(!p.should_flush());
-        p.accept(&event("a"), 1.0, CONTEXT).unwrap();
+        accept(&mut p, &event("a")).unwrap();
         assert!(p.should_flush());
         let batch = p.next_batch().unwrap();
         assert_eq!(batch.events.len(), 3);
@@ -319,22 +529,48 @@ mod tests {
     fn every_event_gets_a_distinct_id_and_the_session_id() {
         let mut p = pipeline(Config::default());
         for _ in 0..25 {
-            p.accept(&event("a"), 1.0, CONTEXT).unwrap();
+            accept(&mut p, &event("a")).unwrap();
         }
         let batch = p.next_batch().unwrap();
         let mut unique = ids(&batch);
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), 25);
-        let session = format!("\"sessionId\":\"{}\"", p.session_id());
+        let session = ["\"sessionId\":\"", p.session_id(), "\""].concat();
         assert!(batch.events.iter().all(|e| e.contains(&session)));
+    }
+
+    #[test]
+    fn data_type_and_context_are_redacted_before_buffering() {
+        let mut p = pipeline(Config::default());
+        accept(
+            &mut p,
+            &with_data(
+                "signup bob@x.io",
+                r#"{"password":"hunter2","note":"call 555-123-4567"}"#,
+            ),
+        )
+        .unwrap();
+        let event = p.next_batch().unwrap().events.remove(0);
+        assert!(
+            event.contains(r#""type":"signup [REDACTED_EMAIL]""#),
+            "{event}"
+        );
+        assert!(
+            event.contains(r#""data":{"password":"[REDACTED]","note":"call [REDACTED_PHONE]"}"#),
+            "{event}"
+        );
+        assert!(
+            event.contains(r#""context":{"url":"https://shop.example/users/[REDACTED_EMAIL]"}"#),
+            "{event}"
+        );
     }
 
     #[test]
     fn a_retried_batch_keeps_its_event_ids_and_order() {
         let mut p = pipeline(Config::default());
         for _ in 0..4 {
-            p.accept(&event("a"), 1.0, CONTEXT).unwrap();
+            accept(&mut p, &event("a")).unwrap();
         }
         let first = p.next_batch().unwrap();
         let first_ids = ids(&first);
@@ -347,7 +583,7 @@ mod tests {
     #[test]
     fn rejected_batches_are_dropped_and_counted() {
         let mut p = pipeline(Config::default());
-        p.accept(&event("a"), 1.0, CONTEXT).unwrap();
+        accept(&mut p, &event("a")).unwrap();
         let batch = p.next_batch().unwrap();
         p.settle(batch, Outcome::Rejected);
         assert_eq!(p.counters().rejected, 1);
@@ -355,13 +591,13 @@ mod tests {
     }
 
     #[test]
-    fn disabled_sampled_and_malformed_events_are_counted_not_buffered() {
+    fn drops_are_counted_by_reason() {
         let mut p = pipeline(Config {
             enabled: false,
             ..Config::default()
         });
         assert_eq!(
-            p.accept(&event("a"), 1.0, CONTEXT).unwrap_err().reason,
+            accept(&mut p, &event("a")).unwrap_err().reason,
             DropReason::Disabled
         );
         p.set_config(Config {
@@ -369,25 +605,108 @@ mod tests {
             ..Config::default()
         });
         assert_eq!(
-            p.accept(&event("a"), 1.0, CONTEXT).unwrap_err().reason,
+            accept(&mut p, &event("a")).unwrap_err().reason,
             DropReason::Sampled
         );
         p.set_config(Config::default());
-        let refusal = p.accept(&event(""), 1.0, CONTEXT).unwrap_err();
+        let refusal = accept(&mut p, &event("")).unwrap_err();
         assert_eq!(
             refusal,
             Refusal {
-                reason: DropReason::Malformed,
-                detail: Some(EventError::MissingType)
+                reason: DropReason::Invalid,
+                detail: Some(EventError::MissingType.message())
             }
         );
-        p.count_dropped(DropReason::Malformed);
-        let c = p.counters();
+        let deep = "{\"a\":".repeat(70) + "1" + &"}".repeat(70);
         assert_eq!(
-            (c.disabled, c.sampled, c.malformed, c.accepted),
-            (1, 1, 2, 0)
+            accept(&mut p, &with_data("x", &deep)).unwrap_err().reason,
+            DropReason::Invalid
         );
+        p.count_dropped(DropReason::Invalid);
+        let c = p.counters();
+        assert_eq!((c.disabled, c.sampled, c.invalid, c.accepted), (1, 1, 3, 0));
         assert_eq!(p.buffered(), 0);
+    }
+
+    #[test]
+    fn pending_consent_holds_events_in_memory_without_delivering() {
+        let mut p = Pipeline::new(Config::default(), [1; 32], "{}", Consent::Pending);
+        for _ in 0..60 {
+            accept(&mut p, &event("a")).unwrap();
+        }
+        assert!(!p.should_flush());
+        assert!(p.next_batch().is_none());
+        p.set_consent(Consent::Granted);
+        assert!(p.should_flush());
+        assert_eq!(p.next_batch().unwrap().events.len(), 50);
+    }
+
+    #[test]
+    fn denied_consent_purges_the_buffer_and_refuses_new_events() {
+        let mut p = pipeline(Config::default());
+        accept(&mut p, &event("a")).unwrap();
+        accept(&mut p, &event("b")).unwrap();
+        let in_flight = p.next_batch().unwrap();
+        accept(&mut p, &event("c")).unwrap();
+        p.set_consent(Consent::Denied);
+        assert_eq!(p.buffered(), 0);
+        assert_eq!(
+            accept(&mut p, &event("d")).unwrap_err().reason,
+            DropReason::Consent
+        );
+        p.settle(in_flight, Outcome::Retry);
+        assert_eq!(p.buffered(), 0, "a failed batch is not kept after denial");
+        assert_eq!(p.counters().consent, 4);
+    }
+
+    #[test]
+    fn the_kill_switch_drops_what_is_buffered() {
+        let mut p = pipeline(Config::default());
+        accept(&mut p, &event("a")).unwrap();
+        p.set_config(Config {
+            enabled: false,
+            ..Config::default()
+        });
+        assert_eq!((p.buffered(), p.counters().disabled), (0, 1));
+        assert!(p.next_batch().is_none());
+    }
+
+    #[test]
+    fn identified_users_are_sent_as_salted_hashes_only() {
+        let mut p = pipeline(Config {
+            user_id_salt: "s".into(),
+            ..Config::default()
+        });
+        let hash = p.identify("ann@x.io").to_string();
+        accept(&mut p, &event("a")).unwrap();
+        let sent = p.next_batch().unwrap().events.remove(0);
+        assert!(sent.contains(&["\"userId\":\"", &hash, "\""].concat()));
+        assert!(!sent.contains("ann"));
+        p.reset_user();
+        accept(&mut p, &event("b")).unwrap();
+        assert!(!p.next_batch().unwrap().events[0].contains("userId"));
+    }
+
+    #[test]
+    fn a_revised_event_keeps_its_id_and_is_redacted_again() {
+        let mut p = pipeline(Config::default());
+        let prepared = p.prepare(&event("a"), 5.0, &mut |_| None).unwrap();
+        let id = prepared.id().to_string();
+        let revised = p
+            .revise(
+                prepared,
+                "b".into(),
+                Some(r#"{"added":"x@y.io"}"#.into()),
+                &mut |_| None,
+            )
+            .unwrap();
+        p.enqueue(revised).unwrap();
+        let event = p.next_batch().unwrap().events.remove(0);
+        assert!(
+            event.starts_with(&["{\"id\":\"", &id, "\",\"type\":\"b\",\"timestamp\":5,"].concat()),
+            "{event}"
+        );
+        assert!(event.contains("[REDACTED_EMAIL]"));
     }
 
     #[test]
@@ -400,14 +719,5 @@ mod tests {
         assert_eq!(Outcome::from_status(0), Outcome::Retry);
         assert_eq!(Outcome::from_status(400), Outcome::Rejected);
         assert_eq!(Outcome::from_status(413), Outcome::Rejected);
-    }
-
-    #[test]
-    fn discarding_counts_what_was_buffered() {
-        let mut p = pipeline(Config::default());
-        p.accept(&event("a"), 1.0, CONTEXT).unwrap();
-        p.accept(&event("b"), 1.0, CONTEXT).unwrap();
-        p.discard_buffer(DropReason::Disabled);
-        assert_eq!((p.buffered(), p.counters().disabled), (0, 2));
     }
 }

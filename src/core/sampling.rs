@@ -13,41 +13,63 @@ pub enum Admission {
     Throttled,
 }
 
-/// Tracks the current throttling window.
+/// A fixed throttling window: the first N events of each window pass.
+#[derive(Debug, Clone, Default)]
+struct Window {
+    start_ms: Option<f64>,
+    kept: u32,
+}
+
+impl Window {
+    fn admit(&mut self, now_ms: f64, length_ms: f64, limit: u32) -> Admission {
+        // The first event opens a window; a clock that went backwards also starts a new one
+        // rather than blocking forever.
+        let expired = self
+            .start_ms
+            .is_none_or(|start| now_ms - start >= length_ms || now_ms < start);
+        if expired {
+            self.start_ms = Some(now_ms);
+            self.kept = 0;
+        }
+        if self.kept < limit {
+            self.kept += 1;
+            Admission::Keep
+        } else {
+            Admission::Throttled
+        }
+    }
+}
+
+/// Sampling state: one throttling window for errors and one for everything else, so an error
+/// storm cannot use up the budget of other events (nor the reverse).
 #[derive(Debug, Clone, Default)]
 pub struct Sampler {
-    window_start_ms: Option<f64>,
-    kept_in_window: u32,
+    events: Window,
+    errors: Window,
 }
 
 impl Sampler {
     /// Decides whether to keep an event seen at `now_ms`, given a uniform `draw` in `[0, 1)`.
-    pub fn admit(&mut self, config: &Config, now_ms: f64, draw: f64) -> Admission {
+    pub fn admit(&mut self, config: &Config, now_ms: f64, draw: f64, is_error: bool) -> Admission {
+        let rate = if is_error {
+            config.error_sampling_rate
+        } else {
+            config.sampling_rate
+        };
+        let window = f64::from(config.throttle_window_ms);
         match config.sampling {
             SamplingStrategy::Always => Admission::Keep,
             SamplingStrategy::Never => Admission::Sampled,
-            SamplingStrategy::Probabilistic if draw < config.sampling_rate => Admission::Keep,
+            SamplingStrategy::Probabilistic if draw < rate => Admission::Keep,
             SamplingStrategy::Probabilistic => Admission::Sampled,
-            SamplingStrategy::Throttled => self.admit_throttled(config, now_ms),
-        }
-    }
-
-    fn admit_throttled(&mut self, config: &Config, now_ms: f64) -> Admission {
-        let window = f64::from(config.throttle_window_ms);
-        // The first event opens a window; a clock that went backwards also starts a new one
-        // rather than blocking forever.
-        let expired = self
-            .window_start_ms
-            .is_none_or(|start| now_ms - start >= window || now_ms < start);
-        if expired {
-            self.window_start_ms = Some(now_ms);
-            self.kept_in_window = 0;
-        }
-        if self.kept_in_window < config.max_events_per_window {
-            self.kept_in_window += 1;
-            Admission::Keep
-        } else {
-            Admission::Throttled
+            SamplingStrategy::Throttled if is_error => {
+                self.errors
+                    .admit(now_ms, window, config.max_errors_per_window)
+            }
+            SamplingStrategy::Throttled => {
+                self.events
+                    .admit(now_ms, window, config.max_events_per_window)
+            }
         }
     }
 }
@@ -68,11 +90,11 @@ mod tests {
     fn always_keeps_and_never_drops() {
         let mut sampler = Sampler::default();
         assert_eq!(
-            sampler.admit(&config(SamplingStrategy::Always), 0.0, 0.99),
+            sampler.admit(&config(SamplingStrategy::Always), 0.0, 0.99, false),
             Admission::Keep
         );
         assert_eq!(
-            sampler.admit(&config(SamplingStrategy::Never), 0.0, 0.0),
+            sampler.admit(&config(SamplingStrategy::Never), 0.0, 0.0, false),
             Admission::Sampled
         );
     }
@@ -86,7 +108,7 @@ mod tests {
         let mut sampler = Sampler::default();
         let mut rng = Rng::from_seed([11; 32]);
         let kept = (0..40_000)
-            .filter(|_| sampler.admit(&config, 0.0, rng.next_f64()) == Admission::Keep)
+            .filter(|_| sampler.admit(&config, 0.0, rng.next_f64(), false) == Admission::Keep)
             .count();
         assert!((9_500..10_500).contains(&kept), "kept {kept}");
     }
@@ -102,8 +124,8 @@ mod tests {
             sampling_rate: 1.0,
             ..config(SamplingStrategy::Probabilistic)
         };
-        assert_eq!(sampler.admit(&zero, 0.0, 0.0), Admission::Sampled);
-        assert_eq!(sampler.admit(&one, 0.0, 0.999_999), Admission::Keep);
+        assert_eq!(sampler.admit(&zero, 0.0, 0.0, false), Admission::Sampled);
+        assert_eq!(sampler.admit(&one, 0.0, 0.999_999, false), Admission::Keep);
     }
 
     #[test]
@@ -115,12 +137,15 @@ mod tests {
         };
         let mut sampler = Sampler::default();
         let first: Vec<_> = (0..5)
-            .map(|i| sampler.admit(&config, 10.0 + f64::from(i), 0.0))
+            .map(|i| sampler.admit(&config, 10.0 + f64::from(i), 0.0, false))
             .collect();
         assert_eq!(first.iter().filter(|a| **a == Admission::Keep).count(), 3);
         assert_eq!(first[3], Admission::Throttled);
-        assert_eq!(sampler.admit(&config, 1009.0, 0.0), Admission::Throttled);
-        assert_eq!(sampler.admit(&config, 1010.0, 0.0), Admission::Keep);
+        assert_eq!(
+            sampler.admit(&config, 1009.0, 0.0, false),
+            Admission::Throttled
+        );
+        assert_eq!(sampler.admit(&config, 1010.0, 0.0, false), Admission::Keep);
     }
 
     #[test]
@@ -130,8 +155,39 @@ mod tests {
             ..config(SamplingStrategy::Throttled)
         };
         let mut sampler = Sampler::default();
-        assert_eq!(sampler.admit(&config, 50_000.0, 0.0), Admission::Keep);
-        assert_eq!(sampler.admit(&config, 50_001.0, 0.0), Admission::Throttled);
-        assert_eq!(sampler.admit(&config, 10.0, 0.0), Admission::Keep);
+        assert_eq!(
+            sampler.admit(&config, 50_000.0, 0.0, false),
+            Admission::Keep
+        );
+        assert_eq!(
+            sampler.admit(&config, 50_001.0, 0.0, false),
+            Admission::Throttled
+        );
+        assert_eq!(sampler.admit(&config, 10.0, 0.0, false), Admission::Keep);
+    }
+
+    #[test]
+    fn errors_have_their_own_throttling_budget_and_sampling_rate() {
+        let budgets = Config {
+            max_events_per_window: 2,
+            max_errors_per_window: 3,
+            ..config(SamplingStrategy::Throttled)
+        };
+        let mut sampler = Sampler::default();
+        let errors = (0..10)
+            .filter(|_| sampler.admit(&budgets, 1.0, 0.0, true) == Admission::Keep)
+            .count();
+        let events = (0..10)
+            .filter(|_| sampler.admit(&budgets, 1.0, 0.0, false) == Admission::Keep)
+            .count();
+        assert_eq!((errors, events), (3, 2));
+
+        let rates = Config {
+            sampling_rate: 0.0,
+            error_sampling_rate: 1.0,
+            ..config(SamplingStrategy::Probabilistic)
+        };
+        assert_eq!(sampler.admit(&rates, 1.0, 0.5, false), Admission::Sampled);
+        assert_eq!(sampler.admit(&rates, 1.0, 0.5, true), Admission::Keep);
     }
 }

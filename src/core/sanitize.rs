@@ -62,11 +62,17 @@ impl Policy {
             return false;
         }
         let key = normalize_field(key);
-        self.fields.iter().any(|field| key.ends_with(field.as_str()))
+        self.fields
+            .iter()
+            .any(|field| key.ends_with(field.as_str()))
     }
 
     /// Redacts one piece of text: built-in patterns, then the application's `custom` patterns.
-    pub fn text<'t>(&self, text: &'t str, custom: &mut dyn FnMut(&str) -> Option<String>) -> Cow<'t, str> {
+    pub fn text<'t>(
+        &self,
+        text: &'t str,
+        custom: &mut dyn FnMut(&str) -> Option<String>,
+    ) -> Cow<'t, str> {
         let patterned = match self.patterns.then(|| redact(text, &self.rules)).flatten() {
             Some(redacted) => Cow::Owned(redacted),
             None => Cow::Borrowed(text),
@@ -85,7 +91,13 @@ pub fn sanitize_json(
     custom: &mut dyn FnMut(&str) -> Option<String>,
     out: &mut String,
 ) -> Result<(), SanitizeError> {
-    let mut walker = Walker { text: json, bytes: json.as_bytes(), at: 0, policy, custom };
+    let mut walker = Walker {
+        text: json,
+        bytes: json.as_bytes(),
+        at: 0,
+        policy,
+        custom,
+    };
     walker.value(out, 0)?;
     walker.whitespace();
     if walker.at == walker.bytes.len() {
@@ -233,7 +245,10 @@ impl<'a> Walker<'a, '_> {
         while matches!(self.peek(), b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
             self.at += 1;
         }
-        let number = self.text.get(start..self.at).ok_or(SanitizeError::Invalid)?;
+        let number = self
+            .text
+            .get(start..self.at)
+            .ok_or(SanitizeError::Invalid)?;
         if number.len() >= 13 {
             if let Cow::Owned(redacted) = self.policy.text(number, self.custom) {
                 write_string(out, &redacted);
@@ -251,7 +266,10 @@ impl<'a> Walker<'a, '_> {
         loop {
             match self.peek() {
                 b'"' => {
-                    let raw = self.text.get(start..self.at).ok_or(SanitizeError::Invalid)?;
+                    let raw = self
+                        .text
+                        .get(start..self.at)
+                        .ok_or(SanitizeError::Invalid)?;
                     self.at += 1;
                     return Ok(Cow::Borrowed(raw));
                 }
@@ -260,7 +278,11 @@ impl<'a> Walker<'a, '_> {
                 _ => self.at += 1,
             }
         }
-        let mut decoded = String::from(self.text.get(start..self.at).ok_or(SanitizeError::Invalid)?);
+        let mut decoded = String::from(
+            self.text
+                .get(start..self.at)
+                .ok_or(SanitizeError::Invalid)?,
+        );
         loop {
             match self.peek() {
                 b'"' => {
@@ -296,7 +318,10 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn hex4(&mut self) -> Result<u32, SanitizeError> {
-        let digits = self.text.get(self.at..self.at + 4).ok_or(SanitizeError::Invalid)?;
+        let digits = self
+            .text
+            .get(self.at..self.at + 4)
+            .ok_or(SanitizeError::Invalid)?;
         let value = u32::from_str_radix(digits, 16).map_err(|_| SanitizeError::Invalid)?;
         self.at += 4;
         Ok(value)
@@ -326,7 +351,11 @@ mod tests {
     use alloc::vec;
 
     fn policy(fields: &[&str]) -> Policy {
-        Policy { patterns: true, fields: fields.iter().map(|f| normalize_field(f)).collect(), rules: Rules::default() }
+        Policy {
+            patterns: true,
+            fields: fields.iter().map(|f| normalize_field(f)).collect(),
+            rules: Rules::default(),
+        }
     }
 
     fn run(json: &str, policy: &Policy) -> Result<String, SanitizeError> {
@@ -336,7 +365,8 @@ mod tests {
 
     #[test]
     fn redacts_pii_at_any_depth_in_values_and_keys() {
-        let json = r#"{"a":{"b":[{"note":"mail bob@x.io"}],"c":"+1 555 123 4567"},"eve@x.io":1,"n":42}"#;
+        let json =
+            r#"{"a":{"b":[{"note":"mail bob@x.io"}],"c":"+1 555 123 4567"},"eve@x.io":1,"n":42}"#;
         assert_eq!(
             run(json, &policy(&[])).unwrap(),
             r#"{"a":{"b":[{"note":"mail [REDACTED_EMAIL]"}],"c":"[REDACTED_PHONE]"},"[REDACTED_EMAIL]":1,"n":42}"#
@@ -355,13 +385,20 @@ mod tests {
     #[test]
     fn escapes_are_decoded_before_matching_and_encoded_after() {
         let json = r#"{"s":"line\nmail: a\u0040b.io \"q\" \ud83d\ude00 \u00e9"}"#;
-        assert_eq!(run(json, &policy(&[])).unwrap(), "{\"s\":\"line\\nmail: [REDACTED_EMAIL] \\\"q\\\" 😀 é\"}");
+        assert_eq!(
+            run(json, &policy(&[])).unwrap(),
+            "{\"s\":\"line\\nmail: [REDACTED_EMAIL] \\\"q\\\" 😀 é\"}"
+        );
     }
 
     #[test]
     fn card_numbers_stored_as_numbers_are_redacted() {
         assert_eq!(
-            run(r#"{"card":4111111111111111,"ts":1700000000000,"pi":3.14}"#, &policy(&[])).unwrap(),
+            run(
+                r#"{"card":4111111111111111,"ts":1700000000000,"pi":3.14}"#,
+                &policy(&[])
+            )
+            .unwrap(),
             r#"{"card":"[REDACTED_CREDIT_CARD]","ts":1700000000000,"pi":3.14}"#
         );
     }
@@ -370,20 +407,42 @@ mod tests {
     fn patterns_off_keeps_text_but_still_redacts_fields() {
         let mut p = policy(&["secret"]);
         p.patterns = false;
-        assert_eq!(run(r#"{"m":"a@b.io","clientSecret":"s"}"#, &p).unwrap(), r#"{"m":"a@b.io","clientSecret":"[REDACTED]"}"#);
+        assert_eq!(
+            run(r#"{"m":"a@b.io","clientSecret":"s"}"#, &p).unwrap(),
+            r#"{"m":"a@b.io","clientSecret":"[REDACTED]"}"#
+        );
     }
 
     #[test]
     fn custom_patterns_run_after_the_built_in_ones() {
-        let mut custom = |text: &str| text.contains("ORD-").then(|| text.replace("ORD-", "[REDACTED_ORDER]-"));
+        let mut custom = |text: &str| {
+            text.contains("ORD-")
+                .then(|| text.replace("ORD-", "[REDACTED_ORDER]-"))
+        };
         let mut out = String::new();
-        sanitize_json(r#"["ORD-1 by a@b.io"]"#, &policy(&[]), &mut custom, &mut out).unwrap();
+        sanitize_json(
+            r#"["ORD-1 by a@b.io"]"#,
+            &policy(&[]),
+            &mut custom,
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out, r#"["[REDACTED_ORDER]-1 by [REDACTED_EMAIL]"]"#);
     }
 
     #[test]
     fn invalid_and_too_deep_documents_are_refused() {
-        for bad in ["", "{", "{\"a\":}", "[1,]", "{\"a\" 1}", "\"open", "tru", "{} x", "{\"a\":\"\\x\"}"] {
+        for bad in [
+            "",
+            "{",
+            "{\"a\":}",
+            "[1,]",
+            "{\"a\" 1}",
+            "\"open",
+            "tru",
+            "{} x",
+            "{\"a\":\"\\x\"}",
+        ] {
             assert_eq!(run(bad, &policy(&[])), Err(SanitizeError::Invalid), "{bad}");
         }
         let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
@@ -394,7 +453,10 @@ mod tests {
 
     #[test]
     fn whitespace_is_tolerated_and_dropped() {
-        assert_eq!(run(" { \"a\" : [ 1 , true ] } ", &policy(&[])).unwrap(), r#"{"a":[1,true]}"#);
+        assert_eq!(
+            run(" { \"a\" : [ 1 , true ] } ", &policy(&[])).unwrap(),
+            r#"{"a":[1,true]}"#
+        );
     }
 
     #[test]

@@ -3,6 +3,9 @@
 
 use alloc::string::String;
 
+pub mod listener;
+pub mod privacy;
+pub mod storage;
 pub mod timer;
 pub mod transport;
 

@@ -5,7 +5,7 @@ use alloc::string::{String, ToString};
 use crate::core::batch::Batch;
 use crate::core::config::TransportKind;
 use crate::core::pipeline::Outcome;
-use crate::platform::{debug_log, get, now_ms, parse};
+use crate::platform::{debug_log, get, now_ms, parse, storage};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -127,12 +127,8 @@ impl Destination {
 
 /// Appends the batch's events to the JSON array under [`LOCAL_STORAGE_KEY`].
 fn store_locally(batch: &Batch) -> Outcome {
-    let storage = get(&js_sys::global(), "localStorage");
-    let Ok(storage) = storage.dyn_into::<web_sys::Storage>() else {
-        return Outcome::Retry;
-    };
     let events = batch.encode_events();
-    let stored = storage.get_item(LOCAL_STORAGE_KEY).ok().flatten();
+    let stored = storage::read(LOCAL_STORAGE_KEY);
     let open = stored
         .as_deref()
         .and_then(|s| s.strip_suffix(']'))
@@ -141,8 +137,9 @@ fn store_locally(batch: &Batch) -> Outcome {
         (Some(open), Some(rest)) => [open, ",", rest].concat(),
         _ => events,
     };
-    match storage.set_item(LOCAL_STORAGE_KEY, &merged) {
-        Ok(()) => Outcome::Delivered,
-        Err(_) => Outcome::Retry,
+    if storage::write(LOCAL_STORAGE_KEY, &merged) {
+        Outcome::Delivered
+    } else {
+        Outcome::Retry
     }
 }

@@ -183,7 +183,7 @@ describe('configuration and robustness in the page', () => {
       c.trackError(Symbol('weird'));
       return c.getBufferStatus();
     });
-    assert.equal(status.dropped.malformed, 14);
+    assert.equal(status.dropped.invalid, 14);
     assert.equal(status.accepted, 2);
     assert.deepEqual(page.errors, []);
     await page.close();

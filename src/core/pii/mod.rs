@@ -101,18 +101,36 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
     let mut next_at_sign = 0; // the first `@` at or after the scan position (len if none)
     let mut index = 0;
     while index < bytes.len() {
-        let previous = if index == 0 { 0 } else { byte(bytes, index - 1) };
+        let previous = if index == 0 {
+            0
+        } else {
+            byte(bytes, index - 1)
+        };
         let found = if is_word(previous) || !is_candidate_start(byte(bytes, index)) {
             None
         } else {
-            while next_at_sign < index || (next_at_sign < bytes.len() && byte(bytes, next_at_sign) != b'@') {
-                next_at_sign = next_at_sign.max(index) + usize::from(byte(bytes, next_at_sign.max(index)) != b'@');
+            while next_at_sign < index
+                || (next_at_sign < bytes.len() && byte(bytes, next_at_sign) != b'@')
+            {
+                next_at_sign = next_at_sign.max(index)
+                    + usize::from(byte(bytes, next_at_sign.max(index)) != b'@');
             }
             let email_in_reach = next_at_sign < bytes.len() && next_at_sign - index <= 64;
-            detect(bytes, index, previous, rules, scope, email_in_reach, &mut run_checked_until)
+            detect(
+                bytes,
+                index,
+                previous,
+                rules,
+                scope,
+                email_in_reach,
+                &mut run_checked_until,
+            )
         };
         match found {
-            Some(Found { end, replacement: Replacement::Keep }) if end > index => index = end,
+            Some(Found {
+                end,
+                replacement: Replacement::Keep,
+            }) if end > index => index = end,
             Some(found) if found.end > index => {
                 let target = out.get_or_insert_with(|| String::with_capacity(text.len()));
                 target.push_str(text.get(copied..index).unwrap_or_default());
@@ -135,7 +153,11 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
 
 /// Bytes at which some detector may start; everything else is skipped at once.
 fn is_candidate_start(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'(' | b'/' | b'\\' | b':' | b'.' | b'_' | b'%' | b'-')
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'+' | b'(' | b'/' | b'\\' | b':' | b'.' | b'_' | b'%' | b'-'
+        )
 }
 
 fn detect(
@@ -148,7 +170,8 @@ fn detect(
     run_checked_until: &mut usize,
 ) -> Option<Found> {
     if scope == Scope::Text {
-        let found = network::url(bytes, start, rules).or_else(|| paths::file_path(bytes, start, previous));
+        let found =
+            network::url(bytes, start, rules).or_else(|| paths::file_path(bytes, start, previous));
         if found.is_some() {
             return found;
         }
@@ -184,14 +207,26 @@ mod tests {
     #[test]
     fn every_kind_is_replaced_by_its_marker() {
         let cases = [
-            ("mail jane.doe+tag@example.co.uk now", "mail [REDACTED_EMAIL] now"),
+            (
+                "mail jane.doe+tag@example.co.uk now",
+                "mail [REDACTED_EMAIL] now",
+            ),
             ("call (555) 123-4567 today", "call [REDACTED_PHONE] today"),
             ("call +44 20 7946 0958", "call [REDACTED_PHONE]"),
             ("ssn 123-45-6789.", "ssn [REDACTED_SSN]."),
-            ("card 4111 1111 1111 1111 ok", "card [REDACTED_CREDIT_CARD] ok"),
+            (
+                "card 4111 1111 1111 1111 ok",
+                "card [REDACTED_CREDIT_CARD] ok",
+            ),
             ("from 192.168.1.20:8080", "from [REDACTED_IP_ADDRESS]:8080"),
-            ("v6 2001:db8::8a2e:370:7334 end", "v6 [REDACTED_IP_ADDRESS] end"),
-            ("key sk-ant-api03-abcdefghijklmnop1234 x", "key [REDACTED_API_KEY] x"),
+            (
+                "v6 2001:db8::8a2e:370:7334 end",
+                "v6 [REDACTED_IP_ADDRESS] end",
+            ),
+            (
+                "key sk-ant-api03-abcdefghijklmnop1234 x",
+                "key [REDACTED_API_KEY] x",
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(clean(input), expected, "{input}");
@@ -200,7 +235,13 @@ mod tests {
 
     #[test]
     fn text_without_pii_is_returned_untouched_without_allocating() {
-        for text in ["", "page.view", "Checkout completed in 3 steps", "café ✓ 日本語", "v1.2.3"] {
+        for text in [
+            "",
+            "page.view",
+            "Checkout completed in 3 steps",
+            "café ✓ 日本語",
+            "v1.2.3",
+        ] {
             assert_eq!(redact(text, &Rules::default()), None, "{text}");
         }
     }
@@ -218,8 +259,27 @@ mod tests {
         // Inputs that make backtracking regex engines crawl. The scanner's work, counted in
         // byte reads, must stay a small constant per input byte however long the input is.
         let shapes = [
-            "a.", "1-", "a@", "+1 ", "::", "1.", "eyJ.", "aB3", "/home/", "x ", "4111 ", "a@b.",
-            "(555) ", "1.1.", "http://a/?", "Bearer ", "sk-", "C:\\", "%", "a-", "9",
+            "a.",
+            "1-",
+            "a@",
+            "+1 ",
+            "::",
+            "1.",
+            "eyJ.",
+            "aB3",
+            "/home/",
+            "x ",
+            "4111 ",
+            "a@b.",
+            "(555) ",
+            "1.1.",
+            "http://a/?",
+            "Bearer ",
+            "sk-",
+            "C:\\",
+            "%",
+            "a-",
+            "9",
         ];
         for shape in shapes {
             let per_byte = |repeats: usize| {
@@ -231,7 +291,10 @@ mod tests {
             let (small, large) = (per_byte(500), per_byte(20_000));
             std::println!("{shape:?}: {small:.1} -> {large:.1} reads per byte");
             assert!(large < 64.0, "{shape:?}: {large} reads per byte");
-            assert!(large < small * 1.5 + 1.0, "{shape:?}: {small} then {large} reads per byte");
+            assert!(
+                large < small * 1.5 + 1.0,
+                "{shape:?}: {small} then {large} reads per byte"
+            );
         }
     }
 

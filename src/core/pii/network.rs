@@ -7,11 +7,18 @@ use alloc::string::String;
 const MAX_URL: usize = 4096;
 
 fn starts_with_ignore_case(bytes: &[u8], start: usize, prefix: &[u8]) -> bool {
-    prefix.iter().enumerate().all(|(i, p)| byte(bytes, start + i).eq_ignore_ascii_case(p))
+    prefix
+        .iter()
+        .enumerate()
+        .all(|(i, p)| byte(bytes, start + i).eq_ignore_ascii_case(p))
 }
 
 fn ends_url(b: u8) -> bool {
-    b <= b' ' || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`' | b'{' | b'}' | b'|' | b'\\' | b'^' | b')' | b']')
+    b <= b' '
+        || matches!(
+            b,
+            b'"' | b'\'' | b'<' | b'>' | b'`' | b'{' | b'}' | b'|' | b'\\' | b'^' | b')' | b']'
+        )
 }
 
 /// An `http(s)://` URL, rewritten to keep scheme, host and path (itself redacted) while
@@ -28,12 +35,21 @@ pub(crate) fn url(bytes: &[u8], start: usize, rules: &Rules) -> Option<Found> {
     while end < start + MAX_URL && !ends_url(byte(bytes, end)) {
         end += 1;
     }
-    while end > scheme_end && matches!(byte(bytes, end - 1), b'.' | b',' | b';' | b':' | b'!' | b'?') {
+    while end > scheme_end
+        && matches!(
+            byte(bytes, end - 1),
+            b'.' | b',' | b';' | b':' | b'!' | b'?'
+        )
+    {
         end -= 1;
     }
     let text = core::str::from_utf8(bytes.get(start..end)?).ok()?;
     let rewritten = minimise_url(text, scheme_end - start, rules);
-    let replacement = if rewritten == text { Replacement::Keep } else { Replacement::Text(rewritten) };
+    let replacement = if rewritten == text {
+        Replacement::Keep
+    } else {
+        Replacement::Text(rewritten)
+    };
     Some(Found { end, replacement })
 }
 
@@ -46,10 +62,15 @@ fn minimise_url(url: &str, authority_start: usize, rules: &Rules) -> String {
     let scheme = base.get(..authority_start).unwrap_or_default();
     let rest = base.get(authority_start..).unwrap_or_default();
     let (authority, path) = match rest.find('/') {
-        Some(slash) => (rest.get(..slash).unwrap_or_default(), rest.get(slash..).unwrap_or_default()),
+        Some(slash) => (
+            rest.get(..slash).unwrap_or_default(),
+            rest.get(slash..).unwrap_or_default(),
+        ),
         None => (rest, ""),
     };
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let mut out = String::with_capacity(url.len());
     out.push_str(scheme);
     push_redacted(&mut out, host, rules);
@@ -64,7 +85,11 @@ fn minimise_url(url: &str, authority_start: usize, rules: &Rules) -> String {
             push_redacted(&mut out, key, rules);
             if pair.contains('=') {
                 out.push('=');
-                if rules.allowed_query_params.iter().any(|allowed| allowed == key) {
+                if rules
+                    .allowed_query_params
+                    .iter()
+                    .any(|allowed| allowed == key)
+                {
                     push_redacted(&mut out, value, rules);
                 } else if !value.is_empty() {
                     out.push_str("[REDACTED]");
@@ -102,7 +127,9 @@ pub(crate) fn email(bytes: &[u8], start: usize) -> Option<Found> {
     loop {
         let label_start = end;
         let mut alpha = true;
-        while end - label_start < 63 && (byte(bytes, end).is_ascii_alphanumeric() || byte(bytes, end) == b'-') {
+        while end - label_start < 63
+            && (byte(bytes, end).is_ascii_alphanumeric() || byte(bytes, end) == b'-')
+        {
             alpha &= byte(bytes, end).is_ascii_alphabetic();
             end += 1;
         }
@@ -117,8 +144,10 @@ pub(crate) fn email(bytes: &[u8], start: usize) -> Option<Found> {
         }
         end += 1;
     }
-    (labels >= 2 && last_label_alpha && !is_word(byte(bytes, end)))
-        .then_some(Found { end, replacement: Replacement::Marker(Kind::Email) })
+    (labels >= 2 && last_label_alpha && !is_word(byte(bytes, end))).then_some(Found {
+        end,
+        replacement: Replacement::Marker(Kind::Email),
+    })
 }
 
 fn octet(bytes: &[u8], at: usize) -> Option<usize> {
@@ -131,6 +160,18 @@ fn octet(bytes: &[u8], at: usize) -> Option<usize> {
     (end > at && value <= 255).then_some(end)
 }
 
+/// What replaces an IP address: loopback addresses identify nobody and stay.
+fn ip_replacement(bytes: &[u8], start: usize, end: usize) -> Replacement {
+    let loopback = bytes
+        .get(start..end)
+        .is_some_and(|ip| ip.starts_with(b"127.") || ip == b"::1");
+    if loopback {
+        Replacement::Keep
+    } else {
+        Replacement::Marker(Kind::IpAddress)
+    }
+}
+
 /// A dotted-quad IPv4 address with octets up to 255, not part of a longer number.
 pub(crate) fn ipv4(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
     if previous == b'.' || !byte(bytes, start).is_ascii_digit() {
@@ -139,7 +180,10 @@ pub(crate) fn ipv4(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
     let end = ipv4_end(bytes, start)?;
     let after = byte(bytes, end);
     let continues = is_word(after) || (after == b'.' && byte(bytes, end + 1).is_ascii_digit());
-    (!continues).then_some(Found { end, replacement: Replacement::Marker(Kind::IpAddress) })
+    (!continues).then_some(Found {
+        end,
+        replacement: ip_replacement(bytes, start, end),
+    })
 }
 
 fn ipv4_end(bytes: &[u8], start: usize) -> Option<usize> {
@@ -165,7 +209,9 @@ pub(crate) fn ipv6(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
         return None;
     }
     let mut end = start;
-    while end < start + 46 && (byte(bytes, end).is_ascii_hexdigit() || matches!(byte(bytes, end), b':' | b'.')) {
+    while end < start + 46
+        && (byte(bytes, end).is_ascii_hexdigit() || matches!(byte(bytes, end), b':' | b'.'))
+    {
         end += 1;
     }
     while end > start && byte(bytes, end - 1) == b'.' {
@@ -174,7 +220,10 @@ pub(crate) fn ipv6(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
     if end - start > 45 || is_word(byte(bytes, end)) || byte(bytes, end) == b':' {
         return None;
     }
-    is_ipv6(bytes, start, end).then_some(Found { end, replacement: Replacement::Marker(Kind::IpAddress) })
+    is_ipv6(bytes, start, end).then_some(Found {
+        end,
+        replacement: ip_replacement(bytes, start, end),
+    })
 }
 
 fn is_ipv6(bytes: &[u8], start: usize, end: usize) -> bool {
@@ -197,7 +246,9 @@ fn is_ipv6(bytes: &[u8], start: usize, end: usize) -> bool {
         let length = at - group_start;
         if byte(bytes, at) == b'.' && at < end {
             // An embedded IPv4 tail counts as two groups and must end the address.
-            return ipv4_end(bytes, group_start) == Some(end) && groups + 2 <= if compressed { 7 } else { 8 } && (compressed || groups + 2 == 8);
+            return ipv4_end(bytes, group_start) == Some(end)
+                && groups + 2 <= if compressed { 7 } else { 8 }
+                && (compressed || groups + 2 == 8);
         }
         if length == 0 || length > 4 {
             return false;
@@ -236,7 +287,13 @@ mod tests {
 
     #[test]
     fn emails_in_many_shapes() {
-        for email in ["a@b.co", "john.smith@example.com", "x_y-z+tag@sub.mail.example.org", "UPPER@EXAMPLE.IO", "o'brien@x.io"] {
+        for email in [
+            "a@b.co",
+            "john.smith@example.com",
+            "x_y-z+tag@sub.mail.example.org",
+            "UPPER@EXAMPLE.IO",
+            "o'brien@x.io",
+        ] {
             let out = clean(&["<", email, ">"].concat());
             assert!(!out.contains('@'), "{email} -> {out}");
         }
@@ -245,7 +302,15 @@ mod tests {
 
     #[test]
     fn things_that_are_not_emails_survive() {
-        for text in ["@handle", "a@b", "user@localhost", "x@1.2", "foo@bar.c", "npm i pkg@1.2.3", "@scope/pkg@2.0.0"] {
+        for text in [
+            "@handle",
+            "a@b",
+            "user@localhost",
+            "x@1.2",
+            "foo@bar.c",
+            "npm i pkg@1.2.3",
+            "@scope/pkg@2.0.0",
+        ] {
             assert_eq!(clean(text), text);
         }
     }
@@ -254,21 +319,59 @@ mod tests {
     fn ipv4_addresses_but_not_versions_or_big_octets() {
         assert_eq!(clean("host 10.0.0.255 up"), "host [REDACTED_IP_ADDRESS] up");
         assert_eq!(clean("255.255.255.0"), "[REDACTED_IP_ADDRESS]");
-        for text in ["v1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3", "version 10.15.7", "3.14159"] {
+        for text in [
+            "v1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "1.2.3",
+            "version 10.15.7",
+            "3.14159",
+        ] {
             assert_eq!(clean(text), text);
         }
     }
 
     #[test]
     fn ipv6_addresses_in_full_compressed_and_mapped_forms() {
-        for ip in ["2001:0db8:85a3:0000:0000:8a2e:0370:7334", "fe80::1", "::1", "2001:db8::", "::ffff:192.0.2.128", "2001:db8:0:0:1:0:0:1"] {
-            assert_eq!(clean(&["ip ", ip, " ok"].concat()), "ip [REDACTED_IP_ADDRESS] ok", "{ip}");
+        for ip in [
+            "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            "fe80::1",
+            "::2",
+            "2001:db8::",
+            "::ffff:192.0.2.128",
+            "2001:db8:0:0:1:0:0:1",
+        ] {
+            assert_eq!(
+                clean(&["ip ", ip, " ok"].concat()),
+                "ip [REDACTED_IP_ADDRESS] ok",
+                "{ip}"
+            );
         }
     }
 
     #[test]
+    fn loopback_addresses_identify_nobody_and_stay() {
+        for text in [
+            "http://127.0.0.1:8080/x",
+            "bind 127.0.0.1",
+            "[::1]:3000",
+            "127.1.2.3",
+        ] {
+            assert_eq!(clean(text), text);
+        }
+        assert_eq!(clean("bind 10.0.0.1"), "bind [REDACTED_IP_ADDRESS]");
+    }
+
+    #[test]
     fn times_macs_and_code_are_not_ipv6() {
-        for text in ["at 12:30:45", "00:1a:2b:3c:4d:5e", "std::vector", "a:b:c", "1:2:3:4:5:6:7:8:9", "fe80:::1"] {
+        for text in [
+            "at 12:30:45",
+            "00:1a:2b:3c:4d:5e",
+            "std::vector",
+            "a:b:c",
+            "1:2:3:4:5:6:7:8:9",
+            "fe80:::1",
+        ] {
             assert_eq!(clean(text), text);
         }
     }
@@ -279,13 +382,18 @@ mod tests {
             clean("see https://bob:pw@shop.example/cart?id=42&token=abc#section now"),
             "see https://shop.example/cart?id=[REDACTED]&token=[REDACTED] now"
         );
-        let rules = Rules { allowed_query_params: vec!["page".into()] };
+        let rules = Rules {
+            allowed_query_params: vec!["page".into()],
+        };
         assert_eq!(
             redact("http://x.io/list?page=2&q=secret", &rules).unwrap(),
             "http://x.io/list?page=2&q=[REDACTED]"
         );
         assert_eq!(clean("https://x.io/a/b"), "https://x.io/a/b");
-        assert_eq!(clean("(https://x.io/p?q=1)."), "(https://x.io/p?q=[REDACTED]).");
+        assert_eq!(
+            clean("(https://x.io/p?q=1)."),
+            "(https://x.io/p?q=[REDACTED])."
+        );
     }
 
     #[test]
@@ -294,6 +402,9 @@ mod tests {
             clean("https://api.example/users/jane@example.com/orders"),
             "https://api.example/users/[REDACTED_EMAIL]/orders"
         );
-        assert_eq!(clean("http://192.168.0.7:8080/x"), "http://[REDACTED_IP_ADDRESS]:8080/x");
+        assert_eq!(
+            clean("http://192.168.0.7:8080/x"),
+            "http://[REDACTED_IP_ADDRESS]:8080/x"
+        );
     }
 }

@@ -12,11 +12,17 @@ fn digits(bytes: &[u8], at: usize, count: usize) -> Option<u32> {
 /// True when the number continues past `end` (more digits, or a separator and a digit).
 fn continues(bytes: &[u8], end: usize) -> bool {
     let after = byte(bytes, end);
-    is_word(after) || (matches!(after, b'-' | b'.' | b',' | b' ') && byte(bytes, end + 1).is_ascii_digit() && after != b' ')
+    is_word(after)
+        || (matches!(after, b'-' | b'.' | b',' | b' ')
+            && byte(bytes, end + 1).is_ascii_digit()
+            && after != b' ')
 }
 
 fn starts_number(previous: u8) -> bool {
-    !matches!(previous, b'.' | b'-' | b'+' | b',' | b'/' | b':' | b'$' | b'#')
+    !matches!(
+        previous,
+        b'.' | b'-' | b'+' | b',' | b'/' | b':' | b'$' | b'#'
+    )
 }
 
 /// `AAA-GG-SSSS` (dashes or spaces) with the ranges the SSA issues: area not 000, 666 or
@@ -34,7 +40,10 @@ pub(crate) fn ssn(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
     let serial = digits(bytes, start + 7, 4)?;
     let end = start + 11;
     let valid = area != 0 && area != 666 && area < 900 && group != 0 && serial != 0;
-    (valid && !continues(bytes, end)).then_some(Found { end, replacement: Replacement::Marker(Kind::Ssn) })
+    (valid && !continues(bytes, end)).then_some(Found {
+        end,
+        replacement: Replacement::Marker(Kind::Ssn),
+    })
 }
 
 /// Luhn's checksum over the digits, last digit being the check digit.
@@ -46,7 +55,11 @@ pub(crate) fn luhn_valid(digits: &[u8]) -> bool {
         .map(|(i, d)| {
             let d = u32::from(*d);
             if i % 2 == 1 {
-                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+                if d * 2 > 9 {
+                    d * 2 - 9
+                } else {
+                    d * 2
+                }
             } else {
                 d
             }
@@ -59,20 +72,37 @@ pub(crate) fn luhn_valid(digits: &[u8]) -> bool {
 /// Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro, Mir). Timestamps and most ids
 /// start elsewhere, so they are not mistaken for cards even when their Luhn sum happens to fit.
 fn issuer_accepts(digits: &[u8]) -> bool {
-    let prefix = |n: usize| digits.iter().take(n).fold(0u32, |v, d| v * 10 + u32::from(*d));
+    let prefix = |n: usize| {
+        digits
+            .iter()
+            .take(n)
+            .fold(0u32, |v, d| v * 10 + u32::from(*d))
+    };
     let length = digits.len();
     let (p1, p2, p3, p4, p6) = (prefix(1), prefix(2), prefix(3), prefix(4), prefix(6));
     match p1 {
         4 => matches!(length, 13 | 16 | 19),
-        5 => (51..=55).contains(&p2) && length == 16 || matches!(p2, 50 | 56..=59) && (12..=19).contains(&length),
-        2 => (2221..=2720).contains(&p4) && length == 16 || (2200..=2204).contains(&p4) && (16..=19).contains(&length),
+        5 => {
+            (51..=55).contains(&p2) && length == 16
+                || matches!(p2, 50 | 56..=59) && (12..=19).contains(&length)
+        }
+        2 => {
+            (2221..=2720).contains(&p4) && length == 16
+                || (2200..=2204).contains(&p4) && (16..=19).contains(&length)
+        }
         3 => {
             matches!(p2, 34 | 37) && length == 15
                 || (3528..=3589).contains(&p4) && (16..=19).contains(&length)
-                || ((300..=305).contains(&p3) || matches!(p2, 36 | 38 | 39)) && (14..=19).contains(&length)
+                || ((300..=305).contains(&p3) || matches!(p2, 36 | 38 | 39))
+                    && (14..=19).contains(&length)
         }
         6 => {
-            (p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6) || p2 == 62 || p2 == 67)
+            (p4 == 6011
+                || (644..=649).contains(&p3)
+                || p2 == 65
+                || (622126..=622925).contains(&p6)
+                || p2 == 62
+                || p2 == 67)
                 && (16..=19).contains(&length)
                 || matches!(p2, 60 | 63 | 66 | 68 | 69) && (12..=19).contains(&length)
         }
@@ -103,7 +133,7 @@ pub(crate) fn credit_card(bytes: &[u8], start: usize, previous: u8) -> Option<Fo
             at += 1;
             continue;
         }
-        let group_ends = !is_word(b) && !(b == b'.' && byte(bytes, at + 1).is_ascii_digit());
+        let group_ends = !(is_word(b) || b == b'.' && byte(bytes, at + 1).is_ascii_digit());
         let candidate = number.get(..count).unwrap_or_default();
         if group_ends && count >= 13 && luhn_valid(candidate) && issuer_accepts(candidate) {
             best = Some(at);
@@ -114,7 +144,10 @@ pub(crate) fn credit_card(bytes: &[u8], start: usize, previous: u8) -> Option<Fo
         }
         break;
     }
-    best.map(|end| Found { end, replacement: Replacement::Marker(Kind::CreditCard) })
+    best.map(|end| Found {
+        end,
+        replacement: Replacement::Marker(Kind::CreditCard),
+    })
 }
 
 fn is_phone_separator(b: u8) -> bool {
@@ -127,8 +160,15 @@ pub(crate) fn phone(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
     if !starts_number(previous) {
         return None;
     }
-    let end = if byte(bytes, start) == b'+' { international(bytes, start)? } else { north_american(bytes, start)? };
-    (!continues(bytes, end)).then_some(Found { end, replacement: Replacement::Marker(Kind::Phone) })
+    let end = if byte(bytes, start) == b'+' {
+        international(bytes, start)?
+    } else {
+        north_american(bytes, start)?
+    };
+    (!continues(bytes, end)).then_some(Found {
+        end,
+        replacement: Replacement::Marker(Kind::Phone),
+    })
 }
 
 fn international(bytes: &[u8], start: usize) -> Option<usize> {
@@ -150,7 +190,9 @@ fn international(bytes: &[u8], start: usize) -> Option<usize> {
             end = at;
         } else if separators < 6 && (is_phone_separator(b) || b == b'(' || b == b')') {
             let next = byte(bytes, at + 1);
-            let joined = next.is_ascii_digit() || (b != b'(' && next == b'(') || (b == b')' && is_phone_separator(next));
+            let joined = next.is_ascii_digit()
+                || (b != b'(' && next == b'(')
+                || (b == b')' && is_phone_separator(next));
             if !joined {
                 break;
             }
@@ -214,19 +256,38 @@ mod tests {
     #[test]
     fn test_cards_of_every_major_network_are_redacted() {
         for card in [
-            "4111111111111111", "4111-1111-1111-1111", "4111 1111 1111 1111", "5555555555554444",
-            "2223003122003222", "378282246310005", "3782 822463 10005", "6011111111111117",
-            "3530111333300000", "30569309025904", "6200000000000005", "4012888888881881",
+            "4111111111111111",
+            "4111-1111-1111-1111",
+            "4111 1111 1111 1111",
+            "5555555555554444",
+            "2223003122003222",
+            "378282246310005",
+            "3782 822463 10005",
+            "6011111111111117",
+            "3530111333300000",
+            "30569309025904",
+            "6200000000000005",
+            "4012888888881881",
         ] {
-            assert_eq!(clean(&["pay ", card, " now"].concat()), "pay [REDACTED_CREDIT_CARD] now", "{card}");
+            assert_eq!(
+                clean(&["pay ", card, " now"].concat()),
+                "pay [REDACTED_CREDIT_CARD] now",
+                "{card}"
+            );
         }
     }
 
     #[test]
     fn numbers_that_are_not_cards_survive() {
         for text in [
-            "1700000000000", "ts 1712345678901", "order 4111111111111112", "id 12345678901234567890",
-            "4111111111111111111111", "price 4111.11", "9999999999999995", "2024-01-15T10:30:00Z",
+            "1700000000000",
+            "ts 1712345678901",
+            "order 4111111111111112",
+            "id 12345678901234567890",
+            "4111111111111111111111",
+            "price 4111.11",
+            "9999999999999995",
+            "2024-01-15T10:30:00Z",
         ] {
             assert_eq!(clean(text), text);
         }
@@ -236,7 +297,15 @@ mod tests {
     fn ssns_follow_issuing_rules() {
         assert_eq!(clean("ssn: 123-45-6789"), "ssn: [REDACTED_SSN]");
         assert_eq!(clean("123 45 6789"), "[REDACTED_SSN]");
-        for text in ["000-12-3456", "666-12-3456", "900-12-3456", "123-00-4567", "123-45-0000", "2023-45-6789", "123-45-67890"] {
+        for text in [
+            "000-12-3456",
+            "666-12-3456",
+            "900-12-3456",
+            "123-00-4567",
+            "123-45-0000",
+            "2023-45-6789",
+            "123-45-67890",
+        ] {
             assert_eq!(clean(text), text);
         }
     }
@@ -244,18 +313,40 @@ mod tests {
     #[test]
     fn phone_numbers_in_us_and_international_forms() {
         for phone in [
-            "(555) 123-4567", "555-123-4567", "555.123.4567", "1-555-123-4567", "+1 555 123 4567",
-            "+15551234567", "+44 20 7946 0958", "+49 (30) 901820", "+33 1 23 45 67 89", "+81-3-1234-5678",
+            "(555) 123-4567",
+            "555-123-4567",
+            "555.123.4567",
+            "1-555-123-4567",
+            "+1 555 123 4567",
+            "+15551234567",
+            "+44 20 7946 0958",
+            "+49 (30) 901820",
+            "+33 1 23 45 67 89",
+            "+81-3-1234-5678",
         ] {
-            assert_eq!(clean(&["tel ", phone, "."].concat()), "tel [REDACTED_PHONE].", "{phone}");
+            assert_eq!(
+                clean(&["tel ", phone, "."].concat()),
+                "tel [REDACTED_PHONE].",
+                "{phone}"
+            );
         }
     }
 
     #[test]
     fn dates_prices_versions_and_counts_are_not_phones() {
         for text in [
-            "2024-01-15", "5551234567", "$1,234.56", "1.2.3", "+12", "v10.15.7", "123-456-78901",
-            "12:30:45", "0.5", "+1 555", "page 2 of 10", "100-200-300",
+            "2024-01-15",
+            "5551234567",
+            "$1,234.56",
+            "1.2.3",
+            "+12",
+            "v10.15.7",
+            "123-456-78901",
+            "12:30:45",
+            "0.5",
+            "+1 555",
+            "page 2 of 10",
+            "100-200-300",
         ] {
             assert_eq!(clean(text), text);
         }

@@ -5,12 +5,42 @@ use alloc::string::String;
 
 /// Top-level directories that start an absolute path on Unix-like systems.
 const ROOTS: [&[u8]; 16] = [
-    b"home/", b"Users/", b"root/", b"var/", b"opt/", b"usr/", b"tmp/", b"private/", b"mnt/", b"srv/",
-    b"Volumes/", b"etc/", b"Library/", b"nix/", b"workspace/", b"builds/",
+    b"home/",
+    b"Users/",
+    b"root/",
+    b"var/",
+    b"opt/",
+    b"usr/",
+    b"tmp/",
+    b"private/",
+    b"mnt/",
+    b"srv/",
+    b"Volumes/",
+    b"etc/",
+    b"Library/",
+    b"nix/",
+    b"workspace/",
+    b"builds/",
 ];
 
 fn ends_path(b: u8) -> bool {
-    b <= b' ' || matches!(b, b'"' | b'\'' | b'`' | b'(' | b')' | b'<' | b'>' | b'|' | b'[' | b']' | b'{' | b'}' | b',' | b';')
+    b <= b' '
+        || matches!(
+            b,
+            b'"' | b'\''
+                | b'`'
+                | b'('
+                | b')'
+                | b'<'
+                | b'>'
+                | b'|'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b','
+                | b';'
+        )
 }
 
 fn is_separator(b: u8) -> bool {
@@ -18,7 +48,10 @@ fn is_separator(b: u8) -> bool {
 }
 
 fn starts_with(bytes: &[u8], start: usize, prefix: &[u8]) -> bool {
-    prefix.iter().enumerate().all(|(i, p)| byte(bytes, start + i) == *p)
+    prefix
+        .iter()
+        .enumerate()
+        .all(|(i, p)| byte(bytes, start + i) == *p)
 }
 
 /// Where the path proper starts, for `file://` URLs, Unix roots, drive letters and UNC shares.
@@ -30,10 +63,16 @@ fn path_start(bytes: &[u8], start: usize) -> Option<usize> {
     if b == b'/' && ROOTS.iter().any(|root| starts_with(bytes, start + 1, root)) {
         return Some(start);
     }
-    if b.is_ascii_alphabetic() && byte(bytes, start + 1) == b':' && is_separator(byte(bytes, start + 2)) {
+    if b.is_ascii_alphabetic()
+        && byte(bytes, start + 1) == b':'
+        && is_separator(byte(bytes, start + 2))
+    {
         return Some(start);
     }
-    if b == b'\\' && byte(bytes, start + 1) == b'\\' && byte(bytes, start + 2).is_ascii_alphanumeric() {
+    if b == b'\\'
+        && byte(bytes, start + 1) == b'\\'
+        && byte(bytes, start + 2).is_ascii_alphanumeric()
+    {
         return Some(start);
     }
     None
@@ -63,7 +102,10 @@ pub(crate) fn file_path(bytes: &[u8], start: usize, previous: u8) -> Option<Foun
     }
     let name = core::str::from_utf8(bytes.get(last_segment..end)?).ok()?;
     let name = name.trim_end_matches(['/', '\\']);
-    Some(Found { end, replacement: Replacement::Text(String::from(name)) })
+    Some(Found {
+        end,
+        replacement: Replacement::Text(String::from(name)),
+    })
 }
 
 #[cfg(test)]
@@ -78,10 +120,22 @@ mod tests {
     #[test]
     fn absolute_paths_become_file_names() {
         let cases = [
-            ("at f (/home/ana/app/src/main.js:10:5)", "at f (main.js:10:5)"),
-            ("open /Users/bob/Documents/tax-2024.pdf failed", "open tax-2024.pdf failed"),
-            ("C:\\Users\\carol\\AppData\\app.exe crashed", "app.exe crashed"),
-            ("at file:///Users/dan/project/index.mjs:3:1", "at index.mjs:3:1"),
+            (
+                "at f (/home/ana/app/src/main.js:10:5)",
+                "at f (main.js:10:5)",
+            ),
+            (
+                "open /Users/bob/Documents/tax-2024.pdf failed",
+                "open tax-2024.pdf failed",
+            ),
+            (
+                "C:\\Users\\carol\\AppData\\app.exe crashed",
+                "app.exe crashed",
+            ),
+            (
+                "at file:///Users/dan/project/index.mjs:3:1",
+                "at index.mjs:3:1",
+            ),
             ("\\\\fileserver\\share\\people\\eve.docx", "eve.docx"),
             ("in /var/lib/app/", "in app"),
         ];
@@ -92,7 +146,15 @@ mod tests {
 
     #[test]
     fn api_routes_and_relative_paths_survive() {
-        for text in ["/api/users/42", "/checkout", "src/main.rs", "./index.js", "a/b/c", "/home", "https://x.io/home/a/b"] {
+        for text in [
+            "/api/users/42",
+            "/checkout",
+            "src/main.rs",
+            "./index.js",
+            "a/b/c",
+            "/home",
+            "https://x.io/home/a/b",
+        ] {
             assert_eq!(clean(text), text);
         }
     }

@@ -68,15 +68,23 @@ fn run_end(bytes: &[u8], start: usize, accept: fn(u8) -> bool) -> usize {
 }
 
 fn starts_with(bytes: &[u8], start: usize, prefix: &[u8]) -> bool {
-    prefix.iter().enumerate().all(|(i, p)| byte(bytes, start + i) == *p)
+    prefix
+        .iter()
+        .enumerate()
+        .all(|(i, p)| byte(bytes, start + i) == *p)
 }
 
 /// `Bearer <token>` or `Basic <credentials>` (any case): the scheme stays, the credential goes.
 pub(crate) fn bearer(bytes: &[u8], start: usize) -> Option<Found> {
-    let scheme_length = [b"bearer".as_slice(), b"basic".as_slice()].into_iter().find_map(|scheme| {
-        let matched = scheme.iter().enumerate().all(|(i, c)| byte(bytes, start + i).eq_ignore_ascii_case(c));
-        matched.then_some(scheme.len())
-    })?;
+    let scheme_length = [b"bearer".as_slice(), b"basic".as_slice()]
+        .into_iter()
+        .find_map(|scheme| {
+            let matched = scheme
+                .iter()
+                .enumerate()
+                .all(|(i, c)| byte(bytes, start + i).eq_ignore_ascii_case(c));
+            matched.then_some(scheme.len())
+        })?;
     let mut token_start = start + scheme_length;
     if byte(bytes, token_start) != b' ' {
         return None;
@@ -84,7 +92,9 @@ pub(crate) fn bearer(bytes: &[u8], start: usize) -> Option<Found> {
     while byte(bytes, token_start) == b' ' {
         token_start += 1;
     }
-    let end = run_end(bytes, token_start, |b| is_base64_char(b) || matches!(b, b'.' | b'~' | b'='));
+    let end = run_end(bytes, token_start, |b| {
+        is_base64_char(b) || matches!(b, b'.' | b'~' | b'=')
+    });
     if end - token_start < 8 {
         return None;
     }
@@ -92,7 +102,10 @@ pub(crate) fn bearer(bytes: &[u8], start: usize) -> Option<Found> {
     let mut replacement = String::from(scheme);
     replacement.push(' ');
     replacement.push_str(Kind::ApiKey.marker());
-    Some(Found { end, replacement: Replacement::Text(replacement) })
+    Some(Found {
+        end,
+        replacement: Replacement::Text(replacement),
+    })
 }
 
 /// Examines the token run starting at `start` (JWT, known key prefix, high-entropy token).
@@ -100,7 +113,12 @@ pub(crate) fn bearer(bytes: &[u8], start: usize) -> Option<Found> {
 pub(crate) fn token(bytes: &[u8], start: usize) -> (Option<Found>, usize) {
     let key_end = run_end(bytes, start, is_key_char);
     let wide_end = run_end(bytes, start, |b| is_base64_char(b) || b == b'.');
-    let secret = |end: usize| Some(Found { end, replacement: Replacement::Marker(Kind::ApiKey) });
+    let secret = |end: usize| {
+        Some(Found {
+            end,
+            replacement: Replacement::Marker(Kind::ApiKey),
+        })
+    };
     let mut jwt_end = wide_end;
     while jwt_end > start && byte(bytes, jwt_end - 1) == b'.' {
         jwt_end -= 1;
@@ -109,7 +127,10 @@ pub(crate) fn token(bytes: &[u8], start: usize) -> (Option<Found>, usize) {
         return (secret(jwt_end), wide_end);
     }
     for (prefix, least) in KEY_PREFIXES {
-        if starts_with(bytes, start, prefix) && key_end - start >= prefix.len() + least && !is_word(byte(bytes, key_end)) {
+        if starts_with(bytes, start, prefix)
+            && key_end - start >= prefix.len() + least
+            && !is_word(byte(bytes, key_end))
+        {
             return (secret(key_end), wide_end);
         }
     }
@@ -183,7 +204,8 @@ fn looks_random(bytes: &[u8], start: usize, end: usize) -> bool {
         })
         .sum();
     let change_share = changes as f64 / (total - 1.0);
-    entropy >= SURE_BITS_PER_CHAR || entropy >= MIN_BITS_PER_CHAR && change_share >= MIN_CLASS_CHANGES
+    entropy >= SURE_BITS_PER_CHAR
+        || entropy >= MIN_BITS_PER_CHAR && change_share >= MIN_CLASS_CHANGES
 }
 
 /// Base-2 logarithm of a positive number, accurate to about 1e-4, without libm.
@@ -191,7 +213,7 @@ fn log2(x: f64) -> f64 {
     let bits = x.to_bits();
     let exponent = ((bits >> 52) & 0x7ff) as i64 - 1023;
     let mantissa = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000); // [1, 2)
-    // log2(m) for m in [1, 2) via the series of ln((1 + t) / (1 - t)), t = (m - 1) / (m + 1).
+                                                                                           // log2(m) for m in [1, 2) via the series of ln((1 + t) / (1 - t)), t = (m - 1) / (m + 1).
     let t = (mantissa - 1.0) / (mantissa + 1.0);
     let t2 = t * t;
     let ln = 2.0 * t * (1.0 + t2 * (1.0 / 3.0 + t2 * (1.0 / 5.0 + t2 * (1.0 / 7.0 + t2 / 9.0))));
@@ -218,11 +240,21 @@ mod tests {
     #[test]
     fn provider_keys_are_redacted() {
         for key in [
-            "sk-ant-api03-AbCdEf0123456789xyzXYZ", "sk-proj-abcdEFGH1234ijklMNOP5678", "sk-abcdefghijklmnopqrstuvwxyz012345",
-            "AKIAIOSFODNN7EXAMPLE", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "xoxb-1234567890-abcdefghij",
-            "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "AIzaSyA-1234567890abcdefghijklmnopqrs", "glpat-abcdefghij1234567890",
+            "sk-ant-api03-AbCdEf0123456789xyzXYZ",
+            "sk-proj-abcdEFGH1234ijklMNOP5678",
+            "sk-abcdefghijklmnopqrstuvwxyz012345",
+            "AKIAIOSFODNN7EXAMPLE",
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+            "xoxb-1234567890-abcdefghij",
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "AIzaSyA-1234567890abcdefghijklmnopqrs",
+            "glpat-abcdefghij1234567890",
         ] {
-            assert_eq!(clean(&["key=", key, ";"].concat()), "key=[REDACTED_API_KEY];", "{key}");
+            assert_eq!(
+                clean(&["key=", key, ";"].concat()),
+                "key=[REDACTED_API_KEY];",
+                "{key}"
+            );
         }
     }
 
@@ -230,18 +262,37 @@ mod tests {
     fn jwts_and_authorization_headers_are_redacted() {
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
         assert_eq!(clean(&["t ", jwt, "."].concat()), "t [REDACTED_API_KEY].");
-        assert_eq!(clean("Authorization: Bearer abc.DEF-123_xyz"), "Authorization: Bearer [REDACTED_API_KEY]");
-        assert_eq!(clean("authorization: basic dXNlcjpwYXNzd29yZA=="), "authorization: basic [REDACTED_API_KEY]");
+        assert_eq!(
+            clean("Authorization: Bearer abc.DEF-123_xyz"),
+            "Authorization: Bearer [REDACTED_API_KEY]"
+        );
+        assert_eq!(
+            clean("authorization: basic dXNlcjpwYXNzd29yZA=="),
+            "authorization: basic [REDACTED_API_KEY]"
+        );
     }
 
     #[test]
     fn long_random_tokens_are_redacted_but_identifiers_and_hashes_survive() {
-        assert_eq!(clean("s=q8Zr3Kd9XvLm2Pw7Tn4Yb6Hc1Jf5Gs0A"), "s=[REDACTED_API_KEY]");
-        assert_eq!(clean("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), "[REDACTED_API_KEY]");
+        assert_eq!(
+            clean("s=q8Zr3Kd9XvLm2Pw7Tn4Yb6Hc1Jf5Gs0A"),
+            "s=[REDACTED_API_KEY]"
+        );
+        assert_eq!(
+            clean("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            "[REDACTED_API_KEY]"
+        );
         for text in [
-            "550e8400-e29b-41d4-a716-446655440000", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-            "ThisIsAVeryLongCamelCaseIdentifierName2024", "getUserAccountSettingsFromServer2", "sk-learn", "task-list",
-            "550E8400-E29B-41D4-A716-446655440000", "a1b2c3d", "Bearer", "the basic idea",
+            "550e8400-e29b-41d4-a716-446655440000",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "ThisIsAVeryLongCamelCaseIdentifierName2024",
+            "getUserAccountSettingsFromServer2",
+            "sk-learn",
+            "task-list",
+            "550E8400-E29B-41D4-A716-446655440000",
+            "a1b2c3d",
+            "Bearer",
+            "the basic idea",
         ] {
             assert_eq!(clean(text), text);
         }

@@ -1,0 +1,80 @@
+//! The application's own redaction patterns (`redactPatterns`): regular expressions run by the
+//! browser's engine after the built-in scanner, each replacing matches with its marker.
+
+use crate::core::config::ConfigError;
+use crate::platform::get;
+use alloc::string::String;
+use alloc::vec::Vec;
+use js_sys::{Array, JsString, RegExp};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// One compiled pattern.
+pub struct CustomPattern {
+    regex: RegExp,
+    marker: String,
+}
+
+const EXPECTED: &str =
+    "an array of RegExp, regular-expression strings or { pattern, type } objects";
+
+/// Reads `redactPatterns`: each entry a `RegExp`, a regular-expression source string, or
+/// `{ pattern, type }` whose matches become `[REDACTED_<TYPE>]` (default `[REDACTED_CUSTOM]`).
+pub fn parse_patterns(value: &JsValue) -> Result<Vec<CustomPattern>, ConfigError> {
+    let error = ConfigError::Type {
+        field: "redactPatterns",
+        expected: EXPECTED,
+    };
+    if !Array::is_array(value) {
+        return Err(error);
+    }
+    Array::from(value)
+        .iter()
+        .map(|entry| {
+            let (pattern, kind) = if entry.is_instance_of::<RegExp>() || entry.is_string() {
+                (entry, None)
+            } else if entry.is_object() {
+                (get(&entry, "pattern"), get(&entry, "type").as_string())
+            } else {
+                return Err(error.clone());
+            };
+            let regex = compile(&pattern).ok_or_else(|| error.clone())?;
+            let kind = kind
+                .unwrap_or_else(|| String::from("CUSTOM"))
+                .to_uppercase();
+            let marker = ["[REDACTED_", &kind, "]"].concat();
+            Ok(CustomPattern { regex, marker })
+        })
+        .collect()
+}
+
+/// A global copy of the pattern (so every match is replaced).
+fn compile(pattern: &JsValue) -> Option<RegExp> {
+    let (source, flags) = match pattern.dyn_ref::<RegExp>() {
+        Some(regex) => (String::from(regex.source()), String::from(regex.flags())),
+        None => (pattern.as_string()?, String::new()),
+    };
+    let flags = if flags.contains('g') {
+        flags
+    } else {
+        [flags.as_str(), "g"].concat()
+    };
+    // An invalid source throws a SyntaxError, which `RegExp::new` would not catch.
+    let constructor: js_sys::Function = get(&js_sys::global(), "RegExp").dyn_into().ok()?;
+    let args = Array::of2(&JsValue::from_str(&source), &JsValue::from_str(&flags));
+    js_sys::Reflect::construct(&constructor, &args)
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// Applies every pattern to `text`; `None` when nothing matched.
+pub fn apply(patterns: &[CustomPattern], text: &str) -> Option<String> {
+    if patterns.is_empty() {
+        return None;
+    }
+    let original = JsString::from(text);
+    let replaced = patterns.iter().fold(original.clone(), |current, pattern| {
+        current.replace_by_pattern(&pattern.regex, &pattern.marker)
+    });
+    (replaced != original).then(|| String::from(replaced))
+}
