@@ -2,7 +2,7 @@
 
 use crate::api::config::{config_to_js, parse_config, to_js_error};
 use crate::api::input::{read_data, read_error, read_event, read_metric};
-use crate::api::runtime::{deliver_all, Shared, State};
+use crate::api::runtime::{Shared, State};
 use crate::api::types::{
     BufferStatusJs, ConsentStateJs, ErrorContextJs, PerformanceMetricJs, PromiseNumberJs,
     ResolvedTelemetryConfigJs, TelemetryConfigJs, TelemetryConfigPatchJs, TelemetryEventJs,
@@ -20,7 +20,6 @@ use core::cell::{Cell, RefCell};
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
 
 /// Collects events, redacts them, buffers them and sends them in batches to the configured
 /// transport, as far as the user's consent allows.
@@ -50,6 +49,7 @@ impl TelemetryCollector {
                 before_send: parsed.before_send,
                 patterns: parsed.redact_patterns.unwrap_or_default(),
             }),
+            pump: Cell::new(None),
             timer: Cell::new(None),
             consent_listener: Cell::new(None),
             destroyed: Cell::new(false),
@@ -138,13 +138,10 @@ impl TelemetryCollector {
         JsValue::from_str(name).unchecked_into()
     }
 
-    /// Sends everything buffered now. Resolves with the number of events delivered; a failed
-    /// send keeps its events buffered for the next flush.
+    /// Sends everything accepted so far, including what is already on its way. Resolves with
+    /// the number of events delivered meanwhile; a failed send keeps its events for later.
     pub fn flush(&self) -> PromiseNumberJs {
-        let shared = self.shared.clone();
-        let promise =
-            future_to_promise(async move { Ok(JsValue::from(deliver_all(shared, false).await)) });
-        promise.unchecked_into()
+        self.shared.pump().unchecked_into()
     }
 
     /// Stops the timer and listeners, sends what is buffered (with `keepalive`) and refuses

@@ -15,9 +15,9 @@ use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
-use js_sys::Function;
+use js_sys::{Function, Promise};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 /// The mutable part of a collector.
 pub(crate) struct State {
@@ -32,6 +32,8 @@ pub(crate) struct State {
 /// JavaScript, so a re-entrant call from the page degrades to a dropped call, not a panic.
 pub(crate) struct Shared {
     pub state: RefCell<State>,
+    /// The running delivery loop, if any: one batch in flight at a time.
+    pub pump: Cell<Option<Promise>>,
     pub timer: Cell<Option<Interval>>,
     pub consent_listener: Cell<Option<Listener>>,
     pub destroyed: Cell<bool>,
@@ -153,12 +155,34 @@ impl Shared {
         })
     }
 
-    /// Starts sending what is buffered, in the background.
+    /// Starts sending what is buffered, in the background. Normal deliveries share one loop;
+    /// a `keepalive` delivery (the page or collector is going away) starts at once beside it.
     pub fn spawn_delivery(self: &Rc<Self>, keepalive: bool) {
+        if keepalive {
+            let shared = self.clone();
+            spawn_local(async move {
+                deliver_all(shared, true).await;
+            });
+        } else {
+            let _running = self.pump();
+        }
+    }
+
+    /// The running delivery loop, started if none runs. It resolves with the number of events
+    /// it delivered once the buffer is empty or a send failed.
+    pub fn pump(self: &Rc<Self>) -> Promise {
+        if let Some(running) = self.pump.take() {
+            self.pump.set(Some(running.clone()));
+            return running;
+        }
         let shared = self.clone();
-        spawn_local(async move {
-            deliver_all(shared, keepalive).await;
+        let promise = future_to_promise(async move {
+            let delivered = deliver_all(shared.clone(), false).await;
+            shared.pump.set(None);
+            Ok(JsValue::from(delivered))
         });
+        self.pump.set(Some(promise.clone()));
+        promise
     }
 
     /// Applies a consent state: `persist` stores an explicit choice; `denied` purges what is
@@ -249,7 +273,7 @@ fn run_before_send(hook: &Function, preview: &str) -> Verdict {
 
 /// Sends batches until the buffer is empty, delivery is not allowed, or a send fails; returns
 /// the number of events delivered.
-pub(crate) async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
+async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
     let mut delivered = 0u32;
     loop {
         let (batch, destination, debug) = {

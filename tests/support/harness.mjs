@@ -46,7 +46,7 @@ export async function startCollector() {
     endpoint: `${url}/v1/events`,
     /** Stored events, oldest first, optionally of one type. */
     async events(type) {
-      const query = type ? `?type=${encodeURIComponent(type)}` : '';
+      const query = `?limit=10000${type ? `&type=${encodeURIComponent(type)}` : ''}`;
       const response = await fetch(`${url}/api/events${query}`);
       return (await response.json()).events;
     },
