@@ -103,6 +103,7 @@ async fn flush(collector: &TelemetryCollector) -> f64 {
 
 #[wasm_bindgen_test]
 fn defaults_are_reported_by_get_config() {
+    clear_consent();
     let c = TelemetryCollector::new(None).unwrap();
     let config: JsValue = c.get_config().into();
     assert_eq!(field(&config, "maxBufferSize").as_f64(), Some(50.0));
@@ -379,4 +380,153 @@ fn a_destroyed_collector_refuses_events() {
     assert!(!c.track(json(r#"{"type":"late"}"#).unchecked_ref()));
     let status: JsValue = c.get_buffer_status().into();
     assert_eq!(number(&status, "dropped.disabled"), 1.0);
+}
+
+fn clear_consent() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item("telemetry-consent").unwrap();
+}
+
+fn function(args: &str, body: &str) -> Function {
+    Function::new_with_args(args, body)
+}
+
+#[wasm_bindgen_test]
+async fn before_send_can_edit_drop_and_throw_without_disturbing_the_page() {
+    let recorder = Recorder::new();
+    let config = recorder.config("");
+    let hook = function(
+        "e",
+        "if (e.type === 'drop') return null;
+         if (e.type === 'throw') throw new Error('hook failed');
+         if (e.type === 'bad') return { type: 42 };
+         return { type: e.type + '.edited', data: { ...e.data, added: 'mail x@y.io', id: e.id } };",
+    );
+    Reflect::set(&config, &"beforeSend".into(), &hook).unwrap();
+    let c = collector(config);
+    for kind in ["keep", "drop", "throw", "bad"] {
+        c.track(json(&format!(r#"{{"type":"{kind}","data":{{"n":1}}}}"#)).unchecked_ref());
+    }
+    flush(&c).await;
+    let events = recorder.events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        field(&events[0], "type").as_string().as_deref(),
+        Some("keep.edited")
+    );
+    let data = field(&events[0], "data");
+    assert_eq!(
+        field(&data, "added").as_string().as_deref(),
+        Some("mail [REDACTED_EMAIL]")
+    );
+    assert_eq!(
+        field(&data, "id").as_string(),
+        field(&events[0], "id").as_string()
+    );
+    let status: JsValue = c.get_buffer_status().into();
+    assert_eq!(
+        (
+            number(&status, "dropped.beforeSend"),
+            number(&status, "dropped.invalid")
+        ),
+        (2.0, 1.0)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn custom_redact_patterns_apply_after_the_built_in_ones() {
+    let recorder = Recorder::new();
+    let config = recorder.config("");
+    let patterns = Array::of2(
+        &js_sys::RegExp::new("ORD-\\d+", "").into(),
+        &json(r#"{"type":"member"}"#),
+    );
+    Reflect::set(&patterns.get(1), &"pattern".into(), &"M\\d{4}".into()).unwrap();
+    Reflect::set(&config, &"redactPatterns".into(), &patterns).unwrap();
+    let c = collector(config);
+    c.track(
+        json(r#"{"type":"x","data":{"note":"ORD-1 ORD-22 for M1234 at a@b.io"}}"#).unchecked_ref(),
+    );
+    flush(&c).await;
+    let note = field(&field(&recorder.events()[0], "data"), "note")
+        .as_string()
+        .unwrap();
+    assert_eq!(
+        note,
+        "[REDACTED_CUSTOM] [REDACTED_CUSTOM] for [REDACTED_MEMBER] at [REDACTED_EMAIL]"
+    );
+
+    let error = construct_error(r#"{"redactPatterns":[5]}"#);
+    assert!(field(&error, "message")
+        .as_string()
+        .unwrap()
+        .starts_with("redactPatterns must be"));
+    let error = construct_error(r#"{"redactPatterns":["(unclosed"]}"#);
+    assert!(error.is_instance_of::<js_sys::TypeError>());
+}
+
+#[wasm_bindgen_test]
+async fn identify_sends_only_a_salted_hash_of_the_user_id() {
+    let recorder = Recorder::new();
+    let c = collector(recorder.config(r#","userIdSalt":"pepper""#));
+    assert!(c.identify(
+        "ann@example.com",
+        Some(json(r#"{"plan":"pro","email":"ann@example.com"}"#).unchecked_into())
+    ));
+    c.track(json(r#"{"type":"after"}"#).unchecked_ref());
+    c.reset_user();
+    c.track(json(r#"{"type":"anonymous"}"#).unchecked_ref());
+    assert!(!c.identify("", None));
+    flush(&c).await;
+    let events = recorder.events();
+    let identify = &events[0];
+    assert_eq!(
+        field(identify, "type").as_string().as_deref(),
+        Some("identify")
+    );
+    let hash = field(identify, "userId").as_string().unwrap();
+    assert_eq!(hash.len(), 64);
+    assert_eq!(field(&events[1], "userId").as_string(), Some(hash));
+    assert!(field(&events[2], "userId").is_undefined());
+    let traits = field(identify, "data");
+    assert_eq!(field(&traits, "plan").as_string().as_deref(), Some("pro"));
+    assert_eq!(
+        field(&traits, "email").as_string().as_deref(),
+        Some("[REDACTED]")
+    );
+    let text = JSON::stringify(&JsValue::from(Array::from_iter(events.iter()))).unwrap();
+    assert!(!String::from(text).contains("ann@"));
+}
+
+#[wasm_bindgen_test]
+async fn consent_can_be_required_granted_and_denied() {
+    clear_consent();
+    let recorder = Recorder::new();
+    let c = collector(recorder.config(r#","requireConsent":true"#));
+    assert_eq!(
+        JsValue::from(c.get_consent()).as_string().as_deref(),
+        Some("pending")
+    );
+    assert!(c.track(json(r#"{"type":"waits"}"#).unchecked_ref()));
+    assert_eq!(flush(&c).await, 0.0);
+    assert!(recorder.events().is_empty());
+    assert!(!c.set_consent("maybe"));
+    assert!(c.set_consent("granted"));
+    assert_eq!(flush(&c).await, 1.0);
+    assert!(c.set_consent("denied"));
+    assert!(!c.track(json(r#"{"type":"refused"}"#).unchecked_ref()));
+    let stored = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("telemetry-consent")
+        .unwrap();
+    assert_eq!(stored.as_deref(), Some("denied"));
+    let later = collector(recorder.config(""));
+    assert_eq!(
+        JsValue::from(later.get_consent()).as_string().as_deref(),
+        Some("denied")
+    );
+    clear_consent();
 }
