@@ -40,7 +40,7 @@ pub fn parse_patterns(value: &JsValue) -> Result<Vec<CustomPattern>, ConfigError
             let regex = compile(&pattern).ok_or_else(|| error.clone())?;
             let kind = kind
                 .unwrap_or_else(|| String::from("CUSTOM"))
-                .to_uppercase();
+                .to_ascii_uppercase();
             let marker = ["[REDACTED_", &kind, "]"].concat();
             Ok(CustomPattern { regex, marker })
         })
