@@ -8,7 +8,12 @@ const N = Number(process.env.BENCH_EVENTS ?? 10000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 
 const site = await serveStatic({
-  mounts: { '/': join(ROOT, 'bench'), '/pkg/': join(ROOT, 'pkg'), '/node_modules/': join(ROOT, 'node_modules') },
+  mounts: {
+    '/': join(ROOT, 'bench'),
+    '/pkg/': join(ROOT, 'pkg'),
+    '/node_modules/': join(ROOT, 'node_modules'),
+    '/tests/': join(ROOT, 'tests'),
+  },
 });
 const browser = await launchChromium();
 try {
@@ -25,6 +30,16 @@ try {
   console.log(`  wasm-telemetry track()      ${fmt(result.wasm.median)}      (${result.wasm.min.toFixed(2)} … ${result.wasm.max.toFixed(2)})`);
   console.log(`  posthog-js capture()        ${fmt(result.posthog.median)}      (${result.posthog.min.toFixed(2)} … ${result.posthog.max.toFixed(2)})`);
   console.log(`  ratio wasm-telemetry / posthog-js: ${(result.wasm.median / result.posthog.median).toFixed(3)} (budget ≤ 0.5)`);
+
+  const records = Number(process.env.BENCH_RECORDS ?? 2000);
+  const redaction = await page.evaluate((options) => window.runRedactionBench(options), { records, rounds: 5 });
+  const pct = (x) => `${(x * 100).toFixed(2)} %`.padStart(9);
+  console.log();
+  console.log(`PII redaction, ${records} generated records (${(redaction.ours.bytes / 1024).toFixed(0)} KB of text) x 5 rounds, same page`);
+  console.log('                                      MB/s    PII removed   benign kept');
+  for (const [name, r] of [['wasm-telemetry redact()', redaction.ours], ["seed 000 PrivacyFilter (6 regexes)", redaction.seed]]) {
+    console.log(`  ${name.padEnd(34)} ${r.mbPerSecond.toFixed(1).padStart(6)}  ${pct(r.recall)}     ${pct(r.benignSurvival)}`);
+  }
   if (page.errors.length) console.log('page errors:', page.errors.map(String));
 } finally {
   await browser.close();
