@@ -187,18 +187,8 @@ impl<'a> Walker<'a, '_> {
             } else {
                 self.value(out, depth + 1)?;
             }
-            self.whitespace();
-            match self.peek() {
-                b',' => {
-                    self.at += 1;
-                    out.push(',');
-                }
-                b'}' => {
-                    self.at += 1;
-                    out.push('}');
-                    return Ok(());
-                }
-                _ => return Err(SanitizeError::Invalid),
+            if self.separator(out, b'}')? {
+                return Ok(());
             }
         }
     }
@@ -214,20 +204,22 @@ impl<'a> Walker<'a, '_> {
         }
         loop {
             self.value(out, depth + 1)?;
-            self.whitespace();
-            match self.peek() {
-                b',' => {
-                    self.at += 1;
-                    out.push(',');
-                }
-                b']' => {
-                    self.at += 1;
-                    out.push(']');
-                    return Ok(());
-                }
-                _ => return Err(SanitizeError::Invalid),
+            if self.separator(out, b']')? {
+                return Ok(());
             }
         }
+    }
+
+    /// After a member or element: copies a `,` (returns false) or the closing `close` (true).
+    fn separator(&mut self, out: &mut String, close: u8) -> Result<bool, SanitizeError> {
+        self.whitespace();
+        let b = self.peek();
+        if b != b',' && b != close {
+            return Err(SanitizeError::Invalid);
+        }
+        self.at += 1;
+        out.push(char::from(b));
+        Ok(b == close)
     }
 
     fn literal(&mut self, out: &mut String, word: &str) -> Result<(), SanitizeError> {

@@ -1,24 +1,12 @@
 // End-to-end: the built package in a real page in headless Chromium, sending across origins to
 // a real collector process on 127.0.0.1, asserting what the collector stored.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launchChromium, openPage, startCollector, startPages } from '../support/harness.mjs';
+import { describe, test } from 'node:test';
+import { openPage, useEnvironment } from '../support/harness.mjs';
 
-let collector;
-let pages;
-let browser;
+const env = useEnvironment();
 
-before(async () => {
-  [collector, pages, browser] = await Promise.all([startCollector(), startPages(), launchChromium()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-  await collector?.stop();
-});
-
-const sdkPage = () => openPage(browser, `${pages.url}/pages/sdk.html`);
+const sdkPage = () => openPage(env.browser, `${env.pages.url}/pages/sdk.html`);
 
 describe('TelemetryCollector in a page, delivering to the collector', () => {
   test('25 tracked events reach the collector with type, data and unique ids intact', async () => {
@@ -30,19 +18,19 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
       }
       const sent = await c.flush();
       return { sent, status: c.getBufferStatus() };
-    }, collector.endpoint);
+    }, env.collector.endpoint);
     assert.equal(result.sent, 25);
     assert.equal(result.status.size, 0);
     assert.equal(result.status.sent, 25);
 
-    const stored = await collector.events('e2e.twenty-five');
+    const stored = await env.collector.events('e2e.twenty-five');
     assert.equal(stored.length, 25);
     assert.equal(new Set(stored.map((e) => e.id)).size, 25);
     for (const e of stored) assert.match(e.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.deepEqual(stored.map((e) => e.data.n).sort((a, b) => a - b), [...Array(25).keys()]);
     assert.deepEqual(stored[3].data, { n: stored[3].data.n, label: `item-${stored[3].data.n}`, nested: { ok: true } });
     assert.equal(new Set(stored.map((e) => e.sessionId)).size, 1);
-    assert.equal(stored[0].context.url, `${pages.url}/pages/sdk.html`);
+    assert.equal(stored[0].context.url, `${env.pages.url}/pages/sdk.html`);
     assert.ok(Math.abs(stored[0].timestamp - Date.now()) < 60000);
     assert.deepEqual(page.errors, []);
     await page.close();
@@ -53,8 +41,8 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
     await page.evaluate((endpoint) => {
       window.c = new window.sdk.TelemetryCollector({ endpoint, maxBufferSize: 10, flushIntervalMs: 0 });
       for (let n = 0; n < 10; n++) window.c.track({ type: 'e2e.auto', data: { n } });
-    }, collector.endpoint);
-    const stored = await collector.waitForEvents('e2e.auto', 10);
+    }, env.collector.endpoint);
+    const stored = await env.collector.waitForEvents('e2e.auto', 10);
     assert.equal(stored.length, 10);
     await page.close();
   });
@@ -64,8 +52,8 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
     await page.evaluate((endpoint) => {
       window.c = new window.sdk.TelemetryCollector({ endpoint, flushIntervalMs: 200 });
       window.c.track({ type: 'e2e.timed' });
-    }, collector.endpoint);
-    const stored = await collector.waitForEvents('e2e.timed', 1);
+    }, env.collector.endpoint);
+    const stored = await env.collector.waitForEvents('e2e.timed', 1);
     assert.equal(stored.length, 1);
     await page.close();
   });
@@ -76,9 +64,9 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
       const c = new window.sdk.TelemetryCollector({ endpoint, transport: 'beacon', flushIntervalMs: 0 });
       c.track({ type: 'e2e.beacon', data: { via: 'sendBeacon' } });
       return c.flush();
-    }, collector.endpoint);
+    }, env.collector.endpoint);
     assert.equal(sent, 1);
-    const stored = await collector.waitForEvents('e2e.beacon', 1);
+    const stored = await env.collector.waitForEvents('e2e.beacon', 1);
     assert.deepEqual(stored[0].data, { via: 'sendBeacon' });
     await page.close();
   });
@@ -90,8 +78,8 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
       c.track({ type: 'e2e.destroy' });
       c.track({ type: 'e2e.destroy' });
       c.destroy();
-    }, collector.endpoint);
-    assert.equal((await collector.waitForEvents('e2e.destroy', 2)).length, 2);
+    }, env.collector.endpoint);
+    assert.equal((await env.collector.waitForEvents('e2e.destroy', 2)).length, 2);
     await page.close();
   });
 
@@ -111,9 +99,9 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
     const second = await page.evaluate(async (endpoint) => {
       window.c.updateConfig({ endpoint });
       return window.c.flush();
-    }, collector.endpoint);
+    }, env.collector.endpoint);
     assert.equal(second, 2);
-    const stored = await collector.events('e2e.retry');
+    const stored = await env.collector.events('e2e.retry');
     assert.deepEqual(stored.map((e) => e.data.n), [1, 2]);
     await page.close();
   });
@@ -131,10 +119,10 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
       await c.flush();
       return captured;
     });
-    const post = () => fetch(collector.endpoint, { method: 'POST', body: JSON.stringify({ events }) }).then((r) => r.json());
+    const post = () => fetch(env.collector.endpoint, { method: 'POST', body: JSON.stringify({ events }) }).then((r) => r.json());
     assert.deepEqual((await post()).data, { accepted: 2, duplicates: 0 });
     assert.deepEqual((await post()).data, { accepted: 0, duplicates: 2 });
-    assert.equal((await collector.events('e2e.dedupe')).length, 2);
+    assert.equal((await env.collector.events('e2e.dedupe')).length, 2);
     await page.close();
   });
 });

@@ -1,33 +1,21 @@
 // End-to-end privacy and volume control: what leaves the page and what stays in storage,
 // observed on the wire (every request Chromium makes) and in localStorage, against a real
-// collector.
+// env.collector.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { generateCorpus } from '../support/corpus.mjs';
-import { launchChromium, openPage, startCollector, startPages } from '../support/harness.mjs';
+import { openPage, useEnvironment } from '../support/harness.mjs';
 
-let collector;
-let pages;
-let browser;
-
-before(async () => {
-  [collector, pages, browser] = await Promise.all([startCollector(), startPages(), launchChromium()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-  await collector?.stop();
-});
+const env = useEnvironment();
 
 /** A fresh browser context (its own localStorage) with a page that records every request. */
 async function isolatedPage({ initScript } = {}) {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   if (initScript) await context.addInitScript(initScript);
-  const page = await openPage(context, `${pages.url}/pages/sdk.html`);
+  const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
   page.sent = [];
   page.on('request', (request) => {
-    if (request.url().startsWith(collector.url)) page.sent.push(request.postData() ?? '');
+    if (request.url().startsWith(env.collector.url)) page.sent.push(request.postData() ?? '');
   });
   page.dispose = () => context.close();
   return page;
@@ -55,7 +43,7 @@ describe('PII redaction', () => {
         await Promise.all([http.flush(), stored.flush()]);
         return { http: http.getBufferStatus(), stored: stored.getBufferStatus() };
       },
-      { endpoint: collector.endpoint, records },
+      { endpoint: env.collector.endpoint, records },
     );
     for (const status of [result.http, result.stored]) {
       assert.equal(status.sent, records.length * 3);
@@ -71,7 +59,7 @@ describe('PII redaction', () => {
     const survived = benign.filter((value) => wire.includes(value) && storage.includes(value)).length;
     assert.ok(survived / benign.length >= 0.99, `benign survival ${survived}/${benign.length}`);
 
-    const stored = await collector.events('e2e.pii.nested');
+    const stored = await env.collector.events('e2e.pii.nested');
     assert.equal(stored.length, records.length);
     assert.match(stored[0].data.contact.primary, /^\[REDACTED_EMAIL\]$/);
     await page.dispose();
@@ -81,7 +69,7 @@ describe('PII redaction', () => {
 describe('consent', () => {
   test('requireConsent: nothing is sent or stored until granted; denied purges; the choice survives a reload', async () => {
     const page = await isolatedPage();
-    await page.evaluate((url) => { window.collectorUrl = url; }, collector.url);
+    await page.evaluate((url) => { window.collectorUrl = url; }, env.collector.url);
     const pending = await page.evaluate(async () => {
       window.c = new window.sdk.TelemetryCollector({
         endpoint: new URL('/v1/events', window.collectorUrl).href,
@@ -100,7 +88,7 @@ describe('consent', () => {
     assert.deepEqual(await storageDump(page), {}, 'nothing written to storage while pending');
 
     await page.evaluate(() => window.c.setConsent('granted'));
-    const granted = await collector.waitForEvents('e2e.consent', 5);
+    const granted = await env.collector.waitForEvents('e2e.consent', 5);
     assert.deepEqual(granted.map((e) => e.data.n), [0, 1, 2, 3, 4]);
     assert.deepEqual(await storageDump(page), { 'telemetry-consent': 'granted' });
 
@@ -126,15 +114,15 @@ describe('consent', () => {
       return { consent: c.getConsent(), accepted: c.track({ type: 'e2e.consent.reloaded' }) };
     });
     assert.deepEqual(reloaded, { consent: 'denied', accepted: false });
-    assert.equal((await collector.events('e2e.consent.late')).length, 0);
+    assert.equal((await env.collector.events('e2e.consent.late')).length, 0);
     await page.dispose();
   });
 
   test('a choice made in one tab applies in the other tabs of the origin', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const [first, second] = await Promise.all([
-      openPage(context, `${pages.url}/pages/sdk.html`),
-      openPage(context, `${pages.url}/pages/sdk.html`),
+      openPage(context, `${env.pages.url}/pages/sdk.html`),
+      openPage(context, `${env.pages.url}/pages/sdk.html`),
     ]);
     await second.evaluate(() => {
       window.c = new window.sdk.TelemetryCollector({ transport: 'console', requireConsent: true, flushIntervalMs: 0 });
@@ -157,7 +145,7 @@ describe('consent', () => {
       const accepted = window.c.track({ type: 'e2e.gpc' });
       await window.c.flush();
       return { gpc: navigator.globalPrivacyControl, consent: window.c.getConsent(), accepted };
-    }, collector.endpoint);
+    }, env.collector.endpoint);
     assert.deepEqual(result, { gpc: true, consent: 'denied', accepted: false });
     assert.deepEqual(page.sent, []);
     const sent = await page.evaluate(async () => {
@@ -184,7 +172,7 @@ describe('sampling and throttling', () => {
         await c.flush();
         return c.getBufferStatus();
       },
-      { endpoint: collector.endpoint, config, count, type },
+      { endpoint: env.collector.endpoint, config, count, type },
     );
 
   test("sampling: 'never' sends nothing", async () => {
@@ -198,7 +186,7 @@ describe('sampling and throttling', () => {
   test("sampling: 'probabilistic' at 0.5 sends 45-55 % of 2,000 events", async () => {
     const page = await isolatedPage();
     const status = await run(page, { sampling: 'probabilistic', samplingRate: 0.5 }, 2000, 'e2e.half');
-    const stored = await collector.events('e2e.half');
+    const stored = await env.collector.events('e2e.half');
     assert.ok(stored.length >= 900 && stored.length <= 1100, `${stored.length} of 2000`);
     assert.equal(status.dropped.overflow, 0, JSON.stringify(status));
     assert.equal(stored.length + status.dropped.sampled, 2000, JSON.stringify(status));
@@ -208,7 +196,7 @@ describe('sampling and throttling', () => {
   test("sampling: 'throttled' at 10 per 60 s sends exactly 10 of 50 and reports 40 throttled", async () => {
     const page = await isolatedPage();
     const status = await run(page, { sampling: 'throttled', maxEventsPerWindow: 10, throttleWindowMs: 60000 }, 50, 'e2e.throttled');
-    assert.equal((await collector.events('e2e.throttled')).length, 10);
+    assert.equal((await env.collector.events('e2e.throttled')).length, 10);
     assert.equal(status.dropped.throttled, 40);
     await page.dispose();
   });

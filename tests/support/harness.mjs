@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { serveStatic } from '../../scripts/serve.mjs';
 
@@ -95,4 +96,21 @@ export async function openPage(browser, url) {
   await page.goto(url);
   await page.waitForFunction(() => window.sdkReady === true);
   return page;
+}
+
+/**
+ * Starts a collector, the page server and Chromium before a test file's tests and stops them
+ * after; the returned object's fields are set once `before` has run.
+ */
+export function useEnvironment() {
+  const env = {};
+  before(async () => {
+    [env.collector, env.pages, env.browser] = await Promise.all([startCollector(), startPages(), launchChromium()]);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.pages?.close();
+    await env.collector?.stop();
+  });
+  return env;
 }

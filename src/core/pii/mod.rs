@@ -75,6 +75,22 @@ pub(crate) fn byte(text: &[u8], index: usize) -> u8 {
     text.get(index).copied().unwrap_or(0)
 }
 
+/// Whether `prefix` occurs at `start`.
+pub(crate) fn starts_with(bytes: &[u8], start: usize, prefix: &[u8]) -> bool {
+    prefix
+        .iter()
+        .enumerate()
+        .all(|(i, p)| byte(bytes, start + i) == *p)
+}
+
+/// Whether `prefix` occurs at `start`, ignoring ASCII case.
+pub(crate) fn starts_with_ignore_case(bytes: &[u8], start: usize, prefix: &[u8]) -> bool {
+    prefix
+        .iter()
+        .enumerate()
+        .all(|(i, p)| byte(bytes, start + i).eq_ignore_ascii_case(p))
+}
+
 /// True for bytes that continue a word, so a detector must not start right after them.
 pub(crate) fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -196,13 +212,15 @@ fn detect(
     found
 }
 
+/// `text` with the default rules applied, for the detectors' tests.
+#[cfg(test)]
+pub(crate) fn clean(text: &str) -> String {
+    redact(text, &Rules::default()).unwrap_or_else(|| text.into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn clean(text: &str) -> String {
-        redact(text, &Rules::default()).unwrap_or_else(|| text.into())
-    }
 
     #[test]
     fn every_kind_is_replaced_by_its_marker() {

@@ -1,17 +1,12 @@
 //! URLs (minimised), email addresses and IP addresses.
 
-use super::{byte, is_word, redact_with, Found, Kind, Replacement, Rules, Scope};
+use super::{
+    byte, is_word, redact_with, starts_with_ignore_case, Found, Kind, Replacement, Rules, Scope,
+};
 use alloc::string::String;
 
 /// Longest URL examined; longer ones are cut there (the rest is scanned as plain text).
 const MAX_URL: usize = 4096;
-
-fn starts_with_ignore_case(bytes: &[u8], start: usize, prefix: &[u8]) -> bool {
-    prefix
-        .iter()
-        .enumerate()
-        .all(|(i, p)| byte(bytes, start + i).eq_ignore_ascii_case(p))
-}
 
 fn ends_url(b: u8) -> bool {
     b <= b' '
@@ -276,14 +271,8 @@ fn is_ipv6(bytes: &[u8], start: usize, end: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{redact, Rules};
-    use alloc::string::ToString;
+    use super::super::{clean, redact, Rules};
     use alloc::vec;
-
-    fn clean(text: &str) -> String {
-        redact(text, &Rules::default()).unwrap_or_else(|| text.to_string())
-    }
-    use alloc::string::String;
 
     #[test]
     fn emails_in_many_shapes() {

@@ -1,6 +1,6 @@
 //! Absolute file paths, reduced to their file name (seed 000: "strip file paths").
 
-use super::{byte, Found, Replacement};
+use super::{byte, starts_with, Found, Replacement};
 use alloc::string::String;
 
 /// Top-level directories that start an absolute path on Unix-like systems.
@@ -45,13 +45,6 @@ fn ends_path(b: u8) -> bool {
 
 fn is_separator(b: u8) -> bool {
     b == b'/' || b == b'\\'
-}
-
-fn starts_with(bytes: &[u8], start: usize, prefix: &[u8]) -> bool {
-    prefix
-        .iter()
-        .enumerate()
-        .all(|(i, p)| byte(bytes, start + i) == *p)
 }
 
 /// Where the path proper starts, for `file://` URLs, Unix roots, drive letters and UNC shares.
@@ -110,12 +103,7 @@ pub(crate) fn file_path(bytes: &[u8], start: usize, previous: u8) -> Option<Foun
 
 #[cfg(test)]
 mod tests {
-    use super::super::{redact, Rules};
-    use alloc::string::{String, ToString};
-
-    fn clean(text: &str) -> String {
-        redact(text, &Rules::default()).unwrap_or_else(|| text.to_string())
-    }
+    use super::super::clean;
 
     #[test]
     fn absolute_paths_become_file_names() {

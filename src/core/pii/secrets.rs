@@ -1,7 +1,7 @@
 //! Secrets: bearer and basic credentials, JWTs, well-known API key prefixes and long
 //! high-entropy tokens.
 
-use super::{byte, is_word, Found, Kind, Replacement};
+use super::{byte, is_word, starts_with, Found, Kind, Replacement};
 use alloc::string::String;
 
 /// Shortest token checked for entropy.
@@ -65,13 +65,6 @@ fn run_end(bytes: &[u8], start: usize, accept: fn(u8) -> bool) -> usize {
         end += 1;
     }
     end
-}
-
-fn starts_with(bytes: &[u8], start: usize, prefix: &[u8]) -> bool {
-    prefix
-        .iter()
-        .enumerate()
-        .all(|(i, p)| byte(bytes, start + i) == *p)
 }
 
 /// `Bearer <token>` or `Basic <credentials>` (any case): the scheme stays, the credential goes.
@@ -222,13 +215,8 @@ fn log2(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{redact, Rules};
+    use super::super::clean;
     use super::log2;
-    use alloc::string::{String, ToString};
-
-    fn clean(text: &str) -> String {
-        redact(text, &Rules::default()).unwrap_or_else(|| text.to_string())
-    }
 
     #[test]
     fn log2_is_accurate() {
