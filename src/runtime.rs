@@ -4,8 +4,9 @@
 //! not continue either way, and trapping without formatting a message keeps the formatting
 //! machinery out of the `.wasm`.
 
+#[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[cfg(target_arch = "wasm32")]
 #[panic_handler]
