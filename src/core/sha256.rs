@@ -30,15 +30,23 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     for block in message.chunks_exact(64) {
         let mut w = [0u32; 64];
         for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
-            *word = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+            *word = bytes
+                .iter()
+                .fold(0, |value, b| (value << 8) | u32::from(*b));
         }
+        // Reads that cannot fail keep bounds-check panics (and their formatting) out of the wasm.
+        let at = |w: &[u32; 64], i: usize| w.get(i).copied().unwrap_or(0);
         for i in 16..64 {
-            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
-            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16]
+            let (w15, w2) = (at(&w, i - 15), at(&w, i - 2));
+            let s0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
+            let s1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
+            let next = at(&w, i - 16)
                 .wrapping_add(s0)
-                .wrapping_add(w[i - 7])
+                .wrapping_add(at(&w, i - 7))
                 .wrapping_add(s1);
+            if let Some(slot) = w.get_mut(i) {
+                *slot = next;
+            }
         }
         let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = state;
         for (k, w) in K.iter().zip(w.iter()) {
