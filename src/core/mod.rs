@@ -2,6 +2,7 @@
 //! arguments and returns a decision, so it builds and tests natively with `cargo test`.
 
 pub mod batch;
+pub mod breaker;
 pub mod buffer;
 pub mod config;
 pub mod consent;
@@ -10,6 +11,7 @@ pub mod json;
 pub mod pii;
 pub mod pipeline;
 pub mod random;
+pub mod retry;
 pub mod sampling;
 pub mod sanitize;
 pub mod sha256;
