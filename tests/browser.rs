@@ -16,7 +16,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: i32) -> JsValue;
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
 }
 
 fn json(text: &str) -> JsValue {
@@ -36,7 +36,7 @@ fn number(value: &JsValue, path: &str) -> f64 {
 
 async fn sleep(ms: i32) {
     let promise = Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, ms);
+        set_timeout(&resolve, f64::from(ms));
     });
     JsFuture::from(promise).await.unwrap();
 }

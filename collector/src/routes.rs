@@ -4,7 +4,7 @@ use crate::ingest::{parse_batch, response, FieldError};
 use crate::store::{EventQuery, Store};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
@@ -63,8 +63,20 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Accepts a batch as JSON or `text/plain` (what `sendBeacon` sends).
-async fn ingest(State(store): State<Arc<Store>>, body: Bytes) -> Response {
+/// Accepts a batch as JSON or `text/plain` (what `sendBeacon` sends), plain or gzipped.
+async fn ingest(State(store): State<Arc<Store>>, headers: HeaderMap, body: Bytes) -> Response {
+    let gzipped = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip"));
+    let body = if gzipped {
+        match gunzip(&body) {
+            Ok(plain) => Bytes::from(plain),
+            Err(response) => return *response,
+        }
+    } else {
+        body
+    };
     let batch = match parse_batch(&body) {
         Ok(batch) => batch,
         Err(errors) => {
@@ -85,6 +97,38 @@ async fn ingest(State(store): State<Arc<Store>>, body: Bytes) -> Response {
         .into_response(),
         Ok(Err(error)) => storage_failure(error.to_string()),
         Err(error) => storage_failure(error.to_string()),
+    }
+}
+
+/// Decompresses a gzip body, refusing more than [`MAX_BODY_BYTES`] of output (zip bombs).
+fn gunzip(body: &[u8]) -> Result<Vec<u8>, Box<Response>> {
+    use std::io::Read;
+    let mut plain = Vec::new();
+    let read = flate2::read::GzDecoder::new(body)
+        .take(MAX_BODY_BYTES as u64 + 1)
+        .read_to_end(&mut plain);
+    let refuse = |status, code, message: &str| {
+        let error = FieldError {
+            code,
+            message: message.into(),
+            field: String::new(),
+        };
+        Err(Box::new(
+            (status, Json(response(false, json!(null), &[error]))).into_response(),
+        ))
+    };
+    match read {
+        Err(_) => refuse(
+            StatusCode::BAD_REQUEST,
+            "INVALID_ENCODING",
+            "body is not valid gzip",
+        ),
+        Ok(_) if plain.len() > MAX_BODY_BYTES => refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_LARGE",
+            "decompressed body is too large",
+        ),
+        Ok(_) => Ok(plain),
     }
 }
 

@@ -139,3 +139,34 @@ async fn health_reports_the_event_count() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"status": "ok", "events": 1}));
 }
+
+#[tokio::test]
+async fn accepts_gzipped_bodies_and_refuses_broken_or_bombing_ones() {
+    use flate2::{write::GzEncoder, Compression};
+    use std::io::Write;
+    let gzip = |data: &[u8]| {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    };
+    let app = app();
+    let gzipped = |body: Vec<u8>| {
+        Request::post("/v1/events")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_ENCODING, "gzip")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (status, _, body) = send(&app, gzipped(gzip(batch(&["z1", "z2"]).as_bytes()))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"], json!({"accepted": 2, "duplicates": 0}));
+
+    let (status, _, body) = send(&app, gzipped(b"not gzip".to_vec())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["errors"][0]["code"], "INVALID_ENCODING");
+
+    let bomb = gzip(&vec![b' '; 5 * 1024 * 1024]);
+    assert!(bomb.len() < 64 * 1024);
+    let (status, _, _) = send(&app, gzipped(bomb)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}

@@ -2,7 +2,7 @@
 
 use crate::api::config::{config_to_js, parse_config, to_js_error};
 use crate::api::input::{read_data, read_error, read_event, read_metric};
-use crate::api::runtime::{Shared, State};
+use crate::api::runtime::{Shared, State, JOURNAL_PREFIX};
 use crate::api::types::{
     BufferStatusJs, ConsentStateJs, ErrorContextJs, PerformanceMetricJs, PromiseNumberJs,
     ResolvedTelemetryConfigJs, TelemetryConfigJs, TelemetryConfigPatchJs, TelemetryEventJs,
@@ -42,6 +42,7 @@ impl TelemetryCollector {
         let consent = Consent::initial(stored, config.require_consent, signal);
         let require_consent = config.require_consent;
         let pipeline = Pipeline::new(config, random_seed(), &page_context_json(), consent);
+        let journal_key = [JOURNAL_PREFIX, pipeline.session_id()].concat();
         let shared = Rc::new(Shared {
             state: RefCell::new(State {
                 pipeline,
@@ -53,9 +54,19 @@ impl TelemetryCollector {
             timer: Cell::new(None),
             consent_listener: Cell::new(None),
             destroyed: Cell::new(false),
+            journal_key,
+            retry_timer: Cell::new(None),
+            lifecycle: Cell::new(Vec::new()),
+            offline: Cell::new(false),
+            persist_scheduled: Cell::new(false),
+            persisted: Cell::new(0),
+            persist_failures: Cell::new(0),
+            recovery_started: Cell::new(false),
         });
         shared.restart_timer();
         shared.watch_consent(require_consent, signal);
+        shared.watch_lifecycle();
+        shared.recover_orphans();
         Ok(TelemetryCollector { shared })
     }
 
@@ -151,7 +162,9 @@ impl TelemetryCollector {
             return;
         }
         self.shared.timer.set(None);
+        self.shared.retry_timer.set(None);
         self.shared.consent_listener.set(None);
+        self.shared.lifecycle.set(Vec::new());
         self.shared.spawn_delivery(true);
     }
 
@@ -218,6 +231,27 @@ impl TelemetryCollector {
         set(&status, "sent", counters.sent as f64);
         set(&status, "failedAttempts", counters.failed_attempts as f64);
         set(&status, "consent", pipeline.consent().name());
+        let now = crate::platform::now_ms();
+        set(&status, "persisted", self.shared.persisted.get());
+        set(
+            &status,
+            "persistFailures",
+            self.shared.persist_failures.get(),
+        );
+        set(&status, "acknowledged", counters.sent as f64);
+        set(&status, "retries", counters.failed_attempts as f64);
+        set(&status, "breaker", pipeline.breaker_state(now).name());
+        set(&status, "online", !self.shared.offline.get());
+        set(
+            &status,
+            "lastError",
+            pipeline
+                .last_error()
+                .map_or(JsValue::NULL, JsValue::from_str),
+        );
+        set(&status, "recovered", counters.recovered as f64);
+        set(&status, "corrupt", counters.corrupt as f64);
+        set(&status, "expired", counters.expired as f64);
         let dropped = Object::new();
         let reasons: Vec<(DropReason, u64)> = Vec::from([
             (DropReason::Disabled, counters.disabled),

@@ -5,12 +5,17 @@ use crate::api::input::read_data;
 use crate::api::patterns::{apply, CustomPattern};
 use crate::core::consent::{Consent, CONSENT_KEY};
 use crate::core::event::{EventError, EventInput};
+use crate::core::journal;
 use crate::core::json::write_integer;
 use crate::core::pipeline::{DropReason, Outcome, Pipeline, Prepared, Refusal};
 use crate::platform::listener::Listener;
-use crate::platform::timer::Interval;
+use crate::platform::locks;
+use crate::platform::timer::{Interval, Timeout};
 use crate::platform::transport::{Destination, LOCAL_STORAGE_KEY};
 use crate::platform::{debug_log, get, is_plain_object, now_ms, parse, storage};
+
+/// Prefix of the `localStorage` keys holding journals, one per page: `telemetry-queue:<session>`.
+pub const JOURNAL_PREFIX: &str = "telemetry-queue:";
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -37,6 +42,22 @@ pub(crate) struct Shared {
     pub timer: Cell<Option<Interval>>,
     pub consent_listener: Cell<Option<Listener>>,
     pub destroyed: Cell<bool>,
+    /// This page's journal key.
+    pub journal_key: String,
+    /// The pending retry, if a send failed.
+    pub retry_timer: Cell<Option<Timeout>>,
+    /// `online`, `offline`, `pagehide` and `visibilitychange` listeners.
+    pub lifecycle: Cell<Vec<Listener>>,
+    /// Whether the browser says it is offline.
+    pub offline: Cell<bool>,
+    /// Whether a journal write is already scheduled for this tick.
+    pub persist_scheduled: Cell<bool>,
+    /// Events in the journal as last written.
+    pub persisted: Cell<u32>,
+    /// Journal writes that failed (storage full or unavailable).
+    pub persist_failures: Cell<u32>,
+    /// Whether journals of closed pages were looked for.
+    pub recovery_started: Cell<bool>,
 }
 
 /// What `beforeSend` decided.
@@ -68,6 +89,9 @@ impl Shared {
                 &["event dropped (", refusal.reason.name(), ") ", detail],
                 &JsValue::UNDEFINED,
             );
+        }
+        if result.is_ok() {
+            self.schedule_persist();
         }
         if full {
             self.spawn_delivery(false);
@@ -204,8 +228,14 @@ impl Shared {
             return;
         }
         match consent {
-            Consent::Denied => storage::remove(LOCAL_STORAGE_KEY),
-            Consent::Granted if !self.destroyed.get() => self.spawn_delivery(false),
+            Consent::Denied => self.purge_storage(),
+            Consent::Granted if !self.destroyed.get() => {
+                if let Ok(mut state) = self.state.try_borrow_mut() {
+                    state.pipeline.touch_journal();
+                }
+                self.recover_orphans();
+                self.spawn_delivery(false);
+            }
             _ => {}
         }
     }
@@ -227,6 +257,159 @@ impl Shared {
             );
         });
         self.consent_listener.set(listener);
+    }
+
+    /// Writes the journal if it changed and consent allows storing. A failed write (storage
+    /// full or blocked) removes this page's stale copy, is counted, and is tried again later;
+    /// the events stay in memory.
+    pub fn persist(&self) {
+        let journal = match self.state.try_borrow_mut() {
+            Ok(mut state) if state.pipeline.may_deliver() => state.pipeline.take_journal(),
+            _ => None,
+        };
+        let Some(text) = journal else { return };
+        let lines = text.matches('\n').count() as u32;
+        if text.is_empty() {
+            storage::remove(&self.journal_key);
+            self.persisted.set(0);
+        } else if storage::write(&self.journal_key, &text) {
+            self.persisted.set(lines);
+        } else {
+            storage::remove(&self.journal_key);
+            self.persisted.set(0);
+            self.persist_failures.set(self.persist_failures.get() + 1);
+            if let Ok(mut state) = self.state.try_borrow_mut() {
+                state.pipeline.touch_journal();
+            }
+        }
+    }
+
+    /// Writes the journal once the current burst of calls is over (a microtask later).
+    fn schedule_persist(self: &Rc<Self>) {
+        if self.persist_scheduled.replace(true) {
+            return;
+        }
+        let shared = self.clone();
+        spawn_local(async move {
+            shared.persist_scheduled.set(false);
+            shared.persist();
+        });
+    }
+
+    /// Tries delivery again after `delay_ms`.
+    fn schedule_retry(self: &Rc<Self>, delay_ms: f64) {
+        let weak: Weak<Shared> = Rc::downgrade(self);
+        self.retry_timer.set(Some(Timeout::new(delay_ms, move || {
+            if let Some(shared) = weak.upgrade() {
+                shared.spawn_delivery(false);
+            }
+        })));
+    }
+
+    /// Everything the SDK stored goes: journals (this page's and orphans) and the
+    /// `localStorage` transport's events.
+    fn purge_storage(&self) {
+        for key in storage::keys_with_prefix(JOURNAL_PREFIX) {
+            storage::remove(&key);
+        }
+        storage::remove(LOCAL_STORAGE_KEY);
+        self.persisted.set(0);
+    }
+
+    /// Takes over the journals of pages that are gone (closed tabs, earlier loads of this
+    /// page). Under Web Locks a journal is taken only when its page no longer holds its lock,
+    /// so two live tabs never send the same persisted event.
+    pub fn recover_orphans(self: &Rc<Self>) {
+        let allowed = self
+            .state
+            .try_borrow()
+            .is_ok_and(|s| s.pipeline.may_deliver());
+        if !allowed || self.recovery_started.replace(true) {
+            return;
+        }
+        let with_locks = locks::available() && locks::hold(&self.journal_key);
+        for key in storage::keys_with_prefix(JOURNAL_PREFIX) {
+            if key == self.journal_key {
+                continue;
+            }
+            let weak: Weak<Shared> = Rc::downgrade(self);
+            let take = move |key: &str| {
+                let Some(shared) = weak.upgrade() else { return };
+                let Some(text) = storage::read(key) else {
+                    return;
+                };
+                let loaded = journal::decode(&text, now_ms());
+                match shared.state.try_borrow_mut() {
+                    Ok(mut state) => state.pipeline.adopt(loaded),
+                    Err(_) => return,
+                }
+                storage::remove(key);
+                shared.persist();
+                shared.spawn_delivery(false);
+            };
+            if with_locks {
+                let name = key.clone();
+                locks::take_if_free(&name, move || take(&key));
+            } else {
+                take(&key);
+            }
+        }
+    }
+
+    /// Follows the network state and the page's lifecycle: pause offline, resume online, and
+    /// when the page is hidden or left, write the journal and send with `keepalive`.
+    pub fn watch_lifecycle(self: &Rc<Self>) {
+        let navigator = get(&js_sys::global(), "navigator");
+        self.offline
+            .set(get(&navigator, "onLine").as_bool() == Some(false));
+        let mut listeners = Vec::new();
+        let weak = Rc::downgrade(self);
+        let on_online = weak.clone();
+        listeners.extend(Listener::global("online", move |_| {
+            let Some(shared) = on_online.upgrade() else {
+                return;
+            };
+            shared.offline.set(false);
+            shared.retry_timer.set(None);
+            if let Ok(mut state) = shared.state.try_borrow_mut() {
+                state.pipeline.reset_backoff();
+            }
+            shared.spawn_delivery(false);
+        }));
+        let on_offline = weak.clone();
+        listeners.extend(Listener::global("offline", move |_| {
+            if let Some(shared) = on_offline.upgrade() {
+                shared.offline.set(true);
+            }
+        }));
+        let on_pagehide = weak.clone();
+        listeners.extend(Listener::global("pagehide", move |_| {
+            if let Some(shared) = on_pagehide.upgrade() {
+                shared.on_hide();
+            }
+        }));
+        let document = get(&js_sys::global(), "document");
+        listeners.extend(Listener::on(
+            document.clone(),
+            "visibilitychange",
+            move |_| {
+                let hidden =
+                    get(&document, "visibilityState").as_string().as_deref() == Some("hidden");
+                if let (true, Some(shared)) = (hidden, weak.upgrade()) {
+                    shared.on_hide();
+                }
+            },
+        ));
+        self.lifecycle.set(listeners);
+    }
+
+    /// The page is being hidden or left: journal first (nothing is lost if the send does not
+    /// make it), then one `keepalive` delivery.
+    fn on_hide(self: &Rc<Self>) {
+        self.persist();
+        if !self.offline.get() {
+            self.spawn_delivery(true);
+        }
     }
 
     /// (Re)starts the timed flush according to the current `flushIntervalMs`.
@@ -271,35 +454,56 @@ fn run_before_send(hook: &Function, preview: &str) -> Verdict {
     }
 }
 
-/// Sends batches until the buffer is empty, delivery is not allowed, or a send fails; returns
-/// the number of events delivered.
+/// Sends batches until the buffer is empty, delivery is not allowed (consent, breaker,
+/// offline), or a send fails, in which case a retry is scheduled. Returns the number of events
+/// delivered. `keepalive` sends (page hidden or left) skip compression so the request starts
+/// at once.
 async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
     let mut delivered = 0u32;
     loop {
-        let (batch, destination, debug) = {
-            let Ok(mut state) = shared.state.try_borrow_mut() else {
-                break;
-            };
-            let Some(batch) = state.pipeline.next_batch() else {
-                break;
-            };
-            let custom = state.custom_transport.clone();
-            let config = state.pipeline.config();
-            let destination = Destination {
-                kind: config.transport,
-                endpoint: config.endpoint.clone(),
-                api_key: config.api_key.clone(),
-                custom,
-                keepalive,
-            };
-            (batch, destination, config.debug)
-        };
-        let outcome = destination.send(&batch).await;
-        let count = batch.events.len() as u32;
-        if let Ok(mut state) = shared.state.try_borrow_mut() {
-            state.pipeline.settle(batch, outcome);
+        shared.persist();
+        if shared.offline.get() {
+            break;
         }
-        if outcome != Outcome::Delivered {
+        let now = now_ms();
+        let next = match shared.state.try_borrow_mut() {
+            Ok(mut state) => match state.pipeline.next_batch(now) {
+                Some(batch) => {
+                    let config = state.pipeline.config();
+                    let destination = Destination {
+                        kind: config.transport,
+                        endpoint: config.endpoint.clone(),
+                        api_key: config.api_key.clone(),
+                        custom: state.custom_transport.clone(),
+                        keepalive,
+                    };
+                    Ok((batch, destination, config.debug))
+                }
+                None => Err((
+                    state.pipeline.breaker_wait_ms(now),
+                    state.pipeline.buffered() > 0,
+                )),
+            },
+            Err(_) => Err((0.0, false)),
+        };
+        let (batch, destination, debug) = match next {
+            Ok(next) => next,
+            Err((wait, waiting)) => {
+                if wait > 0.0 && waiting {
+                    shared.schedule_retry(wait);
+                }
+                break;
+            }
+        };
+        let report = destination.send(&batch).await;
+        let outcome = report.outcome;
+        let count = batch.events.len() as u32;
+        let retry = match shared.state.try_borrow_mut() {
+            Ok(mut state) => state.pipeline.settle(&batch.id, report),
+            Err(_) => None,
+        };
+        shared.persist();
+        if let Some(delay) = retry {
             if debug {
                 let mut events = String::new();
                 write_integer(&mut events, i64::from(count));
@@ -313,9 +517,12 @@ async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
                     &JsValue::UNDEFINED,
                 );
             }
+            shared.schedule_retry(delay);
             break;
         }
-        delivered += count;
+        if outcome == Outcome::Delivered {
+            delivered += count;
+        }
     }
     delivered
 }

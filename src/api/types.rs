@@ -94,6 +94,26 @@ export interface BufferStatus {
   accepted: number;
   sent: number;
   failedAttempts: number;
+  /** Events held in this page's write-ahead journal in localStorage. */
+  persisted: number;
+  /** Journal writes that failed (storage full or blocked); events stayed in memory. */
+  persistFailures: number;
+  /** Events the endpoint acknowledged. */
+  acknowledged: number;
+  /** Failed send attempts that were retried. */
+  retries: number;
+  /** The circuit breaker. */
+  breaker: 'closed' | 'open' | 'half-open';
+  /** Whether the browser is online. */
+  online: boolean;
+  /** What went wrong with the last send, or null. */
+  lastError: string | null;
+  /** Events recovered from journals of earlier loads or closed tabs. */
+  recovered: number;
+  /** Journal lines found corrupt and dropped. */
+  corrupt: number;
+  /** Journal events older than seven days, dropped. */
+  expired: number;
   consent: ConsentState;
   dropped: {
     disabled: number;

@@ -3,6 +3,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::core::journal::Entry;
 use crate::core::json::{round_non_negative, write_integer, write_string};
 
 /// Largest request body, in bytes: the browser's shared budget for keepalive and beacon bodies.
@@ -22,7 +23,7 @@ pub struct Batch {
     /// Random UUID of this batch.
     pub id: String,
     /// Encoded wire-format events, oldest first.
-    pub events: Vec<String>,
+    pub events: Vec<Entry>,
 }
 
 impl Batch {
@@ -56,13 +57,13 @@ impl Batch {
             if index > 0 {
                 out.push(',');
             }
-            out.push_str(event);
+            out.push_str(&event.event);
         }
         out.push(']');
     }
 
     fn events_bytes(&self) -> usize {
-        self.events.iter().map(|e| e.len() + 1).sum::<usize>() + 2
+        self.events.iter().map(|e| e.event.len() + 1).sum::<usize>() + 2
     }
 }
 
@@ -72,9 +73,13 @@ mod tests {
 
     #[test]
     fn body_has_the_wire_format_wrapper() {
+        let entry = |event: &str| Entry {
+            stored_at_ms: 0,
+            event: event.into(),
+        };
         let batch = Batch {
             id: "b-1".into(),
-            events: vec!["{\"a\":1}".into(), "{\"b\":2}".into()],
+            events: vec![entry("{\"a\":1}"), entry("{\"b\":2}")],
         };
         assert_eq!(
             batch.encode(1_700_000_000_000.2),

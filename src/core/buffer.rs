@@ -1,8 +1,8 @@
 //! The in-memory queue of encoded events waiting to be sent, with fixed bounds.
 
 use crate::core::batch::{MAX_BODY_BYTES, WRAPPER_BYTES};
+use crate::core::journal::Entry;
 use alloc::collections::VecDeque;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Most events held in memory; beyond it the oldest are dropped and counted.
@@ -10,10 +10,10 @@ pub const MAX_BUFFERED_EVENTS: usize = 1000;
 /// Most bytes of encoded events held in memory.
 pub const MAX_BUFFERED_BYTES: usize = 1024 * 1024;
 
-/// A bounded FIFO of encoded events.
+/// A bounded FIFO of encoded events with the time each was accepted.
 #[derive(Debug, Default)]
 pub struct EventBuffer {
-    queue: VecDeque<String>,
+    queue: VecDeque<Entry>,
     bytes: usize,
 }
 
@@ -34,38 +34,43 @@ impl EventBuffer {
     }
 
     /// Appends an event; returns how many of the oldest events were dropped to stay in bounds.
-    pub fn push(&mut self, event: String) -> usize {
-        self.bytes += event.len();
-        self.queue.push_back(event);
+    pub fn push(&mut self, entry: Entry) -> usize {
+        self.bytes += entry.event.len();
+        self.queue.push_back(entry);
         self.enforce_bounds()
     }
 
     /// Takes the oldest events that fit in one request body, at most `max_events` of them.
     /// Returns an empty list only when the buffer is empty.
-    pub fn take_batch(&mut self, max_events: usize) -> Vec<String> {
+    pub fn take_batch(&mut self, max_events: usize) -> Vec<Entry> {
         let mut size = WRAPPER_BYTES;
         let mut count = 0;
-        for event in &self.queue {
-            let next = size + event.len() + 1;
+        for entry in &self.queue {
+            let next = size + entry.event.len() + 1;
             if count == max_events || (count > 0 && next > MAX_BODY_BYTES) {
                 break;
             }
             size = next;
             count += 1;
         }
-        let taken: Vec<String> = self.queue.drain(..count).collect();
-        self.bytes -= taken.iter().map(String::len).sum::<usize>();
+        let taken: Vec<Entry> = self.queue.drain(..count).collect();
+        self.bytes -= taken.iter().map(|e| e.event.len()).sum::<usize>();
         taken
     }
 
     /// Puts a batch that could not be delivered back at the front, oldest first; returns how
     /// many events were dropped to stay in bounds.
-    pub fn restore(&mut self, events: Vec<String>) -> usize {
-        for event in events.into_iter().rev() {
-            self.bytes += event.len();
-            self.queue.push_front(event);
+    pub fn restore(&mut self, entries: Vec<Entry>) -> usize {
+        for entry in entries.into_iter().rev() {
+            self.bytes += entry.event.len();
+            self.queue.push_front(entry);
         }
         self.enforce_bounds()
+    }
+
+    /// The waiting entries, oldest first.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.queue.iter()
     }
 
     /// Drops everything; returns how many events were dropped.
@@ -81,7 +86,7 @@ impl EventBuffer {
         while self.queue.len() > MAX_BUFFERED_EVENTS || self.bytes > MAX_BUFFERED_BYTES {
             match self.queue.pop_front() {
                 Some(oldest) => {
-                    self.bytes -= oldest.len();
+                    self.bytes -= oldest.event.len();
                     dropped += 1;
                 }
                 None => break,
@@ -95,8 +100,11 @@ impl EventBuffer {
 mod tests {
     use super::*;
 
-    fn event(n: usize) -> String {
-        format!("{{\"n\":{n}}}")
+    fn event(n: usize) -> Entry {
+        Entry {
+            stored_at_ms: 0,
+            event: std::format!("{{\"n\":{n}}}"),
+        }
     }
 
     #[test]
@@ -107,19 +115,25 @@ mod tests {
         }
         assert_eq!(buffer.take_batch(3), vec![event(0), event(1), event(2)]);
         assert_eq!(buffer.len(), 2);
-        assert_eq!(buffer.bytes(), event(3).len() + event(4).len());
+        assert_eq!(buffer.bytes(), event(3).event.len() + event(4).event.len());
     }
 
     #[test]
     fn a_batch_never_exceeds_the_body_limit() {
         let mut buffer = EventBuffer::default();
-        let big = "x".repeat(20 * 1024);
+        let big = Entry {
+            stored_at_ms: 0,
+            event: "x".repeat(20 * 1024),
+        };
         for _ in 0..5 {
             buffer.push(big.clone());
         }
         let batch = buffer.take_batch(50);
         assert_eq!(batch.len(), 2);
-        assert!(WRAPPER_BYTES + batch.iter().map(|e| e.len() + 1).sum::<usize>() <= MAX_BODY_BYTES);
+        assert!(
+            WRAPPER_BYTES + batch.iter().map(|e| e.event.len() + 1).sum::<usize>()
+                <= MAX_BODY_BYTES
+        );
         assert_eq!(buffer.len(), 3);
     }
 
@@ -152,7 +166,10 @@ mod tests {
     #[test]
     fn byte_bound_holds_for_large_events() {
         let mut buffer = EventBuffer::default();
-        let big = "y".repeat(40 * 1024);
+        let big = Entry {
+            stored_at_ms: 0,
+            event: "y".repeat(40 * 1024),
+        };
         let dropped: usize = (0..40).map(|_| buffer.push(big.clone())).sum();
         assert!(buffer.bytes() <= MAX_BUFFERED_BYTES);
         assert_eq!(dropped + buffer.len(), 40);

@@ -7,6 +7,7 @@ pub mod buffer;
 pub mod config;
 pub mod consent;
 pub mod event;
+pub mod journal;
 pub mod json;
 pub mod pii;
 pub mod pipeline;

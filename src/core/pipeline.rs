@@ -3,17 +3,21 @@
 //! the platform layer asks it what to do and reports back.
 
 use crate::core::batch::Batch;
+use crate::core::breaker::{Breaker, BreakerState};
 use crate::core::buffer::EventBuffer;
 use crate::core::config::Config;
 use crate::core::consent::Consent;
 use crate::core::event::{check_input, encode_event, Envelope, EventError, EventInput};
+use crate::core::journal::{self, Entry};
 use crate::core::pii::Rules;
 use crate::core::random::Rng;
+use crate::core::retry::Backoff;
 use crate::core::sampling::{Admission, Sampler};
 use crate::core::sanitize::{normalize_field, sanitize_json, Policy};
 use crate::core::sha256::salted_id_hash;
 use alloc::borrow::Cow;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 /// The application's extra redaction, applied to every string after the built-in patterns.
 pub type CustomRedaction<'a> = &'a mut dyn FnMut(&str) -> Option<String>;
@@ -87,6 +91,31 @@ impl Outcome {
     }
 }
 
+/// How a send went, as the platform observed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// When it ended.
+    pub now_ms: f64,
+    /// The server's `Retry-After`, in milliseconds, if any.
+    pub retry_after_ms: Option<f64>,
+    /// What went wrong, for `getBufferStatus().lastError`.
+    pub error: Option<String>,
+}
+
+impl Report {
+    /// A send that ended with `outcome` at `now_ms` and nothing more to say.
+    pub fn plain(outcome: Outcome, now_ms: f64) -> Self {
+        Self {
+            outcome,
+            now_ms,
+            retry_after_ms: None,
+            error: None,
+        }
+    }
+}
+
 /// Counters reported by `getBufferStatus()`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counters {
@@ -110,6 +139,12 @@ pub struct Counters {
     pub before_send: u64,
     /// Dropped: buffer bounds.
     pub overflow: u64,
+    /// Dropped: older than seven days when recovered from storage.
+    pub expired: u64,
+    /// Entries found corrupt in storage and dropped.
+    pub corrupt: u64,
+    /// Events recovered from storage (this page's earlier loads, or closed tabs).
+    pub recovered: u64,
     /// Dropped: refused by the endpoint.
     pub rejected: u64,
 }
@@ -144,6 +179,7 @@ pub struct Refusal {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     id: String,
+    accepted_at_ms: f64,
     input: EventInput,
 }
 
@@ -167,8 +203,18 @@ pub struct Pipeline {
     context_json: String,
     consent: Consent,
     counters: Counters,
-    in_flight: usize,
+    in_flight: Vec<Batch>,
+    breaker: Breaker,
+    backoff: Backoff,
+    attempt: u32,
+    last_error: Option<String>,
+    journal_dirty: bool,
 }
+
+/// Consecutive failed sends that open the circuit breaker.
+pub const BREAKER_THRESHOLD: u32 = 5;
+/// How long an open breaker waits before probing, in milliseconds.
+pub const BREAKER_COOLDOWN_MS: f64 = 30_000.0;
 
 fn policy_of(config: &Config) -> Policy {
     Policy {
@@ -206,8 +252,19 @@ impl Pipeline {
             context_json: context,
             consent,
             counters: Counters::default(),
-            in_flight: 0,
+            in_flight: Vec::new(),
+            breaker: Breaker::new(BREAKER_THRESHOLD, BREAKER_COOLDOWN_MS),
+            backoff: Backoff::default(),
+            attempt: 0,
+            last_error: None,
+            journal_dirty: false,
         }
+    }
+
+    /// Uses a different retry policy (tests use short waits).
+    pub fn set_retry_policy(&mut self, backoff: Backoff, breaker: Breaker) {
+        self.backoff = backoff;
+        self.breaker = breaker;
     }
 
     /// The current configuration.
@@ -272,7 +329,63 @@ impl Pipeline {
 
     /// Events currently being sent.
     pub fn in_flight(&self) -> usize {
-        self.in_flight
+        self.in_flight.iter().map(|b| b.events.len()).sum()
+    }
+
+    /// The circuit breaker's state at `now_ms`.
+    pub fn breaker_state(&self, now_ms: f64) -> BreakerState {
+        self.breaker.state(now_ms)
+    }
+
+    /// Failed sends in a row (the retry attempt the next failure would schedule).
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The last delivery error, if the last attempt failed.
+    pub fn last_error(&self) -> Option<&str> {
+        self.last_error.as_deref()
+    }
+
+    /// The write-ahead journal of every accepted, unacknowledged event (in flight first, then
+    /// buffered, oldest first), or `None` when nothing changed since the last call.
+    pub fn take_journal(&mut self) -> Option<String> {
+        if !core::mem::take(&mut self.journal_dirty) {
+            return None;
+        }
+        let in_flight = self.in_flight.iter().flat_map(|b| b.events.iter());
+        Some(journal::encode(in_flight.chain(self.buffer.entries())))
+    }
+
+    /// Marks the journal as needing a write (after a failed write, or when consent is granted).
+    pub fn touch_journal(&mut self) {
+        self.journal_dirty = true;
+    }
+
+    /// Takes in events recovered from storage (earlier loads, closed tabs): they go before
+    /// everything else, except ids this pipeline already holds.
+    pub fn adopt(&mut self, loaded: journal::Loaded) {
+        self.counters.corrupt += loaded.corrupt as u64;
+        self.counters.expired += loaded.expired as u64;
+        let held: Vec<String> = self
+            .in_flight
+            .iter()
+            .flat_map(|b| b.events.iter())
+            .chain(self.buffer.entries())
+            .filter_map(|e| e.id().map(String::from))
+            .collect();
+        let fresh: Vec<Entry> = loaded
+            .entries
+            .into_iter()
+            .filter(|e| e.id().is_some_and(|id| !held.iter().any(|h| h == id)))
+            .collect();
+        self.counters.recovered += fresh.len() as u64;
+        if !fresh.is_empty() {
+            let evicted = self.buffer.restore(fresh);
+            self.counters
+                .add_dropped(DropReason::Overflow, evicted as u64);
+            self.journal_dirty = true;
+        }
     }
 
     /// Admits an event (enabled, consent, sampling), validates it and redacts it.
@@ -301,6 +414,7 @@ impl Pipeline {
         let timestamp_ms = Some(input.timestamp_ms.unwrap_or(now_ms));
         self.clean(
             id,
+            now_ms,
             EventInput {
                 timestamp_ms,
                 ..input.clone()
@@ -323,12 +437,13 @@ impl Pipeline {
             data_json,
             timestamp_ms: prepared.input.timestamp_ms,
         };
-        self.clean(prepared.id, input, custom)
+        self.clean(prepared.id, prepared.accepted_at_ms, input, custom)
     }
 
     fn clean(
         &mut self,
         id: String,
+        accepted_at_ms: f64,
         input: EventInput,
         custom: CustomRedaction<'_>,
     ) -> Result<Prepared, Refusal> {
@@ -351,6 +466,7 @@ impl Pipeline {
         };
         Ok(Prepared {
             id,
+            accepted_at_ms,
             input: EventInput {
                 kind,
                 data_json,
@@ -375,7 +491,12 @@ impl Pipeline {
             return Err(self.refuse(DropReason::Consent, None));
         }
         self.counters.accepted += 1;
-        let evicted = self.buffer.push(encoded);
+        self.journal_dirty = true;
+        let stored_at_ms = prepared.accepted_at_ms.max(0.0) as i64;
+        let evicted = self.buffer.push(Entry {
+            stored_at_ms,
+            event: encoded,
+        });
         self.counters
             .add_dropped(DropReason::Overflow, evicted as u64);
         Ok(())
@@ -417,47 +538,75 @@ impl Pipeline {
         self.may_deliver() && self.buffer.len() >= self.config.max_buffer_size as usize
     }
 
-    /// Cuts the next batch to send, if anything is waiting and delivery is allowed.
-    pub fn next_batch(&mut self) -> Option<Batch> {
-        if !self.may_deliver() {
+    /// Cuts the next batch to send, if anything is waiting and delivery is allowed at
+    /// `now_ms` (enabled, consent granted, breaker not open). The batch stays journaled until
+    /// settled.
+    pub fn next_batch(&mut self, now_ms: f64) -> Option<Batch> {
+        if !self.may_deliver() || !self.breaker.allows(now_ms) {
             return None;
         }
         let events = self.buffer.take_batch(self.config.max_buffer_size as usize);
         if events.is_empty() {
             return None;
         }
-        self.in_flight += events.len();
-        Some(Batch {
+        let batch = Batch {
             id: self.rng.uuid_v4(),
             events,
-        })
+        };
+        self.in_flight.push(batch.clone());
+        Some(batch)
     }
 
-    /// Settles a batch returned by [`Pipeline::next_batch`].
-    pub fn settle(&mut self, batch: Batch, outcome: Outcome) {
-        let count = batch.events.len();
-        self.in_flight = self.in_flight.saturating_sub(count);
-        match outcome {
-            Outcome::Delivered => self.counters.sent += count as u64,
-            Outcome::Rejected => self
-                .counters
-                .add_dropped(DropReason::Rejected, count as u64),
+    /// How long delivery must wait at `now_ms` before the breaker lets a probe through.
+    pub fn breaker_wait_ms(&self, now_ms: f64) -> f64 {
+        self.breaker.wait_ms(now_ms)
+    }
+
+    /// Settles the batch `batch_id`. After a transient failure, returns how long to wait before
+    /// trying again (backoff with jitter, `Retry-After`, or the breaker's cool-down).
+    pub fn settle(&mut self, batch_id: &str, report: Report) -> Option<f64> {
+        let position = self.in_flight.iter().position(|b| b.id == batch_id)?;
+        let batch = self.in_flight.remove(position);
+        let count = batch.events.len() as u64;
+        self.journal_dirty = true;
+        self.last_error = report.error;
+        if report.outcome != Outcome::Retry {
+            self.breaker.record_success();
+            self.attempt = 0;
+        }
+        match report.outcome {
+            Outcome::Delivered => self.counters.sent += count,
+            Outcome::Rejected => self.counters.add_dropped(DropReason::Rejected, count),
             Outcome::Retry if !self.consent.accepts() || !self.config.enabled => {
-                self.counters.add_dropped(DropReason::Consent, count as u64)
+                self.counters.add_dropped(DropReason::Consent, count)
             }
             Outcome::Retry => {
                 self.counters.failed_attempts += 1;
                 let evicted = self.buffer.restore(batch.events);
                 self.counters
                     .add_dropped(DropReason::Overflow, evicted as u64);
+                self.breaker.record_failure(report.now_ms);
+                let draw = self.rng.next_f64();
+                let delay = self
+                    .backoff
+                    .delay_ms(self.attempt, draw, report.retry_after_ms);
+                self.attempt = self.attempt.saturating_add(1);
+                return Some(delay.max(self.breaker.wait_ms(report.now_ms)));
             }
         }
+        None
+    }
+
+    /// Lets the next send go at once (the browser came back online).
+    pub fn reset_backoff(&mut self) {
+        self.attempt = 0;
     }
 
     /// Drops everything buffered, counting it under `reason`.
     pub fn discard_buffer(&mut self, reason: DropReason) {
         let dropped = self.buffer.clear();
         self.counters.add_dropped(reason, dropped as u64);
+        self.journal_dirty = true;
     }
 
     fn refuse(&mut self, reason: DropReason, detail: Option<&'static str>) -> Refusal {
@@ -499,7 +648,11 @@ mod tests {
     }
 
     fn ids(batch: &Batch) -> Vec<String> {
-        batch.events.iter().map(|e| e[7..43].to_string()).collect()
+        batch
+            .events
+            .iter()
+            .map(|e| e.event[7..43].to_string())
+            .collect()
     }
 
     #[test]
@@ -514,15 +667,15 @@ mod tests {
         assert!(!p.should_flush());
         accept(&mut p, &event("a")).unwrap();
         assert!(p.should_flush());
-        let batch = p.next_batch().unwrap();
+        let batch = p.next_batch(0.0).unwrap();
         assert_eq!(batch.events.len(), 3);
         assert_eq!((p.buffered(), p.in_flight()), (0, 3));
-        p.settle(batch, Outcome::Delivered);
+        p.settle(&batch.id, Report::plain(Outcome::Delivered, 0.0));
         assert_eq!(
             (p.counters().accepted, p.counters().sent, p.in_flight()),
             (3, 3, 0)
         );
-        assert!(p.next_batch().is_none());
+        assert!(p.next_batch(0.0).is_none());
     }
 
     #[test]
@@ -531,13 +684,13 @@ mod tests {
         for _ in 0..25 {
             accept(&mut p, &event("a")).unwrap();
         }
-        let batch = p.next_batch().unwrap();
+        let batch = p.next_batch(0.0).unwrap();
         let mut unique = ids(&batch);
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), 25);
         let session = ["\"sessionId\":\"", p.session_id(), "\""].concat();
-        assert!(batch.events.iter().all(|e| e.contains(&session)));
+        assert!(batch.events.iter().all(|e| e.event.contains(&session)));
     }
 
     #[test]
@@ -551,7 +704,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let event = p.next_batch().unwrap().events.remove(0);
+        let event = p.next_batch(0.0).unwrap().events.remove(0).event;
         assert!(
             event.contains(r#""type":"signup [REDACTED_EMAIL]""#),
             "{event}"
@@ -572,11 +725,11 @@ mod tests {
         for _ in 0..4 {
             accept(&mut p, &event("a")).unwrap();
         }
-        let first = p.next_batch().unwrap();
+        let first = p.next_batch(0.0).unwrap();
         let first_ids = ids(&first);
-        p.settle(first, Outcome::Retry);
+        p.settle(&first.id, Report::plain(Outcome::Retry, 0.0));
         assert_eq!(p.counters().failed_attempts, 1);
-        let second = p.next_batch().unwrap();
+        let second = p.next_batch(0.0).unwrap();
         assert_eq!(ids(&second), first_ids);
     }
 
@@ -584,8 +737,8 @@ mod tests {
     fn rejected_batches_are_dropped_and_counted() {
         let mut p = pipeline(Config::default());
         accept(&mut p, &event("a")).unwrap();
-        let batch = p.next_batch().unwrap();
-        p.settle(batch, Outcome::Rejected);
+        let batch = p.next_batch(0.0).unwrap();
+        p.settle(&batch.id, Report::plain(Outcome::Rejected, 0.0));
         assert_eq!(p.counters().rejected, 1);
         assert_eq!(p.buffered(), 0);
     }
@@ -635,10 +788,10 @@ mod tests {
             accept(&mut p, &event("a")).unwrap();
         }
         assert!(!p.should_flush());
-        assert!(p.next_batch().is_none());
+        assert!(p.next_batch(0.0).is_none());
         p.set_consent(Consent::Granted);
         assert!(p.should_flush());
-        assert_eq!(p.next_batch().unwrap().events.len(), 50);
+        assert_eq!(p.next_batch(0.0).unwrap().events.len(), 50);
     }
 
     #[test]
@@ -646,7 +799,7 @@ mod tests {
         let mut p = pipeline(Config::default());
         accept(&mut p, &event("a")).unwrap();
         accept(&mut p, &event("b")).unwrap();
-        let in_flight = p.next_batch().unwrap();
+        let in_flight = p.next_batch(0.0).unwrap();
         accept(&mut p, &event("c")).unwrap();
         p.set_consent(Consent::Denied);
         assert_eq!(p.buffered(), 0);
@@ -654,7 +807,7 @@ mod tests {
             accept(&mut p, &event("d")).unwrap_err().reason,
             DropReason::Consent
         );
-        p.settle(in_flight, Outcome::Retry);
+        p.settle(&in_flight.id, Report::plain(Outcome::Retry, 0.0));
         assert_eq!(p.buffered(), 0, "a failed batch is not kept after denial");
         assert_eq!(p.counters().consent, 4);
     }
@@ -668,7 +821,7 @@ mod tests {
             ..Config::default()
         });
         assert_eq!((p.buffered(), p.counters().disabled), (0, 1));
-        assert!(p.next_batch().is_none());
+        assert!(p.next_batch(0.0).is_none());
     }
 
     #[test]
@@ -679,12 +832,14 @@ mod tests {
         });
         let hash = p.identify("ann@x.io").to_string();
         accept(&mut p, &event("a")).unwrap();
-        let sent = p.next_batch().unwrap().events.remove(0);
+        let sent = p.next_batch(0.0).unwrap().events.remove(0).event;
         assert!(sent.contains(&["\"userId\":\"", &hash, "\""].concat()));
         assert!(!sent.contains("ann"));
         p.reset_user();
         accept(&mut p, &event("b")).unwrap();
-        assert!(!p.next_batch().unwrap().events[0].contains("userId"));
+        assert!(!p.next_batch(0.0).unwrap().events[0]
+            .event
+            .contains("userId"));
     }
 
     #[test]
@@ -701,7 +856,7 @@ mod tests {
             )
             .unwrap();
         p.enqueue(revised).unwrap();
-        let event = p.next_batch().unwrap().events.remove(0);
+        let event = p.next_batch(0.0).unwrap().events.remove(0).event;
         assert!(
             event.starts_with(&["{\"id\":\"", &id, "\",\"type\":\"b\",\"timestamp\":5,"].concat()),
             "{event}"
@@ -719,5 +874,101 @@ mod tests {
         assert_eq!(Outcome::from_status(0), Outcome::Retry);
         assert_eq!(Outcome::from_status(400), Outcome::Rejected);
         assert_eq!(Outcome::from_status(413), Outcome::Rejected);
+    }
+
+    #[test]
+    fn the_journal_holds_in_flight_and_buffered_events_until_acknowledged() {
+        let mut p = pipeline(Config {
+            max_buffer_size: 2,
+            ..Config::default()
+        });
+        for kind in ["a", "b", "c"] {
+            p.accept(&event(kind), 1000.0, &mut |_| None).unwrap();
+        }
+        let journal = p.take_journal().unwrap();
+        assert_eq!(journal.lines().count(), 3);
+        assert!(journal.starts_with("1000 {\"id\":"));
+        assert_eq!(p.take_journal(), None, "unchanged since the last write");
+        let batch = p.next_batch(0.0).unwrap();
+        assert_eq!(
+            p.take_journal(),
+            None,
+            "sending moves events, the journal's content is unchanged"
+        );
+        p.settle(&batch.id, Report::plain(Outcome::Delivered, 0.0));
+        let left = journal::decode(&p.take_journal().unwrap(), 2000.0);
+        assert_eq!(left.entries.len(), 1);
+        assert!(left.entries[0].event.contains("\"type\":\"c\""));
+    }
+
+    #[test]
+    fn recovered_events_go_first_and_known_ids_are_not_taken_twice() {
+        let mut earlier = pipeline(Config::default());
+        earlier.accept(&event("old"), 5.0, &mut |_| None).unwrap();
+        let journal = earlier.take_journal().unwrap();
+
+        let mut p = Pipeline::new(Config::default(), [9; 32], "{}", Consent::Granted);
+        p.accept(&event("new"), 10.0, &mut |_| None).unwrap();
+        p.adopt(journal::decode(
+            &[journal.as_str(), "garbage\n"].concat(),
+            20.0,
+        ));
+        p.adopt(journal::decode(&journal, 20.0));
+        let c = p.counters();
+        assert_eq!((c.recovered, c.corrupt, p.buffered()), (1, 1, 2));
+        let kinds: Vec<bool> = p
+            .next_batch(0.0)
+            .unwrap()
+            .events
+            .iter()
+            .map(|e| e.event.contains("\"old\""))
+            .collect();
+        assert_eq!(kinds, [true, false]);
+    }
+
+    #[test]
+    fn failures_back_off_open_the_breaker_and_success_closes_it() {
+        let mut p = pipeline(Config::default());
+        p.set_retry_policy(
+            Backoff {
+                initial_ms: 100.0,
+                max_ms: 1000.0,
+            },
+            Breaker::new(3, 5000.0),
+        );
+        accept(&mut p, &event("a")).unwrap();
+        let mut delays = Vec::new();
+        for now in [0.0, 1.0, 2.0] {
+            let batch = p.next_batch(now).unwrap();
+            delays.push(
+                p.settle(&batch.id, Report::plain(Outcome::Retry, now))
+                    .unwrap(),
+            );
+        }
+        assert!(delays[0] <= 100.0 && delays[1] <= 200.0);
+        assert_eq!(
+            delays[2], 5000.0,
+            "the third failure opens the breaker for its cool-down"
+        );
+        assert_eq!(p.breaker_state(10.0), BreakerState::Open);
+        assert!(p.next_batch(10.0).is_none());
+        let probe = p.next_batch(5002.0).unwrap();
+        let report = Report {
+            outcome: Outcome::Retry,
+            now_ms: 5002.0,
+            retry_after_ms: Some(7000.0),
+            error: Some("HTTP 429".into()),
+        };
+        assert_eq!(p.settle(&probe.id, report), Some(7000.0));
+        assert_eq!(p.last_error(), Some("HTTP 429"));
+        let probe = p.next_batch(20_000.0).unwrap();
+        assert_eq!(
+            p.settle(&probe.id, Report::plain(Outcome::Delivered, 20_000.0)),
+            None
+        );
+        assert_eq!(
+            (p.breaker_state(20_001.0), p.attempt(), p.counters().sent),
+            (BreakerState::Closed, 0, 1)
+        );
     }
 }

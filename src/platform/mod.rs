@@ -4,6 +4,7 @@
 use alloc::string::String;
 
 pub mod listener;
+pub mod locks;
 pub mod privacy;
 pub mod storage;
 pub mod timer;

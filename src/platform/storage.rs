@@ -23,6 +23,18 @@ pub fn write(key: &str, value: &str) -> bool {
     local_storage().is_some_and(|storage| storage.set_item(key, value).is_ok())
 }
 
+/// Every key in storage that starts with `prefix`.
+pub fn keys_with_prefix(prefix: &str) -> alloc::vec::Vec<String> {
+    let Some(storage) = local_storage() else {
+        return alloc::vec::Vec::new();
+    };
+    let count = storage.length().unwrap_or(0);
+    (0..count)
+        .filter_map(|index| storage.key(index).ok().flatten())
+        .filter(|key| key.starts_with(prefix))
+        .collect()
+}
+
 /// Removes `key`.
 pub fn remove(key: &str) {
     if let Some(storage) = local_storage() {

@@ -35,3 +35,36 @@ impl Drop for Interval {
         clear_interval(&self.handle);
     }
 }
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: i32) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+}
+
+/// A pending `setTimeout`; cancelled on drop.
+pub struct Timeout {
+    handle: JsValue,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    /// Calls `callback` once after `ms` milliseconds, unless the returned value is dropped first.
+    pub fn new(ms: f64, callback: impl FnMut() + 'static) -> Self {
+        let callback = Closure::<dyn FnMut()>::new(callback);
+        let ms = ms.clamp(0.0, f64::from(i32::MAX)) as i32;
+        let handle = set_timeout(callback.as_ref().unchecked_ref(), ms);
+        Self {
+            handle,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        clear_timeout(&self.handle);
+    }
+}

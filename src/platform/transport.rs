@@ -4,7 +4,9 @@ use alloc::string::{String, ToString};
 
 use crate::core::batch::Batch;
 use crate::core::config::TransportKind;
-use crate::core::pipeline::Outcome;
+use crate::core::json::write_integer;
+use crate::core::pipeline::{Outcome, Report};
+use crate::core::retry::parse_retry_after;
 use crate::platform::{debug_log, get, now_ms, parse, storage};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -36,22 +38,59 @@ pub struct Destination {
 
 impl Destination {
     /// Sends `batch` and reports how it went. Never throws and never panics.
-    pub async fn send(&self, batch: &Batch) -> Outcome {
+    pub async fn send(&self, batch: &Batch) -> Report {
+        let plain = |outcome, error: Option<&str>| Report {
+            outcome,
+            now_ms: now_ms(),
+            retry_after_ms: None,
+            error: error.map(String::from),
+        };
         match self.kind {
             TransportKind::Http => self.send_fetch(&batch.encode(now_ms())).await,
-            TransportKind::Beacon => self.send_beacon(&batch.encode(now_ms())),
+            TransportKind::Beacon => {
+                let outcome = self.send_beacon(&batch.encode(now_ms()));
+                plain(
+                    outcome,
+                    (outcome != Outcome::Delivered).then_some("sendBeacon refused the body"),
+                )
+            }
             TransportKind::Console => {
                 debug_log(&["batch"], &parse(&batch.encode(now_ms())));
-                Outcome::Delivered
+                plain(Outcome::Delivered, None)
             }
-            TransportKind::LocalStorage => store_locally(batch),
-            TransportKind::Custom => self.send_custom(batch).await,
+            TransportKind::LocalStorage => {
+                let outcome = store_locally(batch);
+                plain(
+                    outcome,
+                    (outcome != Outcome::Delivered)
+                        .then_some("localStorage is full or unavailable"),
+                )
+            }
+            TransportKind::Custom => {
+                let outcome = self.send_custom(batch).await;
+                plain(
+                    outcome,
+                    (outcome != Outcome::Delivered).then_some("customTransport failed"),
+                )
+            }
         }
     }
 
-    async fn send_fetch(&self, body: &str) -> Outcome {
+    async fn send_fetch(&self, body: &str) -> Report {
+        let report = |outcome, retry_after_ms, error: &str| Report {
+            outcome,
+            now_ms: now_ms(),
+            retry_after_ms,
+            error: (!error.is_empty()).then(|| String::from(error)),
+        };
         let Some(endpoint) = self.endpoint.as_deref() else {
-            return Outcome::Rejected;
+            return report(Outcome::Rejected, None, "no endpoint");
+        };
+        // A page that is going away cannot wait for compression.
+        let compressed = if self.keepalive {
+            None
+        } else {
+            gzip_if_smaller(body).await
         };
         let init = RequestInit::new();
         init.set_method("POST");
@@ -59,24 +98,46 @@ impl Destination {
         init.set_credentials(RequestCredentials::Omit);
         // `keepalive` is not in web-sys' stable bindings; it is a plain RequestInit member.
         let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &self.keepalive.into());
-        init.set_body(&JsValue::from_str(body));
+        match &compressed {
+            Some(bytes) => init.set_body(bytes),
+            None => init.set_body(&JsValue::from_str(body)),
+        }
         if let Ok(headers) = Headers::new() {
             let _ = headers.set("Content-Type", "application/json");
+            if compressed.is_some() {
+                let _ = headers.set("Content-Encoding", "gzip");
+            }
             if let Some(key) = &self.api_key {
                 let _ = headers.set("Authorization", &["Bearer ", key].concat());
             }
             init.set_headers(&headers);
         }
         let Ok(promise) = fetch_with_init(endpoint, &init) else {
-            return Outcome::Retry;
+            return report(Outcome::Retry, None, "fetch could not start");
         };
-        match JsFuture::from(promise).await {
-            Ok(response) => match response.dyn_into::<Response>() {
-                Ok(response) => Outcome::from_status(response.status()),
-                Err(_) => Outcome::Retry,
-            },
-            Err(_) => Outcome::Retry,
-        }
+        let response = match JsFuture::from(promise)
+            .await
+            .map(|r| r.dyn_into::<Response>())
+        {
+            Ok(Ok(response)) => response,
+            _ => return report(Outcome::Retry, None, "network error"),
+        };
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("Retry-After")
+            .ok()
+            .flatten()
+            .and_then(|value| parse_retry_after(&value, now_ms()));
+        let outcome = Outcome::from_status(status);
+        let mut code = String::new();
+        write_integer(&mut code, i64::from(status));
+        let error = if outcome == Outcome::Delivered {
+            String::new()
+        } else {
+            ["HTTP ", &code].concat()
+        };
+        report(outcome, retry_after, &error)
     }
 
     fn send_beacon(&self, body: &str) -> Outcome {
@@ -123,6 +184,43 @@ impl Destination {
             Err(_) => Outcome::Retry,
         }
     }
+}
+
+/// Bodies shorter than this are sent as they are.
+const MIN_GZIP_BYTES: usize = 1024;
+
+/// The body gzipped with `CompressionStream`, when the browser has it and it saves at least
+/// 20 %; otherwise `None` (send the text).
+async fn gzip_if_smaller(body: &str) -> Option<js_sys::Uint8Array> {
+    if body.len() < MIN_GZIP_BYTES {
+        return None;
+    }
+    let global = js_sys::global();
+    let construct = |name: &str, args: &js_sys::Array| -> Option<JsValue> {
+        let constructor = get(&global, name).dyn_into::<Function>().ok()?;
+        js_sys::Reflect::construct(&constructor, args).ok()
+    };
+    let stream = construct("CompressionStream", &js_sys::Array::of1(&"gzip".into()))?;
+    let blob = construct(
+        "Blob",
+        &js_sys::Array::of1(&js_sys::Array::of1(&body.into())),
+    )?;
+    let readable = call(&blob, "stream", &[])?;
+    let piped = call(&readable, "pipeThrough", &[stream])?;
+    let response = construct("Response", &js_sys::Array::of1(&piped))?;
+    let buffer = call(&response, "arrayBuffer", &[])?;
+    let buffer = JsFuture::from(buffer.dyn_into::<Promise>().ok()?)
+        .await
+        .ok()?;
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    (f64::from(bytes.length()) <= body.len() as f64 * 0.8).then_some(bytes)
+}
+
+/// `target[method](...args)`, or `None` when it is missing or throws.
+fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Option<JsValue> {
+    let function = get(target, method).dyn_into::<Function>().ok()?;
+    let args: js_sys::Array = args.iter().collect();
+    js_sys::Reflect::apply(&function, target, &args).ok()
 }
 
 /// Appends the batch's events to the JSON array under [`LOCAL_STORAGE_KEY`].

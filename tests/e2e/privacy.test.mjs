@@ -2,6 +2,7 @@
 // observed on the wire (every request Chromium makes) and in localStorage, against a real
 // env.collector.
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
 import { generateCorpus } from '../support/corpus.mjs';
 import { openPage, useEnvironment } from '../support/harness.mjs';
@@ -14,8 +15,12 @@ async function isolatedPage({ initScript } = {}) {
   if (initScript) await context.addInitScript(initScript);
   const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
   page.sent = [];
-  page.on('request', (request) => {
-    if (request.url().startsWith(env.collector.url)) page.sent.push(request.postData() ?? '');
+    page.on('request', (request) => {
+    if (!request.url().startsWith(env.collector.url)) return;
+    // What left the page, decompressed when the SDK gzipped it.
+    const body = request.postDataBuffer() ?? Buffer.alloc(0);
+    const gzipped = request.headers()['content-encoding'] === 'gzip';
+    page.sent.push((gzipped ? gunzipSync(body) : body).toString('utf8'));
   });
   page.dispose = () => context.close();
   return page;
