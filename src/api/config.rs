@@ -90,6 +90,10 @@ pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
         user_id_salt: string(value, "userIdSalt")?,
         error_sampling_rate: number(value, "errorSamplingRate")?,
         max_errors_per_window: number(value, "maxErrorsPerWindow")?,
+        retry_base_ms: number(value, "retryBaseMs")?,
+        retry_max_ms: number(value, "retryMaxMs")?,
+        breaker_threshold: number(value, "breakerThreshold")?,
+        breaker_cooldown_ms: number(value, "breakerCooldownMs")?,
     };
     Ok(ParsedConfig {
         patch,
@@ -208,6 +212,10 @@ pub fn config_to_js(
     set(&object, "userIdSalt", config.user_id_salt.as_str());
     set(&object, "errorSamplingRate", config.error_sampling_rate);
     set(&object, "maxErrorsPerWindow", config.max_errors_per_window);
+    set(&object, "retryBaseMs", config.retry_base_ms);
+    set(&object, "retryMaxMs", config.retry_max_ms);
+    set(&object, "breakerThreshold", config.breaker_threshold);
+    set(&object, "breakerCooldownMs", config.breaker_cooldown_ms);
     set(
         &object,
         "beforeSend",

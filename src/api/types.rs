@@ -64,8 +64,16 @@ export interface TelemetryConfig {
   userIdSalt?: string;
   /** Probability of keeping an error event under 'probabilistic' sampling (default 1). */
   errorSamplingRate?: number;
-  /** Error events kept per throttling window under 'throttled' sampling (default 100). */
+    /** Error events kept per throttling window under 'throttled' sampling (default 100). */
   maxErrorsPerWindow?: number;
+  /** Ceiling of the first retry's wait in ms; doubles per retry, full jitter (default 1000). */
+  retryBaseMs?: number;
+  /** Largest retry wait in ms (default 60000). */
+  retryMaxMs?: number;
+  /** Consecutive failed sends that open the circuit breaker (default 5). */
+  breakerThreshold?: number;
+  /** How long an open breaker waits before probing the endpoint, in ms (default 30000). */
+  breakerCooldownMs?: number;
 }
 /** The configuration in force, with defaults filled in. */
 export type ResolvedTelemetryConfig = Required<Omit<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport' | 'beforeSend' | 'redactPatterns'>> &

@@ -103,7 +103,7 @@ pub const DEFAULT_REDACT_FIELDS: [&str; 7] = [
 ];
 
 /// Every configuration field the collector accepts, as spelled in JavaScript.
-pub const FIELDS: [&str; 22] = [
+pub const FIELDS: [&str; 26] = [
     "enabled",
     "sampling",
     "samplingRate",
@@ -126,6 +126,10 @@ pub const FIELDS: [&str; 22] = [
     "userIdSalt",
     "errorSamplingRate",
     "maxErrorsPerWindow",
+    "retryBaseMs",
+    "retryMaxMs",
+    "breakerThreshold",
+    "breakerCooldownMs",
 ];
 
 /// A rejected configuration value. `Type` and `Missing` map to a JS `TypeError`, `Range` to a
@@ -214,6 +218,14 @@ pub struct Config {
     pub error_sampling_rate: f64,
     /// Error events kept per throttling window (errors have their own budget).
     pub max_errors_per_window: u32,
+    /// Ceiling of the first retry's wait; each retry doubles it (full jitter).
+    pub retry_base_ms: u32,
+    /// Largest retry wait.
+    pub retry_max_ms: u32,
+    /// Consecutive failed sends that open the circuit breaker.
+    pub breaker_threshold: u32,
+    /// How long an open breaker waits before probing the endpoint.
+    pub breaker_cooldown_ms: u32,
 }
 
 impl Default for Config {
@@ -242,6 +254,10 @@ impl Default for Config {
             user_id_salt: String::from("wasm-telemetry"),
             error_sampling_rate: 1.0,
             max_errors_per_window: 100,
+            retry_base_ms: 1000,
+            retry_max_ms: 60_000,
+            breaker_threshold: 5,
+            breaker_cooldown_ms: 30_000,
         }
     }
 }
@@ -290,6 +306,14 @@ pub struct ConfigPatch {
     pub error_sampling_rate: Option<f64>,
     /// See [`Config::max_errors_per_window`].
     pub max_errors_per_window: Option<f64>,
+    /// See [`Config::retry_base_ms`].
+    pub retry_base_ms: Option<f64>,
+    /// See [`Config::retry_max_ms`].
+    pub retry_max_ms: Option<f64>,
+    /// See [`Config::breaker_threshold`].
+    pub breaker_threshold: Option<f64>,
+    /// See [`Config::breaker_cooldown_ms`].
+    pub breaker_cooldown_ms: Option<f64>,
 }
 
 /// Upper bound of the buffer size, flush interval and throttle window values.
@@ -349,6 +373,48 @@ impl Config {
                 1_000_000.0,
                 "an integer between 1 and 1000000",
             )?;
+        }
+        if let Some(value) = patch.retry_base_ms {
+            next.retry_base_ms = integer_in(
+                value,
+                "retryBaseMs",
+                1.0,
+                600_000.0,
+                "an integer between 1 and 600000",
+            )?;
+        }
+        if let Some(value) = patch.retry_max_ms {
+            next.retry_max_ms = integer_in(
+                value,
+                "retryMaxMs",
+                1.0,
+                ONE_DAY_MS,
+                "an integer between 1 and 86400000",
+            )?;
+        }
+        if let Some(value) = patch.breaker_threshold {
+            next.breaker_threshold = integer_in(
+                value,
+                "breakerThreshold",
+                1.0,
+                1000.0,
+                "an integer between 1 and 1000",
+            )?;
+        }
+        if let Some(value) = patch.breaker_cooldown_ms {
+            next.breaker_cooldown_ms = integer_in(
+                value,
+                "breakerCooldownMs",
+                1.0,
+                ONE_DAY_MS,
+                "an integer between 1 and 86400000",
+            )?;
+        }
+        if next.retry_max_ms < next.retry_base_ms {
+            return Err(ConfigError::Range {
+                field: "retryMaxMs",
+                rule: "at least retryBaseMs",
+            });
         }
         if let Some(params) = patch.allowed_query_params {
             next.allowed_query_params = params;

@@ -211,10 +211,19 @@ pub struct Pipeline {
     journal_dirty: bool,
 }
 
-/// Consecutive failed sends that open the circuit breaker.
-pub const BREAKER_THRESHOLD: u32 = 5;
-/// How long an open breaker waits before probing, in milliseconds.
-pub const BREAKER_COOLDOWN_MS: f64 = 30_000.0;
+fn backoff_of(config: &Config) -> Backoff {
+    Backoff {
+        initial_ms: f64::from(config.retry_base_ms),
+        max_ms: f64::from(config.retry_max_ms),
+    }
+}
+
+fn breaker_of(config: &Config) -> Breaker {
+    Breaker::new(
+        config.breaker_threshold,
+        f64::from(config.breaker_cooldown_ms),
+    )
+}
 
 fn policy_of(config: &Config) -> Policy {
     Policy {
@@ -242,6 +251,8 @@ impl Pipeline {
             context = String::from("{}");
         }
         Self {
+            breaker: breaker_of(&config),
+            backoff: backoff_of(&config),
             config,
             policy,
             sampler: Sampler::default(),
@@ -253,18 +264,10 @@ impl Pipeline {
             consent,
             counters: Counters::default(),
             in_flight: Vec::new(),
-            breaker: Breaker::new(BREAKER_THRESHOLD, BREAKER_COOLDOWN_MS),
-            backoff: Backoff::default(),
             attempt: 0,
             last_error: None,
             journal_dirty: false,
         }
-    }
-
-    /// Uses a different retry policy (tests use short waits).
-    pub fn set_retry_policy(&mut self, backoff: Backoff, breaker: Breaker) {
-        self.backoff = backoff;
-        self.breaker = breaker;
     }
 
     /// The current configuration.
@@ -279,6 +282,15 @@ impl Pipeline {
             self.discard_buffer(DropReason::Disabled);
         }
         self.policy = policy_of(&config);
+        self.backoff = backoff_of(&config);
+        if (config.breaker_threshold, config.breaker_cooldown_ms)
+            != (
+                self.config.breaker_threshold,
+                self.config.breaker_cooldown_ms,
+            )
+        {
+            self.breaker = breaker_of(&config);
+        }
         self.config = config;
     }
 
@@ -928,14 +940,13 @@ mod tests {
 
     #[test]
     fn failures_back_off_open_the_breaker_and_success_closes_it() {
-        let mut p = pipeline(Config::default());
-        p.set_retry_policy(
-            Backoff {
-                initial_ms: 100.0,
-                max_ms: 1000.0,
-            },
-            Breaker::new(3, 5000.0),
-        );
+        let mut p = pipeline(Config {
+            retry_base_ms: 100,
+            retry_max_ms: 1000,
+            breaker_threshold: 3,
+            breaker_cooldown_ms: 5000,
+            ..Config::default()
+        });
         accept(&mut p, &event("a")).unwrap();
         let mut delays = Vec::new();
         for now in [0.0, 1.0, 2.0] {

@@ -22,13 +22,10 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Starts `wasm-telemetry-collector` on a free port with a fresh database. */
-export async function startCollector() {
-  const dir = mkdtempSync(join(tmpdir(), 'wt-collector-'));
+/** Spawns the collector binary and resolves with the process and its URL once it listens. */
+async function spawnCollector(port, db) {
   const binary = join(ROOT, 'target/debug/wasm-telemetry-collector');
-  const child = spawn(binary, ['--port', '0', '--db', join(dir, 'events.db')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(binary, ['--port', String(port), '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((done, fail) => {
     let seen = '';
     const timer = setTimeout(() => fail(new Error(`collector did not start: ${seen}`)), 15000);
@@ -40,10 +37,31 @@ export async function startCollector() {
         done(match[1]);
       }
     });
-    child.on('exit', (code) => fail(new Error(`collector exited with ${code}: ${seen}`)));
+        child.on('exit', (code) => fail(new Error(`collector exited with ${code}: ${seen}`)));
   });
+  return { child, url };
+}
+
+const stopProcess = (child) =>
+  new Promise((done) => {
+    if (child.exitCode !== null) return done();
+    child.on('exit', done);
+    child.kill('SIGTERM');
+  });
+
+/** Starts `wasm-telemetry-collector` on a free port with a fresh database. */
+export async function startCollector() {
+  const dir = mkdtempSync(join(tmpdir(), 'wt-collector-'));
+  const db = join(dir, 'events.db');
+  let { child, url } = await spawnCollector(0, db);
+  const port = new URL(url).port;
   return {
     url,
+    /** Stops the process and starts it again on the same port and database. */
+    async restart() {
+      await stopProcess(child);
+      ({ child } = await spawnCollector(port, db));
+    },
     endpoint: `${url}/v1/events`,
     /** Stored events, oldest first, optionally of one type. */
     async events(type) {
@@ -51,9 +69,9 @@ export async function startCollector() {
       const response = await fetch(`${url}/api/events${query}`);
       return (await response.json()).events;
     },
-    /** Polls until at least `count` events of `type` are stored (or gives up after 10 s). */
-    async waitForEvents(type, count) {
-      const deadline = Date.now() + 10000;
+        /** Polls until at least `count` events of `type` are stored (or gives up after `ms`). */
+    async waitForEvents(type, count, ms = 10000) {
+      const deadline = Date.now() + ms;
       let events = [];
       while (Date.now() < deadline) {
         events = await this.events(type);
@@ -62,9 +80,8 @@ export async function startCollector() {
       }
       return events;
     },
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((done) => (child.exitCode !== null ? done() : child.on('exit', done)));
+        async stop() {
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };
