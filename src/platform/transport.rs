@@ -19,6 +19,9 @@ extern "C" {
     fn fetch_with_init(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
 }
 
+/// How long a fetch may take before it is abandoned and retried.
+pub const REQUEST_TIMEOUT_MS: u32 = 15_000;
+
 /// `localStorage` key where the `localStorage` transport keeps batches for the application.
 pub const LOCAL_STORAGE_KEY: &str = "telemetry-events";
 
@@ -95,6 +98,18 @@ impl Destination {
         let init = RequestInit::new();
         init.set_method("POST");
         init.set_mode(RequestMode::Cors);
+        // A request that hangs would stall delivery: abort it after a while (a retryable
+        // failure). Keepalive requests are left alone: the page is going away anyway.
+        if !self.keepalive {
+            let abort_signal = get(&js_sys::global(), "AbortSignal");
+            if let Some(signal) = call(
+                &abort_signal,
+                "timeout",
+                &[JsValue::from(REQUEST_TIMEOUT_MS)],
+            ) {
+                let _ = js_sys::Reflect::set(&init, &"signal".into(), &signal);
+            }
+        }
         init.set_credentials(RequestCredentials::Omit);
         // `keepalive` is not in web-sys' stable bindings; it is a plain RequestInit member.
         let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &self.keepalive.into());
@@ -120,7 +135,7 @@ impl Destination {
             .map(|r| r.dyn_into::<Response>())
         {
             Ok(Ok(response)) => response,
-            _ => return report(Outcome::Retry, None, "network error"),
+            _ => return report(Outcome::Retry, None, "network error or timeout"),
         };
         let status = response.status();
         let retry_after = response

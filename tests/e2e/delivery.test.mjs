@@ -169,3 +169,34 @@ describe('delivery under faults', () => {
     });
   });
 });
+
+describe('two tabs', () => {
+  test('a live tab keeps its journal; a tab opened after it closes sends it, once', async () => {
+    await withProxy(async (proxy) => {
+      const type = 'e2e.tabs';
+      const context = await env.browser.newContext();
+      const url = `${env.pages.url}/pages/sdk.html`;
+      const first = await openPage(context, url);
+      proxy.dead = true;
+      await start(first, { ...FAST, endpoint: proxy.endpoint });
+      await track(first, type, 0, 40);
+      assert.ok(await until(async () => (await status(first)).persisted === 40), 'the first tab journaled its events');
+
+      const second = await openPage(context, url);
+      await start(second, { ...FAST, endpoint: proxy.endpoint });
+      await sleep(300);
+      assert.equal((await status(second)).recovered, 0, 'a live tab\'s journal is not taken');
+
+      await first.close();
+      const third = await openPage(context, url);
+      proxy.dead = false;
+      await start(third, { ...FAST, endpoint: proxy.endpoint });
+      assert.ok(await until(async () => (await env.collector.events(type)).length >= 40), 'the closed tab\'s events arrived');
+      assert.equal((await status(third)).recovered, 40);
+      assert.equal((await status(second)).recovered, 0);
+      assert.deepEqual(numbers(await env.collector.events(type)), range(40));
+      assert.deepEqual(proxy.resentAfterAck, []);
+      await context.close();
+    });
+  });
+});
