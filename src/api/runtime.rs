@@ -10,7 +10,7 @@ use crate::core::json::write_integer;
 use crate::core::pipeline::{DropReason, Outcome, Pipeline, Prepared, Refusal};
 use crate::platform::listener::Listener;
 use crate::platform::locks;
-use crate::platform::timer::{Interval, Timeout};
+use crate::platform::timer::Timer;
 use crate::platform::transport::{Destination, LOCAL_STORAGE_KEY};
 use crate::platform::{debug_log, get, is_plain_object, now_ms, parse, storage};
 
@@ -39,13 +39,13 @@ pub(crate) struct Shared {
     pub state: RefCell<State>,
     /// The running delivery loop, if any: one batch in flight at a time.
     pub pump: Cell<Option<Promise>>,
-    pub timer: Cell<Option<Interval>>,
+    pub timer: Cell<Option<Timer>>,
     pub consent_listener: Cell<Option<Listener>>,
     pub destroyed: Cell<bool>,
     /// This page's journal key.
     pub journal_key: String,
     /// The pending retry, if a send failed.
-    pub retry_timer: Cell<Option<Timeout>>,
+    pub retry_timer: Cell<Option<Timer>>,
     /// `online`, `offline`, `pagehide` and `visibilitychange` listeners.
     pub lifecycle: Cell<Vec<Listener>>,
     /// Whether the browser says it is offline.
@@ -299,7 +299,7 @@ impl Shared {
     /// Tries delivery again after `delay_ms`.
     fn schedule_retry(self: &Rc<Self>, delay_ms: f64) {
         let weak: Weak<Shared> = Rc::downgrade(self);
-        self.retry_timer.set(Some(Timeout::new(delay_ms, move || {
+        self.retry_timer.set(Some(Timer::timeout(delay_ms, move || {
             if let Some(shared) = weak.upgrade() {
                 shared.spawn_delivery(false);
             }
@@ -423,7 +423,7 @@ impl Shared {
         };
         let timer = (interval > 0).then(|| {
             let weak: Weak<Shared> = Rc::downgrade(self);
-            Interval::new(interval, move || {
+            Timer::interval(f64::from(interval), move || {
                 let Some(shared) = weak.upgrade() else { return };
                 let waiting = shared
                     .state

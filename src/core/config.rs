@@ -333,6 +333,20 @@ fn integer_in(
     }
 }
 
+/// Sets `target` from an optional patch value, checked by [`integer_in`].
+fn set_integer(
+    target: &mut u32,
+    value: Option<f64>,
+    field: &'static str,
+    (min, max): (f64, f64),
+    rule: &'static str,
+) -> Result<(), ConfigError> {
+    if let Some(value) = value {
+        *target = integer_in(value, field, min, max, rule)?;
+    }
+    Ok(())
+}
+
 impl Config {
     /// Builds a configuration from the defaults and `patch`. An endpoint given without a
     /// transport means "send it there" (`http`); with neither, batches go to the console.
@@ -365,51 +379,41 @@ impl Config {
             }
             next.error_sampling_rate = value;
         }
-        if let Some(value) = patch.max_errors_per_window {
-            next.max_errors_per_window = integer_in(
-                value,
-                "maxErrorsPerWindow",
-                1.0,
-                1_000_000.0,
-                "an integer between 1 and 1000000",
-            )?;
-        }
-        if let Some(value) = patch.retry_base_ms {
-            next.retry_base_ms = integer_in(
-                value,
-                "retryBaseMs",
-                1.0,
-                600_000.0,
-                "an integer between 1 and 600000",
-            )?;
-        }
-        if let Some(value) = patch.retry_max_ms {
-            next.retry_max_ms = integer_in(
-                value,
-                "retryMaxMs",
-                1.0,
-                ONE_DAY_MS,
-                "an integer between 1 and 86400000",
-            )?;
-        }
-        if let Some(value) = patch.breaker_threshold {
-            next.breaker_threshold = integer_in(
-                value,
-                "breakerThreshold",
-                1.0,
-                1000.0,
-                "an integer between 1 and 1000",
-            )?;
-        }
-        if let Some(value) = patch.breaker_cooldown_ms {
-            next.breaker_cooldown_ms = integer_in(
-                value,
-                "breakerCooldownMs",
-                1.0,
-                ONE_DAY_MS,
-                "an integer between 1 and 86400000",
-            )?;
-        }
+        set_integer(
+            &mut next.max_errors_per_window,
+            patch.max_errors_per_window,
+            "maxErrorsPerWindow",
+            (1.0, 1_000_000.0),
+            "an integer between 1 and 1000000",
+        )?;
+        set_integer(
+            &mut next.retry_base_ms,
+            patch.retry_base_ms,
+            "retryBaseMs",
+            (1.0, 600_000.0),
+            "an integer between 1 and 600000",
+        )?;
+        set_integer(
+            &mut next.retry_max_ms,
+            patch.retry_max_ms,
+            "retryMaxMs",
+            (1.0, ONE_DAY_MS),
+            "an integer between 1 and 86400000",
+        )?;
+        set_integer(
+            &mut next.breaker_threshold,
+            patch.breaker_threshold,
+            "breakerThreshold",
+            (1.0, 1000.0),
+            "an integer between 1 and 1000",
+        )?;
+        set_integer(
+            &mut next.breaker_cooldown_ms,
+            patch.breaker_cooldown_ms,
+            "breakerCooldownMs",
+            (1.0, ONE_DAY_MS),
+            "an integer between 1 and 86400000",
+        )?;
         if next.retry_max_ms < next.retry_base_ms {
             return Err(ConfigError::Range {
                 field: "retryMaxMs",
@@ -431,42 +435,34 @@ impl Config {
         next.respect_do_not_track = patch
             .respect_do_not_track
             .unwrap_or(next.respect_do_not_track);
-        if let Some(value) = patch.max_buffer_size {
-            next.max_buffer_size = integer_in(
-                value,
-                "maxBufferSize",
-                1.0,
-                1000.0,
-                "an integer between 1 and 1000",
-            )?;
-        }
-        if let Some(value) = patch.flush_interval_ms {
-            next.flush_interval_ms = integer_in(
-                value,
-                "flushIntervalMs",
-                0.0,
-                ONE_DAY_MS,
-                "an integer between 0 (no timed flush) and 86400000",
-            )?;
-        }
-        if let Some(value) = patch.throttle_window_ms {
-            next.throttle_window_ms = integer_in(
-                value,
-                "throttleWindowMs",
-                1.0,
-                ONE_DAY_MS,
-                "an integer between 1 and 86400000",
-            )?;
-        }
-        if let Some(value) = patch.max_events_per_window {
-            next.max_events_per_window = integer_in(
-                value,
-                "maxEventsPerWindow",
-                1.0,
-                1_000_000.0,
-                "an integer between 1 and 1000000",
-            )?;
-        }
+        set_integer(
+            &mut next.max_buffer_size,
+            patch.max_buffer_size,
+            "maxBufferSize",
+            (1.0, 1000.0),
+            "an integer between 1 and 1000",
+        )?;
+        set_integer(
+            &mut next.flush_interval_ms,
+            patch.flush_interval_ms,
+            "flushIntervalMs",
+            (0.0, ONE_DAY_MS),
+            "an integer between 0 (no timed flush) and 86400000",
+        )?;
+        set_integer(
+            &mut next.throttle_window_ms,
+            patch.throttle_window_ms,
+            "throttleWindowMs",
+            (1.0, ONE_DAY_MS),
+            "an integer between 1 and 86400000",
+        )?;
+        set_integer(
+            &mut next.max_events_per_window,
+            patch.max_events_per_window,
+            "maxEventsPerWindow",
+            (1.0, 1_000_000.0),
+            "an integer between 1 and 1000000",
+        )?;
         if let Some(endpoint) = patch.endpoint {
             if !is_endpoint(&endpoint) {
                 return Err(ConfigError::Range {
