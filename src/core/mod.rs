@@ -16,3 +16,5 @@ pub mod retry;
 pub mod sampling;
 pub mod sanitize;
 pub mod sha256;
+pub mod stats;
+pub mod vitals;
