@@ -2,7 +2,7 @@
 // or `document` until `init()` is called and a class is constructed.
 import initWasm from './wasm_telemetry.js';
 
-export { TelemetryCollector, redact } from './wasm_telemetry.js';
+export { PerformanceMetrics, TelemetryCollector, redact } from './wasm_telemetry.js';
 
 let ready;
 

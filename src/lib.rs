@@ -15,4 +15,5 @@ pub mod core;
 pub mod platform;
 
 pub use api::collector::TelemetryCollector;
+pub use api::performance::PerformanceMetrics;
 pub use api::redact::redact;

@@ -28,6 +28,13 @@ pub struct TelemetryCollector {
     shared: Rc<Shared>,
 }
 
+impl TelemetryCollector {
+    /// The shared state, for the modules that report through this collector.
+    pub(crate) fn shared(&self) -> Rc<Shared> {
+        self.shared.clone()
+    }
+}
+
 #[wasm_bindgen]
 impl TelemetryCollector {
     /// Creates a collector. Throws a `TypeError` or `RangeError` naming the field and the rule

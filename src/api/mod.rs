@@ -4,6 +4,7 @@ pub mod collector;
 pub mod config;
 pub mod input;
 pub mod patterns;
+pub mod performance;
 pub mod redact;
 pub mod runtime;
 pub mod types;

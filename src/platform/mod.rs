@@ -5,6 +5,7 @@ use alloc::string::String;
 
 pub mod listener;
 pub mod locks;
+pub mod observer;
 pub mod privacy;
 pub mod storage;
 pub mod timer;
