@@ -272,6 +272,7 @@ impl Inner {
                 interaction_id: number(&entry, "interactionId") as u64,
                 duration: number(&entry, "duration"),
                 start_time: number(&entry, "startTime"),
+                processing_ms: number(&entry, "processingEnd") - number(&entry, "processingStart"),
             };
             state.inp.add(event);
             if state.inp.candidate(count).is_some_and(|c| c.entry == event) {

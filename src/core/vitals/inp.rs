@@ -18,6 +18,8 @@ pub struct EventEntry {
     pub duration: f64,
     /// `startTime`, in milliseconds.
     pub start_time: f64,
+    /// `processingEnd - processingStart`, in milliseconds: the time its handlers ran.
+    pub processing_ms: f64,
 }
 
 /// One INP candidate.
@@ -27,7 +29,8 @@ pub struct Interaction {
     pub id: u64,
     /// The longest duration of its entries.
     pub latency: f64,
-    /// The entry that set the latency (for attribution).
+    /// The entry that explains the latency best (for attribution): of the longest entries,
+    /// the one whose handlers ran longest.
     pub entry: EventEntry,
 }
 
@@ -50,7 +53,10 @@ impl Inp {
             .find(|i| i.id == entry.interaction_id);
         match existing {
             Some(interaction) => {
-                if entry.duration > interaction.latency {
+                let longer = entry.duration > interaction.latency;
+                let busier = entry.duration == interaction.latency
+                    && entry.processing_ms > interaction.entry.processing_ms;
+                if longer || busier {
                     interaction.latency = entry.duration;
                     interaction.entry = entry;
                 }
@@ -110,7 +116,29 @@ mod tests {
             interaction_id,
             duration,
             start_time: 0.0,
+            processing_ms: 0.0,
         }
+    }
+
+    #[test]
+    fn attribution_prefers_the_entry_whose_handlers_ran_longest() {
+        let mut inp = Inp::default();
+        let pointerdown = EventEntry {
+            processing_ms: 1.0,
+            ..entry(4, 184.0)
+        };
+        let click = EventEntry {
+            processing_ms: 180.0,
+            ..entry(4, 184.0)
+        };
+        let pointerup = EventEntry {
+            processing_ms: 0.5,
+            ..entry(4, 184.0)
+        };
+        for e in [pointerdown, click, pointerup] {
+            inp.add(e);
+        }
+        assert_eq!(inp.candidate(1).map(|i| i.entry), Some(click));
     }
 
     /// The definition, computed directly: every interaction's longest entry, sorted, the
