@@ -25,7 +25,16 @@ impl Listener {
         kind: &'static str,
         callback: impl FnMut(JsValue) + 'static,
     ) -> Option<Self> {
-        let callback = Closure::<dyn FnMut(JsValue)>::wrap(Box::new(callback));
+        // One non-generic body for every callback keeps a copy per caller out of the wasm.
+        Self::attach(target, kind, Box::new(callback))
+    }
+
+    fn attach(
+        target: JsValue,
+        kind: &'static str,
+        callback: Box<dyn FnMut(JsValue)>,
+    ) -> Option<Self> {
+        let callback = Closure::<dyn FnMut(JsValue)>::wrap(callback);
         let add = get(&target, "addEventListener")
             .dyn_into::<Function>()
             .ok()?;

@@ -27,10 +27,18 @@ impl Observer {
         extra: &[(&str, JsValue)],
         callback: impl FnMut(Array) + 'static,
     ) -> Option<Self> {
+        // One non-generic body for every callback keeps a copy per caller out of the wasm.
+        Self::start(entry_type, extra, Box::new(callback))
+    }
+
+    fn start(
+        entry_type: &str,
+        extra: &[(&str, JsValue)],
+        mut callback: Box<dyn FnMut(Array)>,
+    ) -> Option<Self> {
         if !supports(entry_type) {
             return None;
         }
-        let mut callback = callback;
         let closure = Closure::<dyn FnMut(JsValue)>::wrap(Box::new(move |list: JsValue| {
             let entries = get(&list, "getEntries")
                 .dyn_into::<Function>()

@@ -1,5 +1,6 @@
 //! Timers as values: dropping one clears it.
 
+use alloc::boxed::Box;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
@@ -39,7 +40,16 @@ impl Timer {
         set: fn(&Function, i32) -> JsValue,
         clear: fn(&JsValue),
     ) -> Self {
-        let callback = Closure::<dyn FnMut()>::new(callback);
+        Self::arm(ms, Box::new(callback), set, clear)
+    }
+
+    fn arm(
+        ms: f64,
+        callback: Box<dyn FnMut()>,
+        set: fn(&Function, i32) -> JsValue,
+        clear: fn(&JsValue),
+    ) -> Self {
+        let callback = Closure::<dyn FnMut()>::wrap(callback);
         let ms = ms.clamp(0.0, f64::from(i32::MAX)) as i32;
         let handle = set(callback.as_ref().unchecked_ref(), ms);
         Self {
