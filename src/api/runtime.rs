@@ -343,8 +343,10 @@ impl Shared {
                     Ok(mut state) => state.pipeline.adopt(loaded),
                     Err(_) => return,
                 }
-                storage::remove(key);
+                // Our journal holds the adopted events before theirs goes: a crash in between
+                // can duplicate them (the collector stores each id once), never lose them.
                 shared.persist();
+                storage::remove(key);
                 shared.spawn_delivery(false);
             };
             if with_locks {
