@@ -1,5 +1,8 @@
 export * from './wasm_telemetry.js';
 
+/** Service and system statuses reported by HealthCheck. */
+export declare const HealthStatus: Readonly<{ HEALTHY: 'healthy'; DEGRADED: 'degraded'; UNHEALTHY: 'unhealthy' }>;
+
 /**
  * Loads and instantiates the WebAssembly module. Idempotent: every call returns the same
  * promise. By default the `.wasm` is resolved next to the package entry.

@@ -2,6 +2,7 @@
 
 pub mod collector;
 pub mod config;
+pub mod health;
 pub mod input;
 pub mod patterns;
 pub mod performance;
