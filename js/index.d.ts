@@ -1,5 +1,8 @@
 export * from './wasm_telemetry.js';
 
+/** Severities accepted by ErrorTracking.captureError. */
+export declare const ErrorSeverity: Readonly<{ DEBUG: 'debug'; INFO: 'info'; WARNING: 'warning'; ERROR: 'error'; CRITICAL: 'critical' }>;
+
 /** Service and system statuses reported by HealthCheck. */
 export declare const HealthStatus: Readonly<{ HEALTHY: 'healthy'; DEGRADED: 'degraded'; UNHEALTHY: 'unhealthy' }>;
 

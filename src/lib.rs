@@ -15,6 +15,7 @@ pub mod core;
 pub mod platform;
 
 pub use api::collector::TelemetryCollector;
+pub use api::errors::ErrorTracking;
 pub use api::health::HealthCheck;
 pub use api::performance::PerformanceMetrics;
 pub use api::redact::redact;

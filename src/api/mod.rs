@@ -2,6 +2,7 @@
 
 pub mod collector;
 pub mod config;
+pub mod errors;
 pub mod health;
 pub mod input;
 pub mod patterns;

@@ -1,0 +1,77 @@
+// End-to-end: ErrorTracking in a real page: global errors and rejections, parsed frames,
+// breadcrumbs, grouping; what the collector stored.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openPage, useEnvironment } from '../support/harness.mjs';
+
+const env = useEnvironment();
+
+test('a thrown error and an unhandled rejection arrive with frames and breadcrumbs; ten repeats are one group of 10', async () => {
+  const context = await env.browser.newContext();
+  const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
+  await page.evaluate((endpoint) => {
+    const { TelemetryCollector, ErrorTracking } = window.sdk;
+    window.collector = new TelemetryCollector({ endpoint, flushIntervalMs: 0 });
+    window.errors = new ErrorTracking(window.collector, { maxBreadcrumbs: 20 });
+    window.errors.addBreadcrumb({ category: 'auth', message: 'signed in as ann@example.com', level: 'info' });
+  }, env.collector.endpoint);
+  await page.click('#buy');
+  await page.evaluate(() => { location.hash = '#checkout'; });
+  await page.waitForTimeout(50);
+
+  await page.addScriptTag({ url: '/pages/errors.js' });
+  await page.evaluate(() => window.failOrders());
+  await page.waitForTimeout(300);
+  const summary = await page.evaluate(async () => {
+    await window.collector.flush();
+    return { groups: window.errors.getErrorGroups(), stats: window.errors.getStats() };
+  });
+
+  const typeGroup = summary.groups.find((g) => g.type === 'TypeError');
+  assert.equal(typeGroup.count, 10);
+  assert.equal(typeGroup.message, 'Order <n> failed for <q>');
+  assert.equal(summary.groups.length, 2);
+  assert.equal(summary.stats.totalErrors, 11);
+  assert.equal(summary.stats.uniqueGroups, 2);
+
+  const stored = await env.collector.waitForEvents('error', 2);
+  assert.equal(stored.length, 2, 'the repeats were counted, not sent again');
+  const thrown = stored.find((e) => e.data.name === 'TypeError');
+  assert.equal(thrown.data.mechanism, 'onerror');
+  assert.equal(thrown.data.message, "Order 1 failed for 'ann'");
+  assert.equal(thrown.data.frames[0].function, 'checkout');
+  assert.match(thrown.data.frames[0].file, /^http:\/\/127\.0\.0\.1:\d+\/pages\/errors\.js$/);
+  assert.equal(thrown.data.frames[0].inApp, true);
+  assert.ok(thrown.data.frames[0].line > 0);
+  const crumbs = thrown.data.breadcrumbs;
+  assert.deepEqual(crumbs.map((c) => c.category), ['auth', 'ui.click', 'navigation']);
+  assert.equal(crumbs[0].message, 'signed in as [REDACTED_EMAIL]');
+  assert.equal(crumbs[1].message, 'button#buy');
+  const rejection = stored.find((e) => e.data.mechanism === 'onunhandledrejection');
+  assert.equal(rejection.data.message, 'payment service unavailable');
+  assert.ok(rejection.data.frames.length > 0);
+  await context.close();
+});
+
+test('captureError returns an id, recoveries are tracked, and the SDK\'s own failure does not recurse', async () => {
+  const context = await env.browser.newContext();
+  const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
+  const result = await page.evaluate(() => {
+    const { TelemetryCollector, ErrorTracking, ErrorSeverity } = window.sdk;
+    const collector = new TelemetryCollector({ transport: 'console', flushIntervalMs: 0 });
+    const errors = new ErrorTracking(collector);
+    const id = errors.captureError(new Error('timeout calling /api/chat'), { severity: ErrorSeverity.WARNING, context: { endpoint: '/api/chat' } });
+    const again = errors.captureError('a plain string');
+    const weird = errors.captureError(null);
+    errors.trackRecovery(id, true, { strategy: 'retry', attempts: 2 });
+    errors.trackRecovery(again, false, { strategy: 'fallback', attempts: 1 });
+    return { id, again, weird, stats: errors.getStats() };
+  });
+  assert.match(result.id, /^err-\d+-1$/);
+  assert.notEqual(result.id, result.again);
+  assert.equal(typeof result.weird, 'string');
+  assert.equal(result.stats.totalErrors, 3);
+  assert.equal(result.stats.recoveryRate, 0.5);
+  assert.deepEqual(result.stats.bySeverity, { debug: 0, info: 0, warning: 1, error: 2, critical: 0 });
+  await context.close();
+});
