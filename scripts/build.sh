@@ -46,6 +46,7 @@ cat > pkg/package.json <<JSON
     "${crate}.d.ts",
     "${crate}_bg.wasm",
     "${crate}_bg.wasm.d.ts",
+    "snippets/",
     "README.md"
   ],
   "sideEffects": false

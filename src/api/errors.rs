@@ -11,13 +11,21 @@ use crate::core::errors::stack::{parse_stack, Frame};
 use crate::core::event::{truncate, EventInput, MAX_MESSAGE_BYTES, MAX_STACK_BYTES};
 use crate::core::json::{write_integer, write_string};
 use crate::platform::listener::Listener;
-use crate::platform::{get, is_plain_object, now_ms, set, stringify};
+use crate::platform::{absolute_url, get, is_plain_object, now_ms, set, stringify};
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(module = "/js/instrument.js")]
+extern "C" {
+    /// Wraps `target[name]`; returns a function restoring the original.
+    #[wasm_bindgen(js_name = wrapMethod)]
+    fn wrap_method(target: &JsValue, name: &str, observer: &js_sys::Function) -> js_sys::Function;
+}
 
 /// Severities, lowest first (`ErrorSeverity` in JavaScript).
 const SEVERITIES: [&str; 5] = ["debug", "info", "warning", "error", "critical"];
@@ -33,6 +41,7 @@ struct Stats {
 
 struct Inner {
     collector: Rc<Shared>,
+    endpoint: Option<String>,
     enabled: bool,
     deduplicate: bool,
     trail: RefCell<Trail>,
@@ -43,6 +52,8 @@ struct Inner {
     /// `popstate` and `hashchange`).
     last_location: RefCell<String>,
     listeners: Cell<Vec<Listener>>,
+    /// Functions restoring the methods wrapped for breadcrumbs, and the observers they hold.
+    wrapped: RefCell<Vec<(js_sys::Function, JsValue)>>,
 }
 
 fn option(options: &JsValue, key: &str) -> JsValue {
@@ -101,6 +112,74 @@ fn selector(node: &JsValue) -> String {
 }
 
 impl Inner {
+    /// A navigation breadcrumb, once per distinct location (one navigation can fire several
+    /// events).
+    fn navigated(&self, via: &str) {
+        let location = get(&js_sys::global(), "location");
+        let path = get(&location, "pathname").as_string().unwrap_or_default();
+        let key = [
+            path.as_str(),
+            &get(&location, "hash").as_string().unwrap_or_default(),
+        ]
+        .concat();
+        let repeated = self
+            .last_location
+            .try_borrow()
+            .is_ok_and(|last| *last == key);
+        if repeated {
+            return;
+        }
+        if let Ok(mut last) = self.last_location.try_borrow_mut() {
+            *last = key;
+        }
+        let mut data = String::from("{\"via\":");
+        write_string(&mut data, via);
+        data.push('}');
+        self.breadcrumb("navigation", &path, "info", Some(data));
+    }
+
+    /// Wraps `target[name]`, calling `observe(args, result, this)` after each call.
+    fn wrap(
+        &self,
+        target: &JsValue,
+        name: &str,
+        observe: impl FnMut(Array, JsValue, JsValue) + 'static,
+    ) {
+        let observer = Closure::<dyn FnMut(Array, JsValue, JsValue)>::new(observe).into_js_value();
+        let restore = wrap_method(target, name, observer.unchecked_ref());
+        if let Ok(mut wrapped) = self.wrapped.try_borrow_mut() {
+            wrapped.push((restore, observer));
+        }
+    }
+
+    /// Whether a request goes to the collector's own endpoint (not a breadcrumb).
+    fn is_own_request(&self, url: &str) -> bool {
+        self.endpoint
+            .as_deref()
+            .is_some_and(|endpoint| url.starts_with(endpoint))
+    }
+
+    /// An `http` breadcrumb: method, URL (redacted later like every string), status, duration.
+    fn http(&self, method: &str, url: &str, status: Option<f64>, started: f64) {
+        let url = absolute_url(url);
+        let url = url.as_str();
+        let data = Object::new();
+        set(&data, "method", method);
+        set(&data, "url", url);
+        set(&data, "status", status.map_or(JsValue::NULL, JsValue::from));
+        set(&data, "durationMs", now_ms() - started);
+        let failed = status.is_none_or(|s| s >= 400.0);
+        let mut message = String::from(method);
+        message.push(' ');
+        message.push_str(url);
+        self.breadcrumb(
+            "http",
+            &message,
+            if failed { "error" } else { "info" },
+            stringify(&data.into()),
+        );
+    }
+
     fn breadcrumb(&self, category: &str, message: &str, level: &str, data: Option<String>) {
         let crumb = Breadcrumb {
             timestamp_ms: now_ms() as i64,
@@ -235,8 +314,15 @@ impl ErrorTracking {
                 .into())
             }
         };
+        let shared = collector.shared();
+        let endpoint = shared
+            .state
+            .try_borrow()
+            .ok()
+            .and_then(|s| s.pipeline.config().endpoint.clone());
         let inner = Rc::new(Inner {
-            collector: collector.shared(),
+            endpoint,
+            collector: shared,
             enabled: flag("enabled"),
             deduplicate: flag("deduplicate"),
             trail: RefCell::new(Trail::new(max_breadcrumbs)),
@@ -245,6 +331,7 @@ impl ErrorTracking {
             capturing: Cell::new(false),
             last_location: RefCell::new(String::new()),
             listeners: Cell::new(Vec::new()),
+            wrapped: RefCell::new(Vec::new()),
         });
         let auto = option(&options, "breadcrumbs");
         let auto_flag = |key: &str| get(&auto, key).as_bool() != Some(false);
@@ -288,31 +375,42 @@ impl ErrorTracking {
             for kind in ["popstate", "hashchange"] {
                 let w = weak.clone();
                 listeners.extend(Listener::global(kind, move |_| {
-                    let Some(inner) = w.upgrade() else { return };
-                    let location = get(&js_sys::global(), "location");
-                    let path = get(&location, "pathname").as_string().unwrap_or_default();
-                    let key = [
-                        path.as_str(),
-                        &get(&location, "hash").as_string().unwrap_or_default(),
-                    ]
-                    .concat();
-                    let repeated = inner
-                        .last_location
-                        .try_borrow()
-                        .is_ok_and(|last| *last == key);
-                    if repeated {
-                        return;
+                    if let Some(inner) = w.upgrade() {
+                        inner.navigated(kind);
                     }
-                    if let Ok(mut last) = inner.last_location.try_borrow_mut() {
-                        *last = key;
-                    }
-                    let via = if kind == "popstate" {
-                        "{\"via\":\"popstate\"}"
-                    } else {
-                        "{\"via\":\"hashchange\"}"
-                    };
-                    inner.breadcrumb("navigation", &path, "info", Some(String::from(via)));
                 }));
+            }
+        }
+        let global: JsValue = js_sys::global().into();
+        if auto_flag("navigation") {
+            for method in ["pushState", "replaceState"] {
+                let w = weak.clone();
+                inner.wrap(&get(&global, "history"), method, move |_, _, _| {
+                    if let Some(inner) = w.upgrade() {
+                        inner.navigated(method);
+                    }
+                });
+            }
+        }
+        if auto_flag("http") {
+            instrument_fetch(&inner, &global);
+            instrument_xhr(&inner, &global);
+        }
+        if auto_flag("console") {
+            for (method, level) in [("warn", "warning"), ("error", "error")] {
+                let w = weak.clone();
+                inner.wrap(&get(&global, "console"), method, move |args, _, _| {
+                    let Some(inner) = w.upgrade() else { return };
+                    let parts: Vec<String> = args
+                        .iter()
+                        .map(|a| {
+                            a.as_string()
+                                .or_else(|| stringify(&a))
+                                .unwrap_or_else(|| String::from("?"))
+                        })
+                        .collect();
+                    inner.breadcrumb("console", &parts.join(" "), level, None);
+                });
             }
         }
         inner.listeners.set(listeners);
@@ -410,8 +508,103 @@ impl ErrorTracking {
         result.into()
     }
 
-    /// Removes the global handlers and automatic breadcrumbs.
+    /// Removes the global handlers and automatic breadcrumbs (wrapped methods are restored).
     pub fn destroy(&self) {
         self.inner.listeners.set(Vec::new());
+        if let Ok(mut wrapped) = self.inner.wrapped.try_borrow_mut() {
+            for (restore, _observer) in wrapped.drain(..) {
+                let _ = restore.call0(&JsValue::UNDEFINED);
+            }
+        }
     }
+}
+
+/// `fetch` breadcrumbs: method, URL (redacted like every string), status and duration.
+fn instrument_fetch(inner: &Rc<Inner>, global: &JsValue) {
+    let weak: Weak<Inner> = Rc::downgrade(inner);
+    inner.wrap(global, "fetch", move |args, result, _| {
+        let Some(inner) = weak.upgrade() else { return };
+        let input = args.get(0);
+        let url = input
+            .as_string()
+            .or_else(|| get(&input, "url").as_string())
+            .unwrap_or_default();
+        if inner.is_own_request(&url) {
+            return;
+        }
+        let init = args.get(1);
+        let method = get(&init, "method")
+            .as_string()
+            .or_else(|| get(&input, "method").as_string())
+            .unwrap_or_else(|| String::from("GET"))
+            .to_ascii_uppercase();
+        let started = now_ms();
+        let Ok(promise) = result.dyn_into::<js_sys::Promise>() else {
+            return;
+        };
+        let (ok_inner, err_inner) = (Rc::downgrade(&inner), Rc::downgrade(&inner));
+        let (ok_url, ok_method) = (url.clone(), method.clone());
+        let on_ok = Closure::once_into_js(move |response: JsValue| {
+            if let Some(inner) = ok_inner.upgrade() {
+                inner.http(
+                    &ok_method,
+                    &ok_url,
+                    get(&response, "status").as_f64(),
+                    started,
+                );
+            }
+        });
+        let on_err = Closure::once_into_js(move |_: JsValue| {
+            if let Some(inner) = err_inner.upgrade() {
+                inner.http(&method, &url, None, started);
+            }
+        });
+        if let Ok(then) = get(&promise, "then").dyn_into::<js_sys::Function>() {
+            let _ = then.call2(&promise, &on_ok, &on_err);
+        }
+    });
+}
+
+/// `XMLHttpRequest` breadcrumbs: `open` remembers method and URL and listens for `loadend`
+/// (before the page's own listeners, which usually come after `open`); `send` starts the clock.
+fn instrument_xhr(inner: &Rc<Inner>, global: &JsValue) {
+    let prototype = get(&get(global, "XMLHttpRequest"), "prototype");
+    if !prototype.is_object() {
+        return;
+    }
+    const KEY: &str = "__wasmTelemetryRequest";
+    let weak: Weak<Inner> = Rc::downgrade(inner);
+    inner.wrap(&prototype, "open", move |args, _, this| {
+        let Some(inner) = weak.upgrade() else { return };
+        let url = args.get(1).as_string().unwrap_or_default();
+        if inner.is_own_request(&url) {
+            return;
+        }
+        let method = args
+            .get(0)
+            .as_string()
+            .unwrap_or_else(|| String::from("GET"))
+            .to_ascii_uppercase();
+        let request = Object::new();
+        let _ = js_sys::Reflect::set(&this, &KEY.into(), &request);
+        let w = weak.clone();
+        let xhr = this.clone();
+        let on_end = Closure::once_into_js(move |_: JsValue| {
+            let Some(inner) = w.upgrade() else { return };
+            let started = get(&get(&xhr, KEY), "started")
+                .as_f64()
+                .unwrap_or_else(now_ms);
+            let status = get(&xhr, "status").as_f64().filter(|s| *s > 0.0);
+            inner.http(&method, &url, status, started);
+        });
+        if let Ok(add) = get(&this, "addEventListener").dyn_into::<js_sys::Function>() {
+            let _ = add.call2(&this, &"loadend".into(), &on_end);
+        }
+    });
+    inner.wrap(&prototype, "send", |_, _, this| {
+        let request = get(&this, KEY);
+        if request.is_object() {
+            let _ = js_sys::Reflect::set(&request, &"started".into(), &JsValue::from(now_ms()));
+        }
+    });
 }

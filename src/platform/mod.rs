@@ -82,3 +82,18 @@ pub fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
     // Setting a data property on a fresh plain object cannot fail.
     let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
 }
+
+/// `url` resolved against the page's address (`new URL(url, location.href).href`), so relative
+/// URLs are minimised like absolute ones; the input itself when it cannot be resolved.
+pub fn absolute_url(url: &str) -> String {
+    let global = js_sys::global();
+    let base = get(&get(&global, "location"), "href");
+    let resolved = get(&global, "URL")
+        .dyn_into::<js_sys::Function>()
+        .ok()
+        .and_then(|constructor| {
+            Reflect::construct(&constructor, &js_sys::Array::of2(&url.into(), &base)).ok()
+        })
+        .and_then(|parsed| get(&parsed, "href").as_string());
+    resolved.unwrap_or_else(|| String::from(url))
+}

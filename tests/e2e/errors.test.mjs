@@ -18,6 +18,17 @@ test('a thrown error and an unhandled rejection arrive with frames and breadcrum
   await page.click('#buy');
   await page.evaluate(() => { location.hash = '#checkout'; });
   await page.waitForTimeout(50);
+  await page.evaluate(async () => {
+    await fetch('/pages/sdk.html?coupon=SECRET10');
+    await new Promise((done) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', '/pages/missing');
+      xhr.addEventListener('loadend', done);
+      xhr.send();
+    });
+    console.warn('cart almost full', { items: 9 });
+    history.pushState({}, '', '/pages/step-2');
+  });
 
   await page.addScriptTag({ url: '/pages/errors.js' });
   await page.evaluate(() => window.failOrders());
@@ -44,9 +55,18 @@ test('a thrown error and an unhandled rejection arrive with frames and breadcrum
   assert.equal(thrown.data.frames[0].inApp, true);
   assert.ok(thrown.data.frames[0].line > 0);
   const crumbs = thrown.data.breadcrumbs;
-  assert.deepEqual(crumbs.map((c) => c.category), ['auth', 'ui.click', 'navigation']);
+  assert.deepEqual(crumbs.map((c) => c.category), ['auth', 'ui.click', 'navigation', 'http', 'http', 'console', 'navigation']);
   assert.equal(crumbs[0].message, 'signed in as [REDACTED_EMAIL]');
   assert.equal(crumbs[1].message, 'button#buy');
+  assert.match(crumbs[3].message, /^GET http:\/\/127\.0\.0\.1:\d+\/pages\/sdk\.html\?coupon=\[REDACTED\]$/);
+  assert.equal(crumbs[3].data.status, 200);
+  assert.ok(crumbs[3].data.durationMs >= 0);
+  assert.equal(crumbs[4].data.status, 404);
+  assert.equal(crumbs[4].level, 'error');
+  assert.equal(crumbs[5].message, 'cart almost full {"items":9}');
+  assert.equal(crumbs[5].level, 'warning');
+  assert.equal(crumbs[6].message, '/pages/step-2');
+  assert.equal(crumbs.filter((c) => c.category === 'http' && c.message.includes('/v1/events')).length, 0, 'the SDK\'s own requests are not breadcrumbs');
   const rejection = stored.find((e) => e.data.mechanism === 'onunhandledrejection');
   assert.equal(rejection.data.message, 'payment service unavailable');
   assert.ok(rejection.data.frames.length > 0);
