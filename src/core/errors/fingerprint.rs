@@ -54,7 +54,7 @@ pub fn normalize_message(message: &str) -> String {
             previous_word = !id_like;
             continue;
         }
-        previous_word = c.is_alphanumeric() || c == '_';
+        previous_word = c.is_ascii_alphanumeric() || c == '_';
         out.push(c);
     }
     out
