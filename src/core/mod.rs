@@ -11,6 +11,7 @@ pub mod event;
 pub mod health;
 pub mod journal;
 pub mod json;
+pub mod llm;
 pub mod pii;
 pub mod pipeline;
 pub mod random;
