@@ -2,7 +2,14 @@
 // or `document` until `init()` is called and a class is constructed.
 import initWasm from './wasm_telemetry.js';
 
-export { ErrorTracking, HealthCheck, PerformanceMetrics, TelemetryCollector, redact } from './wasm_telemetry.js';
+export {
+  ErrorTracking,
+  HealthCheck,
+  LlmTelemetry,
+  PerformanceMetrics,
+  TelemetryCollector,
+  redact,
+} from './wasm_telemetry.js';
 
 /** Severities accepted by ErrorTracking.captureError. */
 export const ErrorSeverity = Object.freeze({ DEBUG: 'debug', INFO: 'info', WARNING: 'warning', ERROR: 'error', CRITICAL: 'critical' });

@@ -17,5 +17,6 @@ pub mod platform;
 pub use api::collector::TelemetryCollector;
 pub use api::errors::ErrorTracking;
 pub use api::health::HealthCheck;
+pub use api::llm::LlmTelemetry;
 pub use api::performance::PerformanceMetrics;
 pub use api::redact::redact;

@@ -5,6 +5,7 @@ pub mod config;
 pub mod errors;
 pub mod health;
 pub mod input;
+pub mod llm;
 pub mod patterns;
 pub mod performance;
 pub mod redact;
