@@ -8,6 +8,7 @@ export {
   LlmTelemetry,
   PerformanceMetrics,
   TelemetryCollector,
+  UsageAnalytics,
   redact,
 } from './wasm_telemetry.js';
 

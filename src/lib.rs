@@ -14,6 +14,7 @@ pub mod api;
 pub mod core;
 pub mod platform;
 
+pub use api::analytics::UsageAnalytics;
 pub use api::collector::TelemetryCollector;
 pub use api::errors::ErrorTracking;
 pub use api::health::HealthCheck;

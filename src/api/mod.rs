@@ -1,5 +1,6 @@
 //! Classes exported to JavaScript. Each parses JS input, calls the core, and returns JS values.
 
+pub mod analytics;
 pub mod collector;
 pub mod config;
 pub mod errors;

@@ -1,6 +1,7 @@
 //! The pure core: no browser APIs, no I/O. Every rule here takes time, randomness and input as
 //! arguments and returns a decision, so it builds and tests natively with `cargo test`.
 
+pub mod analytics;
 pub mod batch;
 pub mod breaker;
 pub mod buffer;

@@ -1,0 +1,279 @@
+//! `UsageAnalytics`: feature adoption, conversations, provider requests and proactive
+//! suggestions, reported through the collector. Message content is never taken: lengths only.
+
+use crate::api::collector::TelemetryCollector;
+use crate::api::runtime::Shared;
+use crate::core::analytics::Analytics;
+use crate::core::event::EventInput;
+use crate::platform::{get, is_plain_object, now_ms, set, stringify};
+use alloc::rc::Rc;
+use core::cell::RefCell;
+use js_sys::{Array, Object};
+use wasm_bindgen::prelude::*;
+
+/// Feature, conversation, provider and proactive-suggestion analytics.
+#[wasm_bindgen]
+pub struct UsageAnalytics {
+    collector: Rc<Shared>,
+    analytics: RefCell<Analytics>,
+    features: bool,
+    conversations: bool,
+    providers: bool,
+    proactive: bool,
+}
+
+impl UsageAnalytics {
+    fn emit(&self, kind: &str, data: Object) {
+        let data_json = stringify(&data.into());
+        self.collector.accept(Ok(EventInput {
+            kind: kind.into(),
+            timestamp_ms: None,
+            data_json,
+        }));
+    }
+
+    fn with<T>(&self, work: impl FnOnce(&mut Analytics) -> T) -> Option<T> {
+        self.analytics
+            .try_borrow_mut()
+            .ok()
+            .map(|mut a| work(&mut a))
+    }
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> Object {
+    let object = Object::new();
+    for (key, value) in pairs {
+        set(&object, key, value.clone());
+    }
+    object
+}
+
+#[wasm_bindgen]
+impl UsageAnalytics {
+    /// Options: `trackFeatures`, `trackConversations`, `trackProviders`, `trackProactive` (all
+    /// true).
+    #[wasm_bindgen(constructor)]
+    pub fn new(collector: &TelemetryCollector, options: JsValue) -> UsageAnalytics {
+        let flag =
+            |key: &str| !is_plain_object(&options) || get(&options, key).as_bool() != Some(false);
+        UsageAnalytics {
+            collector: collector.shared(),
+            analytics: RefCell::new(Analytics::default()),
+            features: flag("trackFeatures"),
+            conversations: flag("trackConversations"),
+            providers: flag("trackProviders"),
+            proactive: flag("trackProactive"),
+        }
+    }
+
+    /// A feature was used (`action`: `opened`, `enabled`, …); `meta` goes with the event.
+    #[wasm_bindgen(js_name = trackFeature)]
+    pub fn track_feature(&self, feature_id: &str, action: &str, meta: JsValue) {
+        if !self.features {
+            return;
+        }
+        self.with(|a| a.feature(feature_id, action, now_ms()));
+        let data = object(&[("featureId", feature_id.into()), ("action", action.into())]);
+        if is_plain_object(&meta) {
+            set(&data, "meta", meta);
+        }
+        self.emit("feature.used", data);
+    }
+
+    /// A conversation started with `provider`.
+    #[wasm_bindgen(js_name = startConversation)]
+    pub fn start_conversation(&self, id: &str, provider: &str) {
+        if self.conversations
+            && self.with(|a| a.start_conversation(id, provider, now_ms())) == Some(true)
+        {
+            self.emit(
+                "conversation.started",
+                object(&[("conversationId", id.into()), ("provider", provider.into())]),
+            );
+        }
+    }
+
+    /// A message of `length` characters by `role`. The content itself is never taken.
+    #[wasm_bindgen(js_name = trackMessage)]
+    pub fn track_message(&self, id: &str, length: f64, role: &str) {
+        let length = if length.is_finite() && length >= 0.0 {
+            length as u64
+        } else {
+            0
+        };
+        if self.conversations && self.with(|a| a.message(id, length, role)) == Some(true) {
+            let data = object(&[
+                ("conversationId", id.into()),
+                ("length", (length as f64).into()),
+                ("role", role.into()),
+            ]);
+            self.emit("conversation.message", data);
+        }
+    }
+
+    /// A conversation ended.
+    #[wasm_bindgen(js_name = endConversation)]
+    pub fn end_conversation(&self, id: &str, success: bool) {
+        if self.conversations
+            && self.with(|a| a.end_conversation(id, success, now_ms())) == Some(true)
+        {
+            self.emit(
+                "conversation.ended",
+                object(&[("conversationId", id.into()), ("success", success.into())]),
+            );
+        }
+    }
+
+    /// A request to `provider` took `latencyMs` and used `tokens`.
+    #[wasm_bindgen(js_name = trackProviderRequest)]
+    pub fn track_provider_request(
+        &self,
+        provider: &str,
+        latency_ms: f64,
+        success: bool,
+        tokens: f64,
+    ) {
+        if !self.providers {
+            return;
+        }
+        let tokens = if tokens.is_finite() && tokens >= 0.0 {
+            tokens as u64
+        } else {
+            0
+        };
+        self.with(|a| a.provider_request(provider, latency_ms, success, tokens));
+        let data = object(&[
+            ("provider", provider.into()),
+            ("latencyMs", latency_ms.into()),
+            ("success", success.into()),
+            ("tokens", (tokens as f64).into()),
+        ]);
+        self.emit("provider.request", data);
+    }
+
+    /// A proactive suggestion was shown; `meta` (e.g. `{ intrusionLevel }`) goes with the event.
+    #[wasm_bindgen(js_name = trackProactiveSuggestion)]
+    pub fn track_proactive_suggestion(&self, id: &str, meta: JsValue) {
+        if !self.proactive {
+            return;
+        }
+        self.with(|a| a.suggested(id));
+        let data = object(&[("suggestionId", id.into())]);
+        if is_plain_object(&meta) {
+            set(&data, "meta", meta);
+        }
+        self.emit("proactive.suggested", data);
+    }
+
+    /// A suggestion was accepted after `timeToAcceptMs`.
+    #[wasm_bindgen(js_name = trackProactiveAcceptance)]
+    pub fn track_proactive_acceptance(&self, id: &str, time_to_accept_ms: f64) {
+        if self.proactive && self.with(|a| a.accepted(id, time_to_accept_ms)) == Some(true) {
+            let data = object(&[
+                ("suggestionId", id.into()),
+                ("timeToAcceptMs", time_to_accept_ms.into()),
+            ]);
+            self.emit("proactive.accepted", data);
+        }
+    }
+
+    /// A suggestion was dismissed.
+    #[wasm_bindgen(js_name = trackProactiveDismissal)]
+    pub fn track_proactive_dismissal(&self, id: &str) {
+        if self.proactive && self.with(|a| a.dismissed(id)) == Some(true) {
+            self.emit(
+                "proactive.dismissed",
+                object(&[("suggestionId", id.into())]),
+            );
+        }
+    }
+
+    /// `[{ featureId, uses, actions, firstUsed, lastUsed }]`, most used first.
+    #[wasm_bindgen(js_name = getFeatureAdoptionStats)]
+    pub fn get_feature_adoption_stats(&self) -> Array {
+        let list = Array::new();
+        if let Ok(analytics) = self.analytics.try_borrow() {
+            for (feature, usage) in analytics.features() {
+                let actions = Object::new();
+                for (action, count) in &usage.actions {
+                    set(&actions, action, *count as f64);
+                }
+                list.push(&object(&[
+                    ("featureId", feature.into()),
+                    ("uses", (usage.uses as f64).into()),
+                    ("actions", actions.into()),
+                    ("firstUsed", usage.first_used_ms.into()),
+                    ("lastUsed", usage.last_used_ms.into()),
+                ]));
+            }
+        }
+        list
+    }
+
+    /// `{ started, active, ended, successRate, avgMessages, avgDurationMs, avgLengthByRole,
+    /// byProvider, providers }`.
+    #[wasm_bindgen(js_name = getConversationStats)]
+    pub fn get_conversation_stats(&self) -> JsValue {
+        let Ok(analytics) = self.analytics.try_borrow() else {
+            return JsValue::NULL;
+        };
+        let s = analytics.conversation_stats();
+        let or_null = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from);
+        let lengths = Object::new();
+        for (role, average) in &s.avg_length_by_role {
+            set(&lengths, role, *average);
+        }
+        let by_provider = Object::new();
+        for (provider, count) in &s.by_provider {
+            set(&by_provider, provider, *count as f64);
+        }
+        let providers = Object::new();
+        for (name, p) in analytics.providers() {
+            let average = if p.requests > 0 {
+                p.total_latency_ms / p.requests as f64
+            } else {
+                0.0
+            };
+            set(
+                &providers,
+                name,
+                object(&[
+                    ("requests", (p.requests as f64).into()),
+                    ("errors", (p.errors as f64).into()),
+                    ("tokens", (p.tokens as f64).into()),
+                    ("avgLatencyMs", average.into()),
+                ]),
+            );
+        }
+        object(&[
+            ("started", (s.started as f64).into()),
+            ("active", (s.active as f64).into()),
+            ("ended", (s.ended as f64).into()),
+            ("successRate", or_null(s.success_rate)),
+            ("avgMessages", or_null(s.avg_messages)),
+            ("avgDurationMs", or_null(s.avg_duration_ms)),
+            ("avgLengthByRole", lengths.into()),
+            ("byProvider", by_provider.into()),
+            ("providers", providers.into()),
+        ])
+        .into()
+    }
+
+    /// `{ shown, accepted, dismissed, acceptanceRate, medianTimeToAcceptMs }`.
+    #[wasm_bindgen(js_name = getProactiveMetrics)]
+    pub fn get_proactive_metrics(&self) -> JsValue {
+        let Ok(analytics) = self.analytics.try_borrow() else {
+            return JsValue::NULL;
+        };
+        let m = analytics.proactive();
+        let or_null = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from);
+        object(&[
+            ("shown", (m.shown as f64).into()),
+            ("accepted", (m.accepted as f64).into()),
+            ("dismissed", (m.dismissed as f64).into()),
+            ("acceptanceRate", or_null(m.acceptance_rate)),
+            ("medianTimeToAcceptMs", or_null(m.median_time_to_accept_ms)),
+        ])
+        .into()
+    }
+}
