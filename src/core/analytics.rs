@@ -1,9 +1,37 @@
 //! Usage analytics: feature adoption, conversations, provider requests and proactive
 //! suggestions. Only counts, lengths, durations and categories are kept, never content.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
+
+/// A small map kept as a list of pairs. These maps hold a handful of keys (features, roles,
+/// providers), where a B-tree's code costs far more wasm than its lookups save (measured: about
+/// 38 KB for six instantiations).
+pub type Pairs<V> = Vec<(String, V)>;
+
+/// Updates the value under `key`, inserting `make()` first when absent.
+fn update<V>(
+    pairs: &mut Pairs<V>,
+    key: &str,
+    make: impl FnOnce() -> V,
+    change: impl FnOnce(&mut V),
+) {
+    if !pairs.iter().any(|(k, _)| k == key) {
+        pairs.push((String::from(key), make()));
+    }
+    if let Some((_, value)) = pairs.iter_mut().find(|(k, _)| k == key) {
+        change(value);
+    }
+}
+
+/// The value under `key`.
+pub fn lookup<'a, V>(pairs: &'a Pairs<V>, key: &str) -> Option<&'a V> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn lookup_mut<'a, V>(pairs: &'a mut Pairs<V>, key: &str) -> Option<&'a mut V> {
+    pairs.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+}
 
 /// How one feature was used.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -11,7 +39,7 @@ pub struct FeatureUse {
     /// Uses in total.
     pub uses: u64,
     /// Uses by action (`enabled`, `clicked`, …).
-    pub actions: BTreeMap<String, u64>,
+    pub actions: Pairs<u64>,
     /// First use, ms since the epoch.
     pub first_used_ms: f64,
     /// Latest use.
@@ -42,9 +70,9 @@ pub struct ConversationStats {
     /// Duration of ended conversations, on average (ms).
     pub avg_duration_ms: Option<f64>,
     /// Average message length by role (characters; content itself is never kept).
-    pub avg_length_by_role: BTreeMap<String, f64>,
+    pub avg_length_by_role: Pairs<f64>,
     /// Conversations by provider.
-    pub by_provider: BTreeMap<String, u64>,
+    pub by_provider: Pairs<u64>,
 }
 
 /// Proactive suggestion metrics.
@@ -78,11 +106,11 @@ pub struct ProviderUse {
 /// Everything usage analytics keeps for a page.
 #[derive(Debug, Clone, Default)]
 pub struct Analytics {
-    features: BTreeMap<String, FeatureUse>,
-    conversations: BTreeMap<String, Conversation>,
-    lengths: BTreeMap<String, (u64, u64)>,
-    providers: BTreeMap<String, ProviderUse>,
-    suggestions: BTreeMap<String, Option<bool>>,
+    features: Pairs<FeatureUse>,
+    conversations: Pairs<Conversation>,
+    lengths: Pairs<(u64, u64)>,
+    providers: Pairs<ProviderUse>,
+    suggestions: Pairs<Option<bool>>,
     accept_times: Vec<f64>,
 }
 
@@ -92,16 +120,15 @@ pub const MAX_TRACKED: usize = 10_000;
 impl Analytics {
     /// A feature was used.
     pub fn feature(&mut self, feature: &str, action: &str, now_ms: f64) {
-        let entry = self
-            .features
-            .entry(feature.into())
-            .or_insert_with(|| FeatureUse {
-                first_used_ms: now_ms,
-                ..FeatureUse::default()
-            });
-        entry.uses += 1;
-        entry.last_used_ms = now_ms;
-        *entry.actions.entry(action.into()).or_insert(0) += 1;
+        let first = || FeatureUse {
+            first_used_ms: now_ms,
+            ..FeatureUse::default()
+        };
+        update(&mut self.features, feature, first, |entry| {
+            entry.uses += 1;
+            entry.last_used_ms = now_ms;
+            update(&mut entry.actions, action, || 0, |count| *count += 1);
+        });
     }
 
     /// Features by use, most used first.
@@ -114,52 +141,52 @@ impl Analytics {
 
     /// A conversation started; returns false when the id was already open.
     pub fn start_conversation(&mut self, id: &str, provider: &str, now_ms: f64) -> bool {
-        if self
-            .conversations
-            .get(id)
-            .is_some_and(|c| c.ended.is_none())
-        {
+        if lookup(&self.conversations, id).is_some_and(|c| c.ended.is_none()) {
             return false;
         }
+        self.conversations.retain(|(k, _)| k != id);
         if self.conversations.len() >= MAX_TRACKED {
-            let oldest = self
+            if let Some(oldest) = self
                 .conversations
                 .iter()
-                .filter(|(_, c)| c.ended.is_some())
-                .map(|(k, _)| k.clone())
-                .next();
-            if let Some(oldest) = oldest {
-                self.conversations.remove(&oldest);
+                .position(|(_, c)| c.ended.is_some())
+            {
+                self.conversations.swap_remove(oldest);
             }
         }
-        self.conversations.insert(
-            id.into(),
-            Conversation {
-                provider: provider.into(),
-                started_ms: now_ms,
-                messages: 0,
-                ended: None,
-            },
-        );
+        let conversation = Conversation {
+            provider: provider.into(),
+            started_ms: now_ms,
+            messages: 0,
+            ended: None,
+        };
+        self.conversations.push((id.into(), conversation));
         true
     }
 
     /// A message of `length` characters by `role` in conversation `id`.
     pub fn message(&mut self, id: &str, length: u64, role: &str) -> bool {
-        let Some(conversation) = self.conversations.get_mut(id).filter(|c| c.ended.is_none())
+        let Some(conversation) =
+            lookup_mut(&mut self.conversations, id).filter(|c| c.ended.is_none())
         else {
             return false;
         };
         conversation.messages += 1;
-        let (count, total) = self.lengths.entry(role.into()).or_insert((0, 0));
-        *count += 1;
-        *total += length;
+        update(
+            &mut self.lengths,
+            role,
+            || (0, 0),
+            |(count, total)| {
+                *count += 1;
+                *total += length;
+            },
+        );
         true
     }
 
     /// Conversation `id` ended.
     pub fn end_conversation(&mut self, id: &str, success: bool, now_ms: f64) -> bool {
-        match self.conversations.get_mut(id).filter(|c| c.ended.is_none()) {
+        match lookup_mut(&mut self.conversations, id).filter(|c| c.ended.is_none()) {
             Some(conversation) => {
                 conversation.ended = Some((success, now_ms - conversation.started_ms));
                 true
@@ -175,12 +202,14 @@ impl Analytics {
             ..ConversationStats::default()
         };
         let (mut succeeded, mut messages, mut duration) = (0u64, 0u64, 0.0);
-        for conversation in self.conversations.values() {
+        for (_, conversation) in &self.conversations {
             messages += conversation.messages;
-            *stats
-                .by_provider
-                .entry(conversation.provider.clone())
-                .or_insert(0) += 1;
+            update(
+                &mut stats.by_provider,
+                &conversation.provider,
+                || 0,
+                |count| *count += 1,
+            );
             match conversation.ended {
                 Some((success, took)) => {
                     stats.ended += 1;
@@ -210,11 +239,17 @@ impl Analytics {
         success: bool,
         tokens: u64,
     ) {
-        let entry = self.providers.entry(provider.into()).or_default();
-        entry.requests += 1;
-        entry.errors += u64::from(!success);
-        entry.tokens += tokens;
-        entry.total_latency_ms += latency_ms.max(0.0);
+        update(
+            &mut self.providers,
+            provider,
+            ProviderUse::default,
+            |entry| {
+                entry.requests += 1;
+                entry.errors += u64::from(!success);
+                entry.tokens += tokens;
+                entry.total_latency_ms += latency_ms.max(0.0);
+            },
+        );
     }
 
     /// Requests by provider.
@@ -224,14 +259,14 @@ impl Analytics {
 
     /// A proactive suggestion was shown.
     pub fn suggested(&mut self, id: &str) {
-        if self.suggestions.len() < MAX_TRACKED {
-            self.suggestions.entry(id.into()).or_insert(None);
+        if self.suggestions.len() < MAX_TRACKED && lookup(&self.suggestions, id).is_none() {
+            self.suggestions.push((id.into(), None));
         }
     }
 
     /// Suggestion `id` was accepted after `time_to_accept_ms`; only a shown, undecided one counts.
     pub fn accepted(&mut self, id: &str, time_to_accept_ms: f64) -> bool {
-        match self.suggestions.get_mut(id) {
+        match lookup_mut(&mut self.suggestions, id) {
             Some(decision @ None) => {
                 *decision = Some(true);
                 if time_to_accept_ms.is_finite() && time_to_accept_ms >= 0.0 {
@@ -245,7 +280,7 @@ impl Analytics {
 
     /// Suggestion `id` was dismissed; only a shown, undecided one counts.
     pub fn dismissed(&mut self, id: &str) -> bool {
-        match self.suggestions.get_mut(id) {
+        match lookup_mut(&mut self.suggestions, id) {
             Some(decision @ None) => {
                 *decision = Some(false);
                 true
@@ -259,24 +294,21 @@ impl Analytics {
         let shown = self.suggestions.len() as u64;
         let accepted = self
             .suggestions
-            .values()
-            .filter(|d| **d == Some(true))
+            .iter()
+            .filter(|(_, d)| *d == Some(true))
             .count() as u64;
         let dismissed = self
             .suggestions
-            .values()
-            .filter(|d| **d == Some(false))
+            .iter()
+            .filter(|(_, d)| *d == Some(false))
             .count() as u64;
         let mut times = self.accept_times.clone();
         times.sort_by(f64::total_cmp);
+        let middle = |i: usize| times.get(i).copied().unwrap_or(0.0);
         let median = match times.len() {
             0 => None,
-            n if n % 2 == 1 => times.get(n / 2).copied(),
-            n => Some(
-                (times.get(n / 2 - 1).copied().unwrap_or(0.0)
-                    + times.get(n / 2).copied().unwrap_or(0.0))
-                    / 2.0,
-            ),
+            n if n % 2 == 1 => Some(middle(n / 2)),
+            n => Some((middle(n / 2 - 1) + middle(n / 2)) / 2.0),
         };
         ProactiveMetrics {
             shown,
@@ -308,7 +340,7 @@ mod tests {
             ),
             (2, 1.0, 2.0)
         );
-        assert_eq!(list[0].1.actions.get("sent"), Some(&1));
+        assert_eq!(lookup(&list[0].1.actions, "sent"), Some(&1));
     }
 
     #[test]
@@ -329,8 +361,8 @@ mod tests {
         assert_eq!(s.success_rate, Some(0.5));
         assert_eq!(s.avg_messages, Some(1.0));
         assert_eq!(s.avg_duration_ms, Some(3000.0));
-        assert_eq!(s.avg_length_by_role.get("user"), Some(&100.0));
-        assert_eq!(s.by_provider.get("openai"), Some(&2));
+        assert_eq!(lookup(&s.avg_length_by_role, "user"), Some(&100.0));
+        assert_eq!(lookup(&s.by_provider, "openai"), Some(&2));
     }
 
     #[test]
