@@ -11,7 +11,9 @@ use crate::core::errors::stack::{parse_stack, Frame};
 use crate::core::event::{truncate, EventInput, MAX_MESSAGE_BYTES, MAX_STACK_BYTES};
 use crate::core::json::{write_integer, write_string};
 use crate::platform::listener::Listener;
-use crate::platform::{absolute_url, get, is_plain_object, now_ms, set, stringify};
+use crate::platform::{
+    absolute_url, css_selector, get, is_plain_object, now_ms, option, set, stringify,
+};
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -56,14 +58,6 @@ struct Inner {
     wrapped: RefCell<Vec<(js_sys::Function, JsValue)>>,
 }
 
-fn option(options: &JsValue, key: &str) -> JsValue {
-    if is_plain_object(options) {
-        get(options, key)
-    } else {
-        JsValue::UNDEFINED
-    }
-}
-
 fn write_frames(out: &mut String, frames: &[Frame]) {
     out.push('[');
     for (index, frame) in frames.iter().enumerate() {
@@ -85,30 +79,6 @@ fn write_frames(out: &mut String, frames: &[Frame]) {
         out.push('}');
     }
     out.push(']');
-}
-
-/// A short CSS selector for a click target: `tag#id` or `tag.class` (never its text).
-fn selector(node: &JsValue) -> String {
-    let mut out = get(node, "tagName")
-        .as_string()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match get(node, "id").as_string().filter(|id| !id.is_empty()) {
-        Some(id) => {
-            out.push('#');
-            out.push_str(&id);
-        }
-        None => {
-            if let Some(class) = get(node, "className")
-                .as_string()
-                .and_then(|c| c.split(' ').find(|c| !c.is_empty()).map(String::from))
-            {
-                out.push('.');
-                out.push_str(&class);
-            }
-        }
-    }
-    out
 }
 
 impl Inner {
@@ -367,7 +337,12 @@ impl ErrorTracking {
             let w = weak.clone();
             listeners.extend(Listener::on(document, "click", move |event| {
                 if let Some(inner) = w.upgrade() {
-                    inner.breadcrumb("ui.click", &selector(&get(&event, "target")), "info", None);
+                    inner.breadcrumb(
+                        "ui.click",
+                        &css_selector(&get(&event, "target")).unwrap_or_default(),
+                        "info",
+                        None,
+                    );
                 }
             }));
         }

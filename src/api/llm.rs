@@ -8,7 +8,7 @@ use crate::core::llm::budget::{day_of, month_of, Budget};
 use crate::core::llm::pricing::{bundled, cost, find, Cost, Price, Rates};
 use crate::core::llm::stream::StreamAccumulator;
 use crate::core::llm::usage::{Provider, Usage};
-use crate::platform::{get, is_plain_object, now_ms, set, storage, stringify};
+use crate::platform::{get, is_plain_object, now_ms, option, set, storage, stringify};
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
@@ -173,22 +173,16 @@ impl LlmTelemetry {
     /// monthly? }` in USD, `onAlert(alert)`.
     #[wasm_bindgen(constructor)]
     pub fn new(collector: &TelemetryCollector, options: JsValue) -> Result<LlmTelemetry, JsValue> {
-        let option = |key: &str| {
-            if is_plain_object(&options) {
-                get(&options, key)
-            } else {
-                JsValue::UNDEFINED
-            }
-        };
+        let setting = |key: &str| option(&options, key);
         let mut prices = bundled();
-        let pricing = option("pricing");
+        let pricing = setting("pricing");
         if !pricing.is_undefined() {
             for price in read_pricing(&pricing)? {
                 prices.retain(|p| p.model != price.model);
                 prices.push(price);
             }
         }
-        let limits = option("budgets");
+        let limits = setting("budgets");
         let limit = |key: &str| {
             get(&limits, key)
                 .as_f64()
@@ -212,7 +206,7 @@ impl LlmTelemetry {
             daily: limit("daily").map(|l| resumed(l, day_of(now), "day", "daySpent")),
             monthly: limit("monthly").map(|l| resumed(l, month_of(now), "month", "monthSpent")),
         };
-        let on_alert = option("onAlert").dyn_into::<Function>().ok();
+        let on_alert = setting("onAlert").dyn_into::<Function>().ok();
         Ok(LlmTelemetry {
             inner: Rc::new(Inner {
                 collector: collector.shared(),

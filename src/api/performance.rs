@@ -11,7 +11,7 @@ use crate::core::vitals::inp::{EventEntry, Inp};
 use crate::core::vitals::Vital;
 use crate::platform::listener::Listener;
 use crate::platform::observer::Observer;
-use crate::platform::{get, is_plain_object, now_ms, set, stringify};
+use crate::platform::{css_selector, get, is_plain_object, now_ms, option, set, stringify};
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -78,38 +78,18 @@ fn performance() -> JsValue {
     get(&js_sys::global(), "performance")
 }
 
+/// `target[method](...args)`, `undefined` when it is missing or throws.
+fn call(target: &JsValue, method: &str, args: &[JsValue]) -> JsValue {
+    crate::platform::call(target, method, args).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The element's CSS selector as a JS value (`undefined` for a non-element).
+fn selector(node: &JsValue) -> JsValue {
+    css_selector(node).map_or(JsValue::UNDEFINED, |s| JsValue::from_str(&s))
+}
+
 fn number(value: &JsValue, key: &str) -> f64 {
     get(value, key).as_f64().unwrap_or(0.0)
-}
-
-fn call(target: &JsValue, method: &str, args: &[JsValue]) -> JsValue {
-    let Ok(function) = get(target, method).dyn_into::<Function>() else {
-        return JsValue::UNDEFINED;
-    };
-    let args: Array = args.iter().collect();
-    js_sys::Reflect::apply(&function, target, &args).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// A short CSS selector for an element: `tag#id` or `tag.class`.
-fn selector(node: &JsValue) -> JsValue {
-    let Some(tag) = get(node, "tagName").as_string() else {
-        return JsValue::UNDEFINED;
-    };
-    let mut out = tag.to_ascii_lowercase();
-    match get(node, "id").as_string().filter(|id| !id.is_empty()) {
-        Some(id) => {
-            out.push('#');
-            out.push_str(&id);
-        }
-        None => {
-            let classes = get(node, "className").as_string().unwrap_or_default();
-            if let Some(first) = classes.split_whitespace().next() {
-                out.push('.');
-                out.push_str(first);
-            }
-        }
-    }
-    JsValue::from_str(&out)
 }
 
 impl Inner {
@@ -423,15 +403,9 @@ impl PerformanceMetrics {
         collector: &TelemetryCollector,
         options: JsValue,
     ) -> Result<PerformanceMetrics, JsValue> {
-        let option = |key: &str| {
-            if is_plain_object(&options) {
-                get(&options, key)
-            } else {
-                JsValue::UNDEFINED
-            }
-        };
-        let flag = |key: &str, default: bool| option(key).as_bool().unwrap_or(default);
-        let max_timings = match option("maxTimings").as_f64() {
+        let setting = |key: &str| option(&options, key);
+        let flag = |key: &str, default: bool| setting(key).as_bool().unwrap_or(default);
+        let max_timings = match setting("maxTimings").as_f64() {
             None => 1000,
             Some(n) if (1.0..=100_000.0).contains(&n) && n == f64::from(n as u32) => n as usize,
             Some(_) => {
@@ -441,7 +415,7 @@ impl PerformanceMetrics {
                 .into())
             }
         };
-        let threshold = option("durationThreshold")
+        let threshold = setting("durationThreshold")
             .as_f64()
             .unwrap_or(40.0)
             .clamp(16.0, 1000.0);

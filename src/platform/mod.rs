@@ -97,3 +97,42 @@ pub fn absolute_url(url: &str) -> String {
         .and_then(|parsed| get(&parsed, "href").as_string());
     resolved.unwrap_or_else(|| String::from(url))
 }
+
+/// `target[method](...args)`, or `None` when it is missing or throws.
+pub fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Option<JsValue> {
+    let function = get(target, method).dyn_into::<js_sys::Function>().ok()?;
+    let args: js_sys::Array = args.iter().collect();
+    Reflect::apply(&function, target, &args).ok()
+}
+
+/// `options[key]` of an options argument, `undefined` when `options` is not a plain object.
+pub fn option(options: &JsValue, key: &str) -> JsValue {
+    if is_plain_object(options) {
+        get(options, key)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// A short CSS selector for an element, `tag#id` or `tag.class` (never its text); `None` when
+/// `node` is not an element.
+pub fn css_selector(node: &JsValue) -> Option<String> {
+    let mut out = get(node, "tagName").as_string()?.to_ascii_lowercase();
+    match get(node, "id").as_string().filter(|id| !id.is_empty()) {
+        Some(id) => {
+            out.push('#');
+            out.push_str(&id);
+        }
+        None => {
+            let classes = get(node, "className").as_string().unwrap_or_default();
+            if let Some(first) = classes
+                .split(|c: char| c.is_ascii_whitespace())
+                .find(|c| !c.is_empty())
+            {
+                out.push('.');
+                out.push_str(first);
+            }
+        }
+    }
+    Some(out)
+}

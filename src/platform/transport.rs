@@ -7,7 +7,7 @@ use crate::core::config::TransportKind;
 use crate::core::json::write_integer;
 use crate::core::pipeline::{Outcome, Report};
 use crate::core::retry::parse_retry_after;
-use crate::platform::{debug_log, get, now_ms, parse, storage};
+use crate::platform::{call, debug_log, get, now_ms, parse, storage};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -229,13 +229,6 @@ async fn gzip_if_smaller(body: &str) -> Option<js_sys::Uint8Array> {
         .ok()?;
     let bytes = js_sys::Uint8Array::new(&buffer);
     (f64::from(bytes.length()) <= body.len() as f64 * 0.8).then_some(bytes)
-}
-
-/// `target[method](...args)`, or `None` when it is missing or throws.
-fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Option<JsValue> {
-    let function = get(target, method).dyn_into::<Function>().ok()?;
-    let args: js_sys::Array = args.iter().collect();
-    js_sys::Reflect::apply(&function, target, &args).ok()
 }
 
 /// Appends the batch's events to the JSON array under [`LOCAL_STORAGE_KEY`].
