@@ -631,7 +631,8 @@ fn write_summary(target: &Object, s: &Summary) {
     set(target, "p99", s.p99);
 }
 
-fn summary_to_js(s: Summary) -> JsValue {
+/// `{ count, avg, min, max, p50, p95, p99 }`.
+pub(crate) fn summary_to_js(s: Summary) -> JsValue {
     let object = Object::new();
     write_summary(&object, &s);
     object.into()

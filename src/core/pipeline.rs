@@ -319,6 +319,11 @@ impl Pipeline {
             .insert(salted_id_hash(&self.config.user_id_salt, user_id))
     }
 
+    /// The salted SHA-256 of `user_id`, as events carry it.
+    pub fn user_hash(&self, user_id: &str) -> String {
+        salted_id_hash(&self.config.user_id_salt, user_id)
+    }
+
     /// Forgets the identified user.
     pub fn reset_user(&mut self) {
         self.user_id = None;

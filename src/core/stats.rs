@@ -59,19 +59,24 @@ impl TimingWindow {
 
     /// The summary of the window, or `None` when it is empty.
     pub fn summary(&self) -> Option<Summary> {
-        let mut sorted: Vec<f64> = self.values.iter().copied().collect();
-        sorted.sort_by(f64::total_cmp);
-        let count = sorted.len();
-        Some(Summary {
-            count,
-            avg: sorted.iter().sum::<f64>() / count as f64,
-            min: *sorted.first()?,
-            max: *sorted.last()?,
-            p50: percentile(&sorted, 50)?,
-            p95: percentile(&sorted, 95)?,
-            p99: percentile(&sorted, 99)?,
-        })
+        summarize(self.values.iter().copied().collect())
     }
+}
+
+/// The summary of `values` (finite ones), or `None` when there are none.
+#[inline(never)]
+pub fn summarize(mut sorted: Vec<f64>) -> Option<Summary> {
+    sorted.sort_by(f64::total_cmp);
+    let count = sorted.len();
+    Some(Summary {
+        count,
+        avg: sorted.iter().sum::<f64>() / count as f64,
+        min: *sorted.first()?,
+        max: *sorted.last()?,
+        p50: percentile(&sorted, 50)?,
+        p95: percentile(&sorted, 95)?,
+        p99: percentile(&sorted, 99)?,
+    })
 }
 
 #[cfg(test)]

@@ -83,6 +83,12 @@ pub fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
 }
 
+/// An object without a prototype, for keys that come from the application (a key such as
+/// `__proto__` becomes an ordinary property).
+pub fn dictionary() -> Object {
+    Object::create(JsValue::NULL.unchecked_ref())
+}
+
 /// `url` resolved against the page's address (`new URL(url, location.href).href`), so relative
 /// URLs are minimised like absolute ones; the input itself when it cannot be resolved.
 pub fn absolute_url(url: &str) -> String {

@@ -68,3 +68,109 @@ test('costs from raw provider usage are exact, streams are costed once, and a $1
   assert.equal((await env.collector.waitForEvents('llm.budget_alert', 3)).length, 3);
   await context.close();
 });
+
+test('alert rules need consecutive violations, summaries add up by every dimension, and budgets forecast their exhaustion', async () => {
+  const context = await env.browser.newContext();
+  const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
+  const result = await page.evaluate(async (endpoint) => {
+    const { TelemetryCollector, LlmTelemetry } = window.sdk;
+    const collector = new TelemetryCollector({ endpoint, flushIntervalMs: 0, userIdSalt: 'pepper' });
+    const rule = { name: 'errors', metric: 'errorRate', operator: '>', threshold: 0.1, consecutive: 3 };
+    const llm = new LlmTelemetry(collector, { alertRules: [rule], alertIntervalMs: 0, budgets: { session: 10, daily: 100 } });
+    const calls = [
+      { provider: 'openai', model: 'gpt-4o', usage: { prompt_tokens: 1000, completion_tokens: 100, prompt_tokens_details: { cached_tokens: 500 } }, latencyMs: 300, success: true, userId: 'ann@example.com', space: 'docs' },
+      { provider: 'openai', model: 'gpt-4o', usage: { prompt_tokens: 2000, completion_tokens: 200 }, latencyMs: 900, success: false, errorType: 'timeout', userId: 'bob', space: 'docs' },
+      { provider: 'anthropic', model: 'claude-haiku-4-5', usage: { input_tokens: 100, output_tokens: 50, cache_read_input_tokens: 900 }, latencyMs: 600, success: true, userId: 'ann@example.com' },
+      { provider: 'anthropic', model: 'claude-haiku-4-5', usage: { input_tokens: 10, output_tokens: 0 }, latencyMs: 100, success: false, errorType: 'rate_limit' },
+      { provider: 'acme', model: 'mystery-9', usage: undefined, latencyMs: 50, success: true, space: 'chat' },
+    ];
+    const costs = [];
+    for (const c of calls) {
+      costs.push(llm.trackCall(c));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // spend spread over time, for the forecast's fit
+    }
+    const checks = [llm.checkAlerts(), llm.checkAlerts(), llm.checkAlerts(), llm.checkAlerts()].map((a) => a.map((x) => x.rule));
+    const byModel = llm.getSummary({ groupBy: 'model' });
+    const byUser = llm.getSummary({ groupBy: 'user' });
+    const bySpace = llm.getSummary({ groupBy: 'space', windowMs: 60000 });
+    for (let i = 0; i < 30; i++) llm.trackCall({ provider: 'openai', model: 'gpt-4o-mini', usage: { prompt_tokens: 10, completion_tokens: 10 }, latencyMs: 10, success: true });
+    const afterRecovery = llm.checkAlerts().length;
+    const forecast = llm.forecastBudgetExhaustion();
+    const errors = [];
+    for (const bad of [() => new LlmTelemetry(collector, { alertRules: [{ metric: 'vibes', operator: '>', threshold: 1 }] }), () => llm.getSummary({ groupBy: 'planet' })]) {
+      try { bad(); errors.push(null); } catch (e) { errors.push(`${e.name}: ${e.message}`); }
+    }
+    const triggered = llm.getTriggeredAlerts();
+    await collector.flush();
+    return { costs, checks, byModel, byUser, bySpace, afterRecovery, forecast, errors, triggered, now: Date.now() };
+  }, env.collector.endpoint);
+
+  // Three violating evaluations fire once; the fourth does not fire again.
+  assert.deepEqual(result.checks, [[], [], ['errors'], []]);
+  assert.equal(result.afterRecovery, 0);
+  assert.equal(result.triggered.length, 1);
+  assert.deepEqual([result.triggered[0].metric, result.triggered[0].value, result.triggered[0].threshold], ['errorRate', 2 / 5, 0.1]);
+
+  const { total, groups } = result.byModel;
+  assert.deepEqual([total.requests, total.errors, total.errorRate, total.unknownUsage, total.unpriced], [5, 2, 0.4, 1, 1]);
+  assert.deepEqual(total.errorsByType, { rate_limit: 1, timeout: 1 });
+  assert.equal(total.inputTokens, 1000 + 2000 + 1000 + 10);
+  assert.equal(total.totalTokens, total.inputTokens + total.outputTokens);
+  assert.deepEqual([total.cacheHits, total.cacheMisses, total.cacheHitRate], [2, 3, 0.4]);
+  assert.deepEqual([total.latency.p50, total.latency.p95, total.latency.avg], [300, 900, 390]);
+  assert.deepEqual(Object.keys(groups), ['gpt-4o', 'claude-haiku-4-5', 'mystery-9']);
+  const gpt = groups['gpt-4o'];
+  close(gpt.totalCost, (500 * 2.5 + 500 * 1.25 + 100 * 10 + 2000 * 2.5 + 200 * 10) / 1e6, 'gpt-4o cost');
+  assert.deepEqual([gpt.requests, gpt.errorRate, gpt.cachedTokens], [2, 0.5, 500]);
+  close(total.totalCost, result.costs.reduce((sum, c) => sum + (c.totalCost ?? 0), 0), 'total cost');
+  for (const summary of [result.byModel, result.byUser, result.bySpace]) {
+    const parts = Object.values(summary.groups);
+    for (const field of ['requests', 'inputTokens', 'outputTokens', 'errors', 'cacheHits']) {
+      assert.equal(parts.reduce((sum, g) => sum + g[field], 0), summary.total[field], `${summary.groupBy} ${field}`);
+    }
+  }
+  assert.deepEqual(Object.keys(result.byUser.groups).sort(), ['(none)', 'ann@example.com', 'bob']);
+  assert.equal(result.bySpace.windowMs, 60000);
+  assert.equal(result.bySpace.total.requestsPerMinute, 5);
+
+  // The session budget has no end; the daily one ends at the next UTC midnight.
+  const { session, daily, monthly } = result.forecast;
+  assert.equal(monthly, null);
+  assert.equal(session.periodEnd, null);
+  assert.ok(session.ratePerHour > 0 && session.remainingMs > 0, JSON.stringify(session));
+  assert.ok(Math.abs(session.exhaustsAt - session.remainingMs - result.now) < 1000, JSON.stringify(session));
+  const midnight = Math.floor(result.now / 86400000 + 1) * 86400000;
+  assert.equal(daily.periodEnd, midnight);
+  assert.ok(daily.projectedSpend >= daily.spent);
+
+  assert.deepEqual(result.errors.map((e) => e?.split(':')[0]), ['TypeError', 'RangeError']);
+
+  const stored = await env.collector.waitForEvents('gen_ai.call', 35);
+  const text = JSON.stringify(stored);
+  assert.ok(!text.includes('ann@example.com') && !text.includes('"bob"'), 'raw user ids never leave the page');
+  const users = new Set(stored.map((e) => e.data['user.id']).filter(Boolean));
+  assert.equal(users.size, 2);
+  assert.ok([...users].every((hash) => /^[0-9a-f]{64}$/.test(hash)));
+  assert.equal((await env.collector.waitForEvents('llm.alert', 1))[0].data.rule, 'errors');
+  await context.close();
+});
+
+test('default rules run on their own timer: a slow p95 fires high_latency after three evaluations', async () => {
+  const context = await env.browser.newContext();
+  const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
+  const result = await page.evaluate(async (endpoint) => {
+    const { TelemetryCollector, LlmTelemetry } = window.sdk;
+    const collector = new TelemetryCollector({ endpoint, flushIntervalMs: 0 });
+    const started = performance.now();
+    const fired = new Promise((resolve) => {
+      const llm = new LlmTelemetry(collector, { alertIntervalMs: 40, onAlert: (a) => resolve({ alert: a, elapsed: performance.now() - started }) });
+      for (let i = 0; i < 20; i++) llm.trackCall({ provider: 'openai', model: 'gpt-4o', usage: { prompt_tokens: 10, completion_tokens: 10 }, latencyMs: i < 18 ? 800 : 7000, success: true });
+      window.keep = llm;
+    });
+    return fired;
+  }, env.collector.endpoint);
+  assert.equal(result.alert.rule, 'high_latency');
+  assert.equal(result.alert.value, 7000);
+  assert.ok(result.elapsed >= 3 * 40 - 5, `fired after ${result.elapsed} ms`);
+  await context.close();
+});

@@ -91,6 +91,23 @@ pub fn month_of(ms: f64) -> i64 {
     year * 12 + month - 1
 }
 
+/// The first ms of UTC `day`.
+pub fn day_start_ms(day: i64) -> f64 {
+    day as f64 * 86_400_000.0
+}
+
+/// The first ms of `month` (`year × 12 + month − 1`), UTC.
+pub fn month_start_ms(month: i64) -> f64 {
+    // Howard Hinnant's days_from_civil.
+    let (year, m) = (month.div_euclid(12), month.rem_euclid(12) + 1);
+    let y = if m <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    day_start_ms(era * 146_097 + doe - 719_468)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +146,12 @@ mod tests {
         // 2024-02-29T12:00:00Z and 2024-03-01T00:00:00Z.
         assert_eq!(month_of(1_709_208_000_000.0), 2024 * 12 + 1);
         assert_eq!(month_of(1_709_251_200_000.0), 2024 * 12 + 2);
+        assert_eq!(month_start_ms(2024 * 12 + 2), 1_709_251_200_000.0);
+        assert_eq!(month_start_ms(1970 * 12), 0.0);
+        // Every month of four centuries starts where the next ms's month changes.
+        for month in 1600 * 12..2000 * 12 {
+            let start = month_start_ms(month);
+            assert_eq!((month_of(start), month_of(start - 1.0)), (month, month - 1));
+        }
     }
 }

@@ -1,6 +1,9 @@
 //! LLM cost telemetry in the pure core: usage normalisation, pricing, costs, streams and budgets.
 
+pub mod alerts;
 pub mod budget;
+pub mod calls;
+pub mod forecast;
 pub mod pricing;
 pub mod stream;
 pub mod usage;
