@@ -150,6 +150,11 @@ fn parse_event(value: &Value, index: usize) -> Result<ValidEvent, FieldError> {
             Some(_) => Err(invalid(at(name), "must be an object")),
         }
     };
+    // LLM calls name their user (hashed) in the data, with the OpenTelemetry attribute.
+    let user_id = user_id.or_else(|| match event.get("data").and_then(|d| d.get("user.id")) {
+        Some(Value::String(s)) if !s.is_empty() && s.len() <= 128 => Some(s.clone()),
+        _ => None,
+    });
     Ok(ValidEvent {
         id,
         kind,

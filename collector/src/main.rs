@@ -1,48 +1,23 @@
-//! `wasm-telemetry-collector --port <port> --db <file> [--host <addr>]`
+//! `wasm-telemetry-collector [flags]`: see `--help`.
 
+use serde_json::json;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use wasm_telemetry_collector::{router, Store};
+use std::time::Duration;
+use wasm_telemetry_collector::config::USAGE;
+use wasm_telemetry_collector::log::{log, set_level, Level};
+use wasm_telemetry_collector::routes::now_ms;
+use wasm_telemetry_collector::{router, App, Settings, Store};
 
-const USAGE: &str = "usage: wasm-telemetry-collector [--port <port, default 8787; 0 picks one>] \
-[--db <file, default telemetry.db>] [--host <address, default 127.0.0.1>]";
-
-struct Options {
-    port: u16,
-    db: PathBuf,
-    host: String,
-}
-
-fn parse_options() -> Result<Options, String> {
-    let mut options = Options {
-        port: 8787,
-        db: PathBuf::from("telemetry.db"),
-        host: "127.0.0.1".into(),
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--port" => {
-                options.port = value()?
-                    .parse()
-                    .map_err(|_| "--port must be 0 to 65535".to_string())?
-            }
-            "--db" => options.db = PathBuf::from(value()?),
-            "--host" => options.host = value()?,
-            "--help" | "-h" => return Err(String::new()),
-            other => return Err(format!("unknown argument {other}")),
-        }
-    }
-    Ok(options)
-}
+/// How often the retention job runs.
+const RETENTION_INTERVAL: Duration = Duration::from_secs(3600);
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = match parse_options() {
-        Ok(options) => options,
+    let settings = match Settings::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
+    {
+        Ok(settings) => settings,
         Err(message) => {
             if !message.is_empty() {
                 eprintln!("{message}");
@@ -51,14 +26,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let store = match Store::open(&options.db) {
+    set_level(settings.log_level);
+    let store = match Store::open(&settings.db) {
         Ok(store) => Arc::new(store),
         Err(error) => {
-            eprintln!("cannot open database {}: {error}", options.db.display());
+            eprintln!("cannot open database {}: {error}", settings.db.display());
             return ExitCode::FAILURE;
         }
     };
-    let address: SocketAddr = match format!("{}:{}", options.host, options.port).parse() {
+    let address: SocketAddr = match format!("{}:{}", settings.host, settings.port).parse() {
         Ok(address) => address,
         Err(_) => {
             eprintln!("--host must be an IP address");
@@ -76,21 +52,79 @@ async fn main() -> ExitCode {
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
+    if settings.ingest_keys.is_empty() {
+        log(
+            Level::Warn,
+            "config.open_ingest",
+            json!({ "hint": "set --ingest-key" }),
+        );
+    }
+    if settings.admin_token.is_none() {
+        log(
+            Level::Warn,
+            "config.open_admin",
+            json!({ "hint": "set --admin-token" }),
+        );
+    }
+    log(
+        Level::Info,
+        "collector.started",
+        json!({ "address": bound, "db": settings.db.display().to_string(),
+                "retentionDays": settings.retention_days, "rateLimit": settings.rate_limit }),
+    );
+    let retention = (settings.retention_days > 0).then(|| {
+        let store = store.clone();
+        let days = i64::from(settings.retention_days);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(RETENTION_INTERVAL);
+            loop {
+                every.tick().await;
+                let store = store.clone();
+                let cutoff = now_ms() - days * 86_400_000;
+                match tokio::task::spawn_blocking(move || store.delete_before(cutoff)).await {
+                    Ok(Ok(deleted)) => {
+                        log(Level::Info, "retention.ran", json!({ "deleted": deleted }))
+                    }
+                    Ok(Err(e)) => log(
+                        Level::Error,
+                        "retention.failed",
+                        json!({ "message": e.to_string() }),
+                    ),
+                    Err(e) => log(
+                        Level::Error,
+                        "retention.failed",
+                        json!({ "message": e.to_string() }),
+                    ),
+                }
+            }
+        })
+    });
     // Tests and the demo script read this line to learn the port.
     println!("wasm-telemetry-collector listening on http://{bound}");
-    let served = axum::serve(listener, router(store))
+    let served = axum::serve(listener, router(App::new(store, settings)))
         .with_graceful_shutdown(shutdown_signal())
         .await;
+    if let Some(job) = retention {
+        job.abort();
+    }
     match served {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            log(Level::Info, "collector.stopped", json!({}));
+            ExitCode::SUCCESS
+        }
         Err(error) => {
-            eprintln!("server error: {error}");
+            log(
+                Level::Error,
+                "collector.failed",
+                json!({ "message": error.to_string() }),
+            );
             ExitCode::FAILURE
         }
     }
 }
 
-/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the process exits.
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests (and their writes) then finish before the
+/// process exits.
 async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -110,4 +144,5 @@ async fn shutdown_signal() {
         _ = interrupt => {},
         _ = terminate => {},
     }
+    log(Level::Info, "collector.stopping", json!({}));
 }

@@ -1,39 +1,215 @@
-//! HTTP routes: `POST /v1/events` (ingest), `GET /api/events` (list), `GET /health`.
+//! The router: ingest (`/v1/events`), the admin APIs (`/api/…`), `/health`, and the dashboard at
+//! `/`; with CORS, authentication and request logs around them.
 
-use crate::ingest::{parse_batch, response, FieldError};
-use crate::store::{EventQuery, Store};
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use crate::config::Settings;
+use crate::ingest::{response, FieldError};
+use crate::limit::RateLimiter;
+use crate::log::{log, Level};
+use crate::store::Store;
+use crate::{queries, receive, users};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{middleware, Json, Router};
-use serde::Deserialize;
+use axum::{Json, Router};
 use serde_json::json;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-/// Largest accepted request body (a client keeps each under 60 KB; this leaves headroom).
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// Builds the collector's router over `store`.
-pub fn router(store: Arc<Store>) -> Router {
-    Router::new()
-        .route("/v1/events", post(ingest).options(preflight))
-        .route("/api/events", get(list_events).options(preflight))
-        .route("/health", get(health))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::map_response(allow_cross_origin))
-        .with_state(store)
+/// Everything a request may need.
+pub struct App {
+    /// The event store.
+    pub store: Arc<Store>,
+    /// How the collector runs.
+    pub settings: Settings,
+    /// The ingest rate limit.
+    pub limiter: RateLimiter,
+    started: Instant,
 }
 
-/// Any page may send (the SDK omits credentials), so every response allows any origin.
-async fn allow_cross_origin(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
+impl App {
+    /// The application state over `store` with `settings`.
+    pub fn new(store: Arc<Store>, settings: Settings) -> Arc<Self> {
+        Arc::new(Self {
+            limiter: RateLimiter::new(settings.rate_limit),
+            store,
+            settings,
+            started: Instant::now(),
+        })
+    }
+
+    /// Seconds since the application started (the rate limiter's clock).
+    pub fn clock_s(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A response in the seed 000 error shape.
+pub fn failure(status: StatusCode, code: &'static str, message: &str, field: &str) -> Response {
+    let error = FieldError {
+        code,
+        message: message.into(),
+        field: field.into(),
+    };
+    (status, Json(response(false, json!(null), &[error]))).into_response()
+}
+
+/// Logs a storage failure and answers 503 with `Retry-After`.
+pub fn storage_failure(message: String) -> Response {
+    log(Level::Error, "store.failed", json!({ "message": message }));
+    let mut response = failure(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "STORAGE_ERROR",
+        "could not reach the event store",
+        "",
     );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
+}
+
+/// Runs a blocking store operation off the async threads; a failure becomes a 503.
+pub async fn with_store<T: Send + 'static>(
+    app: &Arc<App>,
+    work: impl FnOnce(&Store) -> rusqlite::Result<T> + Send + 'static,
+) -> Result<T, Response> {
+    let store = app.store.clone();
+    match tokio::task::spawn_blocking(move || work(&store)).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(storage_failure(error.to_string())),
+        Err(error) => Err(storage_failure(error.to_string())),
+    }
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// Compares secrets in time independent of where they differ.
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}
+
+/// Builds the collector's router.
+pub fn router(app: Arc<App>) -> Router {
+    let admin = Router::new()
+        .route("/api/events", get(queries::events))
+        .route("/api/metrics/current", get(queries::current))
+        .route("/api/metrics/historical", get(queries::historical))
+        .route("/api/metrics/alerts", get(queries::alerts))
+        .route("/api/errors/groups", get(queries::error_groups))
+        .route("/api/llm/costs", get(queries::llm_costs))
+        .route("/api/users/{id}", get(users::access).delete(users::erase))
+        .route("/api/users/{id}/export", get(users::export))
+        .route_layer(middleware::from_fn_with_state(app.clone(), require_admin));
+    Router::new()
+        .route("/v1/events", post(receive::ingest))
+        .route("/health", get(health))
+        .route("/", get(dashboard_page))
+        .route("/dashboard.js", get(dashboard_script))
+        .merge(admin)
+        .layer(middleware::from_fn_with_state(app.clone(), cross_origin))
+        .layer(middleware::from_fn(log_request))
+        .with_state(app)
+}
+
+/// Refuses the admin APIs without the admin token (when one is configured).
+async fn require_admin(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    if let Some(token) = &app.settings.admin_token {
+        if !bearer(request.headers()).is_some_and(|given| same_secret(given, token)) {
+            return failure(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHORIZED",
+                "send Authorization: Bearer <admin token>",
+                "Authorization",
+            );
+        }
+    }
+    next.run(request).await
+}
+
+/// Whether `origin` may call the collector.
+pub fn origin_allowed(settings: &Settings, origin: &str) -> bool {
+    settings
+        .allowed_origins
+        .as_ref()
+        .is_none_or(|list| list.iter().any(|o| o == origin))
+}
+
+/// CORS: answers preflights and marks responses for allowed origins (any origin when no list is
+/// configured; the SDK sends no credentials).
+async fn cross_origin(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(String::from);
+    let allowed = origin
+        .as_deref()
+        .is_some_and(|o| origin_allowed(&app.settings, o));
+    let mut response = if request.method() == Method::OPTIONS {
+        let status = if allowed || origin.is_none() {
+            StatusCode::NO_CONTENT
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        let mut response = status.into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("Content-Type, Authorization, Content-Encoding"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+        response
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    match (&app.settings.allowed_origins, origin) {
+        (None, _) => {
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
+        }
+        (Some(_), Some(origin)) if allowed => {
+            if let Ok(value) = HeaderValue::from_str(&origin) {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+            }
+            headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        }
+        _ => {
+            headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        }
+    }
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
         HeaderValue::from_static("Retry-After"),
@@ -41,148 +217,52 @@ async fn allow_cross_origin(mut response: Response) -> Response {
     response
 }
 
-async fn preflight() -> Response {
-    (
-        StatusCode::NO_CONTENT,
-        [
-            (header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS"),
-            (
-                header::ACCESS_CONTROL_ALLOW_HEADERS,
-                "Content-Type, Authorization, Content-Encoding",
-            ),
-            (header::ACCESS_CONTROL_MAX_AGE, "600"),
-        ],
-    )
-        .into_response()
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-/// Accepts a batch as JSON or `text/plain` (what `sendBeacon` sends), plain or gzipped.
-async fn ingest(State(store): State<Arc<Store>>, headers: HeaderMap, body: Bytes) -> Response {
-    let gzipped = headers
-        .get(header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip"));
-    let body = if gzipped {
-        match gunzip(&body) {
-            Ok(plain) => Bytes::from(plain),
-            Err(response) => return *response,
-        }
+/// One structured log line per request (debug; server errors at error level).
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().to_string();
+    let path = request.uri().path().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let level = if status >= 500 {
+        Level::Error
     } else {
-        body
+        Level::Debug
     };
-    let batch = match parse_batch(&body) {
-        Ok(batch) => batch,
-        Err(errors) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Json(response(false, json!(null), &errors)),
-            )
-                .into_response()
-        }
-    };
-    let stored = tokio::task::spawn_blocking(move || store.insert(&batch, now_ms())).await;
-    match stored {
-        Ok(Ok(stored)) => Json(response(
-            true,
-            json!({ "accepted": stored.accepted, "duplicates": stored.duplicates }),
-            &[],
-        ))
-        .into_response(),
-        Ok(Err(error)) => storage_failure(error.to_string()),
-        Err(error) => storage_failure(error.to_string()),
-    }
-}
-
-/// Decompresses a gzip body, refusing more than [`MAX_BODY_BYTES`] of output (zip bombs).
-fn gunzip(body: &[u8]) -> Result<Vec<u8>, Box<Response>> {
-    use std::io::Read;
-    let mut plain = Vec::new();
-    let read = flate2::read::GzDecoder::new(body)
-        .take(MAX_BODY_BYTES as u64 + 1)
-        .read_to_end(&mut plain);
-    let refuse = |status, code, message: &str| {
-        let error = FieldError {
-            code,
-            message: message.into(),
-            field: String::new(),
-        };
-        Err(Box::new(
-            (status, Json(response(false, json!(null), &[error]))).into_response(),
-        ))
-    };
-    match read {
-        Err(_) => refuse(
-            StatusCode::BAD_REQUEST,
-            "INVALID_ENCODING",
-            "body is not valid gzip",
-        ),
-        Ok(_) if plain.len() > MAX_BODY_BYTES => refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "TOO_LARGE",
-            "decompressed body is too large",
-        ),
-        Ok(_) => Ok(plain),
-    }
-}
-
-fn storage_failure(message: String) -> Response {
-    eprintln!(
-        "{}",
-        json!({ "level": "error", "event": "store.failed", "message": message })
+    log(
+        level,
+        "http.request",
+        json!({
+            "method": method, "path": path, "status": status,
+            "ms": started.elapsed().as_secs_f64() * 1000.0,
+        }),
     );
-    let error = FieldError {
-        code: "STORAGE_ERROR",
-        message: "could not store events".into(),
-        field: String::new(),
-    };
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [(header::RETRY_AFTER, "5")],
-        Json(response(false, json!(null), &[error])),
-    )
-        .into_response()
+    response
 }
 
-#[derive(Debug, Deserialize)]
-struct ListParams {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    #[serde(rename = "sessionId")]
-    session_id: Option<String>,
-    limit: Option<u32>,
-}
-
-/// Lists stored events (oldest first, at most `limit`, default 1000).
-async fn list_events(
-    State(store): State<Arc<Store>>,
-    Query(params): Query<ListParams>,
-) -> Response {
-    let query = EventQuery {
-        kind: params.kind,
-        session_id: params.session_id,
-        limit: params.limit,
-    };
-    match tokio::task::spawn_blocking(move || store.list(&query)).await {
-        Ok(Ok(events)) => Json(json!({ "count": events.len(), "events": events })).into_response(),
-        Ok(Err(error)) => storage_failure(error.to_string()),
-        Err(error) => storage_failure(error.to_string()),
-    }
-}
-
-async fn health(State(store): State<Arc<Store>>) -> Response {
-    match tokio::task::spawn_blocking(move || store.count()).await {
-        Ok(Ok(events)) => Json(json!({ "status": "ok", "events": events })).into_response(),
-        _ => (
+async fn health(State(app): State<Arc<App>>) -> Response {
+    match with_store(&app, |store| store.count()).await {
+        Ok(events) => Json(json!({ "status": "ok", "events": events })).into_response(),
+        Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({ "status": "unavailable" })),
         )
             .into_response(),
     }
+}
+
+async fn dashboard_page() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        include_str!("../dashboard/index.html"),
+    )
+        .into_response()
+}
+
+async fn dashboard_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../dashboard/dashboard.js"),
+    )
+        .into_response()
 }

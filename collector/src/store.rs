@@ -6,11 +6,11 @@ use serde_json::Value;
 use std::path::Path;
 use std::sync::Mutex;
 
-/// How many events of a batch were new and how many were already stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which events of a batch were new and how many were already stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
-    /// Newly stored.
-    pub accepted: usize,
+    /// Ids newly stored.
+    pub accepted: Vec<String>,
     /// Already stored (same id): acknowledged, not stored again.
     pub duplicates: usize,
 }
@@ -47,7 +47,45 @@ CREATE INDEX IF NOT EXISTS events_by_time ON events (timestamp);
 CREATE INDEX IF NOT EXISTS events_by_type ON events (type, timestamp);
 CREATE INDEX IF NOT EXISTS events_by_session ON events (session_id);
 CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id);
+CREATE INDEX IF NOT EXISTS events_by_received ON events (received_at);
 ";
+
+/// A stored event as the query APIs read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Client timestamp, ms since the epoch.
+    pub timestamp: i64,
+    /// Event type.
+    pub kind: String,
+    /// Session id.
+    pub session_id: String,
+    /// Hashed user id.
+    pub user_id: Option<String>,
+    /// The event's `data`.
+    pub data: Value,
+}
+
+const COLUMNS: &str =
+    "id, type, timestamp, session_id, user_id, data, context, batch_id, received_at";
+
+/// An event row as its wire-format JSON object.
+fn event_json(row: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
+    let json = |index: usize| -> rusqlite::Result<Value> {
+        let text: String = row.get(index)?;
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    };
+    Ok(serde_json::json!({
+        "id": row.get::<_, String>(0)?,
+        "type": row.get::<_, String>(1)?,
+        "timestamp": row.get::<_, i64>(2)?,
+        "sessionId": row.get::<_, String>(3)?,
+        "userId": row.get::<_, Option<String>>(4)?,
+        "data": json(5)?,
+        "context": json(6)?,
+        "batchId": row.get::<_, Option<String>>(7)?,
+        "receivedAt": row.get::<_, i64>(8)?,
+    }))
+}
 
 impl Store {
     /// Opens (or creates) the database at `path` in WAL mode.
@@ -82,7 +120,7 @@ impl Store {
     pub fn insert(&self, batch: &ValidBatch, received_at: i64) -> rusqlite::Result<Stored> {
         let mut connection = self.lock();
         let transaction = connection.transaction()?;
-        let mut accepted = 0;
+        let mut accepted = Vec::new();
         {
             let mut statement = transaction.prepare_cached(
                 "INSERT OR IGNORE INTO events
@@ -90,7 +128,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             for event in &batch.events {
-                accepted += statement.execute(params![
+                let inserted = statement.execute(params![
                     event.id,
                     batch.batch_id,
                     event.kind,
@@ -101,45 +139,78 @@ impl Store {
                     event.context,
                     received_at,
                 ])?;
+                if inserted == 1 {
+                    accepted.push(event.id.clone());
+                }
             }
         }
         transaction.commit()?;
         Ok(Stored {
+            duplicates: batch.events.len() - accepted.len(),
             accepted,
-            duplicates: batch.events.len() - accepted,
         })
     }
 
     /// Lists stored events in the order they arrived, as wire-format JSON objects.
     pub fn list(&self, query: &EventQuery) -> rusqlite::Result<Vec<Value>> {
         let connection = self.lock();
-        let mut statement = connection.prepare_cached(
-            "SELECT id, type, timestamp, session_id, user_id, data, context, batch_id, received_at
-             FROM events
+        let mut statement = connection.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM events
              WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR session_id = ?2)
-             ORDER BY rowid DESC LIMIT ?3",
-        )?;
+             ORDER BY rowid DESC LIMIT ?3"
+        ))?;
         let limit = i64::from(query.limit.unwrap_or(1000).min(10_000));
-        let rows = statement.query_map(params![query.kind, query.session_id, limit], |row| {
-            let json = |index: usize| -> rusqlite::Result<Value> {
-                let text: String = row.get(index)?;
-                Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
-            };
-            Ok(serde_json::json!({
-                "id": row.get::<_, String>(0)?,
-                "type": row.get::<_, String>(1)?,
-                "timestamp": row.get::<_, i64>(2)?,
-                "sessionId": row.get::<_, String>(3)?,
-                "userId": row.get::<_, Option<String>>(4)?,
-                "data": json(5)?,
-                "context": json(6)?,
-                "batchId": row.get::<_, Option<String>>(7)?,
-                "receivedAt": row.get::<_, i64>(8)?,
-            }))
-        })?;
+        let rows = statement.query_map(params![query.kind, query.session_id, limit], event_json)?;
         let mut events = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         events.reverse();
         Ok(events)
+    }
+
+    /// Events of the given types (all types when empty) with `start <= timestamp < end`.
+    pub fn rows(&self, kinds: &[&str], start: i64, end: i64) -> rusqlite::Result<Vec<Row>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT timestamp, type, session_id, user_id, data FROM events
+             WHERE timestamp >= ?1 AND timestamp < ?2
+               AND (?3 IS NULL OR type IN (SELECT value FROM json_each(?3)))
+             ORDER BY timestamp",
+        )?;
+        let kinds = (!kinds.is_empty()).then(|| Value::from(kinds).to_string());
+        let rows = statement.query_map(params![start, end, kinds], |row| {
+            let data: String = row.get(4)?;
+            Ok(Row {
+                timestamp: row.get(0)?,
+                kind: row.get(1)?,
+                session_id: row.get(2)?,
+                user_id: row.get(3)?,
+                data: serde_json::from_str(&data).unwrap_or(Value::Null),
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// Every event of a (hashed) user, oldest first, as wire-format JSON objects.
+    pub fn user_events(&self, user_id: &str) -> rusqlite::Result<Vec<Value>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM events WHERE user_id = ?1 ORDER BY timestamp, rowid"
+        ))?;
+        let rows = statement.query_map(params![user_id], event_json)?;
+        rows.collect()
+    }
+
+    /// Erases every event of a (hashed) user; returns how many were deleted.
+    pub fn delete_user(&self, user_id: &str) -> rusqlite::Result<usize> {
+        self.lock()
+            .execute("DELETE FROM events WHERE user_id = ?1", params![user_id])
+    }
+
+    /// Deletes events received, or timestamped, before `cutoff_ms`; returns how many.
+    pub fn delete_before(&self, cutoff_ms: i64) -> rusqlite::Result<usize> {
+        self.lock().execute(
+            "DELETE FROM events WHERE received_at < ?1 OR timestamp < ?1",
+            params![cutoff_ms],
+        )
     }
 
     /// Number of stored events.
@@ -178,14 +249,14 @@ mod tests {
         assert_eq!(
             store.insert(&batch(&["a", "b"]), 5).unwrap(),
             Stored {
-                accepted: 2,
+                accepted: vec!["a".into(), "b".into()],
                 duplicates: 0
             }
         );
         assert_eq!(
             store.insert(&batch(&["b", "c"]), 6).unwrap(),
             Stored {
-                accepted: 1,
+                accepted: vec!["c".into()],
                 duplicates: 1
             }
         );
@@ -214,5 +285,24 @@ mod tests {
             })
             .unwrap();
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_user_is_read_and_erased_and_old_events_expire() {
+        let store = Store::in_memory().unwrap();
+        let mut mixed = batch(&["a", "b", "c"]);
+        mixed.events[0].user_id = Some("u1".into());
+        mixed.events[1].user_id = Some("u1".into());
+        mixed.events[2].timestamp = 10_000;
+        store.insert(&mixed, 5_000).unwrap();
+        assert_eq!(store.user_events("u1").unwrap().len(), 2);
+        assert_eq!(store.delete_user("u1").unwrap(), 2);
+        assert!(store.user_events("u1").unwrap().is_empty());
+        assert_eq!(store.count().unwrap(), 1);
+        assert_eq!(store.rows(&["t"], 0, 20_000).unwrap()[0].data["k"], 1);
+        assert!(store.rows(&["other"], 0, 20_000).unwrap().is_empty());
+        assert_eq!(store.delete_before(5_000).unwrap(), 0);
+        assert_eq!(store.delete_before(5_001).unwrap(), 1);
+        assert_eq!(store.count().unwrap(), 0);
     }
 }

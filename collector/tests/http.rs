@@ -1,147 +1,333 @@
-//! The collector's HTTP contract, exercised through the real router and an in-memory store.
+//! The collector's HTTP contract over real HTTP on 127.0.0.1, against a real SQLite file.
 
-use axum::body::{to_bytes, Body};
-use axum::http::{header, Method, Request, StatusCode};
-use axum::Router;
 use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use tower::ServiceExt;
-use wasm_telemetry_collector::{router, Store};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use wasm_telemetry_collector::{router, App, Settings, Store};
 
-fn app() -> Router {
-    router(Arc::new(Store::in_memory().unwrap()))
+const KEY: &str = "ingest-key-1";
+const ADMIN: &str = "admin-token-1";
+
+struct Server {
+    address: String,
+    db: PathBuf,
+    task: tokio::task::JoinHandle<()>,
 }
 
-fn batch(ids: &[&str]) -> String {
-    let events: Vec<Value> = ids
-        .iter()
-        .map(|id| {
-            json!({"id": id, "type": "page.view", "timestamp": 1_700_000_000_000u64,
-                   "sessionId": "s", "data": {"id": id}, "context": {"url": "http://x/"}})
-        })
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A fresh database file in the system's temporary directory.
+fn temp_db() -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "wt-collector-test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("events.db")
+}
+
+async fn start(configure: impl FnOnce(&mut Settings)) -> Server {
+    let db = temp_db();
+    let mut settings = Settings {
+        db: db.clone(),
+        ingest_keys: vec![KEY.into()],
+        admin_token: Some(ADMIN.into()),
+        rate_limit: 0.0,
+        ..Settings::default()
+    };
+    configure(&mut settings);
+    let store = Arc::new(Store::open(&settings.db).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let app = router(App::new(store, settings));
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    Server { address, db, task }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    text: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request on its own connection.
+async fn request(
+    server: &Server,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
+    let mut stream = TcpStream::connect(&server.address).await.unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        server.address,
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The server may answer (413, 401) before reading a large body and close; that is fine.
+    let _ = stream.write_all(body).await;
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw).await;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
         .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    if chunked {
+        let mut plain = Vec::new();
+        let mut rest = &body[..];
+        while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size = usize::from_str_radix(std::str::from_utf8(&rest[..end]).unwrap().trim(), 16)
+                .unwrap();
+            if size == 0 {
+                break;
+            }
+            plain.extend_from_slice(&rest[end + 2..end + 2 + size]);
+            rest = &rest[end + 4 + size..];
+        }
+        body = plain;
+    }
+    Reply {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&body).to_string(),
+    }
+}
+
+async fn post(server: &Server, body: &str, key: Option<&str>) -> Reply {
+    let auth = key.map(|k| format!("Bearer {k}"));
+    let mut headers = vec![("Content-Type", "application/json")];
+    if let Some(auth) = &auth {
+        headers.push(("Authorization", auth));
+    }
+    request(server, "POST", "/v1/events", &headers, body.as_bytes()).await
+}
+
+async fn admin(server: &Server, method: &str, path: &str) -> Reply {
+    let auth = format!("Bearer {ADMIN}");
+    request(server, method, path, &[("Authorization", &auth)], b"").await
+}
+
+fn now_ms() -> i64 {
+    wasm_telemetry_collector::routes::now_ms()
+}
+
+fn event(id: &str, kind: &str, timestamp: i64, data: Value) -> Value {
+    json!({"id": id, "type": kind, "timestamp": timestamp, "sessionId": "s1",
+           "data": data, "context": {"url": "http://x/"}})
+}
+
+fn batch(events: Vec<Value>) -> String {
     json!({"batchId": "b1", "sentAt": 1, "sdk": {"name": "wasm-telemetry", "version": "0"}, "events": events})
         .to_string()
 }
 
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, headers, body)
-}
-
-fn post(body: impl Into<Body>, content_type: &str) -> Request<Body> {
-    Request::post("/v1/events")
-        .header(header::CONTENT_TYPE, content_type)
-        .body(body.into())
-        .unwrap()
-}
-
-#[tokio::test]
-async fn stores_a_batch_and_acknowledges_duplicates_without_storing_them_twice() {
-    let app = app();
-    let (status, headers, body) = send(&app, post(batch(&["a", "b"]), "application/json")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
-    assert_eq!(
-        body,
-        json!({"success": true, "data": {"accepted": 2, "duplicates": 0}, "errors": []})
-    );
-
-    let (_, _, body) = send(&app, post(batch(&["b", "c"]), "application/json")).await;
-    assert_eq!(body["data"], json!({"accepted": 1, "duplicates": 1}));
-
-    let list = Request::get("/api/events").body(Body::empty()).unwrap();
-    let (status, _, body) = send(&app, list).await;
-    assert_eq!(status, StatusCode::OK);
-    let ids: Vec<&str> = body["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["a", "b", "c"]);
-    assert_eq!(body["events"][0]["data"], json!({"id": "a"}));
-}
-
-#[tokio::test]
-async fn accepts_text_plain_bodies_as_beacons_send_them() {
-    let app = app();
-    let (status, _, body) = send(&app, post(batch(&["beacon"]), "text/plain;charset=UTF-8")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["data"]["accepted"], 1);
-}
-
-#[tokio::test]
-async fn answers_cors_preflights() {
-    let request = Request::builder()
-        .method(Method::OPTIONS)
-        .uri("/v1/events")
-        .header(header::ORIGIN, "http://127.0.0.1:9999")
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
-        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type")
-        .body(Body::empty())
-        .unwrap();
-    let (status, headers, _) = send(&app(), request).await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
-    assert!(headers[header::ACCESS_CONTROL_ALLOW_METHODS]
-        .to_str()
-        .unwrap()
-        .contains("POST"));
-    assert!(headers[header::ACCESS_CONTROL_ALLOW_HEADERS]
-        .to_str()
-        .unwrap()
-        .contains("Content-Type"));
-}
-
-#[tokio::test]
-async fn invalid_batches_get_400_naming_the_field_and_nothing_is_stored() {
-    let app = app();
-    let mut body: Value = serde_json::from_str(&batch(&["a", "b"])).unwrap();
-    body["events"][1]["timestamp"] = json!("yesterday");
-    let (status, _, response) = send(&app, post(body.to_string(), "application/json")).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(response["success"], false);
-    assert_eq!(response["errors"][0]["field"], "events[1].timestamp");
-    assert_eq!(response["errors"][0]["code"], "VALIDATION_ERROR");
-
-    let (status, _, response) = send(&app, post("{not json", "application/json")).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(response["errors"][0]["code"], "INVALID_JSON");
-
-    let (_, _, list) = send(
-        &app,
-        Request::get("/api/events").body(Body::empty()).unwrap(),
+fn views(ids: &[&str]) -> String {
+    batch(
+        ids.iter()
+            .map(|id| event(id, "page.view", now_ms(), json!({"id": id})))
+            .collect(),
     )
-    .await;
-    assert_eq!(list["count"], 0);
+}
+
+/// The seed 000 error envelope with one error of `code`.
+fn assert_failure(reply: &Reply, status: u16, code: &str) -> Value {
+    assert_eq!(reply.status, status, "{}", reply.text);
+    let body = reply.json();
+    assert_eq!(body["success"], false);
+    assert_eq!(body["data"], Value::Null);
+    let error = &body["errors"][0];
+    assert_eq!(error["code"], code, "{body}");
+    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(error["field"].is_string());
+    error.clone()
 }
 
 #[tokio::test]
-async fn oversized_bodies_get_413() {
+async fn a_valid_batch_is_stored_once_and_sent_again_is_all_duplicates() {
+    let server = start(|_| {}).await;
+    let reply = post(&server, &views(&["a", "b"]), Some(KEY)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.json(),
+        json!({"success": true, "data": {"accepted": 2, "duplicates": 0, "recordIds": ["a", "b"]}, "errors": []})
+    );
+    let again = post(&server, &views(&["a", "b"]), Some(KEY)).await;
+    assert_eq!(
+        again.json()["data"],
+        json!({"accepted": 0, "duplicates": 2, "recordIds": []})
+    );
+    let listed = admin(&server, "GET", "/api/events").await.json();
+    assert_eq!(listed["count"], 2);
+    assert_eq!(listed["events"][0]["data"], json!({"id": "a"}));
+}
+
+#[tokio::test]
+async fn broken_json_wrong_types_oversize_no_key_and_too_fast_get_their_4xx() {
+    let server = start(|_| {}).await;
+    assert_failure(
+        &post(&server, "{not json", Some(KEY)).await,
+        400,
+        "INVALID_JSON",
+    );
+    let mut wrong: Value = serde_json::from_str(&views(&["a", "b"])).unwrap();
+    wrong["events"][1]["timestamp"] = json!("yesterday");
+    let error = assert_failure(
+        &post(&server, &wrong.to_string(), Some(KEY)).await,
+        400,
+        "VALIDATION_ERROR",
+    );
+    assert_eq!(error["field"], "events[1].timestamp");
     let huge = format!(
         "{{\"events\":[],\"pad\":\"{}\"}}",
         "x".repeat(2 * 1024 * 1024)
     );
-    let (status, _, _) = send(&app(), post(huge, "application/json")).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_failure(&post(&server, &huge, Some(KEY)).await, 413, "TOO_LARGE");
+    let error = assert_failure(
+        &post(&server, &views(&["c"]), None).await,
+        401,
+        "UNAUTHORIZED",
+    );
+    assert_eq!(error["field"], "key");
+    assert_failure(
+        &post(&server, &views(&["c"]), Some("wrong")).await,
+        401,
+        "UNAUTHORIZED",
+    );
+    assert_eq!(
+        admin(&server, "GET", "/api/events").await.json()["count"],
+        0
+    );
+
+    // One request per second per key: the second in a row waits.
+    let slow = start(|s| s.rate_limit = 1.0).await;
+    assert_eq!(post(&slow, &views(&["d"]), Some(KEY)).await.status, 200);
+    let limited = post(&slow, &views(&["e"]), Some(KEY)).await;
+    assert_failure(&limited, 429, "RATE_LIMITED");
+    assert_eq!(limited.header("Retry-After"), Some("1"));
+    assert_eq!(admin(&slow, "GET", "/api/events").await.json()["count"], 1);
 }
 
 #[tokio::test]
-async fn health_reports_the_event_count() {
-    let app = app();
-    send(&app, post(batch(&["a"]), "application/json")).await;
-    let (status, _, body) = send(&app, Request::get("/health").body(Body::empty()).unwrap()).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, json!({"status": "ok", "events": 1}));
+async fn beacons_send_text_plain_with_the_key_in_the_url() {
+    let server = start(|_| {}).await;
+    let body = views(&["beacon"]);
+    let path = format!("/v1/events?key={KEY}");
+    let reply = request(
+        &server,
+        "POST",
+        &path,
+        &[("Content-Type", "text/plain;charset=UTF-8")],
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json()["data"]["accepted"], 1);
 }
 
 #[tokio::test]
-async fn accepts_gzipped_bodies_and_refuses_broken_or_bombing_ones() {
+async fn only_allowed_origins_may_send_and_they_are_echoed() {
+    let server = start(|s| s.allowed_origins = Some(vec!["http://app.test".into()])).await;
+    let body = views(&["o"]);
+    let auth = format!("Bearer {KEY}");
+    let from = |origin: &'static str| {
+        vec![
+            ("Content-Type", "application/json"),
+            ("Origin", origin),
+            ("Authorization", auth.as_str()),
+        ]
+    };
+    let ok = request(
+        &server,
+        "POST",
+        "/v1/events",
+        &from("http://app.test"),
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(ok.status, 200);
+    assert_eq!(
+        ok.header("Access-Control-Allow-Origin"),
+        Some("http://app.test")
+    );
+    assert_eq!(ok.header("Vary"), Some("Origin"));
+    let evil = request(
+        &server,
+        "POST",
+        "/v1/events",
+        &from("http://evil.test"),
+        body.as_bytes(),
+    )
+    .await;
+    assert_failure(&evil, 403, "ORIGIN_NOT_ALLOWED");
+    assert_eq!(evil.header("Access-Control-Allow-Origin"), None);
+    let preflight = request(
+        &server,
+        "OPTIONS",
+        "/v1/events",
+        &[
+            ("Origin", "http://app.test"),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+        b"",
+    )
+    .await;
+    assert_eq!(preflight.status, 204);
+    assert!(preflight
+        .header("Access-Control-Allow-Headers")
+        .unwrap()
+        .contains("Authorization"));
+}
+
+#[tokio::test]
+async fn gzipped_bodies_are_accepted_and_broken_or_bombing_ones_refused() {
     use flate2::{write::GzEncoder, Compression};
     use std::io::Write;
     let gzip = |data: &[u8]| {
@@ -149,24 +335,380 @@ async fn accepts_gzipped_bodies_and_refuses_broken_or_bombing_ones() {
         encoder.write_all(data).unwrap();
         encoder.finish().unwrap()
     };
-    let app = app();
-    let gzipped = |body: Vec<u8>| {
-        Request::post("/v1/events")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::CONTENT_ENCODING, "gzip")
-            .body(Body::from(body))
-            .unwrap()
-    };
-    let (status, _, body) = send(&app, gzipped(gzip(batch(&["z1", "z2"]).as_bytes()))).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["data"], json!({"accepted": 2, "duplicates": 0}));
-
-    let (status, _, body) = send(&app, gzipped(b"not gzip".to_vec())).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["errors"][0]["code"], "INVALID_ENCODING");
-
+    let server = start(|_| {}).await;
+    let auth = format!("Bearer {KEY}");
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Encoding", "gzip"),
+        ("Authorization", auth.as_str()),
+    ];
+    let reply = request(
+        &server,
+        "POST",
+        "/v1/events",
+        &headers,
+        &gzip(views(&["z1", "z2"]).as_bytes()),
+    )
+    .await;
+    assert_eq!(reply.json()["data"]["accepted"], 2);
+    assert_failure(
+        &request(&server, "POST", "/v1/events", &headers, b"not gzip").await,
+        400,
+        "INVALID_ENCODING",
+    );
     let bomb = gzip(&vec![b' '; 5 * 1024 * 1024]);
     assert!(bomb.len() < 64 * 1024);
-    let (status, _, _) = send(&app, gzipped(bomb)).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_failure(
+        &request(&server, "POST", "/v1/events", &headers, &bomb).await,
+        413,
+        "TOO_LARGE",
+    );
+}
+
+#[tokio::test]
+async fn the_admin_apis_need_the_admin_token() {
+    let server = start(|_| {}).await;
+    for path in [
+        "/api/events",
+        "/api/metrics/current",
+        "/api/llm/costs",
+        "/api/users/u1",
+    ] {
+        let reply = request(&server, "GET", path, &[], b"").await;
+        assert_failure(&reply, 401, "UNAUTHORIZED");
+        let wrong = request(
+            &server,
+            "GET",
+            path,
+            &[("Authorization", "Bearer nope")],
+            b"",
+        )
+        .await;
+        assert_eq!(wrong.status, 401);
+        assert_eq!(admin(&server, "GET", path).await.status, 200, "{path}");
+    }
+    let health = request(&server, "GET", "/health", &[], b"").await;
+    assert_eq!(health.json(), json!({"status": "ok", "events": 0}));
+}
+
+fn llm_call(id: &str, at: i64, model: &str, user: &str, cost: f64, success: bool) -> Value {
+    event(
+        id,
+        "gen_ai.call",
+        at,
+        json!({
+            "gen_ai.provider.name": "openai", "gen_ai.request.model": model, "user.id": user,
+            "gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 20,
+            "latencyMs": 300, "success": success, "space": "docs",
+            "cost": {"totalCost": cost, "priced": true},
+        }),
+    )
+}
+
+#[tokio::test]
+async fn metrics_alerts_error_groups_and_llm_costs_are_computed_from_what_was_stored() {
+    let server = start(|_| {}).await;
+    let now = now_ms();
+    let mut events = vec![
+        llm_call("c1", now - 1000, "gpt-4o", "u1", 0.5, true),
+        llm_call("c2", now - 2000, "gpt-4o", "u2", 0.25, false),
+        llm_call("c3", now - 3000, "o3", "u1", 1.0, true),
+        event(
+            "e1",
+            "error",
+            now - 500,
+            json!({"fingerprint": "f1", "name": "TypeError", "message": "x is undefined"}),
+        ),
+        event(
+            "e2",
+            "error",
+            now - 400,
+            json!({"fingerprint": "f1", "name": "TypeError", "message": "x is undefined"}),
+        ),
+        event(
+            "e3",
+            "error",
+            now - 300,
+            json!({"fingerprint": "f2", "name": "RangeError", "message": "bad"}),
+        ),
+        event(
+            "h1",
+            "health.status",
+            now - 200,
+            json!({"service": "api", "status": "healthy", "system": "healthy"}),
+        ),
+        event(
+            "a1",
+            "llm.budget_alert",
+            now - 100,
+            json!({"type": "budget", "budget": "daily", "level": 0.8}),
+        ),
+    ];
+    for (i, value) in [1000.0, 2000.0, 3000.0, 5000.0].iter().enumerate() {
+        events.push(event(
+            &format!("v{i}"),
+            "web-vital",
+            now - 50,
+            json!({"name": "LCP", "value": value}),
+        ));
+    }
+    assert_eq!(
+        post(&server, &batch(events), Some(KEY)).await.json()["data"]["accepted"],
+        12
+    );
+
+    let current = admin(&server, "GET", "/api/metrics/current").await.json();
+    assert_eq!(current["eventsPerMinute"], 12.0 / 5.0);
+    assert_eq!(current["errors"], 3);
+    assert_eq!(current["errorRate"], 1.0 / 3.0);
+    assert_eq!(current["requestRate"], 3.0 / 60.0);
+    assert_eq!(
+        current["llm"]["costToday"]
+            .as_f64()
+            .map(|c| (c * 1e9).round()),
+        Some(1.75e9)
+    );
+    assert_eq!(
+        current["vitals"]["LCP"],
+        json!({"p75": 3000.0, "rating": "needs-improvement", "count": 4})
+    );
+    assert_eq!(
+        current["health"],
+        json!({"system": "healthy", "services": {"api": "healthy"}})
+    );
+
+    let minute = now - now % 60_000;
+    let path = format!(
+        "/api/metrics/historical?type=llm.cost&start={}&end={}&aggregation=minute",
+        minute - 120_000,
+        minute + 60_000
+    );
+    let history = admin(&server, "GET", &path).await.json();
+    let buckets = history["buckets"].as_array().unwrap();
+    assert_eq!(buckets.len(), 3);
+    let sum: f64 = buckets.iter().map(|b| b["value"].as_f64().unwrap()).sum();
+    assert!((sum - 1.75).abs() < 1e-9);
+    let bad = admin(
+        &server,
+        "GET",
+        "/api/metrics/historical?type=events&aggregation=week",
+    )
+    .await;
+    assert_eq!(
+        assert_failure(&bad, 400, "VALIDATION_ERROR")["field"],
+        "aggregation"
+    );
+    let bad = admin(
+        &server,
+        "GET",
+        "/api/metrics/historical?type=events&start=x",
+    )
+    .await;
+    assert_eq!(
+        assert_failure(&bad, 400, "VALIDATION_ERROR")["field"],
+        "start"
+    );
+
+    let alerts = admin(&server, "GET", "/api/metrics/alerts").await.json();
+    assert_eq!(alerts["alerts"][0]["alert"]["budget"], "daily");
+
+    let groups = admin(&server, "GET", "/api/errors/groups").await.json();
+    assert_eq!(groups["groups"][0]["fingerprint"], "f1");
+    assert_eq!(groups["groups"][0]["count"], 2);
+    assert_eq!(groups["groups"][1]["count"], 1);
+
+    let costs = admin(&server, "GET", "/api/llm/costs?groupBy=model")
+        .await
+        .json();
+    let rows = costs["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["key"], "o3");
+    assert_eq!(
+        (
+            rows[1]["key"].clone(),
+            rows[1]["requests"].clone(),
+            rows[1]["errors"].clone()
+        ),
+        (json!("gpt-4o"), json!(2), json!(1))
+    );
+    assert_eq!(rows[1]["avg7d"], 0.75 / 7.0);
+    let csv = admin(&server, "GET", "/api/llm/costs?groupBy=model&format=csv").await;
+    assert_eq!(csv.header("Content-Type"), Some("text/csv; charset=utf-8"));
+    let lines: Vec<&str> = csv.text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[2].starts_with("gpt-4o,2,1,200,40,0.75,"));
+    let by_day = admin(&server, "GET", "/api/llm/costs?groupBy=day&start=0").await;
+    assert_eq!(by_day.status, 400, "more than 10000 days");
+    let by_user = admin(&server, "GET", "/api/llm/costs?groupBy=user")
+        .await
+        .json();
+    let users: Vec<&str> = by_user["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(users, ["u1", "u2"]);
+    let bad = admin(&server, "GET", "/api/llm/costs?groupBy=planet").await;
+    assert_eq!(
+        assert_failure(&bad, 400, "VALIDATION_ERROR")["field"],
+        "groupBy"
+    );
+}
+
+#[tokio::test]
+async fn a_user_can_be_read_exported_and_erased_and_the_file_keeps_the_rest() {
+    let server = start(|_| {}).await;
+    let now = now_ms();
+    let mut identified = event("i1", "page.view", now, json!({}));
+    identified["userId"] = json!("u1");
+    let events = vec![
+        identified,
+        llm_call("c1", now, "gpt-4o", "u1", 0.5, true),
+        llm_call("c2", now, "gpt-4o", "u2", 0.5, true),
+    ];
+    post(&server, &batch(events), Some(KEY)).await;
+    let access = admin(&server, "GET", "/api/users/u1").await.json();
+    assert_eq!(access["count"], 2);
+    assert_eq!(access["types"], json!({"page.view": 1, "gen_ai.call": 1}));
+    let export = admin(&server, "GET", "/api/users/u1/export").await;
+    assert!(export
+        .header("Content-Disposition")
+        .unwrap()
+        .contains("attachment"));
+    assert_eq!(export.json()["events"].as_array().unwrap().len(), 2);
+    let erased = admin(&server, "DELETE", "/api/users/u1").await.json();
+    assert_eq!(erased["data"]["deleted"], 2);
+    assert_eq!(
+        admin(&server, "GET", "/api/users/u1").await.json()["count"],
+        0
+    );
+    let remaining = admin(&server, "GET", "/api/events").await.json();
+    assert_eq!(remaining["count"], 1);
+    assert!(!remaining.to_string().contains("\"u1\""));
+
+    // What is left is in the SQLite file, in WAL mode.
+    let db = server.db.clone();
+    drop(server);
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let mode: String = connection
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let count: i64 = connection
+        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+/// xorshift64*: a small deterministic generator for the malformed bodies.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn strange_value(rng: &mut Rng) -> Value {
+    match rng.below(9) {
+        0 => Value::Null,
+        1 => json!(-1),
+        2 => json!(1e300),
+        3 => json!("x".repeat(rng.below(400))),
+        4 => json!([1, [2, [3]]]),
+        5 => json!({"nested": {"deeper": [null]}}),
+        6 => json!(true),
+        7 => json!("\u{0000}\u{FFFF}𝄞"),
+        _ => json!(""),
+    }
+}
+
+/// A malformed body: random bytes, a valid batch cut short or with bytes flipped, a batch with
+/// a random field of a random event replaced by a strange value, or absurd nesting.
+fn malformed(rng: &mut Rng) -> Vec<u8> {
+    let valid = views(&["f1", "f2", "f3"]).into_bytes();
+    match rng.below(5) {
+        0 => (0..rng.below(300)).map(|_| rng.next() as u8).collect(),
+        1 => valid[..rng.below(valid.len())].to_vec(),
+        2 => {
+            let mut bytes = valid;
+            for _ in 0..1 + rng.below(5) {
+                let at = rng.below(bytes.len());
+                bytes[at] = rng.next() as u8;
+            }
+            bytes
+        }
+        3 => {
+            let mut body: Value = serde_json::from_slice(&valid).unwrap();
+            let fields = [
+                "id",
+                "type",
+                "timestamp",
+                "sessionId",
+                "userId",
+                "data",
+                "context",
+            ];
+            let field = fields[rng.below(fields.len())];
+            body["events"][rng.below(3)][field] = strange_value(rng);
+            if rng.below(4) == 0 {
+                body["events"] = strange_value(rng);
+            }
+            serde_json::to_vec(&body).unwrap()
+        }
+        _ => {
+            let depth = 100 + rng.below(5000);
+            format!("{{\"events\":{}{}", "[".repeat(depth), "]".repeat(depth)).into_bytes()
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_thousand_malformed_bodies_get_4xx_or_200_never_5xx_and_the_server_stays_up() {
+    let server = start(|_| {}).await;
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let auth = format!("Bearer {KEY}");
+    let mut statuses = std::collections::BTreeMap::new();
+    for _ in 0..1000 {
+        let body = malformed(&mut rng);
+        let content_type = [
+            "application/json",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+        ][rng.below(3)];
+        let reply = request(
+            &server,
+            "POST",
+            "/v1/events",
+            &[("Content-Type", content_type), ("Authorization", &auth)],
+            &body,
+        )
+        .await;
+        assert!(
+            reply.status == 200 || (400..500).contains(&reply.status),
+            "{} for {:?}",
+            reply.status,
+            String::from_utf8_lossy(&body)
+        );
+        if reply.status != 200 {
+            let error = &reply.json()["errors"][0];
+            assert!(
+                error["code"].is_string() && error["field"].is_string(),
+                "{}",
+                reply.text
+            );
+        }
+        *statuses.entry(reply.status).or_insert(0) += 1;
+    }
+    // Most are refused; the few that are still valid batches are accepted.
+    assert!(statuses[&400] > 500, "{statuses:?}");
+    let health = request(&server, "GET", "/health", &[], b"").await;
+    assert_eq!(health.json()["status"], "ok");
 }

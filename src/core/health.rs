@@ -56,6 +56,8 @@ pub struct Service {
     pub status: HealthStatus,
     /// Failures in a row.
     pub consecutive_failures: u32,
+    /// Whether a check has run yet.
+    pub checked: bool,
 }
 
 impl Service {
@@ -66,10 +68,12 @@ impl Service {
             critical,
             status: HealthStatus::Healthy,
             consecutive_failures: 0,
+            checked: false,
         }
     }
 
-    /// Applies one check's result; returns the new status when it changed.
+    /// Applies one check's result; returns the new status when it changed, and after the first
+    /// check (so that a collector learns every service's status once).
     pub fn record(&mut self, result: &CheckResult, failure_threshold: u32) -> Option<HealthStatus> {
         let next = match result {
             CheckResult::Reported(HealthStatus::Healthy) => {
@@ -89,8 +93,9 @@ impl Service {
                 }
             }
         };
-        let changed = next != self.status;
+        let changed = next != self.status || !self.checked;
         self.status = next;
+        self.checked = true;
         changed.then_some(next)
     }
 }
@@ -123,6 +128,16 @@ pub fn unhealthy_names(services: &[Service]) -> Vec<&str> {
 mod tests {
     use super::HealthStatus::*;
     use super::*;
+
+    #[test]
+    fn the_first_check_is_reported_even_when_healthy_and_repeats_are_not() {
+        let mut api = Service::new("api", true);
+        assert_eq!(
+            api.record(&CheckResult::Reported(Healthy), 3),
+            Some(Healthy)
+        );
+        assert_eq!(api.record(&CheckResult::Reported(Healthy), 3), None);
+    }
 
     #[test]
     fn three_failures_in_a_row_make_a_service_unhealthy_and_one_success_heals_it() {

@@ -23,9 +23,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Spawns the collector binary and resolves with the process and its URL once it listens. */
-async function spawnCollector(port, db) {
+async function spawnCollector(port, db, args) {
   const binary = join(ROOT, 'target/debug/wasm-telemetry-collector');
-  const child = spawn(binary, ['--port', String(port), '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(binary, ['--port', String(port), '--db', db, '--log-level', 'error', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((done, fail) => {
     let seen = '';
     const timer = setTimeout(() => fail(new Error(`collector did not start: ${seen}`)), 15000);
@@ -49,24 +49,32 @@ const stopProcess = (child) =>
     child.kill('SIGTERM');
   });
 
-/** Starts `wasm-telemetry-collector` on a free port with a fresh database. */
-export async function startCollector() {
+/**
+ * Starts `wasm-telemetry-collector` on a free port with a fresh database; `adminToken` is sent
+ * on the read APIs when `args` set one.
+ */
+export async function startCollector({ args = [], adminToken } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'wt-collector-'));
   const db = join(dir, 'events.db');
-  let { child, url } = await spawnCollector(0, db);
+  let { child, url } = await spawnCollector(0, db, args);
   const port = new URL(url).port;
+  const headers = adminToken ? { Authorization: `Bearer ${adminToken}` } : {};
   return {
     url,
     /** Stops the process and starts it again on the same port and database. */
     async restart() {
       await stopProcess(child);
-      ({ child } = await spawnCollector(port, db));
+      ({ child } = await spawnCollector(port, db, args));
+    },
+    /** GET of an admin API path, parsed as JSON. */
+    async api(path) {
+      return (await fetch(`${url}${path}`, { headers })).json();
     },
     endpoint: `${url}/v1/events`,
     /** Stored events, oldest first, optionally of one type. */
     async events(type) {
       const query = `?limit=10000${type ? `&type=${encodeURIComponent(type)}` : ''}`;
-      const response = await fetch(`${url}/api/events${query}`);
+      const response = await fetch(`${url}/api/events${query}`, { headers });
       return (await response.json()).events;
     },
         /** Polls until at least `count` events of `type` are stored (or gives up after `ms`). */

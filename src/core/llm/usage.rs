@@ -76,10 +76,14 @@ fn add(a: Option<u64>, b: Option<u64>) -> Option<u64> {
 }
 
 impl Usage {
-    /// Normalises a raw usage object of `provider` (detected from its fields when `Other`).
+    /// Normalises a raw usage object of `provider` (detected from its fields when `Other`). An
+    /// already normalised object (`inputTokens`, `outputTokens`, …) is taken as it is, whatever
+    /// the provider, as a stream accumulator's `usage()` returns it.
     pub fn from_raw(provider: Provider, field: Field<'_>) -> Self {
         let has = |path: &str| field(path).is_some();
+        let normalised = has("inputTokens") || has("outputTokens");
         let provider = match provider {
+            _ if normalised => Provider::Other,
             Provider::Other
                 if has("prompt_tokens") || has("input_tokens_details.cached_tokens") =>
             {
@@ -250,6 +254,19 @@ pub(crate) mod tests {
             (usage.input, usage.output, usage.cache_read),
             (Some(7), Some(3), None)
         );
+        // A stream accumulator's normalised usage, tracked under its provider, stays as it is.
+        let streamed = raw(&[
+            ("inputTokens", 10_100.0),
+            ("outputTokens", 910.0),
+            ("cacheReadTokens", 8_000.0),
+        ]);
+        for provider in [Provider::Anthropic, Provider::OpenAi, Provider::Gemini] {
+            let usage = Usage::from_raw(provider, &streamed);
+            assert_eq!(
+                (usage.input, usage.output, usage.cache_read),
+                (Some(10_100), Some(910), Some(8_000))
+            );
+        }
         let nothing = raw(&[]);
         assert!(Usage::from_raw(Provider::Anthropic, &nothing).is_unknown());
         assert_eq!(Provider::parse("azure.openai"), Provider::OpenAi);
