@@ -448,29 +448,30 @@ pub fn llm_costs(calls: &[LlmCall], group: CostGroup, start: i64, end: i64) -> V
     let mut list: Vec<CostRow> = rows.into_values().collect();
     for row in &mut list {
         // A day's window ends with that day; any other key's window ends with the range.
-        let (window_end, matches): (i64, Box<dyn Fn(&LlmCall) -> bool>) = if group == CostGroup::Day
-        {
-            let day = list_day(&row.key).unwrap_or(last_day);
-            (day, Box::new(|_| true))
+        row.rolling = if group == CostGroup::Day {
+            rolling(calls, list_day(&row.key).unwrap_or(last_day), |_| true)
         } else {
-            let key = row.key.clone();
-            (last_day, Box::new(move |c| group.key(c) == key))
+            rolling(calls, last_day, |c| group.key(c) == row.key)
         };
-        for (slot, days) in row.rolling.iter_mut().zip(ROLLING_DAYS) {
-            let from = (window_end - days + 1) * DAY_MS;
-            let to = (window_end + 1) * DAY_MS;
-            let total: f64 = calls
-                .iter()
-                .filter(|c| c.timestamp >= from && c.timestamp < to && matches(c))
-                .map(|c| c.cost)
-                .sum();
-            *slot = total / days as f64;
-        }
     }
     if group != CostGroup::Day {
         list.sort_by(|a, b| b.cost.total_cmp(&a.cost).then_with(|| a.key.cmp(&b.key)));
     }
     list
+}
+
+/// Mean daily cost of the matching calls over the 7, 30 and 90 days ending with `last_day`.
+fn rolling(calls: &[LlmCall], last_day: i64, matches: impl Fn(&LlmCall) -> bool) -> [f64; 3] {
+    ROLLING_DAYS.map(|days| {
+        let from = (last_day - days + 1) * DAY_MS;
+        let to = (last_day + 1) * DAY_MS;
+        let total: f64 = calls
+            .iter()
+            .filter(|c| c.timestamp >= from && c.timestamp < to && matches(c))
+            .map(|c| c.cost)
+            .sum();
+        total / days as f64
+    })
 }
 
 /// The day number of a `YYYY-MM-DD` key made by [`date_of_day`].

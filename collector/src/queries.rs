@@ -24,23 +24,32 @@ fn bad_request(field: &str, message: &str) -> Response {
     failure(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message, field)
 }
 
+/// A query parameter that does not follow its rule: the parameter and the rule.
+struct Invalid(&'static str, &'static str);
+
+impl IntoResponse for Invalid {
+    fn into_response(self) -> Response {
+        bad_request(self.0, self.1)
+    }
+}
+
 /// Reads an optional integer parameter.
-fn integer(params: &HashMap<String, String>, name: &str) -> Result<Option<i64>, Response> {
+fn integer(params: &HashMap<String, String>, name: &'static str) -> Result<Option<i64>, Invalid> {
     params
         .get(name)
         .map(|v| {
             v.parse::<i64>()
-                .map_err(|_| bad_request(name, "must be a whole number"))
+                .map_err(|_| Invalid(name, "must be a whole number"))
         })
         .transpose()
 }
 
 /// `start` and `end` (ms since the epoch), defaulting to the `default_span_ms` before now.
-fn range(params: &HashMap<String, String>, default_span_ms: i64) -> Result<(i64, i64), Response> {
+fn range(params: &HashMap<String, String>, default_span_ms: i64) -> Result<(i64, i64), Invalid> {
     let end = integer(params, "end")?.unwrap_or_else(now_ms);
     let start = integer(params, "start")?.unwrap_or(end - default_span_ms);
     if start >= end {
-        return Err(bad_request("start", "must be before end"));
+        return Err(Invalid("start", "must be before end"));
     }
     Ok((start, end))
 }
@@ -50,7 +59,7 @@ fn range(params: &HashMap<String, String>, default_span_ms: i64) -> Result<(i64,
 pub async fn events(State(app): State<Arc<App>>, Query(params): Params) -> Response {
     let limit = match integer(&params, "limit") {
         Ok(limit) => limit.map(|l| l.clamp(0, 10_000) as u32),
-        Err(response) => return response,
+        Err(invalid) => return invalid.into_response(),
     };
     let query = EventQuery {
         kind: params.get("type").cloned(),
@@ -132,7 +141,7 @@ pub async fn historical(State(app): State<Arc<App>>, Query(params): Params) -> R
     };
     let (start, end) = match range(&params, HOUR_MS) {
         Ok(range) => range,
-        Err(response) => return response,
+        Err(invalid) => return invalid.into_response(),
     };
     if (end - start) / aggregation.ms() > MAX_BUCKETS {
         return bad_request("start", "asks for more than 10000 buckets");
@@ -161,7 +170,7 @@ pub async fn historical(State(app): State<Arc<App>>, Query(params): Params) -> R
 pub async fn alerts(State(app): State<Arc<App>>, Query(params): Params) -> Response {
     let limit = match integer(&params, "limit") {
         Ok(limit) => limit.unwrap_or(100).clamp(1, 1000) as usize,
-        Err(response) => return response,
+        Err(invalid) => return invalid.into_response(),
     };
     let now = now_ms();
     let rows = with_store(&app, move |store| {
@@ -193,11 +202,11 @@ pub async fn alerts(State(app): State<Arc<App>>, Query(params): Params) -> Respo
 pub async fn error_groups(State(app): State<Arc<App>>, Query(params): Params) -> Response {
     let (start, end) = match range(&params, 7 * DAY_MS) {
         Ok(range) => range,
-        Err(response) => return response,
+        Err(invalid) => return invalid.into_response(),
     };
     let limit = match integer(&params, "limit") {
         Ok(limit) => limit.unwrap_or(50).clamp(1, 1000) as usize,
-        Err(response) => return response,
+        Err(invalid) => return invalid.into_response(),
     };
     match with_store(&app, move |store| store.rows(&["error"], start, end)).await {
         Ok(rows) => {
@@ -225,7 +234,7 @@ pub async fn llm_costs(State(app): State<Arc<App>>, Query(params): Params) -> Re
     }
     let (start, end) = match range(&params, 30 * DAY_MS) {
         Ok(range) => range,
-        Err(response) => return response,
+        Err(invalid) => return invalid.into_response(),
     };
     if (end - start) / DAY_MS > MAX_BUCKETS {
         return bad_request("start", "asks for more than 10000 days");

@@ -120,8 +120,8 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
       return captured;
     });
     const post = () => fetch(env.collector.endpoint, { method: 'POST', body: JSON.stringify({ events }) }).then((r) => r.json());
-    assert.deepEqual((await post()).data, { accepted: 2, duplicates: 0 });
-    assert.deepEqual((await post()).data, { accepted: 0, duplicates: 2 });
+    assert.deepEqual((await post()).data, { accepted: 2, duplicates: 0, recordIds: events.map((e) => e.id) });
+    assert.deepEqual((await post()).data, { accepted: 0, duplicates: 2, recordIds: [] });
     assert.equal((await env.collector.events('e2e.dedupe')).length, 2);
     await page.close();
   });

@@ -120,7 +120,7 @@ fn ratio(part: u64, whole: u64) -> f64 {
 impl CallSummary {
     // One copy, however many callers: this is the bulk of the aggregation code.
     #[inline(never)]
-    fn of<'c>(calls: &mut dyn Iterator<Item = &'c Call>, span_ms: f64) -> Self {
+    fn of(calls: &mut dyn Iterator<Item = &Call>, span_ms: f64) -> Self {
         let mut s = Self::default();
         let mut latencies = Vec::new();
         for call in calls {
