@@ -261,7 +261,8 @@ pub fn buckets(
             let n = v.len();
             let value = match series.reduce {
                 Reduce::Count => Some(n as f64),
-                Reduce::Sum => Some(v.iter().sum()),
+                // An empty f64 sum is -0.0; adding 0.0 makes it 0.
+                Reduce::Sum => Some(v.iter().sum::<f64>() + 0.0),
                 Reduce::Mean => (n > 0).then(|| v.iter().sum::<f64>() / n as f64),
                 Reduce::P75 => percentile(&mut v, 75.0),
             };
@@ -469,7 +470,8 @@ fn rolling(calls: &[LlmCall], last_day: i64, matches: impl Fn(&LlmCall) -> bool)
             .iter()
             .filter(|c| c.timestamp >= from && c.timestamp < to && matches(c))
             .map(|c| c.cost)
-            .sum();
+            .sum::<f64>()
+            + 0.0;
         total / days as f64
     })
 }
@@ -593,8 +595,8 @@ mod tests {
             ),
         ];
         let cost = buckets("llm.cost", &rows, 0, 180_000, Aggregation::Minute);
-        let values: Vec<&Value> = cost.iter().map(|b| &b["value"]).collect();
-        assert_eq!(values, [&json!(0.75), &json!(0.0), &json!(1.0)]);
+        let values: Vec<String> = cost.iter().map(|b| b["value"].to_string()).collect();
+        assert_eq!(values, ["0.75", "0.0", "1.0"]);
         let errors = buckets("llm.errorRate", &rows, 0, 180_000, Aggregation::Minute);
         assert_eq!(errors[0]["value"], 0.5);
         assert_eq!(errors[1]["value"], Value::Null);

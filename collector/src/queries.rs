@@ -116,7 +116,7 @@ pub async fn current(State(app): State<Arc<App>>) -> Response {
         "errors": rows.iter().filter(|r| r.kind == "error" && r.timestamp >= hour_ago).count(),
         "vitals": vitals_p75(&rows),
         "llm": {
-            "costToday": todays.iter().map(|c| c.cost).sum::<f64>(),
+            "costToday": todays.iter().map(|c| c.cost).sum::<f64>() + 0.0,
             "requestsToday": todays.len(),
             "tokensToday": todays.iter().map(|c| c.input_tokens + c.output_tokens).sum::<u64>(),
         },
@@ -259,7 +259,7 @@ pub async fn llm_costs(State(app): State<Arc<App>>, Query(params): Params) -> Re
         )
             .into_response();
     }
-    let total: f64 = costs.iter().map(|r| r.cost).sum();
+    let total = costs.iter().map(|r| r.cost).sum::<f64>() + 0.0;
     Json(json!({
         "groupBy": group_name,
         "start": start,
