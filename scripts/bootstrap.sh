@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build, demo and tests need on a fresh Debian machine that has Rust and
 # Node: the wasm32 target, wasm-bindgen-cli at the version pinned in Cargo.toml, Debian's
-# chromium and chromium-driver, and the npm packages. Skips whatever is already there.
+# chromium and chromium-driver, the npm packages, and a Python venv with the OpenTelemetry
+# protobuf definitions. Skips whatever is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,4 +30,14 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The OTLP conformance tests parse payloads with the official protobuf definitions (PyPI).
+venv=target/otlp-venv
+if ! cmp -s tests/support/otlp-requirements.txt "$venv/requirements.txt" 2>/dev/null; then
+  say "installing opentelemetry-proto into $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/support/otlp-requirements.txt
+  cp tests/support/otlp-requirements.txt "$venv/requirements.txt"
 fi

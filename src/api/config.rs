@@ -88,6 +88,7 @@ pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
         respect_do_not_track: boolean(value, "respectDoNotTrack")?,
         allowed_query_params: string_list(value, "allowedQueryParams")?,
         user_id_salt: string(value, "userIdSalt")?,
+        service_name: string(value, "serviceName")?,
         error_sampling_rate: number(value, "errorSamplingRate")?,
         max_errors_per_window: number(value, "maxErrorsPerWindow")?,
         retry_base_ms: number(value, "retryBaseMs")?,
@@ -210,6 +211,7 @@ pub fn config_to_js(
         .collect();
     set(&object, "allowedQueryParams", params);
     set(&object, "userIdSalt", config.user_id_salt.as_str());
+    set(&object, "serviceName", config.service_name.as_str());
     set(&object, "errorSamplingRate", config.error_sampling_rate);
     set(&object, "maxErrorsPerWindow", config.max_errors_per_window);
     set(&object, "retryBaseMs", config.retry_base_ms);

@@ -478,6 +478,7 @@ async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
                         api_key: config.api_key.clone(),
                         custom: state.custom_transport.clone(),
                         keepalive,
+                        service_name: config.service_name.clone(),
                     };
                     Ok((batch, destination, config.debug))
                 }

@@ -1,6 +1,6 @@
 //! The in-memory queue of encoded events waiting to be sent, with fixed bounds.
 
-use crate::core::batch::{MAX_BODY_BYTES, WRAPPER_BYTES};
+use crate::core::batch::WRAPPER_BYTES;
 use crate::core::journal::Entry;
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
@@ -40,14 +40,14 @@ impl EventBuffer {
         self.enforce_bounds()
     }
 
-    /// Takes the oldest events that fit in one request body, at most `max_events` of them.
-    /// Returns an empty list only when the buffer is empty.
-    pub fn take_batch(&mut self, max_events: usize) -> Vec<Entry> {
+    /// Takes the oldest events that fit in one request body of `max_bytes`, at most
+    /// `max_events` of them. Returns an empty list only when the buffer is empty.
+    pub fn take_batch(&mut self, max_events: usize, max_bytes: usize) -> Vec<Entry> {
         let mut size = WRAPPER_BYTES;
         let mut count = 0;
         for entry in &self.queue {
             let next = size + entry.event.len() + 1;
-            if count == max_events || (count > 0 && next > MAX_BODY_BYTES) {
+            if count == max_events || (count > 0 && next > max_bytes) {
                 break;
             }
             size = next;
@@ -99,6 +99,7 @@ impl EventBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::batch::MAX_BODY_BYTES;
 
     fn event(n: usize) -> Entry {
         Entry {
@@ -113,7 +114,10 @@ mod tests {
         for n in 0..5 {
             assert_eq!(buffer.push(event(n)), 0);
         }
-        assert_eq!(buffer.take_batch(3), vec![event(0), event(1), event(2)]);
+        assert_eq!(
+            buffer.take_batch(3, MAX_BODY_BYTES),
+            vec![event(0), event(1), event(2)]
+        );
         assert_eq!(buffer.len(), 2);
         assert_eq!(buffer.bytes(), event(3).event.len() + event(4).event.len());
     }
@@ -128,7 +132,7 @@ mod tests {
         for _ in 0..5 {
             buffer.push(big.clone());
         }
-        let batch = buffer.take_batch(50);
+        let batch = buffer.take_batch(50, MAX_BODY_BYTES);
         assert_eq!(batch.len(), 2);
         assert!(
             WRAPPER_BYTES + batch.iter().map(|e| e.event.len() + 1).sum::<usize>()
@@ -143,10 +147,13 @@ mod tests {
         for n in 0..4 {
             buffer.push(event(n));
         }
-        let batch = buffer.take_batch(2);
+        let batch = buffer.take_batch(2, MAX_BODY_BYTES);
         buffer.push(event(4));
         assert_eq!(buffer.restore(batch), 0);
-        assert_eq!(buffer.take_batch(10), (0..5).map(event).collect::<Vec<_>>());
+        assert_eq!(
+            buffer.take_batch(10, MAX_BODY_BYTES),
+            (0..5).map(event).collect::<Vec<_>>()
+        );
         assert!(buffer.is_empty());
         assert_eq!(buffer.bytes(), 0);
     }
@@ -160,7 +167,7 @@ mod tests {
         }
         assert_eq!(dropped, 7);
         assert_eq!(buffer.len(), MAX_BUFFERED_EVENTS);
-        assert_eq!(buffer.take_batch(1), vec![event(7)]);
+        assert_eq!(buffer.take_batch(1, MAX_BODY_BYTES), vec![event(7)]);
     }
 
     #[test]

@@ -57,11 +57,14 @@ pub enum TransportKind {
     Console,
     /// Handed to the application's `customTransport` function.
     Custom,
+    /// OTLP/HTTP JSON to an OpenTelemetry Collector: `<endpoint>/v1/logs` and `/v1/metrics`.
+    Otlp,
 }
 
 impl TransportKind {
     /// The names accepted in configuration.
-    pub const NAMES: &'static str = "'http', 'beacon', 'localStorage', 'console' or 'custom'";
+    pub const NAMES: &'static str =
+        "'http', 'beacon', 'localStorage', 'console', 'custom' or 'otlp'";
 
     /// Parses a configuration name.
     pub fn parse(name: &str) -> Option<Self> {
@@ -71,6 +74,7 @@ impl TransportKind {
             "localStorage" => Self::LocalStorage,
             "console" => Self::Console,
             "custom" => Self::Custom,
+            "otlp" => Self::Otlp,
             _ => return None,
         })
     }
@@ -83,11 +87,12 @@ impl TransportKind {
             Self::LocalStorage => "localStorage",
             Self::Console => "console",
             Self::Custom => "custom",
+            Self::Otlp => "otlp",
         }
     }
 
     fn needs_endpoint(self) -> bool {
-        matches!(self, Self::Http | Self::Beacon)
+        matches!(self, Self::Http | Self::Beacon | Self::Otlp)
     }
 }
 
@@ -103,7 +108,7 @@ pub const DEFAULT_REDACT_FIELDS: [&str; 7] = [
 ];
 
 /// Every configuration field the collector accepts, as spelled in JavaScript.
-pub const FIELDS: [&str; 26] = [
+pub const FIELDS: [&str; 27] = [
     "enabled",
     "sampling",
     "samplingRate",
@@ -124,6 +129,7 @@ pub const FIELDS: [&str; 26] = [
     "allowedQueryParams",
     "beforeSend",
     "userIdSalt",
+    "serviceName",
     "errorSamplingRate",
     "maxErrorsPerWindow",
     "retryBaseMs",
@@ -214,6 +220,8 @@ pub struct Config {
     pub allowed_query_params: Vec<String>,
     /// Salt of the SHA-256 hash that `identify` sends instead of the user id.
     pub user_id_salt: String,
+    /// `service.name` of the OTLP export's resource.
+    pub service_name: String,
     /// Probability of keeping an error event under probabilistic sampling.
     pub error_sampling_rate: f64,
     /// Error events kept per throttling window (errors have their own budget).
@@ -252,6 +260,7 @@ impl Default for Config {
             respect_do_not_track: true,
             allowed_query_params: Vec::new(),
             user_id_salt: String::from("wasm-telemetry"),
+            service_name: String::from("unknown_service"),
             error_sampling_rate: 1.0,
             max_errors_per_window: 100,
             retry_base_ms: 1000,
@@ -302,6 +311,8 @@ pub struct ConfigPatch {
     pub allowed_query_params: Option<Vec<String>>,
     /// See [`Config::user_id_salt`].
     pub user_id_salt: Option<String>,
+    /// See [`Config::service_name`].
+    pub service_name: Option<String>,
     /// See [`Config::error_sampling_rate`].
     pub error_sampling_rate: Option<f64>,
     /// See [`Config::max_errors_per_window`].
@@ -431,6 +442,15 @@ impl Config {
                 });
             }
             next.user_id_salt = salt;
+        }
+        if let Some(name) = patch.service_name {
+            if name.is_empty() {
+                return Err(ConfigError::Range {
+                    field: "serviceName",
+                    rule: "a non-empty string",
+                });
+            }
+            next.service_name = name;
         }
         next.respect_do_not_track = patch
             .respect_do_not_track

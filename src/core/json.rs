@@ -70,6 +70,47 @@ pub fn write_integer(out: &mut String, value: i64) {
     }
 }
 
+/// Appends a finite number to `out` with up to 9 decimals (trailing zeros dropped); numbers of
+/// a billion or more are written whole. Non-finite numbers become `0`. No float formatting
+/// machinery is pulled in.
+pub fn write_decimal(out: &mut String, value: f64) {
+    if !value.is_finite() {
+        out.push('0');
+        return;
+    }
+    if value.abs() >= 1e9 {
+        let rounded = if value < 0.0 {
+            value - 0.5
+        } else {
+            value + 0.5
+        };
+        write_integer(out, rounded as i64);
+        return;
+    }
+    let negative = value < 0.0;
+    let nanos = round_non_negative(value.abs() * 1e9);
+    if negative && nanos != 0 {
+        out.push('-');
+    }
+    write_integer(out, nanos / 1_000_000_000);
+    let mut fraction = nanos % 1_000_000_000;
+    if fraction == 0 {
+        return;
+    }
+    out.push('.');
+    let mut width = 9;
+    while fraction % 10 == 0 {
+        fraction /= 10;
+        width -= 1;
+    }
+    let mut digits = String::new();
+    write_integer(&mut digits, fraction);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(&digits);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +143,24 @@ mod tests {
     #[test]
     fn non_ascii_text_passes_through_unchanged() {
         assert_eq!(string("café ✓ 日本"), "\"café ✓ 日本\"");
+    }
+
+    #[test]
+    fn decimals_keep_nine_places_and_drop_trailing_zeros() {
+        let decimal = |value: f64| {
+            let mut out = String::new();
+            write_decimal(&mut out, value);
+            out
+        };
+        assert_eq!(decimal(0.0), "0");
+        assert_eq!(decimal(1.5), "1.5");
+        assert_eq!(decimal(0.01), "0.01");
+        assert_eq!(decimal(-2.000000001), "-2.000000001");
+        assert_eq!(decimal(0.8125), "0.8125");
+        assert_eq!(decimal(123456.789), "123456.789");
+        assert_eq!(decimal(-0.0000000001), "0");
+        assert_eq!(decimal(3e12), "3000000000000");
+        assert_eq!(decimal(f64::NAN), "0");
     }
 
     #[test]

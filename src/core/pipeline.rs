@@ -2,10 +2,10 @@
 //! redacts them, buffers them, cuts batches and settles their outcomes. It never performs I/O;
 //! the platform layer asks it what to do and reports back.
 
-use crate::core::batch::Batch;
+use crate::core::batch::{Batch, MAX_BODY_BYTES};
 use crate::core::breaker::{Breaker, BreakerState};
 use crate::core::buffer::EventBuffer;
-use crate::core::config::Config;
+use crate::core::config::{Config, TransportKind};
 use crate::core::consent::Consent;
 use crate::core::event::{check_input, encode_event, Envelope, EventError, EventInput};
 use crate::core::journal::{self, Entry};
@@ -562,7 +562,15 @@ impl Pipeline {
         if !self.may_deliver() || !self.breaker.allows(now_ms) {
             return None;
         }
-        let events = self.buffer.take_batch(self.config.max_buffer_size as usize);
+        // OTLP JSON is two to three times the size of the wire format (see `otlp`): a third of
+        // the budget keeps its bodies within what a closing page may send.
+        let max_bytes = match self.config.transport {
+            TransportKind::Otlp => MAX_BODY_BYTES / 3,
+            _ => MAX_BODY_BYTES,
+        };
+        let events = self
+            .buffer
+            .take_batch(self.config.max_buffer_size as usize, max_bytes);
         if events.is_empty() {
             return None;
         }

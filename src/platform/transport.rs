@@ -5,6 +5,7 @@ use alloc::string::{String, ToString};
 use crate::core::batch::Batch;
 use crate::core::config::TransportKind;
 use crate::core::json::write_integer;
+use crate::core::otlp::{self, Resource};
 use crate::core::pipeline::{Outcome, Report};
 use crate::core::retry::parse_retry_after;
 use crate::platform::{call, debug_log, get, now_ms, parse, storage};
@@ -37,6 +38,8 @@ pub struct Destination {
     pub custom: Option<Function>,
     /// Send with `keepalive` (page is closing or the collector is being destroyed).
     pub keepalive: bool,
+    /// `service.name` for `otlp`.
+    pub service_name: String,
 }
 
 impl Destination {
@@ -49,7 +52,11 @@ impl Destination {
             error: error.map(String::from),
         };
         match self.kind {
-            TransportKind::Http => self.send_fetch(&batch.encode(now_ms())).await,
+            TransportKind::Http => match self.endpoint.as_deref() {
+                Some(endpoint) => self.send_fetch(endpoint, &batch.encode(now_ms())).await,
+                None => plain(Outcome::Rejected, Some("no endpoint")),
+            },
+            TransportKind::Otlp => self.send_otlp(batch).await,
             TransportKind::Beacon => {
                 let outcome = self.send_beacon(&batch.encode(now_ms()));
                 plain(
@@ -79,15 +86,41 @@ impl Destination {
         }
     }
 
-    async fn send_fetch(&self, body: &str) -> Report {
+    /// Sends the batch's log records to `<endpoint>/v1/logs` and its metrics to
+    /// `<endpoint>/v1/metrics`; it is delivered when both are (a retry sends both again).
+    async fn send_otlp(&self, batch: &Batch) -> Report {
+        let base = self
+            .endpoint
+            .as_deref()
+            .unwrap_or_default()
+            .trim_end_matches('/');
+        let resource = Resource {
+            service_name: self.service_name.clone(),
+        };
+        let export = otlp::encode(&batch.events, &resource, now_ms() as i64);
+        let mut report = Report {
+            outcome: Outcome::Delivered,
+            now_ms: now_ms(),
+            retry_after_ms: None,
+            error: None,
+        };
+        for (path, body) in [("/v1/logs", export.logs), ("/v1/metrics", export.metrics)] {
+            if let Some(body) = body {
+                report = self.send_fetch(&[base, path].concat(), &body).await;
+                if report.outcome != Outcome::Delivered {
+                    break;
+                }
+            }
+        }
+        report
+    }
+
+    async fn send_fetch(&self, endpoint: &str, body: &str) -> Report {
         let report = |outcome, retry_after_ms, error: &str| Report {
             outcome,
             now_ms: now_ms(),
             retry_after_ms,
             error: (!error.is_empty()).then(|| String::from(error)),
-        };
-        let Some(endpoint) = self.endpoint.as_deref() else {
-            return report(Outcome::Rejected, None, "no endpoint");
         };
         // A page that is going away cannot wait for compression.
         let compressed = if self.keepalive {

@@ -1,0 +1,110 @@
+//! Events and errors as OTLP log records: the event type as `eventName`, its data as the body,
+//! the event id, session and hashed user as attributes, errors with `exception.*` attributes
+//! and their severity.
+
+use super::{
+    any_attribute, string_attribute, write_any_value, write_nanos, write_scope, Event, Resource,
+};
+use crate::core::json::{write_integer, write_string};
+use crate::core::json_value::Value;
+use alloc::string::String;
+
+/// Event types exported only as metrics.
+pub const METRIC_ONLY: [&str; 2] = ["web-vital", "ai.operation"];
+
+/// OTLP severity number and text of an event.
+fn severity(event: &Event) -> (i64, &'static str) {
+    if event.kind != "error" {
+        return (9, "INFO");
+    }
+    match event.data("severity").and_then(Value::as_str) {
+        Some("debug") => (5, "DEBUG"),
+        Some("info") => (9, "INFO"),
+        Some("warning") => (13, "WARN"),
+        Some("critical") => (21, "FATAL"),
+        _ => (17, "ERROR"),
+    }
+}
+
+/// Context members and the attribute names they are exported under.
+const CONTEXT_ATTRIBUTES: [(&str, &str); 2] =
+    [("url", "url.full"), ("userAgent", "user_agent.original")];
+
+fn write_record(out: &mut String, event: &Event, now_ms: i64) {
+    let (number, text) = severity(event);
+    out.push_str("{\"timeUnixNano\":");
+    write_nanos(out, event.timestamp_ms);
+    out.push_str(",\"observedTimeUnixNano\":");
+    write_nanos(out, now_ms);
+    out.push_str(",\"severityNumber\":");
+    write_integer(out, number);
+    out.push_str(",\"severityText\":");
+    write_string(out, text);
+    out.push_str(",\"eventName\":");
+    write_string(out, &event.kind);
+    out.push_str(",\"body\":");
+    write_any_value(out, event.value.get("data").unwrap_or(&Value::Null));
+    out.push_str(",\"attributes\":[");
+    let mut first = true;
+    let mut next = |out: &mut String| {
+        if !core::mem::take(&mut first) {
+            out.push(',');
+        }
+    };
+    for (member, key) in [
+        ("id", "log.record.uid"),
+        ("sessionId", "session.id"),
+        ("userId", "user.id"),
+    ] {
+        if let Some(value) = event.value.get(member).and_then(Value::as_str) {
+            next(out);
+            string_attribute(out, key, value);
+        }
+    }
+    if event.kind == "error" {
+        for (member, key) in [
+            ("name", "exception.type"),
+            ("message", "exception.message"),
+            ("stack", "exception.stacktrace"),
+        ] {
+            if let Some(value) = event.data(member).and_then(Value::as_str) {
+                next(out);
+                string_attribute(out, key, value);
+            }
+        }
+    }
+    if let Some(Value::Object(context)) = event.value.get("context") {
+        for (member, value) in context {
+            let key = CONTEXT_ATTRIBUTES
+                .iter()
+                .find(|(m, _)| m == member)
+                .map(|(_, k)| String::from(*k))
+                .unwrap_or_else(|| ["browser.context.", member].concat());
+            next(out);
+            any_attribute(out, &key, value);
+        }
+    }
+    out.push_str("]}");
+}
+
+/// The `ExportLogsServiceRequest` of `events`, or `None` when all of them are metrics.
+pub(crate) fn encode(events: &[Event], resource: &Resource, now_ms: i64) -> Option<String> {
+    let mut records = events
+        .iter()
+        .filter(|e| !METRIC_ONLY.contains(&e.kind.as_str()))
+        .peekable();
+    records.peek()?;
+    let mut out = String::from("{\"resourceLogs\":[{");
+    resource.write(&mut out);
+    out.push_str(",\"scopeLogs\":[{");
+    write_scope(&mut out);
+    out.push_str(",\"logRecords\":[");
+    for (i, event) in records.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_record(&mut out, event, now_ms);
+    }
+    out.push_str("]}]}]}");
+    Some(out)
+}
