@@ -11,6 +11,7 @@ export {
   UsageAnalytics,
   redact,
 } from './wasm_telemetry.js';
+export { replayQueue } from './queue.js';
 
 /** Severities accepted by ErrorTracking.captureError. */
 export const ErrorSeverity = Object.freeze({ DEBUG: 'debug', INFO: 'info', WARNING: 'warning', ERROR: 'error', CRITICAL: 'critical' });

@@ -18,7 +18,7 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "pkg/${crate}_bg.wasm" -o "pkg/${crate}_bg.wasm"
 
-cp js/index.js js/index.d.ts pkg/
+cp js/index.js js/index.d.ts js/queue.js js/loader.js js/react.js js/react.d.ts pkg/
 cp README.md pkg/README.md
 cat > pkg/package.json <<JSON
 {
@@ -36,12 +36,22 @@ cat > pkg/package.json <<JSON
       "import": "./index.js",
       "default": "./index.js"
     },
+    "./react": {
+      "types": "./react.d.ts",
+      "import": "./react.js",
+      "default": "./react.js"
+    },
+    "./loader": "./loader.js",
     "./wasm": "./${crate}_bg.wasm",
     "./package.json": "./package.json"
   },
   "files": [
     "index.js",
     "index.d.ts",
+    "queue.js",
+    "loader.js",
+    "react.js",
+    "react.d.ts",
     "${crate}.js",
     "${crate}.d.ts",
     "${crate}_bg.wasm",
@@ -49,7 +59,17 @@ cat > pkg/package.json <<JSON
     "snippets/",
     "README.md"
   ],
-  "sideEffects": false
+  "peerDependencies": {
+    "react": ">=18"
+  },
+  "peerDependenciesMeta": {
+    "react": {
+      "optional": true
+    }
+  },
+  "sideEffects": [
+    "./loader.js"
+  ]
 }
 JSON
 echo "built pkg/ (wasm-telemetry $version)"

@@ -5,7 +5,7 @@ use crate::api::collector::TelemetryCollector;
 use crate::api::runtime::Shared;
 use crate::core::analytics::Analytics;
 use crate::core::event::EventInput;
-use crate::platform::{get, is_plain_object, now_ms, set, stringify};
+use crate::platform::{dictionary, get, is_plain_object, now_ms, set, stringify};
 use alloc::rc::Rc;
 use core::cell::RefCell;
 use js_sys::{Array, Object};
@@ -53,7 +53,10 @@ impl UsageAnalytics {
     /// Options: `trackFeatures`, `trackConversations`, `trackProviders`, `trackProactive` (all
     /// true).
     #[wasm_bindgen(constructor)]
-    pub fn new(collector: &TelemetryCollector, options: JsValue) -> UsageAnalytics {
+    pub fn new(
+        collector: &TelemetryCollector,
+        #[wasm_bindgen(unchecked_optional_param_type = "AnalyticsOptions")] options: JsValue,
+    ) -> UsageAnalytics {
         let flag =
             |key: &str| !is_plain_object(&options) || get(&options, key).as_bool() != Some(false);
         UsageAnalytics {
@@ -68,7 +71,12 @@ impl UsageAnalytics {
 
     /// A feature was used (`action`: `opened`, `enabled`, …); `meta` goes with the event.
     #[wasm_bindgen(js_name = trackFeature)]
-    pub fn track_feature(&self, feature_id: &str, action: &str, meta: JsValue) {
+    pub fn track_feature(
+        &self,
+        feature_id: &str,
+        action: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")] meta: JsValue,
+    ) {
         if !self.features {
             return;
         }
@@ -153,7 +161,11 @@ impl UsageAnalytics {
 
     /// A proactive suggestion was shown; `meta` (e.g. `{ intrusionLevel }`) goes with the event.
     #[wasm_bindgen(js_name = trackProactiveSuggestion)]
-    pub fn track_proactive_suggestion(&self, id: &str, meta: JsValue) {
+    pub fn track_proactive_suggestion(
+        &self,
+        id: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")] meta: JsValue,
+    ) {
         if !self.proactive {
             return;
         }
@@ -189,12 +201,15 @@ impl UsageAnalytics {
     }
 
     /// `[{ featureId, uses, actions, firstUsed, lastUsed }]`, most used first.
-    #[wasm_bindgen(js_name = getFeatureAdoptionStats)]
+    #[wasm_bindgen(
+        js_name = getFeatureAdoptionStats,
+        unchecked_return_type = "FeatureAdoption[]"
+    )]
     pub fn get_feature_adoption_stats(&self) -> Array {
         let list = Array::new();
         if let Ok(analytics) = self.analytics.try_borrow() {
             for (feature, usage) in analytics.features() {
-                let actions = Object::new();
+                let actions = dictionary();
                 for (action, count) in &usage.actions {
                     set(&actions, action, *count as f64);
                 }
@@ -212,22 +227,22 @@ impl UsageAnalytics {
 
     /// `{ started, active, ended, successRate, avgMessages, avgDurationMs, avgLengthByRole,
     /// byProvider, providers }`.
-    #[wasm_bindgen(js_name = getConversationStats)]
+    #[wasm_bindgen(js_name = getConversationStats, unchecked_return_type = "ConversationStats")]
     pub fn get_conversation_stats(&self) -> JsValue {
         let Ok(analytics) = self.analytics.try_borrow() else {
             return JsValue::NULL;
         };
         let s = analytics.conversation_stats();
         let or_null = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from);
-        let lengths = Object::new();
+        let lengths = dictionary();
         for (role, average) in &s.avg_length_by_role {
             set(&lengths, role, *average);
         }
-        let by_provider = Object::new();
+        let by_provider = dictionary();
         for (provider, count) in &s.by_provider {
             set(&by_provider, provider, *count as f64);
         }
-        let providers = Object::new();
+        let providers = dictionary();
         for (name, p) in analytics.providers() {
             let average = if p.requests > 0 {
                 p.total_latency_ms / p.requests as f64
@@ -260,7 +275,7 @@ impl UsageAnalytics {
     }
 
     /// `{ shown, accepted, dismissed, acceptanceRate, medianTimeToAcceptMs }`.
-    #[wasm_bindgen(js_name = getProactiveMetrics)]
+    #[wasm_bindgen(js_name = getProactiveMetrics, unchecked_return_type = "ProactiveMetrics")]
     pub fn get_proactive_metrics(&self) -> JsValue {
         let Ok(analytics) = self.analytics.try_borrow() else {
             return JsValue::NULL;

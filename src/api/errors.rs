@@ -272,7 +272,10 @@ impl ErrorTracking {
     /// (true), `maxBreadcrumbs` (50), `deduplicate` (true), `breadcrumbs: { clicks, navigation }`
     /// (both true).
     #[wasm_bindgen(constructor)]
-    pub fn new(collector: &TelemetryCollector, options: JsValue) -> Result<ErrorTracking, JsValue> {
+    pub fn new(
+        collector: &TelemetryCollector,
+        #[wasm_bindgen(unchecked_optional_param_type = "ErrorTrackingOptions")] options: JsValue,
+    ) -> Result<ErrorTracking, JsValue> {
         let flag = |key: &str| option(&options, key).as_bool() != Some(false);
         let max_breadcrumbs = match option(&options, "maxBreadcrumbs").as_f64() {
             None => 50,
@@ -395,13 +398,20 @@ impl ErrorTracking {
     /// Captures an error (any thrown value) with `{ severity, context, user }`; returns its id
     /// (also when a repeat is only counted), or `undefined` when disabled.
     #[wasm_bindgen(js_name = captureError)]
-    pub fn capture_error(&self, error: &JsValue, options: JsValue) -> Option<String> {
+    pub fn capture_error(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] error: &JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CaptureOptions")] options: JsValue,
+    ) -> Option<String> {
         self.inner.capture(error, &options, "captureError")
     }
 
     /// Adds a breadcrumb `{ category, message, level, data }`.
     #[wasm_bindgen(js_name = addBreadcrumb)]
-    pub fn add_breadcrumb(&self, crumb: &JsValue) {
+    pub fn add_breadcrumb(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Breadcrumb")] crumb: &JsValue,
+    ) {
         if !is_plain_object(crumb) {
             return;
         }
@@ -422,7 +432,7 @@ impl ErrorTracking {
 
     /// The error groups, most frequent first: `{ fingerprint, type, message, count, firstSeen,
     /// lastSeen }`.
-    #[wasm_bindgen(js_name = getErrorGroups)]
+    #[wasm_bindgen(js_name = getErrorGroups, unchecked_return_type = "ErrorGroup[]")]
     pub fn get_error_groups(&self) -> Array {
         let list = Array::new();
         if let Ok(groups) = self.inner.groups.try_borrow() {
@@ -442,7 +452,12 @@ impl ErrorTracking {
 
     /// Records whether recovering from `errorId` worked, with `{ strategy, attempts }`.
     #[wasm_bindgen(js_name = trackRecovery)]
-    pub fn track_recovery(&self, error_id: &str, success: bool, details: JsValue) -> bool {
+    pub fn track_recovery(
+        &self,
+        error_id: &str,
+        success: bool,
+        #[wasm_bindgen(unchecked_optional_param_type = "RecoveryDetails")] details: JsValue,
+    ) -> bool {
         if let Ok(mut stats) = self.inner.stats.try_borrow_mut() {
             stats.recoveries += 1;
             stats.recovered += u64::from(success);
@@ -461,7 +476,7 @@ impl ErrorTracking {
     }
 
     /// `{ totalErrors, uniqueGroups, recoveryRate, bySeverity }`.
-    #[wasm_bindgen(js_name = getStats)]
+    #[wasm_bindgen(js_name = getStats, unchecked_return_type = "ErrorStats")]
     pub fn get_stats(&self) -> JsValue {
         let result = Object::new();
         let groups = self.inner.groups.try_borrow().map_or(0, |g| g.len());

@@ -190,7 +190,10 @@ impl HealthCheck {
     /// Options: `enabled` (true), `checkIntervalMs` (60000; 0 for on-demand only),
     /// `failureThreshold` (3), `timeoutMs` (5000).
     #[wasm_bindgen(constructor)]
-    pub fn new(collector: &TelemetryCollector, options: JsValue) -> Result<HealthCheck, JsValue> {
+    pub fn new(
+        collector: &TelemetryCollector,
+        #[wasm_bindgen(unchecked_optional_param_type = "HealthCheckOptions")] options: JsValue,
+    ) -> Result<HealthCheck, JsValue> {
         let interval = option_number(
             &options,
             "checkIntervalMs",
@@ -240,7 +243,12 @@ impl HealthCheck {
     /// Registers (or replaces) a service check: `async () => ({ status, responseTime?, message? })`.
     /// `critical` (default true) services make the whole system unhealthy when they fail.
     #[wasm_bindgen(js_name = registerService)]
-    pub fn register_service(&self, name: &str, check: Function, critical: Option<bool>) {
+    pub fn register_service(
+        &self,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "ServiceCheck")] check: Function,
+        critical: Option<bool>,
+    ) {
         if let Ok(mut services) = self.inner.services.try_borrow_mut() {
             services.retain(|r| r.service.name != name);
             services.push(Registered {
@@ -262,7 +270,7 @@ impl HealthCheck {
     }
 
     /// Runs every check now; resolves with the health report.
-    #[wasm_bindgen(js_name = runChecks)]
+    #[wasm_bindgen(js_name = runChecks, unchecked_return_type = "Promise<HealthReport>")]
     pub fn run_checks(&self) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
@@ -275,7 +283,7 @@ impl HealthCheck {
 
     /// `{ status, services: [{ name, status, critical, consecutiveFailures, responseTime,
     /// message, lastChecked }], uptime, timestamp }` as of the last checks.
-    #[wasm_bindgen(js_name = getHealthReport)]
+    #[wasm_bindgen(js_name = getHealthReport, unchecked_return_type = "HealthReport")]
     pub fn get_health_report(&self) -> JsValue {
         report(&self.inner)
     }

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod health;
 pub mod input;
 pub mod llm;
+pub mod module_types;
 pub mod patterns;
 pub mod performance;
 pub mod redact;

@@ -401,7 +401,7 @@ impl PerformanceMetrics {
     #[wasm_bindgen(constructor)]
     pub fn new(
         collector: &TelemetryCollector,
-        options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PerformanceOptions")] options: JsValue,
     ) -> Result<PerformanceMetrics, JsValue> {
         let setting = |key: &str| option(&options, key);
         let flag = |key: &str, default: bool| setting(key).as_bool().unwrap_or(default);
@@ -484,7 +484,7 @@ impl PerformanceMetrics {
     }
 
     /// The current values: `{ lcp, fcp, ttfb, cls, inp }` (absent until known).
-    #[wasm_bindgen(js_name = getCoreWebVitals)]
+    #[wasm_bindgen(js_name = getCoreWebVitals, unchecked_return_type = "CoreWebVitals")]
     pub fn get_core_web_vitals(&self) -> JsValue {
         let result = Object::new();
         if let Ok(state) = self.inner.state.try_borrow() {
@@ -521,7 +521,10 @@ impl PerformanceMetrics {
     /// Records one AI operation `{ contextGatheringMs, contextCompressionMs, apiCallMs, totalMs,
     /// tokens, contextSizeBytes }` and reports it as an `ai.operation` event.
     #[wasm_bindgen(js_name = trackAIOperation)]
-    pub fn track_ai_operation(&self, operation: &JsValue) -> bool {
+    pub fn track_ai_operation(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AIOperation")] operation: &JsValue,
+    ) -> bool {
         if !is_plain_object(operation) {
             return false;
         }
@@ -542,7 +545,10 @@ impl PerformanceMetrics {
 
     /// `{ count, avg, min, max, p50, p95, p99 }` of `totalMs` over the last `maxTimings`
     /// operations (exact, nearest-rank percentiles), with the same for each field under `fields`.
-    #[wasm_bindgen(js_name = getAIOperationsSummary)]
+    #[wasm_bindgen(
+        js_name = getAIOperationsSummary,
+        unchecked_return_type = "AIOperationsSummary"
+    )]
     pub fn get_ai_operations_summary(&self) -> JsValue {
         let result = Object::new();
         let fields = Object::new();
@@ -565,7 +571,7 @@ impl PerformanceMetrics {
 
     /// Resource timing (count, transfer bytes, slowest), long tasks (count, total blocking
     /// time) and memory (wasm memory; JS heap where the browser exposes it).
-    #[wasm_bindgen(js_name = getResourceMetrics)]
+    #[wasm_bindgen(js_name = getResourceMetrics, unchecked_return_type = "ResourceMetrics")]
     pub fn get_resource_metrics(&self) -> JsValue {
         let result = Object::new();
         let resources = Array::from(&call(

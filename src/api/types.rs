@@ -7,7 +7,7 @@ const TYPES: &'static str = r#"
 /** How events are selected for collection. */
 export type SamplingStrategy = 'always' | 'never' | 'probabilistic' | 'throttled';
 /** Where batches go. */
-export type TransportBackend = 'http' | 'beacon' | 'localStorage' | 'console' | 'custom';
+export type TransportBackend = 'http' | 'beacon' | 'localStorage' | 'console' | 'custom' | 'otlp';
 /** One wire-format event as delivered to a custom transport or an endpoint. */
 export interface WireEvent {
   id: string;
@@ -34,7 +34,7 @@ export interface TelemetryConfig {
   flushIntervalMs?: number;
   /** Transport (default 'http' when an endpoint is given, else 'console'). */
   transport?: TransportBackend;
-  /** Absolute http(s) URL, or a path starting with '/'. */
+  /** Absolute http(s) URL, or a path starting with '/'; with 'otlp', the OpenTelemetry Collector's base URL. */
   endpoint?: string;
   /** Ingest key: `Authorization: Bearer` for fetch, `?key=` for beacons. */
   apiKey?: string;
@@ -62,6 +62,8 @@ export interface TelemetryConfig {
   beforeSend?: (event: WireEvent) => Partial<Pick<WireEvent, 'type' | 'data'>> | null | undefined;
   /** Salt of the SHA-256 hash `identify` sends instead of the user id; set your own. */
   userIdSalt?: string;
+  /** `service.name` of the OTLP export (default 'unknown_service'). */
+  serviceName?: string;
   /** Probability of keeping an error event under 'probabilistic' sampling (default 1). */
   errorSamplingRate?: number;
     /** Error events kept per throttling window under 'throttled' sampling (default 100). */

@@ -260,7 +260,10 @@ impl LlmTelemetry {
     /// monthly? }` in USD, `onAlert(alert)`, `alertRules` (replacing seed 004's defaults; `[]`
     /// for none) and `alertIntervalMs` (30 000; 0 evaluates only on `checkAlerts()`).
     #[wasm_bindgen(constructor)]
-    pub fn new(collector: &TelemetryCollector, options: JsValue) -> Result<LlmTelemetry, JsValue> {
+    pub fn new(
+        collector: &TelemetryCollector,
+        #[wasm_bindgen(unchecked_optional_param_type = "LlmTelemetryOptions")] options: JsValue,
+    ) -> Result<LlmTelemetry, JsValue> {
         let setting = |key: &str| option(&options, key);
         let mut prices = bundled();
         let pricing = setting("pricing");
@@ -331,13 +334,13 @@ impl LlmTelemetry {
 
     /// `{ inputCost, cacheReadCost, cacheWriteCost, outputCost, totalCost, currency, priced }`
     /// for a raw or normalised `usage`; an unpriced model or unknown usage gives `null` costs.
-    #[wasm_bindgen(js_name = estimateCost)]
+    #[wasm_bindgen(js_name = estimateCost, unchecked_return_type = "Cost")]
     pub fn estimate_cost(
         &self,
         provider: &str,
         model: &str,
-        usage: &JsValue,
-        options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RawUsage | null | undefined")] usage: &JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ batch?: boolean }")] options: JsValue,
     ) -> JsValue {
         let usage = usage_of(Provider::parse(provider), usage);
         let batch = is_plain_object(&options) && get(&options, "batch").as_bool() == Some(true);
@@ -348,8 +351,11 @@ impl LlmTelemetry {
     /// errorType?, userId?, space?, promptCategory?, batch? }` as a `gen_ai.call` event with OTel
     /// GenAI attribute names (the user only as its salted hash), adds its cost to the budgets and
     /// aggregates, and returns the cost.
-    #[wasm_bindgen(js_name = trackCall)]
-    pub fn track_call(&self, call: &JsValue) -> JsValue {
+    #[wasm_bindgen(js_name = trackCall, unchecked_return_type = "Cost | null")]
+    pub fn track_call(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LlmCall")] call: &JsValue,
+    ) -> JsValue {
         if !is_plain_object(call) {
             return JsValue::NULL;
         }
@@ -427,7 +433,10 @@ impl LlmTelemetry {
 
     /// Adds or replaces model rates: `{ model: { input, output, cacheRead?, … } }`.
     #[wasm_bindgen(js_name = setPricing)]
-    pub fn set_pricing(&self, pricing: &JsValue) -> Result<(), JsValue> {
+    pub fn set_pricing(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Pricing")] pricing: &JsValue,
+    ) -> Result<(), JsValue> {
         let additions = read_pricing(pricing)?;
         let mut prices = self
             .inner
@@ -442,7 +451,7 @@ impl LlmTelemetry {
     }
 
     /// `{ session, daily, monthly }`, each `{ limit, spent, ratio }` or `null`.
-    #[wasm_bindgen(js_name = getBudgetStatus)]
+    #[wasm_bindgen(js_name = getBudgetStatus, unchecked_return_type = "BudgetStatus")]
     pub fn get_budget_status(&self) -> JsValue {
         let result = Object::new();
         if let Ok(budgets) = self.inner.budgets.try_borrow() {
@@ -464,7 +473,10 @@ impl LlmTelemetry {
     /// (no budget) or `{ limit, spent, ratePerHour, exhaustsAt, remainingMs, periodEnd,
     /// projectedSpend }`. The rate is the least-squares slope of the period's cumulative spend;
     /// `exhaustsAt` is `null` when the budget lasts the period (or there is no rate yet).
-    #[wasm_bindgen(js_name = forecastBudgetExhaustion)]
+    #[wasm_bindgen(
+        js_name = forecastBudgetExhaustion,
+        unchecked_return_type = "BudgetForecasts"
+    )]
     pub fn forecast_budget_exhaustion(&self) -> JsValue {
         let now = now_ms();
         let result = Object::new();
@@ -514,13 +526,13 @@ impl LlmTelemetry {
 
     /// Evaluates the alert rules now (they are also evaluated every `alertIntervalMs`); returns
     /// the alerts fired by this evaluation.
-    #[wasm_bindgen(js_name = checkAlerts)]
+    #[wasm_bindgen(js_name = checkAlerts, unchecked_return_type = "RuleAlert[]")]
     pub fn check_alerts(&self) -> Array {
         self.inner.check_alerts()
     }
 
     /// The latest alerts (budget and rule), oldest first, at most 100.
-    #[wasm_bindgen(js_name = getTriggeredAlerts)]
+    #[wasm_bindgen(js_name = getTriggeredAlerts, unchecked_return_type = "LlmAlert[]")]
     pub fn get_triggered_alerts(&self) -> Array {
         self.inner
             .triggered
@@ -533,8 +545,11 @@ impl LlmTelemetry {
     /// groups }`, `groups` keyed by model, provider, user or space, each with requests, request
     /// rate, tokens, cost, latency percentiles, error rate and errors by type, and cache hit
     /// rate. Options: `groupBy` (`'model'`), `windowMs` (default: since creation).
-    #[wasm_bindgen(js_name = getSummary)]
-    pub fn get_summary(&self, options: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = getSummary, unchecked_return_type = "LlmSummary")]
+    pub fn get_summary(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "SummaryOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let group_name = option(&options, "groupBy")
             .as_string()
             .unwrap_or_else(|| "model".into());

@@ -26,7 +26,7 @@ impl LlmStream {
 #[wasm_bindgen]
 impl LlmStream {
     /// Takes one OpenAI chunk or Anthropic event.
-    pub fn push(&mut self, chunk: &JsValue) {
+    pub fn push(&mut self, #[wasm_bindgen(unchecked_param_type = "StreamChunk")] chunk: &JsValue) {
         let kind = get(chunk, "type").as_string().unwrap_or_default();
         let raw = match kind.as_str() {
             "message_start" => get(&get(chunk, "message"), "usage"),
@@ -38,6 +38,7 @@ impl LlmStream {
 
     /// The normalised usage so far (`{ inputTokens, outputTokens, … }`), or `null` if none was
     /// reported.
+    #[wasm_bindgen(unchecked_return_type = "NormalizedUsage | null")]
     pub fn usage(&self) -> JsValue {
         self.accumulator
             .usage()

@@ -1,0 +1,204 @@
+//! TypeScript declarations of the options, inputs and reports of the modules besides the
+//! collector (PerformanceMetrics, UsageAnalytics, ErrorTracking, HealthCheck, LlmTelemetry).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const MODULE_TYPES: &'static str = r#"
+/** PerformanceMetrics options. */
+export interface PerformanceOptions {
+  /** Observe LCP, INP, CLS, FCP and TTFB (default true). */
+  trackCoreWebVitals?: boolean;
+  /** Observe resource timing and long tasks (default true). */
+  trackResources?: boolean;
+  /** AI operations kept for summaries (default 1000). */
+  maxTimings?: number;
+  /** Report every change of a vital, not only the final value (default false). */
+  reportAllChanges?: boolean;
+  /** Shortest interaction considered for INP, in ms (default 40). */
+  durationThreshold?: number;
+}
+/** Core Web Vitals known so far (ms; CLS unitless). */
+export interface CoreWebVitals { lcp?: number; fcp?: number; ttfb?: number; cls?: number; inp?: number }
+/** One AI operation's timings. */
+export interface AIOperation {
+  contextGatheringMs?: number;
+  contextCompressionMs?: number;
+  apiCallMs?: number;
+  totalMs?: number;
+  tokens?: number;
+  contextSizeBytes?: number;
+  [extra: string]: unknown;
+}
+/** Exact summary of a window of values (nearest-rank percentiles). */
+export interface TimingSummary { count: number; avg: number; min: number; max: number; p50: number; p95: number; p99: number }
+/** `totalMs` summarised, and each field under `fields` (null while empty). */
+export type AIOperationsSummary = (TimingSummary | { count: 0 }) & {
+  fields: Record<'totalMs' | 'contextGatheringMs' | 'contextCompressionMs' | 'apiCallMs' | 'tokens' | 'contextSizeBytes', TimingSummary | null>;
+};
+/** Resource timing, long tasks and memory. */
+export interface ResourceMetrics {
+  resources: { count: number; transferBytes: number; slowest?: { url: string; duration: number } };
+  longTasks: { count: number; totalBlockingTime: number };
+  memory: { wasmBytes: number; jsHeapBytes?: number };
+}
+
+/** UsageAnalytics options: which kinds of usage are recorded (all default true). */
+export interface AnalyticsOptions { trackFeatures?: boolean; trackConversations?: boolean; trackProviders?: boolean; trackProactive?: boolean }
+/** Adoption of one feature. */
+export interface FeatureAdoption { featureId: string; uses: number; actions: Record<string, number>; firstUsed: number; lastUsed: number }
+/** Conversations: counts, success rate, averages (null when unknown). */
+export interface ConversationStats {
+  started: number;
+  active: number;
+  ended: number;
+  successRate: number | null;
+  avgMessages: number | null;
+  avgDurationMs: number | null;
+  avgLengthByRole: Record<string, number>;
+  byProvider: Record<string, number>;
+  providers: Record<string, { requests: number; errors: number; tokens: number; avgLatencyMs: number }>;
+}
+/** Proactive suggestions: shown, accepted, dismissed, acceptance rate, median time to accept. */
+export interface ProactiveMetrics { shown: number; accepted: number; dismissed: number; acceptanceRate: number | null; medianTimeToAcceptMs: number | null }
+
+/** ErrorTracking options. */
+export interface ErrorTrackingOptions {
+  enabled?: boolean;
+  /** window 'error' events (default true). */
+  captureUnhandled?: boolean;
+  /** 'unhandledrejection' events (default true). */
+  captureUnhandledRejections?: boolean;
+  /** Breadcrumbs kept (default 50). */
+  maxBreadcrumbs?: number;
+  /** Count repeats of the same error instead of sending each (default true). */
+  deduplicate?: boolean;
+  /** Automatic breadcrumbs (both default true). */
+  breadcrumbs?: { clicks?: boolean; navigation?: boolean };
+}
+/** Error severities. */
+export type Severity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+/** Options of `captureError`. */
+export interface CaptureOptions { severity?: Severity; context?: Record<string, unknown>; user?: Record<string, unknown> }
+/** A breadcrumb. */
+export interface Breadcrumb { category?: string; message?: string; level?: Severity; data?: Record<string, unknown> }
+/** One group of identical errors. */
+export interface ErrorGroup { fingerprint: string; type: string; message: string; count: number; firstSeen: number; lastSeen: number }
+/** Error counts. */
+export interface ErrorStats { totalErrors: number; uniqueGroups: number; recoveryRate: number | null; bySeverity: Record<Severity, number> }
+/** Details of a recovery attempt. */
+export interface RecoveryDetails { strategy?: string; attempts?: number }
+
+/** Service and system statuses. */
+export type HealthState = 'healthy' | 'degraded' | 'unhealthy';
+/** HealthCheck options. */
+export interface HealthCheckOptions { enabled?: boolean; checkIntervalMs?: number; failureThreshold?: number; timeoutMs?: number }
+/** What a service check resolves with. */
+export interface ServiceCheckResult { status: HealthState; responseTime?: number; message?: string }
+/** A service check. */
+export type ServiceCheck = () => ServiceCheckResult | Promise<ServiceCheckResult>;
+/** The system's health as of the last checks. */
+export interface HealthReport {
+  status: HealthState;
+  services: Array<{ name: string; status: HealthState; critical: boolean; consecutiveFailures: number; responseTime: number | null; message: string | null; lastChecked: number | null }>;
+  uptime: number;
+  timestamp: number;
+}
+
+/** Rates of one model in USD per million tokens. */
+export interface ModelRates { input: number; output: number; cacheRead?: number; cacheWrite5m?: number; cacheWrite1h?: number }
+/** Model rates, with an optional > 200k-token tier. */
+export type Pricing = Record<string, ModelRates & { longContext?: ModelRates }>;
+/** A metric an alert rule watches. */
+export type AlertMetric = 'errorRate' | 'latencyAvg' | 'latencyP95' | 'requests' | 'tokens' | 'cost' | 'budgetUsage';
+/** An alert rule: fires after `consecutive` violating evaluations in a row. */
+export interface AlertRule { name: string; metric: AlertMetric; operator: '>' | '>=' | '<' | '<='; threshold: number; consecutive?: number; windowMs?: number }
+/** A budget alert (80, 95 and 100 % of a budget, once per period). */
+export interface BudgetAlert { type: 'budget'; budget: 'session' | 'daily' | 'monthly'; level: number; spent: number; limit: number; triggeredAt: number }
+/** An alert rule that fired. */
+export interface RuleAlert { type: 'rule'; rule: string; metric: AlertMetric; operator: string; threshold: number; value: number; consecutive: number; windowMs: number; triggeredAt: number }
+/** Any alert. */
+export type LlmAlert = BudgetAlert | RuleAlert;
+/** LlmTelemetry options. */
+export interface LlmTelemetryOptions {
+  /** Extra or overriding model rates. */
+  pricing?: Pricing;
+  /** Budgets in USD. */
+  budgets?: { session?: number; daily?: number; monthly?: number };
+  /** Called for each alert. */
+  onAlert?: (alert: LlmAlert) => void;
+  /** Replaces the default rules (error rate > 10 %, p95 latency > 5 s, spend > 120 % of a budget); [] for none. */
+  alertRules?: AlertRule[];
+  /** How often rules are evaluated, in ms (default 30000; 0: only on checkAlerts()). */
+  alertIntervalMs?: number;
+}
+/** Token usage, normalised: input includes cached tokens, output includes reasoning; null when unknown. */
+export interface NormalizedUsage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cacheReadTokens: number | null;
+  cacheWrite5mTokens: number | null;
+  cacheWrite1hTokens: number | null;
+  reasoningTokens: number | null;
+}
+/** Raw usage of an OpenAI, Anthropic or Gemini response, or normalised usage. */
+export type RawUsage = Record<string, unknown> | Partial<NormalizedUsage>;
+/** A call's cost in USD; null costs when the model or usage is unknown. */
+export interface Cost {
+  inputCost: number | null;
+  cacheReadCost: number | null;
+  cacheWriteCost: number | null;
+  outputCost: number | null;
+  totalCost: number | null;
+  currency: 'USD';
+  priced: boolean;
+}
+/** One LLM call. */
+export interface LlmCall {
+  provider: string;
+  model: string;
+  usage?: RawUsage | null;
+  latencyMs?: number;
+  timeToFirstTokenMs?: number;
+  success?: boolean;
+  errorType?: string;
+  /** Kept in memory for getSummary; sent only as its salted hash. */
+  userId?: string;
+  space?: string;
+  promptCategory?: string;
+  batch?: boolean;
+}
+/** Spend of one budget. */
+export interface BudgetState { limit: number; spent: number; ratio: number }
+/** Every budget's spend (null when not configured). */
+export interface BudgetStatus { session: BudgetState | null; daily: BudgetState | null; monthly: BudgetState | null }
+/** When one budget runs out at the current rate. */
+export interface BudgetForecast { limit: number; spent: number; ratePerHour: number | null; exhaustsAt: number | null; remainingMs: number | null; periodEnd: number | null; projectedSpend: number | null }
+/** Every budget's forecast. */
+export interface BudgetForecasts { session: BudgetForecast | null; daily: BudgetForecast | null; monthly: BudgetForecast | null }
+/** Aggregates of a set of calls. */
+export interface CallSummary {
+  requests: number;
+  requestsPerMinute: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  cachedTokens: number;
+  unknownUsage: number;
+  totalCost: number;
+  unpriced: number;
+  latency: TimingSummary | null;
+  errors: number;
+  errorRate: number;
+  errorsByType: Record<string, number>;
+  cacheHits: number;
+  cacheMisses: number;
+  cacheHitRate: number;
+}
+/** Options of getSummary. */
+export interface SummaryOptions { groupBy?: 'model' | 'provider' | 'user' | 'space'; windowMs?: number }
+/** getSummary's result. */
+export interface LlmSummary { groupBy: string; windowMs: number | null; total: CallSummary; groups: Record<string, CallSummary> }
+/** An OpenAI stream chunk or an Anthropic stream event. */
+export type StreamChunk = { type?: string; usage?: RawUsage | null; message?: { usage?: RawUsage } } & Record<string, unknown>;
+"#;
