@@ -13,12 +13,13 @@ cargo build --quiet --lib --release --target wasm32-unknown-unknown -p wasm-tele
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name "$crate" \
   "target/wasm32-unknown-unknown/release/$crate.wasm"
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+node_modules/.bin/wasm-opt --flatten --rereloop -Oz -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "pkg/${crate}_bg.wasm" -o "pkg/${crate}_bg.wasm"
 
 cp js/index.js js/index.d.ts js/queue.js js/loader.js js/react.js js/react.d.ts pkg/
+node scripts/minify.mjs
 cp README.md pkg/README.md
 cat > pkg/package.json <<JSON
 {

@@ -135,7 +135,7 @@ impl Analytics {
     pub fn features(&self) -> Vec<(&str, &FeatureUse)> {
         let mut list: Vec<(&str, &FeatureUse)> =
             self.features.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        list.sort_by_key(|(_, usage)| core::cmp::Reverse(usage.uses));
+        crate::core::sort::insertion_sort_by(&mut list, |a, b| a.1.uses > b.1.uses);
         list
     }
 
@@ -303,7 +303,7 @@ impl Analytics {
             .filter(|(_, d)| *d == Some(false))
             .count() as u64;
         let mut times = self.accept_times.clone();
-        times.sort_by(f64::total_cmp);
+        crate::core::sort::sort_f64(&mut times);
         let middle = |i: usize| times.get(i).copied().unwrap_or(0.0);
         let median = match times.len() {
             0 => None,

@@ -22,5 +22,6 @@ pub mod retry;
 pub mod sampling;
 pub mod sanitize;
 pub mod sha256;
+pub mod sort;
 pub mod stats;
 pub mod vitals;

@@ -66,7 +66,7 @@ impl TimingWindow {
 /// The summary of `values` (finite ones), or `None` when there are none.
 #[inline(never)]
 pub fn summarize(mut sorted: Vec<f64>) -> Option<Summary> {
-    sorted.sort_by(f64::total_cmp);
+    crate::core::sort::sort_f64(&mut sorted);
     let count = sorted.len();
     Some(Summary {
         count,

@@ -107,10 +107,11 @@ impl Groups {
     /// The groups, most frequent first.
     pub fn by_count(&self) -> Vec<&Group> {
         let mut sorted: Vec<&Group> = self.groups.iter().collect();
-        sorted.sort_by(|a, b| {
+        crate::core::sort::insertion_sort_by(&mut sorted, |a, b| {
             b.count
                 .cmp(&a.count)
                 .then(a.first_seen_ms.total_cmp(&b.first_seen_ms))
+                .is_lt()
         });
         sorted
     }

@@ -73,7 +73,9 @@ impl Inp {
             }
         }
         // Stable, longest first, as web-vitals sorts; the eleventh and beyond are forgotten.
-        self.longest.sort_by(|a, b| b.latency.total_cmp(&a.latency));
+        crate::core::sort::insertion_sort_by(&mut self.longest, |a, b| {
+            a.latency.total_cmp(&b.latency).is_gt()
+        });
         self.longest.truncate(MAX_CANDIDATES);
     }
 
