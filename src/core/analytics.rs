@@ -133,10 +133,21 @@ impl Analytics {
 
     /// Features by use, most used first.
     pub fn features(&self) -> Vec<(&str, &FeatureUse)> {
-        let mut list: Vec<(&str, &FeatureUse)> =
-            self.features.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        crate::core::sort::insertion_sort_by(&mut list, |a, b| a.1.uses > b.1.uses);
-        list
+        // Features are not capped, so sort in O(n log n): each key encodes "fewer uses, then
+        // later first use" as one exact integer (below 2^53 for any realistic count).
+        let n = self.features.len();
+        let most = self.features.iter().map(|(_, v)| v.uses).max().unwrap_or(0);
+        let mut keys: Vec<f64> = self
+            .features
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v))| (most - v.uses) as f64 * n as f64 + i as f64)
+            .collect();
+        crate::core::sort::sort_f64(&mut keys);
+        keys.iter()
+            .filter_map(|key| self.features.get((*key as u64 % n.max(1) as u64) as usize))
+            .map(|(k, v)| (k.as_str(), v))
+            .collect()
     }
 
     /// A conversation started; returns false when the id was already open.
@@ -395,5 +406,32 @@ mod tests {
             (name, p.requests, p.errors, p.tokens, p.total_latency_ms),
             ("openai", 2, 1, 500, 400.0)
         );
+    }
+
+    #[test]
+    fn features_are_ordered_by_use_then_first_use_on_random_data() {
+        let mut rng = crate::core::random::Rng::from_seed([21; 32]);
+        for _ in 0..200 {
+            let mut analytics = Analytics::default();
+            let names: Vec<String> = (0..(1 + rng.next_u64() % 40))
+                .map(|i| alloc::format!("f{i}"))
+                .collect();
+            for _ in 0..(rng.next_u64() % 300) {
+                let name = &names[(rng.next_u64() % names.len() as u64) as usize];
+                analytics.feature(name, "used", 0.0);
+            }
+            let got: Vec<(&str, u64)> = analytics
+                .features()
+                .iter()
+                .map(|(k, v)| (*k, v.uses))
+                .collect();
+            let mut expected: Vec<(&str, u64)> = analytics
+                .features
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.uses))
+                .collect();
+            expected.sort_by_key(|(_, uses)| core::cmp::Reverse(*uses));
+            assert_eq!(got, expected);
+        }
     }
 }
