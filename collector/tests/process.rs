@@ -1,0 +1,126 @@
+//! The collector binary as operators run it: settings from environment variables, structured
+//! logs, and a graceful shutdown that finishes the write in flight.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+fn temp_db(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "wt-collector-process-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("events.db")
+}
+
+fn batch(n: usize) -> String {
+    let events: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"id":"e{i}","type":"load.test","timestamp":1700000000000,"sessionId":"s","data":{{"i":{i},"pad":"{}"}},"context":{{}}}}"#,
+                "x".repeat(200)
+            )
+        })
+        .collect();
+    format!(r#"{{"batchId":"b","events":[{}]}}"#, events.join(","))
+}
+
+#[test]
+fn sigterm_during_a_write_finishes_it_and_the_events_are_in_the_file() {
+    let db = temp_db("shutdown");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasm-telemetry-collector"))
+        .args(["--port", "0", "--db"])
+        .arg(&db)
+        .env("TELEMETRY_INGEST_KEY", "env-key")
+        .env("TELEMETRY_LOG_LEVEL", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let address = line.trim().rsplit("http://").next().unwrap().to_string();
+
+    // The key comes from the environment: a request without it is refused.
+    let body = batch(1000);
+    let head = |key: &str| {
+        format!(
+            "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+    };
+    let mut refused = TcpStream::connect(&address).unwrap();
+    write!(refused, "{}{body}", head("wrong")).unwrap();
+    let mut answer = String::new();
+    refused.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+
+    // SIGTERM arrives while a 1,000-event batch is half uploaded.
+    let mut in_flight = TcpStream::connect(&address).unwrap();
+    let (first, second) = body.split_at(body.len() / 2);
+    write!(in_flight, "{}{first}", head("env-key")).unwrap();
+    in_flight.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    in_flight.write_all(second.as_bytes()).unwrap();
+    let mut answer = String::new();
+    in_flight.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""accepted":1000"#), "{answer}");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+
+    let mut logs = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    let events: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"collector.started") && names.contains(&"collector.stopping"),
+        "{names:?}"
+    );
+    assert_eq!(names.last(), Some(&"collector.stopped"));
+    assert!(events
+        .iter()
+        .all(|e| e["ts"].is_u64() && e["level"].is_string()));
+
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let stored: i64 = connection
+        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 1000);
+}
+
+#[test]
+fn bad_settings_exit_with_a_message_naming_the_flag() {
+    let output = Command::new(env!("CARGO_BIN_EXE_wasm-telemetry-collector"))
+        .env("TELEMETRY_RETENTION_DAYS", "soon")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.starts_with(
+            "--retention-days (TELEMETRY_RETENTION_DAYS) must be a whole number of days"
+        ),
+        "{message}"
+    );
+}
