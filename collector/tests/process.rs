@@ -124,3 +124,62 @@ fn bad_settings_exit_with_a_message_naming_the_flag() {
         "{message}"
     );
 }
+
+#[test]
+fn the_retention_job_runs_at_start_and_deletes_what_is_older_than_the_retention() {
+    let db = temp_db("retention");
+    {
+        let store = wasm_telemetry_collector::Store::open(&db).unwrap();
+        let old = wasm_telemetry_collector::ingest::parse_batch(
+            br#"{"events":[{"id":"old","type":"t","timestamp":1000,"sessionId":"s"},{"id":"new","type":"t","timestamp":4102444800000,"sessionId":"s"}]}"#,
+        )
+        .unwrap();
+        // Received 3 days ago; the second event's own time is in 2100.
+        let three_days_ago = wasm_telemetry_collector::routes::now_ms() - 3 * 86_400_000;
+        store.insert(&old, three_days_ago).unwrap();
+        let fresh = wasm_telemetry_collector::ingest::parse_batch(
+            br#"{"events":[{"id":"fresh","type":"t","timestamp":4102444800000,"sessionId":"s"}]}"#,
+        )
+        .unwrap();
+        store
+            .insert(&fresh, wasm_telemetry_collector::routes::now_ms())
+            .unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasm-telemetry-collector"))
+        .args(["--port", "0", "--retention-days", "2", "--db"])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut ran = None;
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 {
+        let event: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+        if event["event"] == "retention.ran" {
+            ran = Some(event["deleted"].as_u64().unwrap());
+            break;
+        }
+        line.clear();
+    }
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        ran,
+        Some(2),
+        "both events received three days ago go; the fresh one stays"
+    );
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let ids: Vec<String> = connection
+        .prepare("SELECT id FROM events")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(ids, ["fresh"]);
+}
