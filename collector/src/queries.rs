@@ -44,10 +44,22 @@ fn integer(params: &HashMap<String, String>, name: &'static str) -> Result<Optio
         .transpose()
 }
 
-/// `start` and `end` (ms since the epoch), defaulting to the `default_span_ms` before now.
+/// Latest time a query may name: ms since the epoch, as ingest accepts them.
+const MAX_TIME_MS: i64 = 1_000_000_000_000_000;
+
+/// `start` and `end` (ms since the epoch, 0 to 10^15, so no arithmetic on them can overflow),
+/// defaulting to the `default_span_ms` before now.
 fn range(params: &HashMap<String, String>, default_span_ms: i64) -> Result<(i64, i64), Invalid> {
-    let end = integer(params, "end")?.unwrap_or_else(now_ms);
-    let start = integer(params, "start")?.unwrap_or(end - default_span_ms);
+    let time = |name: &'static str| -> Result<Option<i64>, Invalid> {
+        match integer(params, name)? {
+            Some(t) if !(0..=MAX_TIME_MS).contains(&t) => {
+                Err(Invalid(name, "must be milliseconds since the epoch"))
+            }
+            t => Ok(t),
+        }
+    };
+    let end = time("end")?.unwrap_or_else(now_ms);
+    let start = time("start")?.unwrap_or((end - default_span_ms).max(0));
     if start >= end {
         return Err(Invalid("start", "must be before end"));
     }

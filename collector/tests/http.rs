@@ -712,3 +712,48 @@ async fn a_thousand_malformed_bodies_get_4xx_or_200_never_5xx_and_the_server_sta
     let health = request(&server, "GET", "/health", &[], b"").await;
     assert_eq!(health.json()["status"], "ok");
 }
+
+#[tokio::test]
+async fn extreme_and_malformed_query_parameters_get_4xx_never_5xx() {
+    let server = start(|_| {}).await;
+    let values = [
+        "",
+        "x",
+        "-1",
+        "0",
+        "1",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "1e3",
+        "99999999999999999999",
+        "%00",
+    ];
+    let paths = [
+        "/api/metrics/historical?type=events",
+        "/api/metrics/historical?type=vital.LCP&aggregation=day",
+        "/api/llm/costs?groupBy=day",
+        "/api/llm/costs?format=csv",
+        "/api/errors/groups?limit=5",
+        "/api/metrics/alerts?x=1",
+        "/api/events?type=x",
+    ];
+    let mut statuses = std::collections::BTreeMap::new();
+    for path in paths {
+        for start in values {
+            for end in values {
+                let url = format!("{path}&start={start}&end={end}&limit={start}");
+                let reply = admin(&server, "GET", &url).await;
+                assert!(reply.status < 500, "{} for {url}", reply.status);
+                *statuses.entry(reply.status).or_insert(0) += 1;
+            }
+        }
+    }
+    assert!(
+        statuses.contains_key(&200) && statuses.contains_key(&400),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        request(&server, "GET", "/health", &[], b"").await.status,
+        200
+    );
+}
