@@ -204,7 +204,7 @@ pub fn series(metric: &str) -> Series {
         "llm.requests" => llm(one, Reduce::Count),
         "llm.cost" => llm(|r| LlmCall::from_row(r).map(|c| c.cost), Reduce::Sum),
         "llm.tokens" => llm(
-            |r| LlmCall::from_row(r).map(|c| (c.input_tokens + c.output_tokens) as f64),
+            |r| LlmCall::from_row(r).map(|c| c.input_tokens.saturating_add(c.output_tokens) as f64),
             Reduce::Sum,
         ),
         "llm.latency" => llm(|r| LlmCall::from_row(r)?.latency_ms, Reduce::Mean),
@@ -303,7 +303,10 @@ pub fn error_groups(rows: &[Row], limit: usize) -> Vec<Value> {
             first: row.timestamp,
             last: row.timestamp,
         });
-        group.count += d["repeats"].as_u64().unwrap_or(1).max(1);
+        // Client-supplied counts: saturate rather than overflow.
+        group.count = group
+            .count
+            .saturating_add(d["repeats"].as_u64().unwrap_or(1).max(1));
         group.users.extend(row.user_id.as_deref());
         group.sessions.insert(&row.session_id);
         group.first = group.first.min(row.timestamp);
@@ -441,8 +444,8 @@ pub fn llm_costs(calls: &[LlmCall], group: CostGroup, start: i64, end: i64) -> V
             .or_insert_with(|| CostRow::empty(key));
         row.requests += 1;
         row.errors += u64::from(!call.success);
-        row.input_tokens += call.input_tokens;
-        row.output_tokens += call.output_tokens;
+        row.input_tokens = row.input_tokens.saturating_add(call.input_tokens);
+        row.output_tokens = row.output_tokens.saturating_add(call.output_tokens);
         row.cost += call.cost;
     }
     let last_day = (end - 1).div_euclid(DAY_MS);

@@ -130,7 +130,9 @@ pub async fn current(State(app): State<Arc<App>>) -> Response {
         "llm": {
             "costToday": todays.iter().map(|c| c.cost).sum::<f64>() + 0.0,
             "requestsToday": todays.len(),
-            "tokensToday": todays.iter().map(|c| c.input_tokens + c.output_tokens).sum::<u64>(),
+            "tokensToday": todays
+                .iter()
+                .fold(0u64, |sum, c| sum.saturating_add(c.input_tokens).saturating_add(c.output_tokens)),
         },
         "health": { "system": system, "services": services },
     }))

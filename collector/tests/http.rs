@@ -757,3 +757,39 @@ async fn extreme_and_malformed_query_parameters_get_4xx_never_5xx() {
         200
     );
 }
+
+#[tokio::test]
+async fn absurd_client_numbers_are_aggregated_without_overflow() {
+    let server = start(|_| {}).await;
+    let now = now_ms();
+    let huge = u64::MAX;
+    let mut call = llm_call("c1", now, "gpt-4o", "u1", 0.5, true);
+    call["data"]["gen_ai.usage.input_tokens"] = json!(huge);
+    call["data"]["gen_ai.usage.output_tokens"] = json!(huge);
+    let mut twice = call.clone();
+    twice["id"] = json!("c2");
+    let mut error = event(
+        "e1",
+        "error",
+        now,
+        json!({"fingerprint": "f", "repeats": huge}),
+    );
+    let mut again = error.clone();
+    again["id"] = json!("e2");
+    error["data"]["name"] = json!("E");
+    let reply = post(&server, &batch(vec![call, twice, error, again]), Some(KEY)).await;
+    assert_eq!(reply.json()["data"]["accepted"], 4);
+    for path in [
+        "/api/metrics/current",
+        "/api/llm/costs",
+        "/api/errors/groups",
+        "/api/metrics/historical?type=llm.tokens",
+    ] {
+        let reply = admin(&server, "GET", path).await;
+        assert_eq!(reply.status, 200, "{path}: {}", reply.text);
+    }
+    let groups = admin(&server, "GET", "/api/errors/groups").await.json();
+    assert_eq!(groups["groups"][0]["count"], json!(huge));
+    let costs = admin(&server, "GET", "/api/llm/costs").await.json();
+    assert_eq!(costs["rows"][0]["inputTokens"], json!(huge));
+}
