@@ -257,7 +257,7 @@ impl Analytics {
             |entry| {
                 entry.requests += 1;
                 entry.errors += u64::from(!success);
-                entry.tokens += tokens;
+                entry.tokens = entry.tokens.saturating_add(tokens);
                 entry.total_latency_ms += latency_ms.max(0.0);
             },
         );

@@ -126,9 +126,12 @@ impl CallSummary {
         for call in calls {
             s.requests += 1;
             let usage = &call.usage;
-            s.input_tokens += usage.input.unwrap_or(0);
-            s.output_tokens += usage.output.unwrap_or(0);
-            s.cache_read_tokens += usage.cache_read.unwrap_or(0);
+            // Counts come from the application: saturate rather than wrap.
+            s.input_tokens = s.input_tokens.saturating_add(usage.input.unwrap_or(0));
+            s.output_tokens = s.output_tokens.saturating_add(usage.output.unwrap_or(0));
+            s.cache_read_tokens = s
+                .cache_read_tokens
+                .saturating_add(usage.cache_read.unwrap_or(0));
             s.unknown_usage += u64::from(usage.is_unknown());
             match call.cost {
                 Some(cost) => s.total_cost += cost,
@@ -147,7 +150,7 @@ impl CallSummary {
                 s.cache_hits += 1;
             }
         }
-        s.total_tokens = s.input_tokens + s.output_tokens;
+        s.total_tokens = s.input_tokens.saturating_add(s.output_tokens);
         s.cache_misses = s.requests - s.cache_hits;
         s.error_rate = ratio(s.errors, s.requests);
         s.cache_hit_rate = ratio(s.cache_hits, s.requests);
@@ -313,6 +316,34 @@ mod tests {
         assert_eq!((total.unknown_usage, total.unpriced), (1, 1));
         assert_eq!(total.latency, None);
         assert_eq!(groups[0].0, NO_KEY);
+    }
+
+    #[test]
+    fn absurd_token_counts_saturate_instead_of_wrapping() {
+        let mut log = CallLog::default();
+        for _ in 0..2 {
+            log.push(Call {
+                at_ms: 1.0,
+                provider: "p".into(),
+                model: "m".into(),
+                user: None,
+                space: None,
+                usage: Usage {
+                    input: Some(u64::MAX),
+                    output: Some(u64::MAX),
+                    ..Usage::default()
+                },
+                latency_ms: None,
+                success: true,
+                error_type: None,
+                cost: None,
+            });
+        }
+        let total = log.total(10.0, 2.0);
+        assert_eq!(
+            (total.input_tokens, total.total_tokens),
+            (u64::MAX, u64::MAX)
+        );
     }
 
     #[test]
