@@ -1,7 +1,72 @@
 //! Minimal JSON writing helpers. Event payloads arrive already serialised by the host's
 //! `JSON.stringify`; the core only needs to write strings and integers into the wire format.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
+
+/// Reads the JSON string literal whose opening quote is at byte `at` of `text`. Returns its
+/// decoded text (borrowed when it has no escapes) and the position after the closing quote, or
+/// `None` when it is not a valid literal. `\uXXXX` escapes join surrogate pairs; a lone
+/// surrogate becomes U+FFFD.
+pub fn read_string(text: &str, at: usize) -> Option<(Cow<'_, str>, usize)> {
+    let bytes = text.as_bytes();
+    let peek = |at: usize| bytes.get(at).copied();
+    if peek(at) != Some(b'"') {
+        return None;
+    }
+    let start = at + 1;
+    let mut at = start;
+    loop {
+        match peek(at)? {
+            b'"' => return Some((Cow::Borrowed(text.get(start..at)?), at + 1)),
+            b'\\' => break,
+            _ => at += 1,
+        }
+    }
+    let mut decoded = String::from(text.get(start..at)?);
+    let hex4 = |at: usize| u32::from_str_radix(text.get(at..at + 4)?, 16).ok();
+    loop {
+        match peek(at)? {
+            b'"' => return Some((Cow::Owned(decoded), at + 1)),
+            b'\\' => {
+                let escaped = peek(at + 1)?;
+                at += 2;
+                let c = match escaped {
+                    b'"' => '"',
+                    b'\\' => '\\',
+                    b'/' => '/',
+                    b'b' => '\u{8}',
+                    b'f' => '\u{c}',
+                    b'n' => '\n',
+                    b'r' => '\r',
+                    b't' => '\t',
+                    b'u' => {
+                        let first = hex4(at)?;
+                        at += 4;
+                        let mut code = first;
+                        let pair = (0xd800..0xdc00).contains(&first)
+                            && text.get(at..at + 2) == Some("\\u");
+                        if let Some(second) =
+                            hex4(at + 2).filter(|second| pair && (0xdc00..0xe000).contains(second))
+                        {
+                            code = 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00);
+                            at += 6;
+                        }
+                        char::from_u32(code).unwrap_or('\u{fffd}')
+                    }
+                    _ => return None,
+                };
+                decoded.push(c);
+            }
+            _ => {
+                let rest = text.get(at..)?;
+                let next = rest.find(['"', '\\'])?;
+                decoded.push_str(rest.get(..next)?);
+                at += next;
+            }
+        }
+    }
+}
 
 /// Appends `value` to `out` as a JSON string literal, quotes included.
 pub fn write_string(out: &mut String, value: &str) {

@@ -2,6 +2,7 @@
 //! Numbers keep their text, so they can be copied exactly; `as_f64` reads them without the
 //! standard float parser, which would cost more wasm than this whole module.
 
+use crate::core::json::read_string;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -235,67 +236,10 @@ impl Reader<'_> {
         })
     }
 
-    fn hex4(&mut self) -> Option<u32> {
-        let digits = self.text.get(self.at..self.at + 4)?;
-        self.at += 4;
-        u32::from_str_radix(digits, 16).ok()
-    }
-
     fn string(&mut self) -> Option<String> {
-        if self.peek() != b'"' {
-            return None;
-        }
-        self.at += 1;
-        let mut out = String::new();
-        loop {
-            let start = self.at;
-            while !matches!(self.peek(), b'"' | b'\\' | 0) {
-                self.at += 1;
-            }
-            out.push_str(self.text.get(start..self.at)?);
-            match self.peek() {
-                b'"' => {
-                    self.at += 1;
-                    return Some(out);
-                }
-                b'\\' => {
-                    self.at += 1;
-                    let escaped = self.peek();
-                    self.at += 1;
-                    let c = match escaped {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let high = self.hex4()?;
-                            let code = if (0xd800..0xdc00).contains(&high)
-                                && self.text.get(self.at..self.at + 2) == Some("\\u")
-                            {
-                                self.at += 2;
-                                let low = self.hex4()?;
-                                0x10000 + ((high - 0xd800) << 10) + low.checked_sub(0xdc00)?
-                            } else {
-                                high
-                            };
-                            char::from_u32(code).unwrap_or('\u{fffd}')
-                        }
-                        _ => return None,
-                    };
-                    out.push(c);
-                }
-                // A NUL byte inside a string, or the end of the text.
-                _ if self.at < self.bytes.len() => {
-                    out.push('\0');
-                    self.at += 1;
-                }
-                _ => return None,
-            }
-        }
+        let (text, next) = read_string(self.text, self.at)?;
+        self.at = next;
+        Some(text.into_owned())
     }
 }
 

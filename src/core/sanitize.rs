@@ -1,7 +1,7 @@
 //! Redaction of a JSON document: field values by key name, PII patterns in every string and key,
 //! at any depth, in one pass over the text.
 
-use crate::core::json::write_string;
+use crate::core::json::{read_string, write_string};
 use crate::core::pii::{redact, Rules};
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -254,86 +254,9 @@ impl<'a> Walker<'a, '_> {
 
     /// Reads a string literal and returns its decoded text (borrowed when it has no escapes).
     fn string(&mut self) -> Result<Cow<'a, str>, SanitizeError> {
-        self.at += 1; // opening quote
-        let start = self.at;
-        loop {
-            match self.peek() {
-                b'"' => {
-                    let raw = self
-                        .text
-                        .get(start..self.at)
-                        .ok_or(SanitizeError::Invalid)?;
-                    self.at += 1;
-                    return Ok(Cow::Borrowed(raw));
-                }
-                b'\\' => break,
-                0 if self.at >= self.bytes.len() => return Err(SanitizeError::Invalid),
-                _ => self.at += 1,
-            }
-        }
-        let mut decoded = String::from(
-            self.text
-                .get(start..self.at)
-                .ok_or(SanitizeError::Invalid)?,
-        );
-        loop {
-            match self.peek() {
-                b'"' => {
-                    self.at += 1;
-                    return Ok(Cow::Owned(decoded));
-                }
-                b'\\' => {
-                    self.at += 1;
-                    let escaped = self.peek();
-                    self.at += 1;
-                    match escaped {
-                        b'"' => decoded.push('"'),
-                        b'\\' => decoded.push('\\'),
-                        b'/' => decoded.push('/'),
-                        b'b' => decoded.push('\u{8}'),
-                        b'f' => decoded.push('\u{c}'),
-                        b'n' => decoded.push('\n'),
-                        b'r' => decoded.push('\r'),
-                        b't' => decoded.push('\t'),
-                        b'u' => decoded.push(self.unicode_escape()?),
-                        _ => return Err(SanitizeError::Invalid),
-                    }
-                }
-                0 if self.at >= self.bytes.len() => return Err(SanitizeError::Invalid),
-                _ => {
-                    let rest = self.text.get(self.at..).ok_or(SanitizeError::Invalid)?;
-                    let next = rest.find(['"', '\\']).ok_or(SanitizeError::Invalid)?;
-                    decoded.push_str(rest.get(..next).ok_or(SanitizeError::Invalid)?);
-                    self.at += next;
-                }
-            }
-        }
-    }
-
-    fn hex4(&mut self) -> Result<u32, SanitizeError> {
-        let digits = self
-            .text
-            .get(self.at..self.at + 4)
-            .ok_or(SanitizeError::Invalid)?;
-        let value = u32::from_str_radix(digits, 16).map_err(|_| SanitizeError::Invalid)?;
-        self.at += 4;
-        Ok(value)
-    }
-
-    /// `\uXXXX`, joining surrogate pairs; a lone surrogate becomes U+FFFD.
-    fn unicode_escape(&mut self) -> Result<char, SanitizeError> {
-        let first = self.hex4()?;
-        if (0xd800..0xdc00).contains(&first) && self.text.get(self.at..self.at + 2) == Some("\\u") {
-            let save = self.at;
-            self.at += 2;
-            let second = self.hex4()?;
-            if (0xdc00..0xe000).contains(&second) {
-                let code = 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00);
-                return Ok(char::from_u32(code).unwrap_or('\u{fffd}'));
-            }
-            self.at = save;
-        }
-        Ok(char::from_u32(first).unwrap_or('\u{fffd}'))
+        let (text, next) = read_string(self.text, self.at).ok_or(SanitizeError::Invalid)?;
+        self.at = next;
+        Ok(text)
     }
 }
 
