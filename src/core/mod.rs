@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod batch;
 pub mod breaker;
 pub mod buffer;
+pub mod calendar;
 pub mod config;
 pub mod consent;
 pub mod errors;

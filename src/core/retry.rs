@@ -1,5 +1,7 @@
 //! When to try again: exponential backoff with full jitter, and `Retry-After`.
 
+use crate::core::calendar::days_from_civil;
+
 /// Exponential backoff with full jitter: the n-th retry waits a uniform random time in
 /// `[0, min(max, initial × 2ⁿ)]`, unless the server said when (`Retry-After`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,17 +81,6 @@ pub fn http_date_ms(value: &str) -> Option<f64> {
     }
     let days = days_from_civil(year, month, day);
     Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) as f64)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

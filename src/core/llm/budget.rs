@@ -1,5 +1,6 @@
 //! Spending budgets with alerts at 80 %, 95 % and 100 %, each fired once per period.
 
+use crate::core::calendar::days_from_civil;
 use alloc::vec::Vec;
 
 /// Shares of a budget at which an alert fires.
@@ -98,14 +99,11 @@ pub fn day_start_ms(day: i64) -> f64 {
 
 /// The first ms of `month` (`year × 12 + month − 1`), UTC.
 pub fn month_start_ms(month: i64) -> f64 {
-    // Howard Hinnant's days_from_civil.
-    let (year, m) = (month.div_euclid(12), month.rem_euclid(12) + 1);
-    let y = if m <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    day_start_ms(era * 146_097 + doe - 719_468)
+    day_start_ms(days_from_civil(
+        month.div_euclid(12),
+        month.rem_euclid(12) + 1,
+        1,
+    ))
 }
 
 #[cfg(test)]
