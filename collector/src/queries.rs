@@ -93,7 +93,7 @@ pub async fn current(State(app): State<Arc<App>>) -> Response {
     // Client clocks run a little ahead sometimes.
     let until = now + HOUR_MS;
     let loaded = with_store(&app, move |store| {
-        let recent = store.rows(&[], now - 5 * MINUTE_MS, until)?.len();
+        let recent = store.count_between(now - 5 * MINUTE_MS, until)?;
         let rows = store.rows(
             &["web-vital", "gen_ai.call", "error", "health.status"],
             since,

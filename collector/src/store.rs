@@ -218,6 +218,15 @@ impl Store {
         self.lock()
             .query_row("SELECT COUNT(*) FROM events", [], |row| row.get(0))
     }
+
+    /// Number of stored events with `start <= timestamp < end`.
+    pub fn count_between(&self, start: i64, end: i64) -> rusqlite::Result<u64> {
+        self.lock().query_row(
+            "SELECT COUNT(*) FROM events WHERE timestamp >= ?1 AND timestamp < ?2",
+            params![start, end],
+            |row| row.get(0),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -300,6 +309,8 @@ mod tests {
         assert!(store.user_events("u1").unwrap().is_empty());
         assert_eq!(store.count().unwrap(), 1);
         assert_eq!(store.rows(&["t"], 0, 20_000).unwrap()[0].data["k"], 1);
+        assert_eq!(store.count_between(0, 10_000).unwrap(), 0);
+        assert_eq!(store.count_between(10_000, 10_001).unwrap(), 1);
         assert!(store.rows(&["other"], 0, 20_000).unwrap().is_empty());
         assert_eq!(store.delete_before(5_000).unwrap(), 0);
         assert_eq!(store.delete_before(5_001).unwrap(), 1);
