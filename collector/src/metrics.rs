@@ -448,14 +448,25 @@ pub fn llm_costs(calls: &[LlmCall], group: CostGroup, start: i64, end: i64) -> V
         row.output_tokens = row.output_tokens.saturating_add(call.output_tokens);
         row.cost += call.cost;
     }
+    // Cost per key and day, summed once: each row's three windows then read a range of days
+    // instead of scanning every call. Grouped by day, all calls share one key.
+    let mut daily: BTreeMap<(String, i64), f64> = BTreeMap::new();
+    for call in calls {
+        let key = match group {
+            CostGroup::Day => String::new(),
+            _ => group.key(call),
+        };
+        *daily
+            .entry((key, call.timestamp.div_euclid(DAY_MS)))
+            .or_default() += call.cost;
+    }
     let last_day = (end - 1).div_euclid(DAY_MS);
     let mut list: Vec<CostRow> = rows.into_values().collect();
     for row in &mut list {
         // A day's window ends with that day; any other key's window ends with the range.
-        row.rolling = if group == CostGroup::Day {
-            rolling(calls, list_day(&row.key).unwrap_or(last_day), |_| true)
-        } else {
-            rolling(calls, last_day, |c| group.key(c) == row.key)
+        row.rolling = match group {
+            CostGroup::Day => rolling(&daily, "", list_day(&row.key).unwrap_or(last_day)),
+            _ => rolling(&daily, &row.key, last_day),
         };
     }
     if group != CostGroup::Day {
@@ -464,17 +475,11 @@ pub fn llm_costs(calls: &[LlmCall], group: CostGroup, start: i64, end: i64) -> V
     list
 }
 
-/// Mean daily cost of the matching calls over the 7, 30 and 90 days ending with `last_day`.
-fn rolling(calls: &[LlmCall], last_day: i64, matches: impl Fn(&LlmCall) -> bool) -> [f64; 3] {
+/// Mean daily cost of `key` over the 7, 30 and 90 days ending with `last_day`.
+fn rolling(daily: &BTreeMap<(String, i64), f64>, key: &str, last_day: i64) -> [f64; 3] {
     ROLLING_DAYS.map(|days| {
-        let from = (last_day - days + 1) * DAY_MS;
-        let to = (last_day + 1) * DAY_MS;
-        let total: f64 = calls
-            .iter()
-            .filter(|c| c.timestamp >= from && c.timestamp < to && matches(c))
-            .map(|c| c.cost)
-            .sum::<f64>()
-            + 0.0;
+        let span = (key.to_string(), last_day - days + 1)..=(key.to_string(), last_day);
+        let total = daily.range(span).map(|(_, cost)| cost).sum::<f64>() + 0.0;
         total / days as f64
     })
 }
