@@ -11,7 +11,7 @@ use crate::api::runtime::Shared;
 use crate::core::event::EventInput;
 use crate::core::llm::alerts::Rule;
 use crate::core::llm::budget::{day_of, day_start_ms, month_of, month_start_ms, Budget};
-use crate::core::llm::calls::{Call, CallLog, GroupBy};
+use crate::core::llm::calls::{Call, CallLog, CallSummary, GroupBy};
 use crate::core::llm::forecast::forecast;
 use crate::core::llm::pricing::{bundled, cost, find, Cost, Price};
 use crate::core::llm::usage::{Provider, Usage};
@@ -188,10 +188,20 @@ impl Inner {
         let budget_usage = self.budget_usage(now);
         let mut fired = Vec::new();
         if let (Ok(calls), Ok(mut rules)) = (self.calls.try_borrow(), self.rules.try_borrow_mut()) {
+            // Rules usually share a window (the defaults all do): summarise each window once.
+            let mut windows: Vec<(f64, CallSummary)> = Vec::new();
             for rule in rules.iter_mut() {
-                let value = rule
-                    .metric
-                    .value(&calls.total(rule.window_ms, now), budget_usage);
+                let index = match windows.iter().position(|(w, _)| *w == rule.window_ms) {
+                    Some(index) => index,
+                    None => {
+                        windows.push((rule.window_ms, calls.total(rule.window_ms, now)));
+                        windows.len() - 1
+                    }
+                };
+                let Some((_, summary)) = windows.get(index) else {
+                    continue;
+                };
+                let value = rule.metric.value(summary, budget_usage);
                 if rule.evaluate(value) {
                     let alert = Object::new();
                     set(&alert, "type", "rule");
@@ -490,15 +500,11 @@ impl LlmTelemetry {
                 continue;
             };
             let current = period.of(now);
-            let spent = if budget.period() == current {
-                budget.spent
+            // A budget last touched in an earlier period has spent nothing in this one.
+            let (spent, points) = if budget.period() == current {
+                (budget.spent, self.inner.spend_points(*period, budget))
             } else {
-                0.0
-            };
-            let points = if budget.period() == current {
-                self.inner.spend_points(*period, budget)
-            } else {
-                Vec::new()
+                (0.0, Vec::new())
             };
             let end = period.end_ms(current);
             let projection = forecast(&points, budget.limit, spent, now, end);
