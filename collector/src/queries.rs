@@ -149,8 +149,8 @@ pub async fn historical(State(app): State<Arc<App>>, Query(params): Params) -> R
             "is required: events, errors, llm.cost, vital.LCP, …",
         );
     };
-    let aggregation = params.get("aggregation").map_or("minute", String::as_str);
-    let Some(aggregation) = Aggregation::parse(aggregation) else {
+    let aggregation_name = params.get("aggregation").map_or("minute", String::as_str);
+    let Some(aggregation) = Aggregation::parse(aggregation_name) else {
         return bad_request("aggregation", "must be minute, hour or day");
     };
     let (start, end) = match range(&params, HOUR_MS) {
@@ -169,7 +169,7 @@ pub async fn historical(State(app): State<Arc<App>>, Query(params): Params) -> R
     match rows {
         Ok(rows) => Json(json!({
             "type": metric,
-            "aggregation": params.get("aggregation").map_or("minute", String::as_str),
+            "aggregation": aggregation_name,
             "start": start,
             "end": end,
             "buckets": buckets(&metric, &rows, start, end, aggregation),
