@@ -1,7 +1,7 @@
 // React bindings of wasm-telemetry (`wasm-telemetry/react`). React is a peer dependency.
 // Nothing here touches `window` or `document` until a provider mounts in a browser, so server
 // rendering imports and renders it safely (the SDK simply starts after hydration).
-import { Component, createContext, createElement, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { Component, createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import init, {
   ErrorTracking,
   HealthCheck,
@@ -88,16 +88,21 @@ export function TelemetryProvider({ config, children, wasm }) {
     else pending.current.push(job);
   }, []);
 
-  const value = {
-    ready: telemetry !== null,
-    collector: telemetry?.collector ?? null,
-    performance: telemetry?.performance ?? null,
-    analytics: telemetry?.analytics ?? null,
-    errors: telemetry?.errors ?? null,
-    health: telemetry?.health ?? null,
-    llm: telemetry?.llm ?? null,
-    run,
-  };
+  // A new value only when the instances change, so consumers do not re-render with every
+  // render of the provider's parent.
+  const value = useMemo(
+    () => ({
+      ready: telemetry !== null,
+      collector: telemetry?.collector ?? null,
+      performance: telemetry?.performance ?? null,
+      analytics: telemetry?.analytics ?? null,
+      errors: telemetry?.errors ?? null,
+      health: telemetry?.health ?? null,
+      llm: telemetry?.llm ?? null,
+      run,
+    }),
+    [telemetry, run],
+  );
   return createElement(TelemetryContext.Provider, { value }, children);
 }
 
