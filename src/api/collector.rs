@@ -69,6 +69,7 @@ impl TelemetryCollector {
             persisted: Cell::new(0),
             persist_failures: Cell::new(0),
             recovery_started: Cell::new(false),
+            otlp_logged: Rc::default(),
         });
         shared.restart_timer();
         shared.watch_consent(require_consent, signal);

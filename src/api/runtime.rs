@@ -7,6 +7,7 @@ use crate::core::consent::{Consent, CONSENT_KEY};
 use crate::core::event::{EventError, EventInput};
 use crate::core::journal;
 use crate::core::json::write_integer;
+use crate::core::otlp::Logged;
 use crate::core::pipeline::{DropReason, Outcome, Pipeline, Prepared, Refusal};
 use crate::platform::listener::Listener;
 use crate::platform::locks;
@@ -58,6 +59,8 @@ pub(crate) struct Shared {
     pub persist_failures: Cell<u32>,
     /// Whether journals of closed pages were looked for.
     pub recovery_started: Cell<bool>,
+    /// Events whose OTLP log records were accepted before their metrics were.
+    pub otlp_logged: Rc<RefCell<Logged>>,
 }
 
 /// What `beforeSend` decided.
@@ -479,6 +482,7 @@ async fn deliver_all(shared: Rc<Shared>, keepalive: bool) -> u32 {
                         custom: state.custom_transport.clone(),
                         keepalive,
                         service_name: config.service_name.clone(),
+                        otlp_logged: shared.otlp_logged.clone(),
                     };
                     Ok((batch, destination, config.debug))
                 }

@@ -1,11 +1,13 @@
 //! Delivery of one encoded batch over the configured transport.
 
+use alloc::rc::Rc;
 use alloc::string::{String, ToString};
+use core::cell::RefCell;
 
 use crate::core::batch::Batch;
 use crate::core::config::TransportKind;
 use crate::core::json::write_integer;
-use crate::core::otlp::{self, Resource};
+use crate::core::otlp::{self, Logged, Resource};
 use crate::core::pipeline::{Outcome, Report};
 use crate::core::retry::parse_retry_after;
 use crate::platform::{call, debug_log, get, now_ms, parse, storage};
@@ -40,6 +42,8 @@ pub struct Destination {
     pub keepalive: bool,
     /// `service.name` for `otlp`.
     pub service_name: String,
+    /// Events whose OTLP log records were accepted before their metrics were.
+    pub otlp_logged: Rc<RefCell<Logged>>,
 }
 
 impl Destination {
@@ -87,7 +91,8 @@ impl Destination {
     }
 
     /// Sends the batch's log records to `<endpoint>/v1/logs` and its metrics to
-    /// `<endpoint>/v1/metrics`; it is delivered when both are (a retry sends both again).
+    /// `<endpoint>/v1/metrics`; it is delivered when both are. When the logs are accepted and
+    /// the metrics are not, the retry sends only the metrics: log records are never sent twice.
     async fn send_otlp(&self, batch: &Batch) -> Report {
         let base = self
             .endpoint
@@ -97,19 +102,39 @@ impl Destination {
         let resource = Resource {
             service_name: self.service_name.clone(),
         };
-        let export = otlp::encode(&batch.events, &resource, now_ms() as i64);
+        let export = match self.otlp_logged.try_borrow() {
+            Ok(logged) => otlp::encode(&batch.events, &resource, now_ms() as i64, &logged),
+            Err(_) => otlp::encode(
+                &batch.events,
+                &resource,
+                now_ms() as i64,
+                &Logged::default(),
+            ),
+        };
         let mut report = Report {
             outcome: Outcome::Delivered,
             now_ms: now_ms(),
             retry_after_ms: None,
             error: None,
         };
-        for (path, body) in [("/v1/logs", export.logs), ("/v1/metrics", export.metrics)] {
-            if let Some(body) = body {
-                report = self.send_fetch(&[base, path].concat(), &body).await;
-                if report.outcome != Outcome::Delivered {
-                    break;
+        if let Some(body) = export.logs {
+            report = self.send_fetch(&[base, "/v1/logs"].concat(), &body).await;
+            if report.outcome == Outcome::Delivered && export.metrics.is_some() {
+                if let Ok(mut logged) = self.otlp_logged.try_borrow_mut() {
+                    logged.record(&batch.events);
                 }
+            }
+        }
+        if report.outcome == Outcome::Delivered {
+            if let Some(body) = export.metrics {
+                report = self
+                    .send_fetch(&[base, "/v1/metrics"].concat(), &body)
+                    .await;
+            }
+        }
+        if report.outcome != Outcome::Retry {
+            if let Ok(mut logged) = self.otlp_logged.try_borrow_mut() {
+                logged.forget(&batch.events);
             }
         }
         report

@@ -16,6 +16,8 @@ const DURATION_BOUNDS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5
 /** An OTLP/HTTP receiver: records what arrives on /v1/logs and /v1/metrics, answers `{}`. */
 let receiver;
 const received = [];
+/** Paths whose next requests are refused with 503, and how many of them. */
+const refuse = new Map();
 before(async () => {
   receiver = http.createServer((request, response) => {
     const cors = {
@@ -29,6 +31,11 @@ before(async () => {
     request.on('end', () => {
       let body = Buffer.concat(chunks);
       if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      if (refuse.get(request.url) > 0) {
+        refuse.set(request.url, refuse.get(request.url) - 1);
+        received.push({ path: request.url, body: body.toString(), headers: request.headers, refused: true });
+        return response.writeHead(503, { ...cors, 'Retry-After': '0' }).end();
+      }
       received.push({ path: request.url, body: body.toString(), headers: request.headers });
       response.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end('{}');
     });
@@ -137,5 +144,41 @@ test('events, errors, vitals, AI timings and LLM usage arrive as valid OTLP logs
   tampered.resourceLogs[0].scopeLogs[0].logRecords[0].bogus = 1;
   const [refused] = parseOfficially([{ signal: 'logs', body: JSON.stringify(tampered) }]);
   assert.match(refused.error, /bogus/);
+  await context.close();
+});
+
+test('when the logs are accepted and the metrics are not, the retry sends only the metrics', async () => {
+  const endpoint = `http://127.0.0.1:${receiver.address().port}`;
+  const service = 'e2e-partial';
+  const mine = (r) => r.body.includes(`"${service}"`);
+  refuse.set('/v1/metrics', 2);
+  const context = await env.browser.newContext();
+  const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
+  await page.evaluate(async ({ endpoint, service }) => {
+    const { TelemetryCollector, LlmTelemetry } = window.sdk;
+    const collector = new TelemetryCollector({ transport: 'otlp', endpoint, serviceName: service, flushIntervalMs: 0 });
+    const llm = new LlmTelemetry(collector, {});
+    collector.track({ type: 'e2e.partial', data: { step: 1 } });
+    llm.trackCall({ provider: 'openai', model: 'gpt-4o', usage: { prompt_tokens: 700, completion_tokens: 70 }, latencyMs: 400, success: true });
+    window.partial = collector;
+    await collector.flush();
+  }, { endpoint, service });
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline && !received.some((r) => mine(r) && r.path === '/v1/metrics' && !r.refused)) {
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  const requests = received.filter(mine);
+  assert.deepEqual(requests.map((r) => `${r.path}${r.refused ? ' 503' : ''}`),
+    ['/v1/logs', '/v1/metrics 503', '/v1/metrics 503', '/v1/metrics'], 'logs once, then metrics until accepted');
+  const parsed = parseOfficially(requests.map((r) => ({ signal: r.path === '/v1/logs' ? 'logs' : 'metrics', body: r.body })));
+  assert.deepEqual(parsed.filter((p) => p.error), []);
+  const uids = parsed[0].resourceLogs[0].scopeLogs[0].logRecords.map((r) => attributes(r.attributes)['log.record.uid']);
+  assert.equal(uids.length, 2);
+  assert.equal(new Set(uids).size, 2);
+  const [tokens] = parsed[3].resourceMetrics[0].scopeMetrics[0].metrics.filter((m) => m.name === 'gen_ai.client.token.usage');
+  assert.deepEqual(tokens.histogram.dataPoints.map((p) => p.sum), [700, 70]);
+  const status = await page.evaluate(() => window.partial.getBufferStatus());
+  assert.equal(status.size + status.inFlight, 0, 'the batch is settled');
+  assert.equal(status.sent, 2, 'each event counted as sent once');
   await context.close();
 });

@@ -88,9 +88,10 @@ fn write_record(out: &mut String, event: &Event, now_ms: i64) {
 }
 
 /// The `ExportLogsServiceRequest` of `events`, or `None` when all of them are metrics.
-pub(crate) fn encode(events: &[Event], resource: &Resource, now_ms: i64) -> Option<String> {
+pub(crate) fn encode(events: &[&Event], resource: &Resource, now_ms: i64) -> Option<String> {
     let mut records = events
         .iter()
+        .copied()
         .filter(|e| !METRIC_ONLY.contains(&e.kind.as_str()))
         .peekable();
     records.peek()?;

@@ -163,13 +163,71 @@ pub struct Export {
     pub metrics: Option<String>,
 }
 
-/// Encodes a batch's events for OTLP/HTTP JSON. Events that cannot be read are skipped (the
-/// journal only holds events the core encoded, so none are expected).
-pub fn encode(entries: &[Entry], resource: &Resource, now_ms: i64) -> Export {
-    let events: Vec<Event> = entries.iter().filter_map(Event::read).collect();
+/// Encodes a batch's events for OTLP/HTTP JSON, leaving out the log records of events in
+/// `logged`. Events that cannot be read are skipped (the journal only holds events the core
+/// encoded, so none are expected).
+pub fn encode(entries: &[Entry], resource: &Resource, now_ms: i64, logged: &Logged) -> Export {
+    let mut events = Vec::with_capacity(entries.len());
+    let mut to_log = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if let Some(event) = Event::read(entry) {
+            if !entry.id().is_some_and(|id| logged.contains(id)) {
+                to_log.push(events.len());
+            }
+            events.push(event);
+        }
+    }
+    let unlogged: Vec<&Event> = to_log.iter().map(|&index| &events[index]).collect();
     Export {
-        logs: logs::encode(&events, resource, now_ms),
+        logs: logs::encode(&unlogged, resource, now_ms),
         metrics: metrics::encode(&events, resource),
+    }
+}
+
+/// The most ids [`Logged`] remembers; past it the oldest are forgotten (at worst, their log
+/// records are sent twice).
+pub const MAX_LOGGED: usize = 10_000;
+
+/// Ids of events whose log records an OTLP endpoint accepted while their batch's metrics were
+/// not: a retry of those events sends their metrics again, but not their log records.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Logged {
+    ids: Vec<String>,
+}
+
+impl Logged {
+    /// Remembers that the log records of `entries` were accepted.
+    pub fn record(&mut self, entries: &[Entry]) {
+        for id in entries.iter().filter_map(Entry::id) {
+            if !self.contains(id) {
+                self.ids.push(id.into());
+            }
+        }
+        let excess = self.ids.len().saturating_sub(MAX_LOGGED);
+        self.ids.drain(..excess);
+    }
+
+    /// Forgets `entries`, once their batch is settled.
+    pub fn forget(&mut self, entries: &[Entry]) {
+        if !self.ids.is_empty() {
+            self.ids
+                .retain(|id| !entries.iter().any(|entry| entry.id() == Some(id)));
+        }
+    }
+
+    /// Whether the log record of event `id` was accepted.
+    pub fn contains(&self, id: &str) -> bool {
+        self.ids.iter().any(|known| known == id)
+    }
+
+    /// How many ids are remembered.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no id is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
     }
 }
 
@@ -244,7 +302,7 @@ mod tests {
                 r#"{"name":"LCP","value":1234.5,"rating":"good"}"#,
             ),
         ];
-        let export = encode(&entries, &resource(), 1_700_000_001_000);
+        let export = encode(&entries, &resource(), 1_700_000_001_000, &Logged::default());
         let logs = parse(export.logs.as_deref().unwrap()).unwrap();
         let Some(Value::Array(resource_logs)) = logs.get("resourceLogs") else {
             panic!()
@@ -390,7 +448,7 @@ mod tests {
             ),
             entry("ai.operation", 5000, r#"{"totalMs":900,"apiCallMs":600}"#),
         ];
-        let export = encode(&entries, &resource(), 6000);
+        let export = encode(&entries, &resource(), 6000, &Logged::default());
         let metrics = parse(export.metrics.as_deref().unwrap()).unwrap();
         let tokens = metric(&metrics, "gen_ai.client.token.usage");
         assert_eq!(tokens.get("unit").unwrap().as_str(), Some("{token}"));
@@ -460,11 +518,17 @@ mod tests {
             "LLM calls are also log records, with their cost"
         );
         assert_eq!(
-            encode(&[entry("page.view", 1, "{}")], &resource(), 2).metrics,
+            encode(
+                &[entry("page.view", 1, "{}")],
+                &resource(),
+                2,
+                &Logged::default()
+            )
+            .metrics,
             None
         );
         assert_eq!(
-            encode(&[], &resource(), 2),
+            encode(&[], &resource(), 2, &Logged::default()),
             Export {
                 logs: None,
                 metrics: None
@@ -493,7 +557,7 @@ mod tests {
             entries.push(e);
             n += 1;
         }
-        let logs = encode(&entries, &resource(), 1_700_000_010_000)
+        let logs = encode(&entries, &resource(), 1_700_000_010_000, &Logged::default())
             .logs
             .unwrap();
         let ratio = logs.len() as f64 / bytes as f64;
@@ -507,6 +571,61 @@ mod tests {
 
     /// On random values: every histogram point's buckets add up to its count, its sum is the
     /// sum of what was recorded, and each value sits in the first bucket whose bound is ≥ it.
+    #[test]
+    fn a_retry_after_the_logs_were_accepted_sends_only_the_metrics() {
+        let with_uuid = |n: u32, kind: &str, data: &str| Entry {
+            stored_at_ms: 1000,
+            event: format!(
+                r#"{{"id":"00000000-0000-4000-8000-{n:012}","type":"{kind}","timestamp":1000,"sessionId":"s1","data":{data}}}"#
+            ),
+        };
+        let call = r#"{"operation":"chat","gen_ai.provider.name":"openai","gen_ai.request.model":"gpt-4o","gen_ai.usage.input_tokens":10,"gen_ai.usage.output_tokens":2,"latencyMs":300,"success":true}"#;
+        let first = [
+            with_uuid(1, "page.view", "{}"),
+            with_uuid(2, "gen_ai.call", call),
+        ];
+        let mut logged = Logged::default();
+        let before = encode(&first, &resource(), 2000, &logged);
+        assert_eq!(
+            before
+                .logs
+                .as_deref()
+                .map(|l| l.matches("\"logRecords\"").count()),
+            Some(1)
+        );
+        assert_eq!(before.logs.unwrap().matches("log.record.uid").count(), 2);
+        logged.record(&first);
+        assert_eq!(logged.len(), 2);
+        let retry = encode(&first, &resource(), 3000, &logged);
+        assert_eq!(retry.logs, None, "both log records were accepted");
+        assert_eq!(
+            retry.metrics, before.metrics,
+            "the metrics are sent again, unchanged"
+        );
+
+        // Restored events batched with a new one: only the new one's record is sent.
+        let mixed = [
+            first[0].clone(),
+            first[1].clone(),
+            with_uuid(3, "page.view", "{}"),
+        ];
+        let logs = encode(&mixed, &resource(), 3000, &logged).logs.unwrap();
+        assert_eq!(logs.matches("log.record.uid").count(), 1);
+        assert!(logs.contains("00000000-0000-4000-8000-000000000003"));
+
+        logged.forget(&first);
+        assert!(logged.is_empty());
+        for n in 0..(MAX_LOGGED as u32 + 5) {
+            logged.record(&[with_uuid(n, "page.view", "{}")]);
+        }
+        assert_eq!(logged.len(), MAX_LOGGED);
+        assert!(
+            !logged.contains("00000000-0000-4000-8000-000000000000"),
+            "the oldest go first"
+        );
+        assert!(logged.contains(&format!("00000000-0000-4000-8000-{:012}", MAX_LOGGED + 4)));
+    }
+
     #[test]
     fn histogram_points_add_up_on_random_values() {
         let mut rng = Rng::from_seed([8; 32]);
