@@ -10,6 +10,7 @@ pub mod config;
 pub mod consent;
 pub mod errors;
 pub mod event;
+pub mod grouping;
 pub mod health;
 pub mod journal;
 pub mod json;

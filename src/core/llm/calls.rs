@@ -1,9 +1,11 @@
 //! The recent LLM calls of a page and their aggregates by model, provider, user or space.
 
+use crate::core::grouping::group;
 use crate::core::llm::usage::Usage;
 use crate::core::stats::{summarize, Summary};
 use alloc::collections::VecDeque;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 
 /// Calls kept for aggregates, alert rules and forecasts; older ones are forgotten.
@@ -204,22 +206,40 @@ impl CallLog {
     ) -> (CallSummary, Vec<(String, CallSummary)>) {
         let start = window_ms.map_or(since_ms, |w| now_ms - w);
         let span = now_ms - start;
-        let recent = || self.calls.iter().filter(move |c| c.at_ms > start);
-        let mut keys: Vec<&str> = Vec::new();
-        for call in recent() {
-            let key = group_by.key(call);
-            if !keys.contains(&key) {
-                keys.push(key);
-            }
+        let recent: Vec<&Call> = self.calls.iter().filter(|c| c.at_ms > start).collect();
+        let keys: Vec<&str> = recent.iter().map(|call| group_by.key(call)).collect();
+        let grouped = group(&keys);
+        // The calls ordered by group (a counting sort), each group's calls one slice.
+        let mut ends = vec![0usize; grouped.keys.len()];
+        for &index in &grouped.group_of {
+            ends[index as usize] += 1;
         }
-        let groups = keys
+        let mut next = 0;
+        for end in ends.iter_mut() {
+            next += *end;
+            *end = next;
+        }
+        let mut ordered = recent.clone();
+        for (call, &index) in recent.iter().zip(&grouped.group_of).rev() {
+            let end = &mut ends[index as usize];
+            *end -= 1;
+            ordered[*end] = call;
+        }
+        // `ends` now holds each group's start.
+        let groups = grouped
+            .keys
             .iter()
-            .map(|key| {
-                let mut members = recent().filter(|c| group_by.key(c) == *key);
-                (String::from(*key), CallSummary::of(&mut members, span))
+            .enumerate()
+            .map(|(index, key)| {
+                let stop = ends.get(index + 1).copied().unwrap_or(ordered.len());
+                let calls = &ordered[ends[index]..stop];
+                (
+                    String::from(*key),
+                    CallSummary::of(&mut calls.iter().copied(), span),
+                )
             })
             .collect();
-        (CallSummary::of(&mut recent(), span), groups)
+        (CallSummary::of(&mut recent.iter().copied(), span), groups)
     }
 }
 
@@ -409,6 +429,20 @@ mod tests {
                         g.cache_hit_rate,
                         g.cache_hits as f64 / g.requests.max(1) as f64
                     );
+                }
+                // Each group is, by definition, the summary of its key's calls; keys are listed
+                // in order of first appearance.
+                let mut keys: Vec<&str> = Vec::new();
+                for call in &inside {
+                    if !keys.contains(&group_by.key(call)) {
+                        keys.push(group_by.key(call));
+                    }
+                }
+                let listed: Vec<&str> = groups.iter().map(|(k, _)| k.as_str()).collect();
+                assert_eq!(listed, keys);
+                for (key, group) in &groups {
+                    let mut members = inside.iter().copied().filter(|c| group_by.key(c) == key);
+                    assert_eq!(*group, CallSummary::of(&mut members, now - start), "{key}");
                 }
                 let expected_input: u64 = inside.iter().map(|c| c.usage.input.unwrap_or(0)).sum();
                 assert_eq!(total.input_tokens, expected_input);
