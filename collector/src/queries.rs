@@ -2,8 +2,9 @@
 //! error groups and LLM costs.
 
 use crate::metrics::{
-    buckets, costs_csv, error_groups as group_errors, llm_costs as cost_rows, vitals_p75,
-    Aggregation, CostGroup, LlmCall, DAY_MS, HOUR_MS, MINUTE_MS,
+    bucket_span, buckets, costs_csv, counted_buckets, error_groups as group_errors,
+    llm_costs as cost_rows, vitals_p75, Aggregation, CostGroup, LlmCall, Reduce, DAY_MS, HOUR_MS,
+    MINUTE_MS,
 };
 use crate::routes::{failure, now_ms, with_store, App};
 use crate::store::EventQuery;
@@ -160,19 +161,34 @@ pub async fn historical(State(app): State<Arc<App>>, Query(params): Params) -> R
     if (end - start) / aggregation.ms() > MAX_BUCKETS {
         return bad_request("start", "asks for more than 10000 buckets");
     }
-    let kinds = crate::metrics::series(&metric).kinds;
-    let rows = with_store(&app, move |store| {
-        let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
-        store.rows(&kinds, start, end)
-    })
-    .await;
-    match rows {
-        Ok(rows) => Json(json!({
+    let series = crate::metrics::series(&metric);
+    let kinds = series.kinds;
+    // A count needs no row: SQLite counts per bucket. Other series reduce the rows' values.
+    let values = if series.reduce == Reduce::Count {
+        let (first, _) = bucket_span(start, end, aggregation);
+        let size = aggregation.ms();
+        with_store(&app, move |store| {
+            let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+            store.bucket_counts(&kinds, (start, end), first, size)
+        })
+        .await
+        .map(|counts| counted_buckets(&counts, start, end, aggregation))
+    } else {
+        let name = metric.clone();
+        with_store(&app, move |store| {
+            let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+            store.rows(&kinds, start, end)
+        })
+        .await
+        .map(|rows| buckets(&name, &rows, start, end, aggregation))
+    };
+    match values {
+        Ok(values) => Json(json!({
             "type": metric,
             "aggregation": aggregation_name,
             "start": start,
             "end": end,
-            "buckets": buckets(&metric, &rows, start, end, aggregation),
+            "buckets": values,
         }))
         .into_response(),
         Err(response) => response,

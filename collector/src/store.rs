@@ -189,6 +189,29 @@ impl Store {
         rows.collect()
     }
 
+    /// Events of `kinds` (all when empty) with `start <= timestamp < end`, counted per bucket
+    /// of `size` ms from `first`: `(bucket index, events)` for each bucket that has any.
+    pub fn bucket_counts(
+        &self,
+        kinds: &[&str],
+        (start, end): (i64, i64),
+        first: i64,
+        size: i64,
+    ) -> rusqlite::Result<Vec<(i64, u64)>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT (timestamp - ?4) / ?5 AS bucket, COUNT(*) FROM events
+             WHERE timestamp >= ?1 AND timestamp < ?2
+               AND (?3 IS NULL OR type IN (SELECT value FROM json_each(?3)))
+             GROUP BY bucket",
+        )?;
+        let kinds = (!kinds.is_empty()).then(|| Value::from(kinds).to_string());
+        let counts = statement.query_map(params![start, end, kinds, first, size], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
+        counts.collect()
+    }
+
     /// Every event of a (hashed) user, oldest first, as wire-format JSON objects.
     pub fn user_events(&self, user_id: &str) -> rusqlite::Result<Vec<Value>> {
         let connection = self.lock();

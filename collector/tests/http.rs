@@ -490,6 +490,35 @@ async fn metrics_alerts_error_groups_and_llm_costs_are_computed_from_what_was_st
     assert_eq!(buckets.len(), 3);
     let sum: f64 = buckets.iter().map(|b| b["value"].as_f64().unwrap()).sum();
     assert!((sum - 1.75).abs() < 1e-9);
+    // Counted series, which SQLite counts per bucket.
+    for (metric, stored) in [
+        ("events", 12),
+        ("errors", 3),
+        ("llm.requests", 3),
+        ("web-vital", 4),
+        ("page.view", 0),
+    ] {
+        let path = format!(
+            "/api/metrics/historical?type={metric}&start={}&end={}&aggregation=minute",
+            minute - 120_000,
+            minute + 60_000
+        );
+        let history = admin(&server, "GET", &path).await.json();
+        let buckets = history["buckets"].as_array().unwrap();
+        let starts: Vec<i64> = buckets
+            .iter()
+            .map(|b| b["start"].as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            starts,
+            [minute - 120_000, minute - 60_000, minute],
+            "{metric}"
+        );
+        let counted: u64 = buckets.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+        let values: f64 = buckets.iter().map(|b| b["value"].as_f64().unwrap()).sum();
+        assert_eq!((counted, values), (stored, stored as f64), "{metric}");
+        assert_eq!(buckets[0]["count"], 0, "{metric}: nothing two minutes ago");
+    }
     let bad = admin(
         &server,
         "GET",
