@@ -199,6 +199,13 @@ export interface CallSummary {
 export interface SummaryOptions { groupBy?: 'model' | 'provider' | 'user' | 'space'; windowMs?: number }
 /** getSummary's result. */
 export interface LlmSummary { groupBy: string; windowMs: number | null; total: CallSummary; groups: Record<string, CallSummary> }
-/** An OpenAI stream chunk or an Anthropic stream event. */
-export type StreamChunk = { type?: string; usage?: RawUsage | null; message?: { usage?: RawUsage } } & Record<string, unknown>;
+/** An OpenAI Chat Completions chunk, an OpenAI Responses API event, an Anthropic event or a Gemini chunk. */
+export type StreamChunk = {
+  type?: string;
+  usage?: RawUsage | null;
+  message?: { usage?: RawUsage };
+  response?: { usage?: RawUsage | null };
+  usageMetadata?: RawUsage;
+  candidates?: Array<{ finishReason?: string } & Record<string, unknown>>;
+} & Record<string, unknown>;
 "#;

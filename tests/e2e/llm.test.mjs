@@ -33,12 +33,36 @@ test('costs from raw provider usage are exact, streams are costed once, and a $1
     const partial = stream.isPartial();
     stream.push({ type: 'message_stop' });
     const streamed = { usage: stream.usage(), partial, done: !stream.isPartial() };
+    // Gemini: cumulative usageMetadata in every chunk, final in the chunk with a finishReason.
+    const gemini = llm.createStreamAccumulator('gemini');
+    const chunk = (output, finishReason) => ({
+      candidates: [{ content: { role: 'model', parts: [{ text: '…' }] }, index: 0, ...(finishReason && { finishReason }) }],
+      usageMetadata: { promptTokenCount: 800, candidatesTokenCount: output, cachedContentTokenCount: 300, ...(finishReason && { thoughtsTokenCount: 40 }) },
+      modelVersion: 'gemini-2.5-flash',
+    });
+    gemini.push(chunk(12));
+    gemini.push(chunk(64));
+    const geminiCut = { usage: gemini.usage(), partial: gemini.isPartial() };
+    gemini.push(chunk(210, 'STOP'));
+    // OpenAI Responses API: usage only in response.completed.
+    const responses = llm.createStreamAccumulator('openai');
+    responses.push({ type: 'response.created', response: { id: 'resp_1', status: 'in_progress', usage: null } });
+    responses.push({ type: 'response.output_text.delta', delta: 'Hi' });
+    const responsesBefore = { usage: responses.usage(), partial: responses.isPartial() };
+    responses.push({ type: 'response.completed', response: { id: 'resp_1', status: 'completed', usage: {
+      input_tokens: 300, input_tokens_details: { cached_tokens: 100 }, output_tokens: 90, output_tokens_details: { reasoning_tokens: 40 }, total_tokens: 390 } } });
+    const streams = {
+      geminiCut,
+      gemini: { usage: gemini.usage(), partial: gemini.isPartial(), cost: llm.estimateCost('gemini', 'gemini-2.5-flash', gemini.usage()).totalCost },
+      responsesBefore,
+      responses: { usage: responses.usage(), partial: responses.isPartial(), cost: llm.estimateCost('openai', 'o4-mini', responses.usage()).totalCost },
+    };
     // Successive calls of $0.30 each against the $1 session budget.
     for (let i = 0; i < 6; i++) {
       llm.trackCall({ provider: 'openai', model: 'gpt-4o', usage: { prompt_tokens: 0, completion_tokens: 30000 }, latencyMs: 800, success: true });
     }
     await collector.flush();
-    return { costs, streamed, alerts, status: llm.getBudgetStatus() };
+    return { costs, streamed, streams, alerts, status: llm.getBudgetStatus() };
   }, env.collector.endpoint);
 
   const { anthropic, openai, long, batch, unknown } = result.costs;
@@ -56,6 +80,16 @@ test('costs from raw provider usage are exact, streams are costed once, and a $1
     partial: true,
     done: true,
   });
+
+  const { geminiCut, gemini, responsesBefore, responses } = result.streams;
+  assert.deepEqual([geminiCut.usage.inputTokens, geminiCut.usage.outputTokens, geminiCut.partial], [800, 64, true], 'a Gemini stream cut short');
+  assert.deepEqual(gemini.usage, { inputTokens: 800, outputTokens: 250, cacheReadTokens: 300, cacheWrite5mTokens: null, cacheWrite1hTokens: null, reasoningTokens: 40 });
+  assert.equal(gemini.partial, false);
+  close(gemini.cost, (500 * 0.3 + 300 * 0.075 + 250 * 2.5) / 1e6, 'gemini stream cost');
+  assert.deepEqual(responsesBefore, { usage: null, partial: true });
+  assert.deepEqual(responses.usage, { inputTokens: 300, outputTokens: 90, cacheReadTokens: 100, cacheWrite5mTokens: null, cacheWrite1hTokens: null, reasoningTokens: 40 });
+  assert.equal(responses.partial, false);
+  close(responses.cost, (200 * 1.1 + 100 * 0.275 + 90 * 4.4) / 1e6, 'responses stream cost');
 
   assert.deepEqual(result.alerts, ['session:0.8', 'session:0.95', 'session:1']);
   close(result.status.session.spent, 1.8, 'session spend');

@@ -4,6 +4,7 @@ use super::convert::{usage_of, usage_to_js};
 use crate::core::llm::stream::StreamAccumulator;
 use crate::core::llm::usage::Provider;
 use crate::platform::{get, is_plain_object};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 /// The usage of one streamed response, fed chunk by chunk.
@@ -25,15 +26,26 @@ impl LlmStream {
 
 #[wasm_bindgen]
 impl LlmStream {
-    /// Takes one OpenAI chunk or Anthropic event.
+    /// Takes one chunk or event: an OpenAI Chat Completions chunk, a Responses API event, an
+    /// Anthropic event or a Gemini `GenerateContentResponse` chunk.
     pub fn push(&mut self, #[wasm_bindgen(unchecked_param_type = "StreamChunk")] chunk: &JsValue) {
         let kind = get(chunk, "type").as_string().unwrap_or_default();
         let raw = match kind.as_str() {
             "message_start" => get(&get(chunk, "message"), "usage"),
-            _ => get(chunk, "usage"),
+            _ if kind.starts_with("response.") => get(&get(chunk, "response"), "usage"),
+            _ => match get(chunk, "usage") {
+                usage if is_plain_object(&usage) => usage,
+                _ => get(chunk, "usageMetadata"),
+            },
         };
         let usage = is_plain_object(&raw).then(|| usage_of(self.provider, &raw));
-        self.accumulator.push(&kind, usage);
+        let finished = match get(chunk, "candidates").dyn_into::<Array>() {
+            Ok(candidates) => candidates
+                .iter()
+                .any(|candidate| get(&candidate, "finishReason").is_string()),
+            Err(_) => false,
+        };
+        self.accumulator.push(&kind, usage, finished);
     }
 
     /// The normalised usage so far (`{ inputTokens, outputTokens, … }`), or `null` if none was

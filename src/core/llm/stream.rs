@@ -1,6 +1,9 @@
-//! Usage of a streamed response: OpenAI sends it in a last chunk (`stream_options.include_usage`),
-//! Anthropic in `message_start` and cumulative `message_delta` events (keep the latest value,
-//! never add). A stream cut short yields what was seen, flagged partial.
+//! Usage of a streamed response. OpenAI Chat Completions sends it in a last chunk
+//! (`stream_options.include_usage`); the Responses API in its `response.completed` event (or
+//! `response.incomplete` / `response.failed`); Anthropic in `message_start` and cumulative
+//! `message_delta` events; Gemini in the `usageMetadata` of its chunks, final in the chunk with a
+//! `finishReason`. Counts are cumulative: keep the latest value, never add. A stream cut short
+//! yields what was seen, flagged partial.
 
 use crate::core::llm::usage::{Provider, Usage};
 
@@ -28,9 +31,10 @@ impl StreamAccumulator {
         }
     }
 
-    /// Takes one chunk or event: its type (Anthropic's `type`, empty for OpenAI chunks) and the
-    /// usage it carries, if any.
-    pub fn push(&mut self, kind: &str, usage: Option<Usage>) {
+    /// Takes one chunk or event: its `type` (Anthropic and Responses API events; empty for
+    /// Chat Completions and Gemini chunks), the usage it carries, if any, and whether it ends
+    /// the response (a Gemini chunk with a `finishReason`).
+    pub fn push(&mut self, kind: &str, usage: Option<Usage>, finished: bool) {
         if let Some(update) = usage {
             self.seen = true;
             let current = self.usage;
@@ -42,12 +46,17 @@ impl StreamAccumulator {
                 cache_write_1h: latest(current.cache_write_1h, update.cache_write_1h),
                 reasoning: latest(current.reasoning, update.reasoning),
             };
-            // OpenAI sends usage once, in the final chunk.
-            if self.provider != Provider::Anthropic {
+            // A Chat Completions stream sends its usage once, in the final chunk.
+            let once = !matches!(self.provider, Provider::Anthropic | Provider::Gemini);
+            if once && kind.is_empty() {
                 self.complete = true;
             }
         }
-        if kind == "message_stop" {
+        let last_event = matches!(
+            kind,
+            "message_stop" | "response.completed" | "response.incomplete" | "response.failed"
+        );
+        if last_event || finished {
             self.complete = true;
         }
     }
@@ -83,12 +92,12 @@ mod tests {
             cache_read: Some(1000),
             ..Usage::default()
         };
-        stream.push("message_start", Some(start));
+        stream.push("message_start", Some(start), false);
         for n in [10, 55, 120] {
-            stream.push("message_delta", Some(output(n)));
+            stream.push("message_delta", Some(output(n)), false);
         }
         assert!(stream.is_partial());
-        stream.push("message_stop", None);
+        stream.push("message_stop", None, false);
         let usage = stream.usage().unwrap();
         assert_eq!(
             (usage.input, usage.output, usage.cache_read),
@@ -107,8 +116,9 @@ mod tests {
                 output: Some(1),
                 ..Usage::default()
             }),
+            false,
         );
-        stream.push("message_delta", Some(output(30)));
+        stream.push("message_delta", Some(output(30)), false);
         assert_eq!(stream.usage().unwrap().output, Some(30));
         assert!(stream.is_partial());
     }
@@ -117,7 +127,7 @@ mod tests {
     fn openai_usage_arrives_in_the_last_chunk_and_its_absence_is_unknown() {
         let mut stream = StreamAccumulator::new(Provider::OpenAi);
         for _ in 0..5 {
-            stream.push("", None);
+            stream.push("", None, false);
         }
         assert_eq!(stream.usage(), None);
         assert!(stream.is_partial());
@@ -128,8 +138,55 @@ mod tests {
                 output: Some(40),
                 ..Usage::default()
             }),
+            false,
         );
         assert_eq!(stream.usage().unwrap().output, Some(40));
         assert!(!stream.is_partial());
+    }
+
+    #[test]
+    fn gemini_usage_is_cumulative_and_final_in_the_chunk_that_finishes() {
+        let mut stream = StreamAccumulator::new(Provider::Gemini);
+        let so_far = |input, output| Usage {
+            input: Some(input),
+            output: Some(output),
+            ..Usage::default()
+        };
+        stream.push("", Some(so_far(800, 12)), false);
+        stream.push("", Some(so_far(800, 64)), false);
+        assert!(
+            stream.is_partial(),
+            "usage in every chunk does not end the stream"
+        );
+        assert_eq!(stream.usage().unwrap().output, Some(64));
+        stream.push("", Some(so_far(800, 210)), true);
+        assert_eq!(stream.usage(), Some(so_far(800, 210)));
+        assert!(!stream.is_partial());
+    }
+
+    #[test]
+    fn responses_api_usage_arrives_with_the_last_event() {
+        for last in [
+            "response.completed",
+            "response.incomplete",
+            "response.failed",
+        ] {
+            let mut stream = StreamAccumulator::new(Provider::OpenAi);
+            stream.push("response.created", None, false);
+            for _ in 0..3 {
+                stream.push("response.output_text.delta", None, false);
+            }
+            assert!(stream.is_partial());
+            assert_eq!(stream.usage(), None);
+            let usage = Usage {
+                input: Some(300),
+                output: Some(90),
+                reasoning: Some(40),
+                ..Usage::default()
+            };
+            stream.push(last, Some(usage), false);
+            assert_eq!(stream.usage(), Some(usage), "{last}");
+            assert!(!stream.is_partial(), "{last}");
+        }
     }
 }
