@@ -167,6 +167,8 @@ export interface LlmCall {
   space?: string;
   promptCategory?: string;
   batch?: boolean;
+  /** The usage is what a stream cut short reported (`stream.isPartial()`): the cost is a lower bound. */
+  usagePartial?: boolean;
 }
 /** Spend of one budget. */
 export interface BudgetState { limit: number; spent: number; ratio: number }

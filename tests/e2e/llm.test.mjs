@@ -208,3 +208,28 @@ test('default rules run on their own timer: a slow p95 fires high_latency after 
   assert.ok(result.elapsed >= 3 * 40 - 5, `fired after ${result.elapsed} ms`);
   await context.close();
 });
+
+test('a stream cut short is tracked with what it reported, its cost marked as a lower bound', async () => {
+  const context = await env.browser.newContext();
+  const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
+  const cost = await page.evaluate(async (endpoint) => {
+    const { TelemetryCollector, LlmTelemetry } = window.sdk;
+    const collector = new TelemetryCollector({ endpoint, flushIntervalMs: 0 });
+    const llm = new LlmTelemetry(collector, {});
+    const stream = llm.createStreamAccumulator('anthropic');
+    stream.push({ type: 'message_start', message: { usage: { input_tokens: 2000, output_tokens: 1 } } });
+    stream.push({ type: 'message_delta', usage: { output_tokens: 120 } });
+    // The connection drops here: no message_stop.
+    const result = llm.trackCall({ provider: 'anthropic', model: 'claude-haiku-4-5', usage: stream.usage(), usagePartial: stream.isPartial(),
+      latencyMs: 3000, success: false, errorType: 'stream_interrupted', space: 'partial-stream' });
+    await collector.flush();
+    return result.totalCost;
+  }, env.collector.endpoint);
+  close(cost, (2000 * 1 + 120 * 5) / 1e6, 'the tokens that were reported are paid for, not 0');
+  const stored = (await env.collector.waitForEvents('gen_ai.call', 1)).filter((e) => e.data.space === 'partial-stream');
+  assert.equal(stored.length, 1);
+  assert.equal(stored[0].data.usagePartial, true);
+  assert.equal(stored[0].data['gen_ai.usage.output_tokens'], 120);
+  close(stored[0].data.cost.totalCost, cost, 'stored cost');
+  await context.close();
+});

@@ -412,6 +412,9 @@ impl LlmTelemetry {
         }
         set(&data, "success", success);
         set(&data, "batch", batch);
+        if get(call, "usagePartial").as_bool() == Some(true) {
+            set(&data, "usagePartial", true);
+        }
         set(&data, "cost", cost_to_js(&price_cost));
         self.inner.collector.accept(Ok(EventInput {
             kind: "gen_ai.call".into(),
