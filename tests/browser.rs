@@ -470,13 +470,13 @@ async fn identify_sends_only_a_salted_hash_of_the_user_id() {
     let recorder = Recorder::new();
     let c = collector(recorder.config(r#","userIdSalt":"pepper""#));
     assert!(c.identify(
-        "ann@example.com",
+        "ann@example.com".into(),
         Some(json(r#"{"plan":"pro","email":"ann@example.com"}"#).unchecked_into())
     ));
     c.track(json(r#"{"type":"after"}"#).unchecked_ref());
     c.reset_user();
     c.track(json(r#"{"type":"anonymous"}"#).unchecked_ref());
-    assert!(!c.identify("", None));
+    assert!(!c.identify("".into(), None));
     flush(&c).await;
     let events = recorder.events();
     let identify = &events[0];
@@ -510,10 +510,10 @@ async fn consent_can_be_required_granted_and_denied() {
     assert!(c.track(json(r#"{"type":"waits"}"#).unchecked_ref()));
     assert_eq!(flush(&c).await, 0.0);
     assert!(recorder.events().is_empty());
-    assert!(!c.set_consent("maybe"));
-    assert!(c.set_consent("granted"));
+    assert!(!c.set_consent("maybe".into()));
+    assert!(c.set_consent("granted".into()));
     assert_eq!(flush(&c).await, 1.0);
-    assert!(c.set_consent("denied"));
+    assert!(c.set_consent("denied".into()));
     assert!(!c.track(json(r#"{"type":"refused"}"#).unchecked_ref()));
     let stored = web_sys::window()
         .unwrap()

@@ -2,9 +2,10 @@
 //! suggestions, reported through the collector. Message content is never taken: lengths only.
 
 use crate::api::collector::TelemetryCollector;
+use crate::api::input::read_id;
 use crate::api::runtime::Shared;
 use crate::core::analytics::Analytics;
-use crate::core::event::EventInput;
+use crate::core::event::{EventError, EventInput};
 use crate::platform::{dictionary, get, is_plain_object, now_ms, set, stringify};
 use alloc::rc::Rc;
 use core::cell::RefCell;
@@ -30,6 +31,11 @@ impl UsageAnalytics {
             timestamp_ms: None,
             data_json,
         }));
+    }
+
+    /// Drops a call whose arguments are not of their documented types, counting it.
+    fn refuse(&self) {
+        self.collector.accept(Err(EventError::BadArgument));
     }
 
     fn with<T>(&self, work: impl FnOnce(&mut Analytics) -> T) -> Option<T> {
@@ -73,14 +79,17 @@ impl UsageAnalytics {
     #[wasm_bindgen(js_name = trackFeature)]
     pub fn track_feature(
         &self,
-        feature_id: &str,
-        action: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] feature_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")] meta: JsValue,
     ) {
         if !self.features {
             return;
         }
-        self.with(|a| a.feature(feature_id, action, now_ms()));
+        let (Some(feature_id), Some(action)) = (read_id(&feature_id), action.as_string()) else {
+            return self.refuse();
+        };
+        self.with(|a| a.feature(&feature_id, &action, now_ms()));
         let data = object(&[("featureId", feature_id.into()), ("action", action.into())]);
         if is_plain_object(&meta) {
             set(&data, "meta", meta);
@@ -90,10 +99,18 @@ impl UsageAnalytics {
 
     /// A conversation started with `provider`.
     #[wasm_bindgen(js_name = startConversation)]
-    pub fn start_conversation(&self, id: &str, provider: &str) {
-        if self.conversations
-            && self.with(|a| a.start_conversation(id, provider, now_ms())) == Some(true)
-        {
+    pub fn start_conversation(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] provider: JsValue,
+    ) {
+        if !self.conversations {
+            return;
+        }
+        let (Some(id), Some(provider)) = (read_id(&id), provider.as_string()) else {
+            return self.refuse();
+        };
+        if self.with(|a| a.start_conversation(&id, &provider, now_ms())) == Some(true) {
             self.emit(
                 "conversation.started",
                 object(&[("conversationId", id.into()), ("provider", provider.into())]),
@@ -103,13 +120,26 @@ impl UsageAnalytics {
 
     /// A message of `length` characters by `role`. The content itself is never taken.
     #[wasm_bindgen(js_name = trackMessage)]
-    pub fn track_message(&self, id: &str, length: f64, role: &str) {
+    pub fn track_message(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] length: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] role: JsValue,
+    ) {
+        if !self.conversations {
+            return;
+        }
+        let (Some(id), Some(length), Some(role)) =
+            (read_id(&id), length.as_f64(), role.as_string())
+        else {
+            return self.refuse();
+        };
         let length = if length.is_finite() && length >= 0.0 {
             length as u64
         } else {
             0
         };
-        if self.conversations && self.with(|a| a.message(id, length, role)) == Some(true) {
+        if self.with(|a| a.message(&id, length, &role)) == Some(true) {
             let data = object(&[
                 ("conversationId", id.into()),
                 ("length", (length as f64).into()),
@@ -121,10 +151,19 @@ impl UsageAnalytics {
 
     /// A conversation ended.
     #[wasm_bindgen(js_name = endConversation)]
-    pub fn end_conversation(&self, id: &str, success: bool) {
-        if self.conversations
-            && self.with(|a| a.end_conversation(id, success, now_ms())) == Some(true)
-        {
+    pub fn end_conversation(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] success: JsValue,
+    ) {
+        if !self.conversations {
+            return;
+        }
+        let Some(id) = read_id(&id) else {
+            return self.refuse();
+        };
+        let success = success.is_truthy();
+        if self.with(|a| a.end_conversation(&id, success, now_ms())) == Some(true) {
             self.emit(
                 "conversation.ended",
                 object(&[("conversationId", id.into()), ("success", success.into())]),
@@ -136,20 +175,23 @@ impl UsageAnalytics {
     #[wasm_bindgen(js_name = trackProviderRequest)]
     pub fn track_provider_request(
         &self,
-        provider: &str,
-        latency_ms: f64,
-        success: bool,
-        tokens: f64,
+        #[wasm_bindgen(unchecked_param_type = "string")] provider: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] latency_ms: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] success: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] tokens: JsValue,
     ) {
         if !self.providers {
             return;
         }
-        let tokens = if tokens.is_finite() && tokens >= 0.0 {
-            tokens as u64
-        } else {
-            0
+        let (Some(provider), Some(latency_ms)) = (provider.as_string(), latency_ms.as_f64()) else {
+            return self.refuse();
         };
-        self.with(|a| a.provider_request(provider, latency_ms, success, tokens));
+        let success = success.is_truthy();
+        let tokens = match tokens.as_f64() {
+            Some(tokens) if tokens.is_finite() && tokens >= 0.0 => tokens as u64,
+            _ => 0,
+        };
+        self.with(|a| a.provider_request(&provider, latency_ms, success, tokens));
         let data = object(&[
             ("provider", provider.into()),
             ("latencyMs", latency_ms.into()),
@@ -163,13 +205,16 @@ impl UsageAnalytics {
     #[wasm_bindgen(js_name = trackProactiveSuggestion)]
     pub fn track_proactive_suggestion(
         &self,
-        id: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")] meta: JsValue,
     ) {
         if !self.proactive {
             return;
         }
-        self.with(|a| a.suggested(id));
+        let Some(id) = read_id(&id) else {
+            return self.refuse();
+        };
+        self.with(|a| a.suggested(&id));
         let data = object(&[("suggestionId", id.into())]);
         if is_plain_object(&meta) {
             set(&data, "meta", meta);
@@ -179,8 +224,18 @@ impl UsageAnalytics {
 
     /// A suggestion was accepted after `timeToAcceptMs`.
     #[wasm_bindgen(js_name = trackProactiveAcceptance)]
-    pub fn track_proactive_acceptance(&self, id: &str, time_to_accept_ms: f64) {
-        if self.proactive && self.with(|a| a.accepted(id, time_to_accept_ms)) == Some(true) {
+    pub fn track_proactive_acceptance(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] time_to_accept_ms: JsValue,
+    ) {
+        if !self.proactive {
+            return;
+        }
+        let (Some(id), Some(time_to_accept_ms)) = (read_id(&id), time_to_accept_ms.as_f64()) else {
+            return self.refuse();
+        };
+        if self.with(|a| a.accepted(&id, time_to_accept_ms)) == Some(true) {
             let data = object(&[
                 ("suggestionId", id.into()),
                 ("timeToAcceptMs", time_to_accept_ms.into()),
@@ -191,8 +246,17 @@ impl UsageAnalytics {
 
     /// A suggestion was dismissed.
     #[wasm_bindgen(js_name = trackProactiveDismissal)]
-    pub fn track_proactive_dismissal(&self, id: &str) {
-        if self.proactive && self.with(|a| a.dismissed(id)) == Some(true) {
+    pub fn track_proactive_dismissal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) {
+        if !self.proactive {
+            return;
+        }
+        let Some(id) = read_id(&id) else {
+            return self.refuse();
+        };
+        if self.with(|a| a.dismissed(&id)) == Some(true) {
             self.emit(
                 "proactive.dismissed",
                 object(&[("suggestionId", id.into())]),

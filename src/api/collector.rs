@@ -1,7 +1,7 @@
 //! `TelemetryCollector`: buffered, sampled, redacted, consented, batched event collection.
 
 use crate::api::config::{config_to_js, parse_config, to_js_error};
-use crate::api::input::{read_data, read_error, read_event, read_metric};
+use crate::api::input::{read_data, read_error, read_event, read_id, read_metric};
 use crate::api::runtime::{Shared, State, JOURNAL_PREFIX};
 use crate::api::types::{
     BufferStatusJs, ConsentStateJs, ErrorContextJs, PerformanceMetricJs, PromiseNumberJs,
@@ -106,16 +106,20 @@ impl TelemetryCollector {
     /// Identifies the user. Only a salted SHA-256 of `userId` is ever sent (as `userId` on later
     /// events); `traits` are sent, redacted, in an `identify` event. Returns whether it was
     /// accepted.
-    pub fn identify(&self, user_id: &str, traits: Option<TraitsJs>) -> bool {
-        if user_id.is_empty() {
+    pub fn identify(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] user_id: JsValue,
+        traits: Option<TraitsJs>,
+    ) -> bool {
+        let Some(user_id) = read_id(&user_id).filter(|id| !id.is_empty()) else {
             return false;
-        }
+        };
         let traits: JsValue = traits.map_or(JsValue::UNDEFINED, Into::into);
         let data_json = read_data(&traits);
         let Ok(mut state) = self.shared.state.try_borrow_mut() else {
             return false;
         };
-        state.pipeline.identify(user_id);
+        state.pipeline.identify(&user_id);
         drop(state);
         self.shared.accept(data_json.map(|data_json| EventInput {
             kind: "identify".into(),
@@ -136,8 +140,12 @@ impl TelemetryCollector {
     /// tabs). Denying purges everything buffered or stored at once. Returns false for any other
     /// value.
     #[wasm_bindgen(js_name = setConsent)]
-    pub fn set_consent(&self, consent: &str) -> bool {
-        match Consent::parse(consent) {
+    pub fn set_consent(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConsentState")] consent: JsValue,
+    ) -> bool {
+        let consent = consent.as_string().unwrap_or_default();
+        match Consent::parse(&consent) {
             Some(choice @ (Consent::Granted | Consent::Denied)) => {
                 self.shared.set_consent(choice, true);
                 true

@@ -7,7 +7,7 @@ use crate::api::patterns::{parse_patterns, CustomPattern};
 use crate::core::config::{
     Config, ConfigError, ConfigPatch, SamplingStrategy, TransportKind, FIELDS,
 };
-use crate::platform::{get, set};
+use crate::platform::{array_items, get, is_plain_object, object_keys_of, set};
 use js_sys::{Array, Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -42,13 +42,14 @@ pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
             redact_patterns: None,
         });
     }
-    if !value.is_object() || Array::is_array(value) {
-        return Err(ConfigError::Type {
+    let keys = is_plain_object(value)
+        .then(|| object_keys_of(value))
+        .flatten()
+        .ok_or(ConfigError::Type {
             field: "config",
             expected: "an object",
-        });
-    }
-    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        })?;
+    for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if !FIELDS.contains(&key.as_str()) {
             return Err(ConfigError::Unknown(key));
@@ -162,10 +163,8 @@ fn string_list(object: &JsValue, field: &'static str) -> Result<Option<Vec<Strin
     let Some(value) = present(object, field) else {
         return Ok(None);
     };
-    if !Array::is_array(&value) {
-        return Err(error);
-    }
-    let items: Option<Vec<String>> = Array::from(&value)
+    let items: Option<Vec<String>> = array_items(&value)
+        .ok_or(error.clone())?
         .iter()
         .map(|item| item.as_string())
         .collect();

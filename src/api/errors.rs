@@ -2,13 +2,13 @@
 //! tracking; errors are reported through the collector as `error` events.
 
 use crate::api::collector::TelemetryCollector;
-use crate::api::input::read_error;
+use crate::api::input::{read_error, read_id};
 use crate::api::runtime::Shared;
 use crate::core::errors::breadcrumbs::{Breadcrumb, Trail};
 use crate::core::errors::fingerprint::{fingerprint, normalize_message};
 use crate::core::errors::groups::{Groups, Occurrence};
 use crate::core::errors::stack::{parse_stack, Frame};
-use crate::core::event::{truncate, EventInput, MAX_MESSAGE_BYTES, MAX_STACK_BYTES};
+use crate::core::event::{truncate, EventError, EventInput, MAX_MESSAGE_BYTES, MAX_STACK_BYTES};
 use crate::core::json::{write_integer, write_string};
 use crate::platform::listener::Listener;
 use crate::platform::{
@@ -454,16 +454,20 @@ impl ErrorTracking {
     #[wasm_bindgen(js_name = trackRecovery)]
     pub fn track_recovery(
         &self,
-        error_id: &str,
-        success: bool,
+        #[wasm_bindgen(unchecked_param_type = "string")] error_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] success: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RecoveryDetails")] details: JsValue,
     ) -> bool {
+        let Some(error_id) = read_id(&error_id) else {
+            return self.inner.collector.accept(Err(EventError::BadArgument));
+        };
+        let success = success.is_truthy();
         if let Ok(mut stats) = self.inner.stats.try_borrow_mut() {
             stats.recoveries += 1;
             stats.recovered += u64::from(success);
         }
         let data = Object::new();
-        set(&data, "errorId", error_id);
+        set(&data, "errorId", error_id.as_str());
         set(&data, "success", success);
         set(&data, "strategy", option(&details, "strategy"));
         set(&data, "attempts", option(&details, "attempts"));

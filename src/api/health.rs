@@ -12,7 +12,7 @@ use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
-use js_sys::{Array, Function, Object, Promise};
+use js_sys::{Array, Function, Object, Promise, TypeError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -242,28 +242,41 @@ impl HealthCheck {
 
     /// Registers (or replaces) a service check: `async () => ({ status, responseTime?, message? })`.
     /// `critical` (default true) services make the whole system unhealthy when they fail.
+    /// Throws a `TypeError` when `name` is not a non-empty string or `check` not a function.
     #[wasm_bindgen(js_name = registerService)]
     pub fn register_service(
         &self,
-        name: &str,
-        #[wasm_bindgen(unchecked_param_type = "ServiceCheck")] check: Function,
-        critical: Option<bool>,
-    ) {
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ServiceCheck")] check: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] critical: JsValue,
+    ) -> Result<(), JsValue> {
+        let Some(name) = name.as_string().filter(|name| !name.is_empty()) else {
+            return Err(TypeError::new("registerService: name must be a non-empty string").into());
+        };
+        let Ok(check) = check.dyn_into::<Function>() else {
+            return Err(TypeError::new("registerService: check must be a function").into());
+        };
+        let critical = critical.as_bool().unwrap_or(true);
         if let Ok(mut services) = self.inner.services.try_borrow_mut() {
             services.retain(|r| r.service.name != name);
             services.push(Registered {
-                service: Service::new(name, critical.unwrap_or(true)),
+                service: Service::new(&name, critical),
                 check,
                 response_ms: None,
                 message: None,
                 checked_at: None,
             });
         }
+        Ok(())
     }
 
     /// Removes a service.
     #[wasm_bindgen(js_name = unregisterService)]
-    pub fn unregister_service(&self, name: &str) {
+    pub fn unregister_service(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) {
+        let Some(name) = name.as_string() else { return };
         if let Ok(mut services) = self.inner.services.try_borrow_mut() {
             services.retain(|r| r.service.name != name);
         }

@@ -2,7 +2,7 @@
 //! browser's engine after the built-in scanner, each replacing matches with its marker.
 
 use crate::core::config::ConfigError;
-use crate::platform::get;
+use crate::platform::{array_items, get};
 use alloc::string::String;
 use alloc::vec::Vec;
 use js_sys::{Array, JsString, RegExp};
@@ -24,10 +24,8 @@ pub fn parse_patterns(value: &JsValue) -> Result<Vec<CustomPattern>, ConfigError
         field: "redactPatterns",
         expected: EXPECTED,
     };
-    if !Array::is_array(value) {
-        return Err(error);
-    }
-    Array::from(value)
+    array_items(value)
+        .ok_or_else(|| error.clone())?
         .iter()
         .map(|entry| {
             let (pattern, kind) = if entry.is_instance_of::<RegExp>() || entry.is_string() {
@@ -49,9 +47,14 @@ pub fn parse_patterns(value: &JsValue) -> Result<Vec<CustomPattern>, ConfigError
 
 /// A global copy of the pattern (so every match is replaced).
 fn compile(pattern: &JsValue) -> Option<RegExp> {
-    let (source, flags) = match pattern.dyn_ref::<RegExp>() {
-        Some(regex) => (String::from(regex.source()), String::from(regex.flags())),
-        None => (pattern.as_string()?, String::new()),
+    // `source` and `flags` are read with `Reflect.get`: a subclass's getters may throw.
+    let (source, flags) = if pattern.is_instance_of::<RegExp>() {
+        (
+            get(pattern, "source").as_string()?,
+            get(pattern, "flags").as_string()?,
+        )
+    } else {
+        (pattern.as_string()?, String::new())
     };
     let flags = if flags.contains('g') {
         flags

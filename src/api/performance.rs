@@ -504,16 +504,26 @@ impl PerformanceMetrics {
     }
 
     /// `performance.mark(name)`.
-    pub fn mark(&self, name: &str) {
-        call(&performance(), "mark", &[name.into()]);
+    pub fn mark(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) {
+        if name.is_string() {
+            call(&performance(), "mark", &[name]);
+        }
     }
 
     /// `performance.measure(name, start, end)`; returns the duration in ms, or `undefined` when
-    /// a mark is missing.
-    pub fn measure(&self, name: &str, start: &str, end: Option<String>) -> Option<f64> {
-        let mut args: Vec<JsValue> = Vec::from([name.into(), start.into()]);
-        if let Some(end) = end {
-            args.push(end.into());
+    /// a mark is missing or a name is not a string.
+    pub fn measure(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] start: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] end: JsValue,
+    ) -> Option<f64> {
+        if !name.is_string() || !start.is_string() || !(end.is_string() || end.is_undefined()) {
+            return None;
+        }
+        let mut args: Vec<JsValue> = Vec::from([name, start]);
+        if end.is_string() {
+            args.push(end);
         }
         get(&call(&performance(), "measure", &args), "duration").as_f64()
     }
@@ -592,10 +602,7 @@ impl PerformanceMetrics {
         set(&summary, "count", resources.length());
         set(&summary, "transferBytes", bytes);
         if let Some((duration, name)) = slowest {
-            let url = name
-                .as_string()
-                .map(|u| crate::api::redact::redact(&u))
-                .unwrap_or_default();
+            let url = crate::api::redact::redact(name);
             let slow = Object::new();
             set(&slow, "url", url.as_str());
             set(&slow, "duration", duration);

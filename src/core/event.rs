@@ -27,6 +27,8 @@ pub enum EventError {
     BadData,
     /// The encoded event is larger than [`MAX_EVENT_BYTES`].
     TooLarge,
+    /// A method's argument is not of its documented type (an id that is not a string, …).
+    BadArgument,
 }
 
 impl EventError {
@@ -41,6 +43,7 @@ impl EventError {
             }
             Self::BadData => "event data must be a plain, serialisable object",
             Self::TooLarge => "event must serialise to at most 48 KB",
+            Self::BadArgument => "ids, names and roles must be strings, and counts numbers",
         }
     }
 }

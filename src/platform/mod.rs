@@ -12,8 +12,40 @@ pub mod timer;
 pub mod transport;
 
 use crate::core::json::write_string;
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+// Reading what the application passes may run its code (proxy traps, getters): these catch what
+// that code throws, so no exception from the page crosses the wasm frames.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
+    fn array_from(value: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(value: &JsValue) -> Result<Array, JsValue>;
+}
+
+/// Whether `value` is an array (`false` when even asking throws, as a revoked proxy does).
+pub fn is_array(value: &JsValue) -> bool {
+    array_is_array(value).unwrap_or(false)
+}
+
+/// A copy of an array's items, or `None` for anything else and when reading them throws.
+pub fn array_items(value: &JsValue) -> Option<Array> {
+    if is_array(value) {
+        array_from(value).ok()
+    } else {
+        None
+    }
+}
+
+/// An object's own enumerable keys, or `None` when reading them throws.
+pub fn object_keys_of(value: &JsValue) -> Option<Array> {
+    object_keys(value).ok()
+}
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> f64 {
@@ -67,7 +99,7 @@ pub fn parse(text: &str) -> JsValue {
 
 /// True for a non-null object that is not an array.
 pub fn is_plain_object(value: &JsValue) -> bool {
-    value.is_object() && !js_sys::Array::is_array(value) && !value.is_function()
+    value.is_object() && !value.is_function() && array_is_array(value) == Ok(false)
 }
 
 /// Writes `[wasm-telemetry] ` and the message parts to the console at debug level, with an

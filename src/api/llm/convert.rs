@@ -6,11 +6,10 @@ use crate::core::llm::alerts::{Metric, Operator, Rule, DEFAULT_WINDOW_MS};
 use crate::core::llm::calls::CallSummary;
 use crate::core::llm::pricing::{Cost, Price, Rates};
 use crate::core::llm::usage::{Provider, Usage};
-use crate::platform::{dictionary, get, is_plain_object, set};
+use crate::platform::{array_items, dictionary, get, is_plain_object, object_keys_of, set};
 use alloc::vec::Vec;
-use js_sys::{Array, Object, TypeError};
+use js_sys::{Object, TypeError};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// Reads a dotted path (`prompt_tokens_details.cached_tokens`) of a JS object as a number.
 fn field_of(object: &JsValue) -> impl Fn(&str) -> Option<f64> + '_ {
@@ -103,10 +102,11 @@ fn read_rates(value: &JsValue) -> Option<Rates> {
 /// `{ model: { input, output, cacheRead?, cacheWrite5m?, cacheWrite1h?, longContext? } }`.
 pub fn read_pricing(value: &JsValue) -> Result<Vec<Price>, JsValue> {
     let mut prices = Vec::new();
-    if !is_plain_object(value) {
-        return Err(TypeError::new("pricing must be an object of model rates").into());
-    }
-    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+    let keys = is_plain_object(value)
+        .then(|| object_keys_of(value))
+        .flatten()
+        .ok_or_else(|| JsValue::from(TypeError::new("pricing must be an object of model rates")))?;
+    for key in keys.iter() {
         let model = key.as_string().unwrap_or_default();
         let entry = get(value, &model);
         let rates = read_rates(&entry).ok_or_else(|| {
@@ -127,9 +127,7 @@ pub fn read_pricing(value: &JsValue) -> Result<Vec<Price>, JsValue> {
 /// `[{ name, metric, operator, threshold, consecutive?, windowMs? }]`.
 pub fn read_rules(value: &JsValue) -> Result<Vec<Rule>, JsValue> {
     let invalid = |message: &str| JsValue::from(TypeError::new(&["alertRules", message].concat()));
-    let rules = value
-        .dyn_ref::<Array>()
-        .ok_or_else(|| invalid(" must be an array of rules"))?;
+    let rules = array_items(value).ok_or_else(|| invalid(" must be an array of rules"))?;
     let mut parsed = Vec::new();
     for rule in rules.iter() {
         let name = get(&rule, "name").as_string().unwrap_or_default();

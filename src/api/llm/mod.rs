@@ -347,14 +347,16 @@ impl LlmTelemetry {
     #[wasm_bindgen(js_name = estimateCost, unchecked_return_type = "Cost")]
     pub fn estimate_cost(
         &self,
-        provider: &str,
-        model: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] provider: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] model: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RawUsage | null | undefined")] usage: &JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "{ batch?: boolean }")] options: JsValue,
     ) -> JsValue {
-        let usage = usage_of(Provider::parse(provider), usage);
+        let provider = provider.as_string().unwrap_or_default();
+        let model = model.as_string().unwrap_or_default();
+        let usage = usage_of(Provider::parse(&provider), usage);
         let batch = is_plain_object(&options) && get(&options, "batch").as_bool() == Some(true);
-        price(&self.inner.prices, model, &usage, batch).map_or(JsValue::NULL, |c| cost_to_js(&c))
+        price(&self.inner.prices, &model, &usage, batch).map_or(JsValue::NULL, |c| cost_to_js(&c))
     }
 
     /// Records a call `{ provider, model, usage, latencyMs, timeToFirstTokenMs?, success,
@@ -595,8 +597,11 @@ impl LlmTelemetry {
 
     /// An accumulator for a streamed response from `provider` (`push`, `usage`, `isPartial`).
     #[wasm_bindgen(js_name = createStreamAccumulator)]
-    pub fn create_stream_accumulator(&self, provider: &str) -> LlmStream {
-        LlmStream::new(Provider::parse(provider))
+    pub fn create_stream_accumulator(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] provider: JsValue,
+    ) -> LlmStream {
+        LlmStream::new(Provider::parse(&provider.as_string().unwrap_or_default()))
     }
 
     /// Stops evaluating alert rules on a timer.

@@ -3,8 +3,7 @@
 use super::convert::{usage_of, usage_to_js};
 use crate::core::llm::stream::StreamAccumulator;
 use crate::core::llm::usage::Provider;
-use crate::platform::{get, is_plain_object};
-use js_sys::Array;
+use crate::platform::{array_items, get, is_plain_object};
 use wasm_bindgen::prelude::*;
 
 /// The usage of one streamed response, fed chunk by chunk.
@@ -39,12 +38,11 @@ impl LlmStream {
             },
         };
         let usage = is_plain_object(&raw).then(|| usage_of(self.provider, &raw));
-        let finished = match get(chunk, "candidates").dyn_into::<Array>() {
-            Ok(candidates) => candidates
+        let finished = array_items(&get(chunk, "candidates")).is_some_and(|candidates| {
+            candidates
                 .iter()
-                .any(|candidate| get(&candidate, "finishReason").is_string()),
-            Err(_) => false,
-        };
+                .any(|candidate| get(&candidate, "finishReason").is_string())
+        });
         self.accumulator.push(&kind, usage, finished);
     }
 
