@@ -75,7 +75,10 @@ impl Budget {
 
 /// The UTC day of `ms` since the epoch (a daily budget's period).
 pub fn day_of(ms: f64) -> i64 {
-    (ms / 86_400_000.0) as i64 - i64::from(ms < 0.0 && ms % 86_400_000.0 != 0.0)
+    // `as` truncates toward zero (and the division may round up to the next day): step back a
+    // day whenever that day starts after `ms`. No `%` on floats: it would link `fmod`.
+    let day = (ms / 86_400_000.0) as i64;
+    day - i64::from(day as f64 * 86_400_000.0 > ms)
 }
 
 /// The UTC month of `ms`, as `year × 12 + month − 1` (a monthly budget's period).
@@ -140,6 +143,16 @@ mod tests {
         assert_eq!(day_of(0.0), 0);
         assert_eq!(day_of(86_399_999.0), 0);
         assert_eq!(day_of(86_400_000.0), 1);
+        assert_eq!(
+            (day_of(-1.0), day_of(-86_400_000.0), day_of(-86_400_001.0)),
+            (-1, -1, -2)
+        );
+        // Whole milliseconds from 1653 to 2286: the day is the floored quotient.
+        let mut rng = crate::core::random::Rng::from_seed([41; 32]);
+        for _ in 0..100_000 {
+            let ms = (rng.next_u64() % 20_000_000_000_000) as i64 - 10_000_000_000_000;
+            assert_eq!(day_of(ms as f64), ms.div_euclid(86_400_000), "{ms}");
+        }
         assert_eq!(month_of(0.0), 1970 * 12);
         // 2024-02-29T12:00:00Z and 2024-03-01T00:00:00Z.
         assert_eq!(month_of(1_709_208_000_000.0), 2024 * 12 + 1);
