@@ -49,7 +49,7 @@ const fn rates(input: f64, output: f64, read: f64, w5m: Option<f64>, w1h: Option
 pub fn bundled() -> Vec<Price> {
     let sonnet = rates(3.0, 15.0, 0.30, Some(3.75), Some(6.0));
     let sonnet_long = rates(6.0, 22.5, 0.60, Some(7.5), Some(12.0));
-    let entries: [(&str, Rates, Option<Rates>); 14] = [
+    let entries: [(&str, Rates, Option<Rates>); 23] = [
         ("claude-sonnet-4-5", sonnet, Some(sonnet_long)),
         ("claude-sonnet-4", sonnet, Some(sonnet_long)),
         (
@@ -72,10 +72,22 @@ pub fn bundled() -> Vec<Price> {
             rates(15.0, 75.0, 1.50, Some(18.75), Some(30.0)),
             None,
         ),
+        ("claude-3-7-sonnet", sonnet, None),
+        (
+            "claude-3-5-haiku",
+            rates(0.80, 4.0, 0.08, Some(1.0), Some(1.6)),
+            None,
+        ),
+        ("gpt-5", rates(1.25, 10.0, 0.125, None, None), None),
+        ("gpt-5-mini", rates(0.25, 2.0, 0.025, None, None), None),
+        ("gpt-5-nano", rates(0.05, 0.40, 0.005, None, None), None),
         ("gpt-4o", rates(2.50, 10.0, 1.25, None, None), None),
         ("gpt-4o-mini", rates(0.15, 0.60, 0.075, None, None), None),
         ("gpt-4.1", rates(2.0, 8.0, 0.50, None, None), None),
+        ("gpt-4.1-mini", rates(0.40, 1.60, 0.10, None, None), None),
+        ("gpt-4.1-nano", rates(0.10, 0.40, 0.025, None, None), None),
         ("o3", rates(2.0, 8.0, 0.50, None, None), None),
+        ("o3-mini", rates(1.10, 4.40, 0.55, None, None), None),
         ("o4-mini", rates(1.10, 4.40, 0.275, None, None), None),
         (
             "gemini-2.5-pro",
@@ -89,6 +101,11 @@ pub fn bundled() -> Vec<Price> {
         ),
         (
             "gemini-2.5-flash-lite",
+            rates(0.10, 0.40, 0.025, None, None),
+            None,
+        ),
+        (
+            "gemini-2.0-flash",
             rates(0.10, 0.40, 0.025, None, None),
             None,
         ),
@@ -270,6 +287,29 @@ mod tests {
         close(c.output, 1000.0 * 22.5 / 1e6);
         let at_limit = total("claude-sonnet-4-5", &usage(200_000, 0, 0, 0, 0), false);
         close(at_limit.input, 200_000.0 * 3.0 / 1e6);
+    }
+
+    #[test]
+    fn the_current_generations_are_priced_from_their_snapshot_ids() {
+        // (model as sent, input, output, cache read rate per million; 10k in of which 4k read).
+        for (model, input, output, read) in [
+            ("gpt-5-2025-08-07", 1.25, 10.0, 0.125),
+            ("openai/gpt-5-mini", 0.25, 2.0, 0.025),
+            ("gpt-5-nano-2025-08-07", 0.05, 0.40, 0.005),
+            ("gpt-4.1-mini-2025-04-14", 0.40, 1.60, 0.10),
+            ("gpt-4.1-nano", 0.10, 0.40, 0.025),
+            ("o3-mini-2025-01-31", 1.10, 4.40, 0.55),
+            ("claude-3-7-sonnet-20250219", 3.0, 15.0, 0.30),
+            ("claude-3-5-haiku-20241022", 0.80, 4.0, 0.08),
+            ("models/gemini-2.0-flash", 0.10, 0.40, 0.025),
+        ] {
+            let c = total(model, &usage(10_000, 1000, 4000, 0, 0), false);
+            close(c.input, 6000.0 * input / 1e6);
+            close(c.cache_read, 4000.0 * read / 1e6);
+            close(c.output, 1000.0 * output / 1e6);
+        }
+        let haiku = total("claude-3-5-haiku", &usage(300, 0, 0, 100, 200), false);
+        close(haiku.cache_write, (100.0 * 1.0 + 200.0 * 1.6) / 1e6);
     }
 
     #[test]
