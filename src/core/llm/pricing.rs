@@ -121,13 +121,14 @@ pub fn bundled() -> Vec<Price> {
 }
 
 /// Strips a provider prefix (`openai/`, `models/`, …) and a trailing snapshot date
-/// (`-20250929` or `-2024-08-06`).
+/// (`-20250929` or `-2024-08-06`), version (`-001`) or `-latest`.
 pub fn canonical_model(model: &str) -> &str {
     let model = model.trim();
     let model = model.rsplit_once('/').map_or(model, |(_, name)| name);
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if let Some((base, date)) = model.rsplit_once('-') {
-        if date.len() == 8 && digits(date) {
+    if let Some((base, tail)) = model.rsplit_once('-') {
+        // `-20250929` (Anthropic snapshots), `-001` (Gemini stable versions), `-latest` aliases.
+        if (tail.len() == 8 || tail.len() == 3) && digits(tail) || tail == "latest" {
             return base;
         }
     }
@@ -335,6 +336,13 @@ mod tests {
         );
         assert_eq!(canonical_model("openai/gpt-4o-2024-08-06"), "gpt-4o");
         assert_eq!(canonical_model("models/gemini-2.5-pro"), "gemini-2.5-pro");
+        assert_eq!(canonical_model("gemini-2.0-flash-001"), "gemini-2.0-flash");
+        assert_eq!(
+            canonical_model("claude-3-7-sonnet-latest"),
+            "claude-3-7-sonnet"
+        );
+        assert_eq!(canonical_model("gpt-4o-mini"), "gpt-4o-mini");
+        assert_eq!(canonical_model("o3-mini"), "o3-mini");
         let table = bundled();
         assert_eq!(
             find(&table, "gpt-4o-mini").map(|p| p.model.as_str()),
