@@ -7,7 +7,7 @@ use crate::api::patterns::{parse_patterns, CustomPattern};
 use crate::core::config::{
     Config, ConfigError, ConfigPatch, SamplingStrategy, TransportKind, FIELDS,
 };
-use crate::platform::{array_items, get, is_plain_object, object_keys_of, set};
+use crate::platform::{array_items, get, plain_object_keys, set};
 use js_sys::{Array, Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -42,13 +42,10 @@ pub fn parse_config(value: &JsValue) -> Result<ParsedConfig, ConfigError> {
             redact_patterns: None,
         });
     }
-    let keys = is_plain_object(value)
-        .then(|| object_keys_of(value))
-        .flatten()
-        .ok_or(ConfigError::Type {
-            field: "config",
-            expected: "an object",
-        })?;
+    let keys = plain_object_keys(value).ok_or(ConfigError::Type {
+        field: "config",
+        expected: "an object",
+    })?;
     for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if !FIELDS.contains(&key.as_str()) {

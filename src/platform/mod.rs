@@ -28,23 +28,24 @@ extern "C" {
     fn object_keys(value: &JsValue) -> Result<Array, JsValue>;
 }
 
-/// Whether `value` is an array (`false` when even asking throws, as a revoked proxy does).
-pub fn is_array(value: &JsValue) -> bool {
-    array_is_array(value).unwrap_or(false)
-}
-
-/// A copy of an array's items, or `None` for anything else and when reading them throws.
+/// A copy of an array's items, or `None` for anything else and when reading them throws (even
+/// asking whether a revoked proxy is an array throws).
 pub fn array_items(value: &JsValue) -> Option<Array> {
-    if is_array(value) {
+    if array_is_array(value).ok()? {
         array_from(value).ok()
     } else {
         None
     }
 }
 
-/// An object's own enumerable keys, or `None` when reading them throws.
-pub fn object_keys_of(value: &JsValue) -> Option<Array> {
-    object_keys(value).ok()
+/// A plain object's own enumerable keys, or `None` for anything else and when reading them
+/// throws.
+pub fn plain_object_keys(value: &JsValue) -> Option<Array> {
+    if is_plain_object(value) {
+        object_keys(value).ok()
+    } else {
+        None
+    }
 }
 
 /// Milliseconds since the Unix epoch.

@@ -6,7 +6,7 @@ use crate::core::llm::alerts::{Metric, Operator, Rule, DEFAULT_WINDOW_MS};
 use crate::core::llm::calls::CallSummary;
 use crate::core::llm::pricing::{Cost, Price, Rates};
 use crate::core::llm::usage::{Provider, Usage};
-use crate::platform::{array_items, dictionary, get, is_plain_object, object_keys_of, set};
+use crate::platform::{array_items, dictionary, get, is_plain_object, plain_object_keys, set};
 use alloc::vec::Vec;
 use js_sys::{Object, TypeError};
 use wasm_bindgen::prelude::*;
@@ -102,9 +102,7 @@ fn read_rates(value: &JsValue) -> Option<Rates> {
 /// `{ model: { input, output, cacheRead?, cacheWrite5m?, cacheWrite1h?, longContext? } }`.
 pub fn read_pricing(value: &JsValue) -> Result<Vec<Price>, JsValue> {
     let mut prices = Vec::new();
-    let keys = is_plain_object(value)
-        .then(|| object_keys_of(value))
-        .flatten()
+    let keys = plain_object_keys(value)
         .ok_or_else(|| JsValue::from(TypeError::new("pricing must be an object of model rates")))?;
     for key in keys.iter() {
         let model = key.as_string().unwrap_or_default();
