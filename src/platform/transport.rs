@@ -102,14 +102,12 @@ impl Destination {
         let resource = Resource {
             service_name: self.service_name.clone(),
         };
-        let export = match self.otlp_logged.try_borrow() {
-            Ok(logged) => otlp::encode(&batch.events, &resource, now_ms() as i64, &logged),
-            Err(_) => otlp::encode(
-                &batch.events,
-                &resource,
-                now_ms() as i64,
-                &Logged::default(),
-            ),
+        // The borrow ends here, before any await.
+        let export = {
+            let none_logged = Logged::default();
+            let logged = self.otlp_logged.try_borrow();
+            let logged = logged.as_deref().unwrap_or(&none_logged);
+            otlp::encode(&batch.events, &resource, now_ms() as i64, logged)
         };
         let mut report = Report {
             outcome: Outcome::Delivered,
