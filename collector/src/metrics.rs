@@ -668,17 +668,14 @@ mod tests {
             let (first, _) = bucket_span(start, end, aggregation);
             for metric in ["events", "errors", "llm.requests", "page.view"] {
                 let wanted = series(metric);
-                let mut counts: Vec<(i64, u64)> = Vec::new();
-                for r in rows
-                    .iter()
-                    .filter(|r| wanted.kinds.is_empty() || wanted.kinds.contains(&r.kind))
-                {
-                    counts.push(((r.timestamp - first) / aggregation.ms(), 1));
-                }
                 let read: Vec<Row> = rows
                     .iter()
                     .filter(|r| wanted.kinds.is_empty() || wanted.kinds.contains(&r.kind))
                     .cloned()
+                    .collect();
+                let counts: Vec<(i64, u64)> = read
+                    .iter()
+                    .map(|r| ((r.timestamp - first) / aggregation.ms(), 1))
                     .collect();
                 assert_eq!(
                     counted_buckets(&counts, start, end, aggregation),

@@ -569,8 +569,6 @@ mod tests {
         assert!(ratio > 2.0, "the budget is cut for a reason: ratio {ratio}");
     }
 
-    /// On random values: every histogram point's buckets add up to its count, its sum is the
-    /// sum of what was recorded, and each value sits in the first bucket whose bound is ≥ it.
     #[test]
     fn a_retry_after_the_logs_were_accepted_sends_only_the_metrics() {
         let with_uuid = |n: u32, kind: &str, data: &str| Entry {
@@ -626,6 +624,8 @@ mod tests {
         assert!(logged.contains(&format!("00000000-0000-4000-8000-{:012}", MAX_LOGGED + 4)));
     }
 
+    /// On random values: every histogram point's buckets add up to its count, its sum is the
+    /// sum of what was recorded, and each value sits in the first bucket whose bound is ≥ it.
     #[test]
     fn histogram_points_add_up_on_random_values() {
         let mut rng = Rng::from_seed([8; 32]);
