@@ -41,6 +41,12 @@ export function TelemetryProvider(props: {
   children?: ReactNode;
   /** Where to load the `.wasm` from (default: next to the package entry). */
   wasm?: string | URL;
+  /**
+   * The package entry to use, as a module namespace (`import * as sdk from
+   * 'wasm-telemetry/web'`); only its code is bundled. Default: `wasm-telemetry`, loaded on
+   * demand. Modules the entry does not have stay `null`.
+   */
+  sdk?: typeof import('./index.js') | typeof import('./web.js') | typeof import('./collector.js');
 }): ReactElement;
 
 /** The nearest provider's SDK instances; throws outside a `<TelemetryProvider>`. */

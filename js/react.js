@@ -1,35 +1,37 @@
 // React bindings of wasm-telemetry (`wasm-telemetry/react`). React is a peer dependency.
 // Nothing here touches `window` or `document` until a provider mounts in a browser, so server
 // rendering imports and renders it safely (the SDK simply starts after hydration).
+//
+// The provider works with any package entry: pass the entry's module as `sdk`
+// (`import * as sdk from 'wasm-telemetry/web'`), and only that entry's code is bundled. Without
+// `sdk`, the full entry is loaded on demand, as a chunk of its own.
 import { Component, createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import init, {
-  ErrorTracking,
-  HealthCheck,
-  LlmTelemetry,
-  PerformanceMetrics,
-  TelemetryCollector,
-  UsageAnalytics,
-  replayQueue,
-} from './index.js';
 
 const TelemetryContext = createContext(null);
 
+/** Each module's name in the provider's config and the class an entry exports for it. */
 const MODULES = [
-  ['performance', PerformanceMetrics],
-  ['analytics', UsageAnalytics],
-  ['errors', ErrorTracking],
-  ['health', HealthCheck],
-  ['llm', LlmTelemetry],
+  ['performance', 'PerformanceMetrics'],
+  ['analytics', 'UsageAnalytics'],
+  ['errors', 'ErrorTracking'],
+  ['health', 'HealthCheck'],
+  ['llm', 'LlmTelemetry'],
 ];
 
-/** Builds the collector and every module not set to `false` in `config`. */
-function create(config) {
-  const collector = new TelemetryCollector(config.collector ?? {});
+/**
+ * Builds the collector and every module of the entry `sdk` not set to `false` in `config`. A
+ * module the entry does not have stays `null`; configuring one is reported on the console.
+ */
+function create(sdk, config) {
+  const collector = new sdk.TelemetryCollector(config.collector ?? {});
   const telemetry = { collector, performance: null, analytics: null, errors: null, health: null, llm: null };
-  for (const [name, Module] of MODULES) {
-    if (config[name] !== false) telemetry[name] = new Module(collector, config[name] ?? {});
+  for (const [name, className] of MODULES) {
+    if (config[name] === false) continue;
+    const Module = sdk[className];
+    if (Module) telemetry[name] = new Module(collector, config[name] ?? {});
+    else if (config[name] !== undefined) console.error(`[wasm-telemetry] ${className} is not in this entry; import it from 'wasm-telemetry'`);
   }
-  replayQueue({ collector, errors: telemetry.errors ?? undefined });
+  sdk.replayQueue({ collector, errors: telemetry.errors ?? undefined });
   return telemetry;
 }
 
@@ -43,9 +45,10 @@ function destroy(telemetry) {
  * per page), provides them to `useTelemetry()`, and destroys them on unmount. React
  * StrictMode's unmount-and-remount in development reuses the same instances.
  * `config`: `{ collector: TelemetryCollector options, performance?, analytics?, errors?,
- * health?, llm? }`, each module's options, or `false` to leave that module out.
+ * health?, llm? }`, each module's options, or `false` to leave that module out. `sdk`: the
+ * entry to use (`import * as sdk from 'wasm-telemetry/web'`); without it, `wasm-telemetry`.
  */
-export function TelemetryProvider({ config, children, wasm }) {
+export function TelemetryProvider({ config, children, wasm, sdk }) {
   const [telemetry, setTelemetry] = useState(null);
   const live = useRef(null);
   const pending = useRef([]);
@@ -59,10 +62,15 @@ export function TelemetryProvider({ config, children, wasm }) {
       clearTimeout(slot.teardown);
       slot.teardown = undefined;
     } else {
-      init(wasm)
-        .then(() => {
+      const entry = sdk ? Promise.resolve(sdk) : import('./index.js');
+      entry
+        .then(async (module) => {
+          await module.default(wasm);
+          return module;
+        })
+        .then((module) => {
           if (cancelled || live.current) return;
-          const created = create(configRef.current ?? {});
+          const created = create(module, configRef.current ?? {});
           live.current = { telemetry: created };
           for (const job of pending.current.splice(0)) job(created);
           setTelemetry(created);
@@ -81,7 +89,7 @@ export function TelemetryProvider({ config, children, wasm }) {
         });
       }
     };
-  }, [wasm]);
+  }, [wasm, sdk]);
 
   const run = useCallback((job) => {
     if (live.current) job(live.current.telemetry);

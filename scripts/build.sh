@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# Builds the npm package `wasm-telemetry` into pkg/: the crate for wasm32 (release: LTO,
-# opt-level z), wasm-bindgen (ES module, --target web), wasm-opt -Oz, then the hand-written
-# entry point, typings and package.json.
+# Builds the npm package `wasm-telemetry` into pkg/, one wasm per entry so that a page pays only
+# for what it imports: `wasm-telemetry/collector` (TelemetryCollector, redact),
+# `wasm-telemetry/web` (plus PerformanceMetrics, ErrorTracking, HealthCheck) and `wasm-telemetry`
+# (every class). Each is the crate for wasm32 (release: LTO, opt-level z, a 64 KiB stack) with
+# that entry's features, wasm-bindgen (ES module, --target web) and wasm-opt -Oz; then the
+# hand-written entry points, typings and package.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 
 crate=wasm_telemetry
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+# The linker's default stack is 1 MiB; the deepest path (the JSON sanitiser at its depth limit)
+# needs far less.
+stack_bytes=65536
 
-cargo build --quiet --lib --release --target wasm32-unknown-unknown -p wasm-telemetry --features bundle
 rm -rf pkg
-wasm-bindgen --target web --out-dir pkg --out-name "$crate" \
-  "target/wasm32-unknown-unknown/release/$crate.wasm"
-node_modules/.bin/wasm-opt --flatten --rereloop -Oz -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "pkg/${crate}_bg.wasm" -o "pkg/${crate}_bg.wasm"
+# entry glue name, cargo features
+for entry in "collector ${crate}_collector" "web ${crate}_web bundle,web" "full ${crate} bundle,full"; do
+  set -- $entry
+  name=$2
+  features=${3:-bundle}
+  cargo rustc --quiet --lib --release --target wasm32-unknown-unknown -p wasm-telemetry \
+    --no-default-features --features "$features" -- -C "link-arg=-zstack-size=$stack_bytes"
+  wasm-bindgen --target web --out-dir pkg --out-name "$name" \
+    "target/wasm32-unknown-unknown/release/$crate.wasm"
+  node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=15 --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+done
 
-cp js/index.js js/index.d.ts js/queue.js js/loader.js js/react.js js/react.d.ts pkg/
+cp js/index.js js/web.js js/collector.js js/entry.js js/index.d.ts js/web.d.ts js/collector.d.ts js/entry.d.ts \
+  js/queue.js js/loader.js js/react.js js/react.d.ts pkg/
 node scripts/minify.mjs
 cp README.md pkg/README.md
 cat > pkg/package.json <<JSON
@@ -37,6 +51,16 @@ cat > pkg/package.json <<JSON
       "import": "./index.js",
       "default": "./index.js"
     },
+    "./web": {
+      "types": "./web.d.ts",
+      "import": "./web.js",
+      "default": "./web.js"
+    },
+    "./collector": {
+      "types": "./collector.d.ts",
+      "import": "./collector.js",
+      "default": "./collector.js"
+    },
     "./react": {
       "types": "./react.d.ts",
       "import": "./react.js",
@@ -49,14 +73,19 @@ cat > pkg/package.json <<JSON
   "files": [
     "index.js",
     "index.d.ts",
+    "web.js",
+    "web.d.ts",
+    "collector.js",
+    "collector.d.ts",
+    "entry.js",
+    "entry.d.ts",
     "queue.js",
     "loader.js",
     "react.js",
     "react.d.ts",
-    "${crate}.js",
-    "${crate}.d.ts",
-    "${crate}_bg.wasm",
-    "${crate}_bg.wasm.d.ts",
+    "${crate}*.js",
+    "${crate}*.d.ts",
+    "${crate}*_bg.wasm",
     "snippets/",
     "README.md"
   ],

@@ -10,7 +10,10 @@ echo "== lint"
 cargo fmt --all --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet -p wasm-telemetry --lib --tests --target wasm32-unknown-unknown -- -D warnings
-cargo clippy --quiet -p wasm-telemetry --lib --target wasm32-unknown-unknown --features bundle -- -D warnings
+# The npm package's three builds, one per entry (scripts/build.sh).
+for features in bundle bundle,web bundle,full; do
+  cargo clippy --quiet -p wasm-telemetry --lib --target wasm32-unknown-unknown --no-default-features --features "$features" -- -D warnings
+done
 
 echo "== native tests (core and collector)"
 cargo test --quiet --workspace

@@ -14,10 +14,15 @@ pub mod api;
 pub mod core;
 pub mod platform;
 
+#[cfg(feature = "full")]
 pub use api::analytics::UsageAnalytics;
 pub use api::collector::TelemetryCollector;
+#[cfg(feature = "web")]
 pub use api::errors::ErrorTracking;
+#[cfg(feature = "web")]
 pub use api::health::HealthCheck;
+#[cfg(feature = "full")]
 pub use api::llm::LlmTelemetry;
+#[cfg(feature = "web")]
 pub use api::performance::PerformanceMetrics;
 pub use api::redact::redact;

@@ -30,6 +30,7 @@ pub struct TelemetryCollector {
 
 impl TelemetryCollector {
     /// The shared state, for the modules that report through this collector.
+    #[cfg(feature = "web")]
     pub(crate) fn shared(&self) -> Rc<Shared> {
         self.shared.clone()
     }

@@ -40,6 +40,8 @@ function tsconfig(files) {
       baseUrl: ROOT,
       paths: {
         'wasm-telemetry': ['pkg/index.d.ts'],
+        'wasm-telemetry/web': ['pkg/web.d.ts'],
+        'wasm-telemetry/collector': ['pkg/collector.d.ts'],
         'wasm-telemetry/react': ['pkg/react.d.ts'],
         react: ['node_modules/@types/react/index.d.ts'],
         'react/jsx-runtime': ['node_modules/@types/react/jsx-runtime.d.ts'],
@@ -92,7 +94,8 @@ test('a wrong call does not type-check (the check bites)', () => {
 });
 
 test('the public declarations name every shape: no any', () => {
-  for (const file of ['index.d.ts', 'react.d.ts', 'wasm_telemetry.d.ts']) {
+  const files = ['index.d.ts', 'web.d.ts', 'collector.d.ts', 'entry.d.ts', 'react.d.ts'];
+  for (const file of [...files, 'wasm_telemetry.d.ts', 'wasm_telemetry_web.d.ts', 'wasm_telemetry_collector.d.ts']) {
     let text = readFileSync(join(ROOT, 'pkg', file), 'utf8');
     // wasm-bindgen's raw export table (InitOutput) is internal plumbing, not API.
     text = text.replace(/export interface InitOutput \{[\s\S]*?\n\}/, '');

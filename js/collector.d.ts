@@ -1,0 +1,17 @@
+// Types of the package entry `wasm-telemetry/collector`.
+import type { TelemetryCollector } from './wasm_telemetry_collector.js';
+import type { Init } from './entry.js';
+
+export * from './wasm_telemetry_collector.js';
+export type { LoaderStub, QueuedCall } from './entry.js';
+
+/** Loads and instantiates this entry's WebAssembly module. */
+export declare const init: Init;
+export default init;
+
+/**
+ * Replays what the loader stub queued before the SDK loaded, in order and with the original
+ * times, then routes the stub's methods straight to the SDK. Returns how many entries were
+ * replayed (0 without a stub).
+ */
+export function replayQueue(targets: { collector: TelemetryCollector; errors?: never }): number;

@@ -1,0 +1,18 @@
+// Types of the package entry `wasm-telemetry/web`.
+import type { ErrorTracking, TelemetryCollector } from './wasm_telemetry_web.js';
+import type { Init } from './entry.js';
+
+export * from './wasm_telemetry_web.js';
+export type { LoaderStub, QueuedCall } from './entry.js';
+export { ErrorSeverity, HealthStatus } from './entry.js';
+
+/** Loads and instantiates this entry's WebAssembly module. */
+export declare const init: Init;
+export default init;
+
+/**
+ * Replays what the loader stub queued before the SDK loaded, in order and with the original
+ * times, then routes the stub's methods straight to the SDK. Returns how many entries were
+ * replayed (0 without a stub).
+ */
+export function replayQueue(targets: { collector: TelemetryCollector; errors?: ErrorTracking }): number;

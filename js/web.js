@@ -1,0 +1,16 @@
+// Package entry `wasm-telemetry/web`: TelemetryCollector, redact, PerformanceMetrics,
+// ErrorTracking and HealthCheck, in a wasm without UsageAnalytics and LlmTelemetry.
+import initWasm from './wasm_telemetry_web.js';
+import { initOnce } from './entry.js';
+
+export { ErrorTracking, HealthCheck, PerformanceMetrics, TelemetryCollector, redact } from './wasm_telemetry_web.js';
+export { ErrorSeverity, HealthStatus } from './entry.js';
+export { replayQueue } from './queue.js';
+
+/**
+ * Loads and instantiates this entry's WebAssembly module. Idempotent.
+ * @type {(source?: string | URL | Request | Response | BufferSource | WebAssembly.Module) => Promise<void>}
+ */
+export const init = initOnce(initWasm);
+
+export default init;
