@@ -1,83 +1,125 @@
-// `npm run size`: gzipped (level 9) bytes of what a page loads from pkg/, next to the peer SDKs.
-// posthog-js is measured as it ships its browser bundle; Sentry and web-vitals ship modules, so
-// a minimal application entry of each is bundled and minified here with rolldown, the way an
-// application's bundler would.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build } from 'rolldown';
+// `npm run size`: the bytes a page actually loads, per package entry and for peer SDKs.
+// Each entry's app (tests/apps/<entry>) is built with Vite against the packed package, served,
+// and opened in headless Chromium; every .js and .wasm it receives (status 200) is summed,
+// gzip -9 and brotli -11. A budget is that gzip sum. The peers (Sentry, posthog-js, web-vitals)
+// are minimal Vite apps written into the temporary directory and measured the same way.
+// Being over budget is reported, not failed; a failed build, or an app of ours that loads no
+// wasm, exits non-zero.
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { ENTRIES, buildApp, installPackedPackage, viteBuild } from '../tests/support/entry-apps.mjs';
+import { launchChromium } from '../tests/support/harness.mjs';
+import { serveStatic } from './serve.mjs';
 
-const root = join(import.meta.dirname, '..');
-const gzBytes = (text) => gzipSync(text, { level: 9 }).length;
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`.padStart(9);
-const row = (name, rawBytes, gzipBytes, note = '') =>
-  console.log(`  ${name.padEnd(44)} ${rawBytes === null ? ' '.repeat(9) : kb(rawBytes)}  ${kb(gzipBytes)}${note}`);
-const file = (path) => readFileSync(join(root, path));
+const ROOT = join(import.meta.dirname, '..');
+const SENTRY = `init({ dsn: 'https://key@o0.ingest.sentry.io/0'`;
 
-const ours = ['pkg/wasm_telemetry_bg.wasm', 'pkg/wasm_telemetry.js', 'pkg/index.js', 'pkg/queue.js'];
-// Loaded only by pages that use them.
-const optional = ['pkg/loader.js', 'pkg/react.js'];
-
-console.log('gzipped size (level 9)                             raw        gzip');
-let total = 0;
-for (const path of ours) {
-  const bytes = file(path);
-  total += gzBytes(bytes);
-  row(path, bytes.length, gzBytes(bytes));
-}
-row('wasm-telemetry total (wasm + JS)', null, total, '   (budget 40 KB)');
-for (const path of optional) row(`${path} (optional)`, file(path).length, gzBytes(file(path)));
-
-console.log('peers');
-const measured = {};
-const posthog = 'node_modules/posthog-js/dist/array.no-external.js';
-if (existsSync(join(root, posthog))) {
-  measured.posthog = gzBytes(file(posthog));
-  row('posthog-js browser bundle (no-external)', file(posthog).length, measured.posthog);
-}
-
-/** Bundles and minifies `source` as an application entry; returns the output's text. */
-async function bundle(source) {
-  const dir = mkdtempSync(join(tmpdir(), 'wt-size-'));
-  try {
-    const entry = join(dir, 'entry.js');
-    writeFileSync(entry, source);
-    const output = await build({
-      input: entry,
-      cwd: root,
-      resolve: { modules: [join(root, 'node_modules')] },
-      platform: 'browser',
-      logLevel: 'silent',
-      output: { format: 'esm', minify: true, dir: join(dir, 'out') },
-      write: false,
-    });
-    return output.output.filter((chunk) => chunk.type === 'chunk').map((chunk) => chunk.code).join('\n');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const entries = [
-  ['@sentry/browser: init + captureException', 'sentryErrors', `import { init, captureException } from '@sentry/browser';
-init({ dsn: 'https://key@o0.ingest.sentry.io/0' });
-window.report = captureException;`],
-  ['@sentry/browser: + browserTracingIntegration', 'sentryTracing', `import { init, captureException, browserTracingIntegration } from '@sentry/browser';
-init({ dsn: 'https://key@o0.ingest.sentry.io/0', integrations: [browserTracingIntegration()], tracesSampleRate: 1 });
-window.report = captureException;`],
-  ['web-vitals: onLCP, onINP, onCLS, onFCP, onTTFB', 'webVitals', `import { onLCP, onINP, onCLS, onFCP, onTTFB } from 'web-vitals';
-for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) on((metric) => console.log(metric));`],
+/** Peer apps' main.js; `inSum` marks the peers added up in the last row. */
+const PEERS = [
+  {
+    name: '@sentry/browser: init + captureException',
+    source: `import { init, captureException } from '@sentry/browser';
+${SENTRY} });
+window.report = captureException;`,
+  },
+  {
+    name: '@sentry/browser: + browserTracingIntegration',
+    inSum: true,
+    source: `import { init, captureException, browserTracingIntegration } from '@sentry/browser';
+${SENTRY}, integrations: [browserTracingIntegration()], tracesSampleRate: 1 });
+window.report = captureException;`,
+  },
+  {
+    name: 'posthog-js (init, autocapture)',
+    inSum: true,
+    source: `import posthog from 'posthog-js';
+posthog.init('phc_test', { api_host: location.origin, autocapture: true });
+window.ph = posthog;`,
+  },
+  {
+    name: 'web-vitals: onLCP, onINP, onCLS, onFCP, onTTFB',
+    inSum: true,
+    source: `import { onLCP, onINP, onCLS, onFCP, onTTFB } from 'web-vitals';
+for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) on((m) => console.log(m));`,
+  },
 ];
-for (const [name, key, source] of entries) {
+
+/** Writes a peer app into `<work>/peers/<index>`, where node_modules is the workspace's. */
+function writePeerApp(work, index, source) {
+  const peers = join(work, 'peers');
+  const root = join(peers, String(index));
+  mkdirSync(root, { recursive: true });
+  if (index === 0) symlinkSync(join(ROOT, 'node_modules'), join(peers, 'node_modules'), 'dir');
+  writeFileSync(join(root, 'main.js'), `${source}\n`);
+  writeFileSync(join(root, 'index.html'), '<!doctype html>\n<script type="module" src="./main.js"></script>\n');
+  return root;
+}
+
+/**
+ * Serves `dist`, opens it, waits for `window.app` to settle (if `awaitApp`) and the network to
+ * go idle; returns each loaded .js and .wasm with its compressed sizes.
+ */
+async function measure(browser, dist, awaitApp) {
+  const site = await serveStatic({ mounts: { '/': dist } });
+  const page = await browser.newPage();
   try {
-    const code = await bundle(source);
-    measured[key] = gzBytes(code);
-    row(name, Buffer.byteLength(code), measured[key]);
-  } catch (error) {
-    console.log(`  ${name.padEnd(44)} (not measured: ${error.message.split('\n')[0]})`);
+    const loads = [];
+    page.on('response', (response) => {
+      const { pathname } = new URL(response.url());
+      if (response.status() === 200 && /\.(js|wasm)$/.test(pathname)) {
+        loads.push(response.body().then((body) => ({ file: basename(pathname), body })));
+      }
+    });
+    await page.goto(`${site.url}/index.html`, { waitUntil: 'networkidle' });
+    if (awaitApp) await page.evaluate(() => window.app).catch(() => {});
+    await page.waitForLoadState('networkidle');
+    return (await Promise.all(loads)).map(({ file, body }) => ({
+      file,
+      gzip: gzipSync(body, { level: 9 }).length,
+      brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    }));
+  } finally {
+    await page.close();
+    await site.close();
   }
 }
-const { posthog: p, sentryTracing: s, webVitals: w } = measured;
-if (p && s && w) {
-  row('posthog-js + Sentry (tracing) + web-vitals', null, p + s + w, `   (wasm-telemetry: ${kb(total).trim()})`);
+
+const kb = (bytes) => (bytes / 1024).toFixed(1);
+const total = (files) => ({
+  gzip: files.reduce((sum, f) => sum + f.gzip, 0),
+  brotli: files.reduce((sum, f) => sum + f.brotli, 0),
+});
+const row = (label, { gzip, brotli }, note = '') =>
+  console.log(`${label.padEnd(52)}${kb(gzip).padStart(6)}${kb(brotli).padStart(10)}${note}`);
+
+const work = installPackedPackage();
+let browser;
+try {
+  const ours = [];
+  for (const entry of ENTRIES) ours.push({ ...entry, dist: await buildApp(work, entry.name) });
+  const peers = [];
+  for (const [index, peer] of PEERS.entries()) peers.push({ ...peer, dist: await viteBuild(writePeerApp(work, index, peer.source)) });
+
+  browser = await launchChromium();
+  for (const app of ours) {
+    app.files = await measure(browser, app.dist, true);
+    if (!app.files.some((f) => f.file.endsWith('.wasm'))) throw new Error(`${app.specifier}: the page loaded no .wasm`);
+  }
+  for (const peer of peers) peer.files = await measure(browser, peer.dist, false);
+
+  console.log('gzip -9 / brotli -11 of the .js and .wasm a Vite-built page loads (KB = 1024 B)');
+  console.log(`${''.padEnd(52)}${'gzip'.padStart(6)}${'brotli'.padStart(10)}   budget`);
+  for (const { specifier, budgetKb, files } of ours) {
+    const sums = total(files);
+    const over = sums.gzip / 1024 - budgetKb;
+    row(`  ${specifier}`, sums, `${String(budgetKb).padStart(9)}   ${over > 0 ? `OVER by ${over.toFixed(1)}` : 'ok'}`);
+    for (const f of files) row(`      ${f.file}`, f);
+  }
+  console.log('peers');
+  for (const { name, files } of peers) row(`  ${name}`, total(files));
+  row('  posthog-js + Sentry (tracing) + web-vitals (sum)', total(peers.filter((p) => p.inSum).flatMap((p) => p.files)));
+} finally {
+  await browser?.close();
+  rmSync(work, { recursive: true, force: true });
 }
