@@ -5,92 +5,41 @@ use alloc::vec::Vec;
 
 use thiserror::Error;
 
-/// How events are selected for collection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SamplingStrategy {
-    /// Every event is kept.
-    Always,
-    /// No event is kept.
-    Never,
-    /// Each event is kept with probability `samplingRate`.
-    Probabilistic,
-    /// At most `maxEventsPerWindow` events are kept per `throttleWindowMs`.
-    Throttled,
-}
-
-impl SamplingStrategy {
-    /// The names accepted in configuration, in the order of the variants.
-    pub const NAMES: &'static str = "'always', 'never', 'probabilistic' or 'throttled'";
-
-    /// Parses a configuration name.
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "always" => Self::Always,
-            "never" => Self::Never,
-            "probabilistic" => Self::Probabilistic,
-            "throttled" => Self::Throttled,
-            _ => return None,
-        })
-    }
-
-    /// The configuration name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Always => "always",
-            Self::Never => "never",
-            Self::Probabilistic => "probabilistic",
-            Self::Throttled => "throttled",
-        }
+named_enum! {
+    /// How events are selected for collection.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum SamplingStrategy {
+        /// Every event is kept.
+        Always = "always",
+        /// No event is kept.
+        Never = "never",
+        /// Each event is kept with probability `samplingRate`.
+        Probabilistic = "probabilistic",
+        /// At most `maxEventsPerWindow` events are kept per `throttleWindowMs`.
+        Throttled = "throttled",
     }
 }
 
-/// Where batches go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransportKind {
-    /// `fetch` POST to `endpoint`.
-    Http,
-    /// `navigator.sendBeacon` to `endpoint`.
-    Beacon,
-    /// Appended to `localStorage` for the application to pick up.
-    LocalStorage,
-    /// Written to the browser console.
-    Console,
-    /// Handed to the application's `customTransport` function.
-    Custom,
-    /// OTLP/HTTP JSON to an OpenTelemetry Collector: `<endpoint>/v1/logs` and `/v1/metrics`.
-    Otlp,
+named_enum! {
+    /// Where batches go.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum TransportKind {
+        /// `fetch` POST to `endpoint`.
+        Http = "http",
+        /// `navigator.sendBeacon` to `endpoint`.
+        Beacon = "beacon",
+        /// Appended to `localStorage` for the application to pick up.
+        LocalStorage = "localStorage",
+        /// Written to the browser console.
+        Console = "console",
+        /// Handed to the application's `customTransport` function.
+        Custom = "custom",
+        /// OTLP/HTTP JSON to an OpenTelemetry Collector: `<endpoint>/v1/logs` and `/v1/metrics`.
+        Otlp = "otlp",
+    }
 }
 
 impl TransportKind {
-    /// The names accepted in configuration.
-    pub const NAMES: &'static str =
-        "'http', 'beacon', 'localStorage', 'console', 'custom' or 'otlp'";
-
-    /// Parses a configuration name.
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "http" => Self::Http,
-            "beacon" => Self::Beacon,
-            "localStorage" => Self::LocalStorage,
-            "console" => Self::Console,
-            "custom" => Self::Custom,
-            "otlp" => Self::Otlp,
-            _ => return None,
-        })
-    }
-
-    /// The configuration name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Http => "http",
-            Self::Beacon => "beacon",
-            Self::LocalStorage => "localStorage",
-            Self::Console => "console",
-            Self::Custom => "custom",
-            Self::Otlp => "otlp",
-        }
-    }
-
     fn needs_endpoint(self) -> bool {
         matches!(self, Self::Http | Self::Beacon | Self::Otlp)
     }
@@ -736,6 +685,31 @@ mod tests {
         }
         assert_eq!(SamplingStrategy::parse("sometimes"), None);
         assert_eq!(TransportKind::parse("HTTP"), None);
+    }
+
+    #[test]
+    fn names_strings_list_every_variant_in_order() {
+        assert_eq!(
+            SamplingStrategy::NAMES,
+            "'always', 'never', 'probabilistic' or 'throttled'"
+        );
+        assert_eq!(
+            TransportKind::NAMES,
+            "'http', 'beacon', 'localStorage', 'console', 'custom' or 'otlp'"
+        );
+        let names: Vec<&str> = TransportKind::ALL.iter().map(|t| t.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "http",
+                "beacon",
+                "localStorage",
+                "console",
+                "custom",
+                "otlp"
+            ]
+        );
+        assert_eq!(SamplingStrategy::ALL.len(), 4);
     }
 
     #[test]

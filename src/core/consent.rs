@@ -1,39 +1,23 @@
 //! Consent: whether the user allows collection, and what the SDK may do in each state.
 
-/// The user's consent state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Consent {
-    /// Not asked yet (`requireConsent: true`): events wait in memory, nothing is sent or stored.
-    Pending,
-    /// Collection allowed.
-    Granted,
-    /// Collection refused: nothing is collected, and what was held is purged.
-    Denied,
+named_enum! {
+    /// The user's consent state; its name is what `getConsent()` returns.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Consent {
+        /// Not asked yet (`requireConsent: true`): events wait in memory, nothing is sent or
+        /// stored.
+        Pending = "pending",
+        /// Collection allowed.
+        Granted = "granted",
+        /// Collection refused: nothing is collected, and what was held is purged.
+        Denied = "denied",
+    }
 }
 
 /// The `localStorage` key holding an explicit choice.
 pub const CONSENT_KEY: &str = "telemetry-consent";
 
 impl Consent {
-    /// Parses `pending`, `granted` or `denied`.
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "pending" => Self::Pending,
-            "granted" => Self::Granted,
-            "denied" => Self::Denied,
-            _ => return None,
-        })
-    }
-
-    /// The state's name, as `getConsent()` returns it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Granted => "granted",
-            Self::Denied => "denied",
-        }
-    }
-
     /// The state at start-up: an explicit stored choice wins; otherwise a browser privacy signal
     /// (Global Privacy Control or Do-Not-Track, when respected) means denied; otherwise pending
     /// when consent is required, granted when not.
@@ -88,5 +72,7 @@ mod tests {
             assert_eq!(Consent::parse(state.name()), Some(state));
         }
         assert_eq!(Consent::parse("yes"), None);
+        assert_eq!(Consent::NAMES, "'pending', 'granted' or 'denied'");
+        assert_eq!(Consent::ALL, [Pending, Granted, Denied]);
     }
 }

@@ -1,6 +1,9 @@
 //! The pure core: no browser APIs, no I/O. Every rule here takes time, randomness and input as
 //! arguments and returns a decision, so it builds and tests natively with `cargo test`.
 
+#[macro_use]
+mod named;
+
 pub mod analytics;
 pub mod batch;
 pub mod breaker;

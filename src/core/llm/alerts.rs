@@ -6,53 +6,28 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-/// What a rule measures over its window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Metric {
-    /// Failed calls / calls (0–1).
-    ErrorRate,
-    /// Mean latency in ms.
-    LatencyAvg,
-    /// 95th percentile latency in ms.
-    LatencyP95,
-    /// Calls.
-    Requests,
-    /// Input plus output tokens.
-    Tokens,
-    /// Cost in USD.
-    Cost,
-    /// The largest share spent of any budget (1 = the whole budget).
-    BudgetUsage,
+named_enum! {
+    /// What a rule measures over its window; its name is the one used in the JS options.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Metric {
+        /// Failed calls / calls (0–1).
+        ErrorRate = "errorRate",
+        /// Mean latency in ms.
+        LatencyAvg = "latencyAvg",
+        /// 95th percentile latency in ms.
+        LatencyP95 = "latencyP95",
+        /// Calls.
+        Requests = "requests",
+        /// Input plus output tokens.
+        Tokens = "tokens",
+        /// Cost in USD.
+        Cost = "cost",
+        /// The largest share spent of any budget (1 = the whole budget).
+        BudgetUsage = "budgetUsage",
+    }
 }
 
 impl Metric {
-    /// Parses a metric's name as used in the JS options.
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "errorRate" => Self::ErrorRate,
-            "latencyAvg" => Self::LatencyAvg,
-            "latencyP95" => Self::LatencyP95,
-            "requests" => Self::Requests,
-            "tokens" => Self::Tokens,
-            "cost" => Self::Cost,
-            "budgetUsage" => Self::BudgetUsage,
-            _ => return None,
-        })
-    }
-
-    /// The metric's name as used in the JS options.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::ErrorRate => "errorRate",
-            Self::LatencyAvg => "latencyAvg",
-            Self::LatencyP95 => "latencyP95",
-            Self::Requests => "requests",
-            Self::Tokens => "tokens",
-            Self::Cost => "cost",
-            Self::BudgetUsage => "budgetUsage",
-        }
-    }
-
     /// The metric's value over `calls`; `None` when there is nothing to measure (no calls, no
     /// latencies, no budget).
     pub fn value(self, calls: &CallSummary, budget_usage: Option<f64>) -> Option<f64> {
@@ -252,6 +227,10 @@ mod tests {
         ] {
             assert_eq!(Metric::parse(name).unwrap().name(), name);
         }
+        assert_eq!(
+            Metric::NAMES,
+            "'errorRate', 'latencyAvg', 'latencyP95', 'requests', 'tokens', 'cost' or 'budgetUsage'"
+        );
         for symbol in [">", ">=", "<", "<="] {
             assert_eq!(Operator::parse(symbol).unwrap().symbol(), symbol);
         }
