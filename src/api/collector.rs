@@ -270,18 +270,8 @@ impl TelemetryCollector {
         set(&status, "corrupt", counters.corrupt as f64);
         set(&status, "expired", counters.expired as f64);
         let dropped = Object::new();
-        let reasons: Vec<(DropReason, u64)> = Vec::from([
-            (DropReason::Disabled, counters.disabled),
-            (DropReason::Sampled, counters.sampled),
-            (DropReason::Throttled, counters.throttled),
-            (DropReason::Consent, counters.consent),
-            (DropReason::Invalid, counters.invalid),
-            (DropReason::BeforeSend, counters.before_send),
-            (DropReason::Overflow, counters.overflow),
-            (DropReason::Rejected, counters.rejected),
-        ]);
-        for (reason, count) in reasons {
-            set(&dropped, reason.name(), count as f64);
+        for &reason in DropReason::ALL {
+            set(&dropped, reason.name(), counters.dropped(reason) as f64);
         }
         set(&status, "dropped", dropped);
         JsValue::from(status).unchecked_into()

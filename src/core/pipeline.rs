@@ -22,40 +22,27 @@ use alloc::vec::Vec;
 /// The application's extra redaction, applied to every string after the built-in patterns.
 pub type CustomRedaction<'a> = &'a mut dyn FnMut(&str) -> Option<String>;
 
-/// Why an event did not enter the buffer, or left it without being delivered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DropReason {
-    /// Collection is disabled (`enabled: false`) or the collector was destroyed.
-    Disabled,
-    /// Not selected by the sampling strategy.
-    Sampled,
-    /// Over the throttling limit.
-    Throttled,
-    /// Consent denied (or not given where a privacy signal applies).
-    Consent,
-    /// Invalid input (bad type, timestamp or data, unserialisable, too large or too deep).
-    Invalid,
-    /// Dropped by the application's `beforeSend` (it returned nothing, or threw).
-    BeforeSend,
-    /// Evicted to keep the buffer within its bounds.
-    Overflow,
-    /// Refused by the endpoint with a non-retryable status.
-    Rejected,
-}
-
-impl DropReason {
-    /// The counter name, as in `getBufferStatus().dropped`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Sampled => "sampled",
-            Self::Throttled => "throttled",
-            Self::Consent => "consent",
-            Self::Invalid => "invalid",
-            Self::BeforeSend => "beforeSend",
-            Self::Overflow => "overflow",
-            Self::Rejected => "rejected",
-        }
+named_enum! {
+    /// Why an event did not enter the buffer, or left it without being delivered. Its name is
+    /// the counter's in `getBufferStatus().dropped`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum DropReason {
+        /// Collection is disabled (`enabled: false`) or the collector was destroyed.
+        Disabled = "disabled",
+        /// Not selected by the sampling strategy.
+        Sampled = "sampled",
+        /// Over the throttling limit.
+        Throttled = "throttled",
+        /// Consent denied (or not given where a privacy signal applies).
+        Consent = "consent",
+        /// Invalid input (bad type, timestamp or data, unserialisable, too large or too deep).
+        Invalid = "invalid",
+        /// Dropped by the application's `beforeSend` (it returned nothing, or threw).
+        BeforeSend = "beforeSend",
+        /// Evicted to keep the buffer within its bounds.
+        Overflow = "overflow",
+        /// Refused by the endpoint with a non-retryable status.
+        Rejected = "rejected",
     }
 }
 
@@ -125,43 +112,27 @@ pub struct Counters {
     pub sent: u64,
     /// Batch attempts that failed and will be retried.
     pub failed_attempts: u64,
-    /// Dropped: collection disabled or destroyed.
-    pub disabled: u64,
-    /// Dropped: sampling.
-    pub sampled: u64,
-    /// Dropped: throttling.
-    pub throttled: u64,
-    /// Dropped: no consent.
-    pub consent: u64,
-    /// Dropped: invalid input.
-    pub invalid: u64,
-    /// Dropped: by `beforeSend`.
-    pub before_send: u64,
-    /// Dropped: buffer bounds.
-    pub overflow: u64,
+    /// Events dropped, indexed by [`DropReason`] (read with [`Counters::dropped`]).
+    dropped: [u64; DropReason::ALL.len()],
     /// Dropped: older than seven days when recovered from storage.
     pub expired: u64,
     /// Entries found corrupt in storage and dropped.
     pub corrupt: u64,
     /// Events recovered from storage (this page's earlier loads, or closed tabs).
     pub recovered: u64,
-    /// Dropped: refused by the endpoint.
-    pub rejected: u64,
 }
 
 impl Counters {
+    /// Events dropped for `reason`.
+    pub fn dropped(&self, reason: DropReason) -> u64 {
+        self.dropped.get(reason as usize).copied().unwrap_or(0)
+    }
+
     fn add_dropped(&mut self, reason: DropReason, count: u64) {
-        let slot = match reason {
-            DropReason::Disabled => &mut self.disabled,
-            DropReason::Sampled => &mut self.sampled,
-            DropReason::Throttled => &mut self.throttled,
-            DropReason::Consent => &mut self.consent,
-            DropReason::Invalid => &mut self.invalid,
-            DropReason::BeforeSend => &mut self.before_send,
-            DropReason::Overflow => &mut self.overflow,
-            DropReason::Rejected => &mut self.rejected,
-        };
-        *slot += count;
+        // The index is always in bounds; `get_mut` keeps a panicking index out of the wasm.
+        if let Some(slot) = self.dropped.get_mut(reason as usize) {
+            *slot += count;
+        }
     }
 }
 
@@ -764,7 +735,7 @@ mod tests {
         accept(&mut p, &event("a")).unwrap();
         let batch = p.next_batch(0.0).unwrap();
         p.settle(&batch.id, Report::plain(Outcome::Rejected, 0.0));
-        assert_eq!(p.counters().rejected, 1);
+        assert_eq!(p.counters().dropped(DropReason::Rejected), 1);
         assert_eq!(p.buffered(), 0);
     }
 
@@ -802,8 +773,47 @@ mod tests {
         );
         p.count_dropped(DropReason::Invalid);
         let c = p.counters();
-        assert_eq!((c.disabled, c.sampled, c.invalid, c.accepted), (1, 1, 3, 0));
+        assert_eq!(
+            (
+                c.dropped(DropReason::Disabled),
+                c.dropped(DropReason::Sampled),
+                c.dropped(DropReason::Invalid),
+                c.accepted
+            ),
+            (1, 1, 3, 0)
+        );
         assert_eq!(p.buffered(), 0);
+    }
+
+    #[test]
+    fn drop_reasons_are_named_as_the_dropped_counters_and_index_them_in_order() {
+        let names: Vec<&str> = DropReason::ALL.iter().map(|r| r.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "disabled",
+                "sampled",
+                "throttled",
+                "consent",
+                "invalid",
+                "beforeSend",
+                "overflow",
+                "rejected"
+            ]
+        );
+        assert_eq!(
+            DropReason::NAMES,
+            "'disabled', 'sampled', 'throttled', 'consent', 'invalid', 'beforeSend', \
+             'overflow' or 'rejected'"
+        );
+        let mut counters = Counters::default();
+        for (index, &reason) in DropReason::ALL.iter().enumerate() {
+            assert_eq!(reason as usize, index);
+            counters.add_dropped(reason, index as u64 + 1);
+        }
+        for (index, &reason) in DropReason::ALL.iter().enumerate() {
+            assert_eq!(counters.dropped(reason), index as u64 + 1);
+        }
     }
 
     #[test]
@@ -834,7 +844,7 @@ mod tests {
         );
         p.settle(&in_flight.id, Report::plain(Outcome::Retry, 0.0));
         assert_eq!(p.buffered(), 0, "a failed batch is not kept after denial");
-        assert_eq!(p.counters().consent, 4);
+        assert_eq!(p.counters().dropped(DropReason::Consent), 4);
     }
 
     #[test]
@@ -845,7 +855,10 @@ mod tests {
             enabled: false,
             ..Config::default()
         });
-        assert_eq!((p.buffered(), p.counters().disabled), (0, 1));
+        assert_eq!(
+            (p.buffered(), p.counters().dropped(DropReason::Disabled)),
+            (0, 1)
+        );
         assert!(p.next_batch(0.0).is_none());
     }
 
