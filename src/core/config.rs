@@ -1,4 +1,5 @@
-//! `TelemetryCollector` configuration: defaults, validation and partial updates.
+//! `TelemetryCollector` configuration: defaults, validation and partial updates, with every
+//! field declared once in one table (`config_table!`).
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -56,37 +57,6 @@ pub const DEFAULT_REDACT_FIELDS: [&str; 7] = [
     "ssn",
 ];
 
-/// Every configuration field the collector accepts, as spelled in JavaScript.
-pub const FIELDS: [&str; 27] = [
-    "enabled",
-    "sampling",
-    "samplingRate",
-    "maxBufferSize",
-    "flushIntervalMs",
-    "transport",
-    "endpoint",
-    "apiKey",
-    "customTransport",
-    "redactPII",
-    "redactFields",
-    "debug",
-    "throttleWindowMs",
-    "maxEventsPerWindow",
-    "requireConsent",
-    "respectDoNotTrack",
-    "redactPatterns",
-    "allowedQueryParams",
-    "beforeSend",
-    "userIdSalt",
-    "serviceName",
-    "errorSamplingRate",
-    "maxErrorsPerWindow",
-    "retryBaseMs",
-    "retryMaxMs",
-    "breakerThreshold",
-    "breakerCooldownMs",
-];
-
 /// A rejected configuration value. `Type` and `Missing` map to a JS `TypeError`, `Range` to a
 /// `RangeError`; every message names the field and the rule.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -130,154 +100,207 @@ impl ConfigError {
     }
 }
 
-/// The validated configuration of one collector.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Config {
-    /// Kill switch: when false nothing is collected.
-    pub enabled: bool,
-    /// Sampling strategy.
-    pub sampling: SamplingStrategy,
-    /// Probability of keeping an event under probabilistic sampling, in `[0, 1]`.
-    pub sampling_rate: f64,
-    /// Events buffered before a batch is sent.
-    pub max_buffer_size: u32,
-    /// Interval of timed flushes in milliseconds; 0 turns timed flushing off.
-    pub flush_interval_ms: u32,
-    /// Where batches go.
-    pub transport: TransportKind,
-    /// Destination URL for `http` and `beacon`.
-    pub endpoint: Option<String>,
-    /// Ingest key sent with each batch (header for fetch, `?key=` for beacons).
-    pub api_key: Option<String>,
-    /// Whether the application supplied a `customTransport` function.
-    pub has_custom_transport: bool,
-    /// Whether pattern-based PII redaction is on.
-    pub redact_pii: bool,
-    /// Object keys whose values are replaced before storage or sending.
-    pub redact_fields: Vec<String>,
-    /// Whether dropped input and transport failures are logged to the console.
-    pub debug: bool,
-    /// Length of a throttling window in milliseconds.
-    pub throttle_window_ms: u32,
-    /// Events kept per throttling window.
-    pub max_events_per_window: u32,
-    /// Whether collection waits for `setConsent('granted')`.
-    pub require_consent: bool,
-    /// Whether Global Privacy Control and Do-Not-Track mean "denied" until consent is granted.
-    pub respect_do_not_track: bool,
-    /// Query parameters whose values survive URL minimisation.
-    pub allowed_query_params: Vec<String>,
-    /// Salt of the SHA-256 hash that `identify` sends instead of the user id.
-    pub user_id_salt: String,
-    /// `service.name` of the OTLP export's resource.
-    pub service_name: String,
-    /// Probability of keeping an error event under probabilistic sampling.
-    pub error_sampling_rate: f64,
-    /// Error events kept per throttling window (errors have their own budget).
-    pub max_errors_per_window: u32,
-    /// Ceiling of the first retry's wait; each retry doubles it (full jitter).
-    pub retry_base_ms: u32,
-    /// Largest retry wait.
-    pub retry_max_ms: u32,
-    /// Consecutive failed sends that open the circuit breaker.
-    pub breaker_threshold: u32,
-    /// How long an open breaker waits before probing the endpoint.
-    pub breaker_cooldown_ms: u32,
-}
+/// Declares the configuration fields, one row each in `FIELDS` order, and generates from the
+/// rows `FIELDS`, `Config` with its `Default`, `ConfigPatch` and the per-field half of
+/// `Config::apply`. A row is either
+///
+/// - `"jsName" rust_field: Kind = default, rule;` (`rust_field / patch_field` when the
+///   `ConfigPatch` field has another name; the rule is optional), or
+/// - `"jsName" => js;` for a field only the JS layer holds: it is in `FIELDS` and nowhere else.
+///
+/// The kind gives the `Config` type and the `ConfigPatch` type (see `config_kind!`). A rule
+/// is `range(min, max, "text")` for numbers, or `rule(check, "text")` for strings and lists,
+/// where `check` takes the value by reference and says whether it is acceptable; a broken rule
+/// is a `ConfigError::Range` with the field's JS name and the text.
+macro_rules! config_table {
+    // Every row normalised: generate.
+    (@rows [$($all:literal)*] [$({
+        [$(#[$doc:meta])*] $js:literal $field:ident $patch:ident [$($kind:tt)*] [$($rule:tt)*]
+        $default:expr
+    })*]) => {
+        /// Every configuration field the collector accepts, as spelled in JavaScript.
+        pub const FIELDS: [&str; [$($all),*].len()] = [$($all),*];
 
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            sampling: SamplingStrategy::Always,
-            sampling_rate: 1.0,
-            max_buffer_size: 50,
-            flush_interval_ms: 30_000,
-            transport: TransportKind::Console,
-            endpoint: None,
-            api_key: None,
-            has_custom_transport: false,
-            redact_pii: true,
-            redact_fields: DEFAULT_REDACT_FIELDS
-                .iter()
-                .map(|f| f.to_string())
-                .collect(),
-            debug: false,
-            throttle_window_ms: 60_000,
-            max_events_per_window: 100,
-            require_consent: false,
-            respect_do_not_track: true,
-            allowed_query_params: Vec::new(),
-            user_id_salt: String::from("wasm-telemetry"),
-            service_name: String::from("unknown_service"),
-            error_sampling_rate: 1.0,
-            max_errors_per_window: 100,
-            retry_base_ms: 1000,
-            retry_max_ms: 60_000,
-            breaker_threshold: 5,
-            breaker_cooldown_ms: 30_000,
+        /// The validated configuration of one collector.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Config {
+            $( $(#[$doc])* pub $field: config_kind!(@config $($kind)*), )*
         }
-    }
+
+        impl Default for Config {
+            fn default() -> Self {
+                Self {
+                    $( $field: $default, )*
+                }
+            }
+        }
+
+        /// A partial configuration as supplied by the application: `None` keeps the current
+        /// value. Numbers stay `f64` here so the core can check integrality and range.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct ConfigPatch {
+            $(
+                #[doc = concat!("See [`Config::", stringify!($field), "`].")]
+                pub $patch: Option<config_kind!(@patch $($kind)*)>,
+            )*
+        }
+
+        impl Config {
+            /// Sets each field `patch` carries, checked by the field's own rule; returns the
+            /// first broken rule in `FIELDS` order.
+            fn set_fields(&mut self, patch: ConfigPatch) -> Result<(), ConfigError> {
+                $(
+                    if let Some(value) = patch.$patch {
+                        self.$field = config_kind!(@check [$($kind)*] [$($rule)*] $js, value);
+                    }
+                )*
+                Ok(())
+            }
+        }
+    };
+    // A field only the JS layer holds.
+    (@rows [$($all:literal)*] [$($rows:tt)*] $js:literal => js; $($rest:tt)*) => {
+        config_table!(@rows [$($all)* $js] [$($rows)*] $($rest)*);
+    };
+    // A field whose `ConfigPatch` name differs from its `Config` name.
+    (@rows [$($all:literal)*] [$($rows:tt)*]
+        $(#[$doc:meta])* $js:literal $field:ident / $patch:ident : $kind:ident $(($($arg:tt)*))?
+        = $default:expr $(, $rule:ident($($rule_arg:tt)*))?; $($rest:tt)*
+    ) => {
+        config_table!(@rows [$($all)* $js] [$($rows)* {
+            [$(#[$doc])*] $js $field $patch [$kind $(($($arg)*))?] [$($rule($($rule_arg)*))?]
+            $default
+        }] $($rest)*);
+    };
+    // A field with the same name in `Config` and `ConfigPatch`.
+    (@rows [$($all:literal)*] [$($rows:tt)*]
+        $(#[$doc:meta])* $js:literal $field:ident : $kind:ident $(($($arg:tt)*))?
+        = $default:expr $(, $rule:ident($($rule_arg:tt)*))?; $($rest:tt)*
+    ) => {
+        config_table!(@rows [$($all)* $js] [$($rows)* {
+            [$(#[$doc])*] $js $field $field [$kind $(($($arg)*))?] [$($rule($($rule_arg)*))?]
+            $default
+        }] $($rest)*);
+    };
+    (@rows $($unmatched:tt)*) => {
+        compile_error!("config_table!: a row matches none of the row forms");
+    };
+    ($($rows:tt)*) => {
+        config_table!(@rows [] [] $($rows)*);
+    };
 }
 
-/// A partial configuration as supplied by the application: `None` keeps the current value.
-/// Numbers stay `f64` here so the core can check integrality and range.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ConfigPatch {
-    /// See [`Config::enabled`].
-    pub enabled: Option<bool>,
-    /// See [`Config::sampling`].
-    pub sampling: Option<SamplingStrategy>,
-    /// See [`Config::sampling_rate`].
-    pub sampling_rate: Option<f64>,
-    /// See [`Config::max_buffer_size`].
-    pub max_buffer_size: Option<f64>,
-    /// See [`Config::flush_interval_ms`].
-    pub flush_interval_ms: Option<f64>,
-    /// See [`Config::transport`].
-    pub transport: Option<TransportKind>,
-    /// See [`Config::endpoint`].
-    pub endpoint: Option<String>,
-    /// See [`Config::api_key`].
-    pub api_key: Option<String>,
-    /// Whether a `customTransport` function is being supplied.
-    pub custom_transport: Option<bool>,
-    /// See [`Config::redact_pii`].
-    pub redact_pii: Option<bool>,
-    /// See [`Config::redact_fields`].
-    pub redact_fields: Option<Vec<String>>,
-    /// See [`Config::debug`].
-    pub debug: Option<bool>,
-    /// See [`Config::throttle_window_ms`].
-    pub throttle_window_ms: Option<f64>,
-    /// See [`Config::max_events_per_window`].
-    pub max_events_per_window: Option<f64>,
-    /// See [`Config::require_consent`].
-    pub require_consent: Option<bool>,
-    /// See [`Config::respect_do_not_track`].
-    pub respect_do_not_track: Option<bool>,
-    /// See [`Config::allowed_query_params`].
-    pub allowed_query_params: Option<Vec<String>>,
-    /// See [`Config::user_id_salt`].
-    pub user_id_salt: Option<String>,
-    /// See [`Config::service_name`].
-    pub service_name: Option<String>,
-    /// See [`Config::error_sampling_rate`].
-    pub error_sampling_rate: Option<f64>,
-    /// See [`Config::max_errors_per_window`].
-    pub max_errors_per_window: Option<f64>,
-    /// See [`Config::retry_base_ms`].
-    pub retry_base_ms: Option<f64>,
-    /// See [`Config::retry_max_ms`].
-    pub retry_max_ms: Option<f64>,
-    /// See [`Config::breaker_threshold`].
-    pub breaker_threshold: Option<f64>,
-    /// See [`Config::breaker_cooldown_ms`].
-    pub breaker_cooldown_ms: Option<f64>,
+/// What each kind of configuration field is: its `Config` type (`@config`), its `ConfigPatch`
+/// type (`@patch`) and how its rule is applied (`@check`).
+///
+/// `Flag` is a boolean; `Number` an `f64`; `Integer` a `u32`, patched as `f64` so integrality
+/// and range are checked; `Choice(Enum)` a `named_enum!` value; `Text` a string;
+/// `OptionalText` an `Option<String>`, patched as a string; `List` a list of strings;
+/// `Function` whether the application supplied a function.
+macro_rules! config_kind {
+    (@config Flag) => { bool };
+    (@config Number) => { f64 };
+    (@config Integer) => { u32 };
+    (@config Choice($enum:ty)) => { $enum };
+    (@config Text) => { String };
+    (@config OptionalText) => { Option<String> };
+    (@config List) => { Vec<String> };
+    (@config Function) => { bool };
+
+    (@patch Integer) => { f64 };
+    (@patch OptionalText) => { String };
+    (@patch $($kind:tt)*) => { config_kind!(@config $($kind)*) };
+
+    (@check [Number] [range($min:expr, $max:expr, $rule:literal)] $js:literal, $value:ident) => {
+        number_in($value, $js, $min, $max, $rule)?
+    };
+    (@check [Integer] [range($min:expr, $max:expr, $rule:literal)] $js:literal, $value:ident) => {
+        integer_in($value, $js, $min, $max, $rule)?
+    };
+    (@check [OptionalText] [$($rule:tt)*] $js:literal, $value:ident) => {
+        Some(config_kind!(@check [Text] [$($rule)*] $js, $value))
+    };
+    (@check [$($kind:tt)*] [rule($check:path, $rule:literal)] $js:literal, $value:ident) => {{
+        checked($check(&$value), $js, $rule)?;
+        $value
+    }};
+    (@check [$($kind:tt)*] [] $js:literal, $value:ident) => { $value };
 }
 
-/// Upper bound of the buffer size, flush interval and throttle window values.
+/// Upper bound of the flush interval, throttle window, retry wait and breaker cool-down.
 const ONE_DAY_MS: f64 = 86_400_000.0;
+
+config_table! {
+    /// Kill switch: when false nothing is collected.
+    "enabled" enabled: Flag = true;
+    /// Sampling strategy.
+    "sampling" sampling: Choice(SamplingStrategy) = SamplingStrategy::Always;
+    /// Probability of keeping an event under probabilistic sampling, in `[0, 1]`.
+    "samplingRate" sampling_rate: Number = 1.0, range(0.0, 1.0, "between 0 and 1");
+    /// Events buffered before a batch is sent.
+    "maxBufferSize" max_buffer_size: Integer = 50,
+        range(1.0, 1000.0, "an integer between 1 and 1000");
+    /// Interval of timed flushes in milliseconds; 0 turns timed flushing off.
+    "flushIntervalMs" flush_interval_ms: Integer = 30_000,
+        range(0.0, ONE_DAY_MS, "an integer between 0 (no timed flush) and 86400000");
+    /// Where batches go.
+    "transport" transport: Choice(TransportKind) = TransportKind::Console;
+    /// Destination URL for `http` and `beacon`.
+    "endpoint" endpoint: OptionalText = None,
+        rule(is_endpoint, "an absolute http(s) URL or a path starting with '/'");
+    /// Ingest key sent with each batch (header for fetch, `?key=` for beacons).
+    "apiKey" api_key: OptionalText = None,
+        rule(is_api_key, "1 to 512 characters without control characters");
+    /// Whether the application supplied a `customTransport` function.
+    "customTransport" has_custom_transport / custom_transport: Function = false;
+    /// Whether pattern-based PII redaction is on.
+    "redactPII" redact_pii: Flag = true;
+    /// Object keys whose values are replaced before storage or sending.
+    "redactFields" redact_fields: List =
+        DEFAULT_REDACT_FIELDS.iter().map(|f| f.to_string()).collect(),
+        rule(no_empty_names, "a list of non-empty field names");
+    /// Whether dropped input and transport failures are logged to the console.
+    "debug" debug: Flag = false;
+    /// Length of a throttling window in milliseconds.
+    "throttleWindowMs" throttle_window_ms: Integer = 60_000,
+        range(1.0, ONE_DAY_MS, "an integer between 1 and 86400000");
+    /// Events kept per throttling window.
+    "maxEventsPerWindow" max_events_per_window: Integer = 100,
+        range(1.0, 1_000_000.0, "an integer between 1 and 1000000");
+    /// Whether collection waits for `setConsent('granted')`.
+    "requireConsent" require_consent: Flag = false;
+    /// Whether Global Privacy Control and Do-Not-Track mean "denied" until consent is granted.
+    "respectDoNotTrack" respect_do_not_track: Flag = true;
+    // The application's RegExps, compiled and applied by the JS layer.
+    "redactPatterns" => js;
+    /// Query parameters whose values survive URL minimisation.
+    "allowedQueryParams" allowed_query_params: List = Vec::new();
+    // The application's hook, called by the JS layer.
+    "beforeSend" => js;
+    /// Salt of the SHA-256 hash that `identify` sends instead of the user id.
+    "userIdSalt" user_id_salt: Text = String::from("wasm-telemetry"),
+        rule(non_empty, "a non-empty string");
+    /// `service.name` of the OTLP export's resource.
+    "serviceName" service_name: Text = String::from("unknown_service"),
+        rule(non_empty, "a non-empty string");
+    /// Probability of keeping an error event under probabilistic sampling.
+    "errorSamplingRate" error_sampling_rate: Number = 1.0, range(0.0, 1.0, "between 0 and 1");
+    /// Error events kept per throttling window (errors have their own budget).
+    "maxErrorsPerWindow" max_errors_per_window: Integer = 100,
+        range(1.0, 1_000_000.0, "an integer between 1 and 1000000");
+    /// Ceiling of the first retry's wait; each retry doubles it (full jitter).
+    "retryBaseMs" retry_base_ms: Integer = 1000,
+        range(1.0, 600_000.0, "an integer between 1 and 600000");
+    /// Largest retry wait.
+    "retryMaxMs" retry_max_ms: Integer = 60_000,
+        range(1.0, ONE_DAY_MS, "an integer between 1 and 86400000");
+    /// Consecutive failed sends that open the circuit breaker.
+    "breakerThreshold" breaker_threshold: Integer = 5,
+        range(1.0, 1000.0, "an integer between 1 and 1000");
+    /// How long an open breaker waits before probing the endpoint.
+    "breakerCooldownMs" breaker_cooldown_ms: Integer = 30_000,
+        range(1.0, ONE_DAY_MS, "an integer between 1 and 86400000");
+}
 
 fn integer_in(
     value: f64,
@@ -293,18 +316,28 @@ fn integer_in(
     }
 }
 
-/// Sets `target` from an optional patch value, checked by [`integer_in`].
-fn set_integer(
-    target: &mut u32,
-    value: Option<f64>,
+/// `value` if it lies in `[min, max]` (never NaN or infinite when the bounds are finite).
+fn number_in(
+    value: f64,
     field: &'static str,
-    (min, max): (f64, f64),
+    min: f64,
+    max: f64,
     rule: &'static str,
-) -> Result<(), ConfigError> {
-    if let Some(value) = value {
-        *target = integer_in(value, field, min, max, rule)?;
+) -> Result<f64, ConfigError> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ConfigError::Range { field, rule })
     }
-    Ok(())
+}
+
+/// `Ok` if a field's rule held, else the `Range` error naming the field and the rule.
+fn checked(ok: bool, field: &'static str, rule: &'static str) -> Result<(), ConfigError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::Range { field, rule })
+    }
 }
 
 impl Config {
@@ -317,158 +350,18 @@ impl Config {
         Self::default().apply(patch)
     }
 
-    /// Returns this configuration with `patch` applied, or the first rule it breaks. The
-    /// receiver is never changed, so a rejected update leaves the collector as it was.
+    /// Returns this configuration with `patch` applied, or the first rule it breaks: each
+    /// field's own rule in `FIELDS` order, then the rules between fields. The receiver is never
+    /// changed, so a rejected update leaves the collector as it was.
     pub fn apply(&self, patch: ConfigPatch) -> Result<Self, ConfigError> {
         let mut next = self.clone();
-        if let Some(value) = patch.sampling_rate {
-            if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
-                return Err(ConfigError::Range {
-                    field: "samplingRate",
-                    rule: "between 0 and 1",
-                });
-            }
-            next.sampling_rate = value;
-        }
-        if let Some(value) = patch.error_sampling_rate {
-            if !(0.0..=1.0).contains(&value) {
-                return Err(ConfigError::Range {
-                    field: "errorSamplingRate",
-                    rule: "between 0 and 1",
-                });
-            }
-            next.error_sampling_rate = value;
-        }
-        set_integer(
-            &mut next.max_errors_per_window,
-            patch.max_errors_per_window,
-            "maxErrorsPerWindow",
-            (1.0, 1_000_000.0),
-            "an integer between 1 and 1000000",
-        )?;
-        set_integer(
-            &mut next.retry_base_ms,
-            patch.retry_base_ms,
-            "retryBaseMs",
-            (1.0, 600_000.0),
-            "an integer between 1 and 600000",
-        )?;
-        set_integer(
-            &mut next.retry_max_ms,
-            patch.retry_max_ms,
-            "retryMaxMs",
-            (1.0, ONE_DAY_MS),
-            "an integer between 1 and 86400000",
-        )?;
-        set_integer(
-            &mut next.breaker_threshold,
-            patch.breaker_threshold,
-            "breakerThreshold",
-            (1.0, 1000.0),
-            "an integer between 1 and 1000",
-        )?;
-        set_integer(
-            &mut next.breaker_cooldown_ms,
-            patch.breaker_cooldown_ms,
-            "breakerCooldownMs",
-            (1.0, ONE_DAY_MS),
-            "an integer between 1 and 86400000",
-        )?;
+        next.set_fields(patch)?;
         if next.retry_max_ms < next.retry_base_ms {
             return Err(ConfigError::Range {
                 field: "retryMaxMs",
                 rule: "at least retryBaseMs",
             });
         }
-        if let Some(params) = patch.allowed_query_params {
-            next.allowed_query_params = params;
-        }
-        if let Some(salt) = patch.user_id_salt {
-            if salt.is_empty() {
-                return Err(ConfigError::Range {
-                    field: "userIdSalt",
-                    rule: "a non-empty string",
-                });
-            }
-            next.user_id_salt = salt;
-        }
-        if let Some(name) = patch.service_name {
-            if name.is_empty() {
-                return Err(ConfigError::Range {
-                    field: "serviceName",
-                    rule: "a non-empty string",
-                });
-            }
-            next.service_name = name;
-        }
-        next.respect_do_not_track = patch
-            .respect_do_not_track
-            .unwrap_or(next.respect_do_not_track);
-        set_integer(
-            &mut next.max_buffer_size,
-            patch.max_buffer_size,
-            "maxBufferSize",
-            (1.0, 1000.0),
-            "an integer between 1 and 1000",
-        )?;
-        set_integer(
-            &mut next.flush_interval_ms,
-            patch.flush_interval_ms,
-            "flushIntervalMs",
-            (0.0, ONE_DAY_MS),
-            "an integer between 0 (no timed flush) and 86400000",
-        )?;
-        set_integer(
-            &mut next.throttle_window_ms,
-            patch.throttle_window_ms,
-            "throttleWindowMs",
-            (1.0, ONE_DAY_MS),
-            "an integer between 1 and 86400000",
-        )?;
-        set_integer(
-            &mut next.max_events_per_window,
-            patch.max_events_per_window,
-            "maxEventsPerWindow",
-            (1.0, 1_000_000.0),
-            "an integer between 1 and 1000000",
-        )?;
-        if let Some(endpoint) = patch.endpoint {
-            if !is_endpoint(&endpoint) {
-                return Err(ConfigError::Range {
-                    field: "endpoint",
-                    rule: "an absolute http(s) URL or a path starting with '/'",
-                });
-            }
-            next.endpoint = Some(endpoint);
-        }
-        if let Some(key) = patch.api_key {
-            if key.is_empty() || key.len() > 512 || key.chars().any(|c| c.is_control()) {
-                return Err(ConfigError::Range {
-                    field: "apiKey",
-                    rule: "1 to 512 characters without control characters",
-                });
-            }
-            next.api_key = Some(key);
-        }
-        if let Some(fields) = patch.redact_fields {
-            if fields.iter().any(|f| f.is_empty()) {
-                return Err(ConfigError::Range {
-                    field: "redactFields",
-                    rule: "a list of non-empty field names",
-                });
-            }
-            next.redact_fields = fields;
-        }
-        next.transport = patch.transport.unwrap_or(next.transport);
-        if let Some(has) = patch.custom_transport {
-            next.has_custom_transport = has;
-        }
-        next.enabled = patch.enabled.unwrap_or(next.enabled);
-        next.sampling = patch.sampling.unwrap_or(next.sampling);
-        next.redact_pii = patch.redact_pii.unwrap_or(next.redact_pii);
-        next.debug = patch.debug.unwrap_or(next.debug);
-        next.require_consent = patch.require_consent.unwrap_or(next.require_consent);
-
         if next.transport.needs_endpoint() && next.endpoint.is_none() {
             return Err(ConfigError::Missing {
                 field: "endpoint",
@@ -494,6 +387,18 @@ fn is_endpoint(value: &str) -> bool {
         None => value.starts_with('/') && !value.starts_with("//"),
     };
     well_formed && value.len() <= 2048 && !value.chars().any(|c| c.is_whitespace())
+}
+
+fn is_api_key(key: &str) -> bool {
+    !key.is_empty() && key.len() <= 512 && !key.chars().any(|c| c.is_control())
+}
+
+fn non_empty(text: &str) -> bool {
+    !text.is_empty()
+}
+
+fn no_empty_names(fields: &[String]) -> bool {
+    !fields.iter().any(|f| f.is_empty())
 }
 
 #[cfg(test)]
@@ -721,6 +626,74 @@ mod tests {
         assert_eq!(
             with(patch).unwrap_err().to_string(),
             "redactFields must be a list of non-empty field names"
+        );
+    }
+
+    #[test]
+    fn fields_keep_their_javascript_names_and_order() {
+        assert_eq!(
+            FIELDS,
+            [
+                "enabled",
+                "sampling",
+                "samplingRate",
+                "maxBufferSize",
+                "flushIntervalMs",
+                "transport",
+                "endpoint",
+                "apiKey",
+                "customTransport",
+                "redactPII",
+                "redactFields",
+                "debug",
+                "throttleWindowMs",
+                "maxEventsPerWindow",
+                "requireConsent",
+                "respectDoNotTrack",
+                "redactPatterns",
+                "allowedQueryParams",
+                "beforeSend",
+                "userIdSalt",
+                "serviceName",
+                "errorSamplingRate",
+                "maxErrorsPerWindow",
+                "retryBaseMs",
+                "retryMaxMs",
+                "breakerThreshold",
+                "breakerCooldownMs",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_patch_breaking_several_rules_reports_the_first_in_field_order() {
+        let error = |patch: ConfigPatch| with(patch).unwrap_err().message();
+        assert_eq!(
+            error(ConfigPatch {
+                retry_base_ms: Some(0.0),
+                max_buffer_size: Some(0.0),
+                ..Default::default()
+            }),
+            "maxBufferSize must be an integer between 1 and 1000"
+        );
+        // A field's own rule comes before the rules between fields.
+        assert_eq!(
+            error(ConfigPatch {
+                retry_base_ms: Some(5000.0),
+                retry_max_ms: Some(1000.0),
+                service_name: Some(String::new()),
+                ..Default::default()
+            }),
+            "serviceName must be a non-empty string"
+        );
+        assert_eq!(
+            error(ConfigPatch {
+                retry_base_ms: Some(5000.0),
+                retry_max_ms: Some(1000.0),
+                transport: Some(TransportKind::Beacon),
+                ..Default::default()
+            }),
+            "retryMaxMs must be at least retryBaseMs"
         );
     }
 }
