@@ -1,6 +1,8 @@
 //! `TelemetryCollector` configuration: defaults, validation and partial updates, with every
-//! field declared once in one table (`config_table!`).
+//! field declared once in one table (`config_table!`), and its JSON form.
 
+use crate::core::json::{write_decimal, write_integer, write_string};
+use crate::core::json_value::{self, Value};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -101,17 +103,17 @@ impl ConfigError {
 }
 
 /// Declares the configuration fields, one row each in `FIELDS` order, and generates from the
-/// rows `FIELDS`, `Config` with its `Default`, `ConfigPatch` and the per-field half of
-/// `Config::apply`. A row is either
+/// rows `FIELDS`, `Config` with its `Default`, `ConfigPatch`, `ConfigPatch::from_json`,
+/// `Config::to_json` and the per-field half of `Config::apply`. A row is either
 ///
 /// - `"jsName" rust_field: Kind = default, rule;` (`rust_field / patch_field` when the
 ///   `ConfigPatch` field has another name; the rule is optional), or
 /// - `"jsName" => js;` for a field only the JS layer holds: it is in `FIELDS` and nowhere else.
 ///
-/// The kind gives the `Config` type and the `ConfigPatch` type (see `config_kind!`). A rule
-/// is `range(min, max, "text")` for numbers, or `rule(check, "text")` for strings and lists,
-/// where `check` takes the value by reference and says whether it is acceptable; a broken rule
-/// is a `ConfigError::Range` with the field's JS name and the text.
+/// The kind gives the `Config` type, the `ConfigPatch` type and the JSON value read (see
+/// `config_kind!`). A rule is `range(min, max, "text")` for numbers, or `rule(check, "text")`
+/// for strings and lists, where `check` takes the value by reference and says whether it is
+/// acceptable; a broken rule is a `ConfigError::Range` with the field's JS name and the text.
 macro_rules! config_table {
     // Every row normalised: generate.
     (@rows [$($all:literal)*] [$({
@@ -145,6 +147,30 @@ macro_rules! config_table {
             )*
         }
 
+        impl ConfigPatch {
+            /// Reads a configuration object serialised by `JSON.stringify` (without
+            /// `beforeSend` and `redactPatterns`, whose values the core ignores if present, and
+            /// with `customTransport: true` standing for a function). A key outside [`FIELDS`]
+            /// is refused first, in key order; then each field, in `FIELDS` order, must have its
+            /// JSON type (`null` has none). A document that is not an object is refused as
+            /// `config must be an object`. Of repeated keys the last counts. Numbers of up to
+            /// 15 significant digits are read exactly; a longer one may come out one unit in
+            /// the last place off.
+            pub fn from_json(text: &str) -> Result<Self, ConfigError> {
+                let members = config_members(text)?;
+                Ok(Self {
+                    $(
+                        $patch: read_field(
+                            &members,
+                            $js,
+                            config_kind!(@expected $($kind)*),
+                            config_kind!(@read $($kind)*),
+                        )?,
+                    )*
+                })
+            }
+        }
+
         impl Config {
             /// Sets each field `patch` carries, checked by the field's own rule; returns the
             /// first broken rule in `FIELDS` order.
@@ -155,6 +181,19 @@ macro_rules! config_table {
                     }
                 )*
                 Ok(())
+            }
+
+            /// The configuration as a JSON object with the JS field names, in `FIELDS` order,
+            /// holding every field the core keeps (`customTransport`, `beforeSend` and
+            /// `redactPatterns` are the JS layer's to add); an absent optional string is left
+            /// out. Rates are written with at most nine decimals (`write_decimal`): as JS
+            /// prints them up to there, but never in exponent form (1e-7 is written
+            /// `0.0000001`), and rounded beyond (1/3 is written `0.333333333`, 1e-10 `0`).
+            pub fn to_json(&self) -> String {
+                let mut out = String::from("{");
+                $( config_kind!(@write [$($kind)*] &mut out, $js, &self.$field); )*
+                out.push('}');
+                out
             }
         }
     };
@@ -191,12 +230,13 @@ macro_rules! config_table {
 }
 
 /// What each kind of configuration field is: its `Config` type (`@config`), its `ConfigPatch`
-/// type (`@patch`) and how its rule is applied (`@check`).
+/// type (`@patch`), the JSON type it must have (`@expected`, as error text) and how it is read
+/// (`@read`), how its rule is applied (`@check`) and how it is written (`@write`).
 ///
 /// `Flag` is a boolean; `Number` an `f64`; `Integer` a `u32`, patched as `f64` so integrality
-/// and range are checked; `Choice(Enum)` a `named_enum!` value; `Text` a string;
-/// `OptionalText` an `Option<String>`, patched as a string; `List` a list of strings;
-/// `Function` whether the application supplied a function.
+/// and range are checked; `Choice(Enum)` a `named_enum!` value, read from its name; `Text` a
+/// string; `OptionalText` an `Option<String>`, patched as a string; `List` an array of strings;
+/// `Function` whether the application supplied a function (read from `true`, never written).
 macro_rules! config_kind {
     (@config Flag) => { bool };
     (@config Number) => { f64 };
@@ -210,6 +250,24 @@ macro_rules! config_kind {
     (@patch Integer) => { f64 };
     (@patch OptionalText) => { String };
     (@patch $($kind:tt)*) => { config_kind!(@config $($kind)*) };
+
+    (@expected Flag) => { "a boolean" };
+    (@expected Number) => { "a number" };
+    (@expected Integer) => { "a number" };
+    (@expected Choice($enum:ty)) => { <$enum>::NAMES };
+    (@expected Text) => { "a string" };
+    (@expected OptionalText) => { "a string" };
+    (@expected List) => { "an array of strings" };
+    (@expected Function) => { "a function" };
+
+    (@read Flag) => { Value::as_bool };
+    (@read Number) => { Value::as_f64 };
+    (@read Integer) => { Value::as_f64 };
+    (@read Choice($enum:ty)) => { |value: &Value| value.as_str().and_then(<$enum>::parse) };
+    (@read Text) => { read_text };
+    (@read OptionalText) => { read_text };
+    (@read List) => { read_strings };
+    (@read Function) => { read_function };
 
     (@check [Number] [range($min:expr, $max:expr, $rule:literal)] $js:literal, $value:ident) => {
         number_in($value, $js, $min, $max, $rule)?
@@ -225,6 +283,25 @@ macro_rules! config_kind {
         $value
     }};
     (@check [$($kind:tt)*] [] $js:literal, $value:ident) => { $value };
+
+    (@write [Flag] $out:expr, $js:literal, $value:expr) => { write_flag($out, $js, *$value) };
+    (@write [Number] $out:expr, $js:literal, $value:expr) => {
+        write_number($out, $js, *$value)
+    };
+    (@write [Integer] $out:expr, $js:literal, $value:expr) => {
+        write_whole($out, $js, *$value)
+    };
+    (@write [Choice($enum:ty)] $out:expr, $js:literal, $value:expr) => {
+        write_text($out, $js, $value.name())
+    };
+    (@write [Text] $out:expr, $js:literal, $value:expr) => { write_text($out, $js, $value) };
+    (@write [OptionalText] $out:expr, $js:literal, $value:expr) => {
+        if let Some(text) = $value {
+            write_text($out, $js, text);
+        }
+    };
+    (@write [List] $out:expr, $js:literal, $value:expr) => { write_list($out, $js, $value) };
+    (@write [Function] $out:expr, $js:literal, $value:expr) => {};
 }
 
 /// Upper bound of the flush interval, throttle window, retry wait and breaker cool-down.
@@ -401,9 +478,101 @@ fn no_empty_names(fields: &[String]) -> bool {
     !fields.iter().any(|f| f.is_empty())
 }
 
+/// The members of a JSON configuration object, once every key is known to be a field.
+fn config_members(text: &str) -> Result<Vec<(String, Value)>, ConfigError> {
+    let Some(Value::Object(members)) = json_value::parse(text) else {
+        return Err(ConfigError::Type {
+            field: "config",
+            expected: "an object",
+        });
+    };
+    if let Some((key, _)) = members
+        .iter()
+        .find(|(key, _)| !FIELDS.contains(&key.as_str()))
+    {
+        return Err(ConfigError::Unknown(key.clone()));
+    }
+    Ok(members)
+}
+
+/// Reads the last member named `field` with `read`, or names the field and the type it needs.
+fn read_field<T>(
+    members: &[(String, Value)],
+    field: &'static str,
+    expected: &'static str,
+    read: fn(&Value) -> Option<T>,
+) -> Result<Option<T>, ConfigError> {
+    let Some((_, value)) = members.iter().rev().find(|(key, _)| key == field) else {
+        return Ok(None);
+    };
+    match read(value) {
+        Some(read) => Ok(Some(read)),
+        None => Err(ConfigError::Type { field, expected }),
+    }
+}
+
+fn read_text(value: &Value) -> Option<String> {
+    value.as_str().map(String::from)
+}
+
+fn read_strings(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Array(items) => items.iter().map(read_text).collect(),
+        _ => None,
+    }
+}
+
+/// The JS layer sends `true` in place of a function.
+fn read_function(value: &Value) -> Option<bool> {
+    (*value == Value::Bool(true)).then_some(true)
+}
+
+/// Starts the member `name` of the object being written into `out`.
+fn write_key(out: &mut String, name: &str) {
+    if out.len() > 1 {
+        out.push(',');
+    }
+    write_string(out, name);
+    out.push(':');
+}
+
+fn write_flag(out: &mut String, name: &str, value: bool) {
+    write_key(out, name);
+    out.push_str(if value { "true" } else { "false" });
+}
+
+fn write_number(out: &mut String, name: &str, value: f64) {
+    write_key(out, name);
+    write_decimal(out, value);
+}
+
+fn write_whole(out: &mut String, name: &str, value: u32) {
+    write_key(out, name);
+    write_integer(out, i64::from(value));
+}
+
+fn write_text(out: &mut String, name: &str, value: &str) {
+    write_key(out, name);
+    write_string(out, value);
+}
+
+fn write_list(out: &mut String, name: &str, values: &[String]) {
+    write_key(out, name);
+    out.push('[');
+    for (index, value) in values.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        write_string(out, value);
+    }
+    out.push(']');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::random::Rng;
+    use alloc::vec;
 
     fn with(patch: ConfigPatch) -> Result<Config, ConfigError> {
         Config::from_patch(patch)
@@ -695,5 +864,391 @@ mod tests {
             }),
             "retryMaxMs must be at least retryBaseMs"
         );
+    }
+
+    /// Every field the core reads, each with a value other than its default, written as
+    /// `JSON.stringify` writes it (plus JS-only keys the core ignores).
+    const EVERY_FIELD: &str = concat!(
+        r#"{"enabled":false,"sampling":"probabilistic","samplingRate":0.25,"maxBufferSize":10,"#,
+        r#""flushIntervalMs":0,"transport":"custom","endpoint":"https://x.example/e?q=\"b\"","#,
+        r#""apiKey":"k-\u00e9","customTransport":true,"redactPII":false,"#,
+        r#""redactFields":["pin","mot de passe"],"debug":true,"throttleWindowMs":1000,"#,
+        r#""maxEventsPerWindow":7,"requireConsent":true,"respectDoNotTrack":false,"#,
+        r#""redactPatterns":[{},"x"],"allowedQueryParams":["utm_source"],"#,
+        r#""userIdSalt":"s\\\ud83d\ude00","serviceName":"shop\n","errorSamplingRate":0.1,"#,
+        r#""maxErrorsPerWindow":3,"retryBaseMs":500,"retryMaxMs":86400000,"#,
+        r#""breakerThreshold":2,"breakerCooldownMs":1}"#
+    );
+
+    #[test]
+    fn every_field_is_read_from_json_and_written_back() {
+        let patch = ConfigPatch::from_json(EVERY_FIELD).unwrap();
+        assert_eq!(
+            patch,
+            ConfigPatch {
+                enabled: Some(false),
+                sampling: Some(SamplingStrategy::Probabilistic),
+                sampling_rate: Some(0.25),
+                max_buffer_size: Some(10.0),
+                flush_interval_ms: Some(0.0),
+                transport: Some(TransportKind::Custom),
+                endpoint: Some("https://x.example/e?q=\"b\"".into()),
+                api_key: Some("k-é".into()),
+                custom_transport: Some(true),
+                redact_pii: Some(false),
+                redact_fields: Some(vec!["pin".into(), "mot de passe".into()]),
+                debug: Some(true),
+                throttle_window_ms: Some(1000.0),
+                max_events_per_window: Some(7.0),
+                require_consent: Some(true),
+                respect_do_not_track: Some(false),
+                allowed_query_params: Some(vec!["utm_source".into()]),
+                user_id_salt: Some("s\\😀".into()),
+                service_name: Some("shop\n".into()),
+                error_sampling_rate: Some(0.1),
+                max_errors_per_window: Some(3.0),
+                retry_base_ms: Some(500.0),
+                retry_max_ms: Some(86_400_000.0),
+                breaker_threshold: Some(2.0),
+                breaker_cooldown_ms: Some(1.0),
+            }
+        );
+        let config = Config::from_patch(patch).unwrap();
+        let json = config.to_json();
+        assert_eq!(
+            json,
+            concat!(
+                r#"{"enabled":false,"sampling":"probabilistic","samplingRate":0.25,"#,
+                r#""maxBufferSize":10,"flushIntervalMs":0,"transport":"custom","#,
+                r#""endpoint":"https://x.example/e?q=\"b\"","apiKey":"k-é","redactPII":false,"#,
+                r#""redactFields":["pin","mot de passe"],"debug":true,"throttleWindowMs":1000,"#,
+                r#""maxEventsPerWindow":7,"requireConsent":true,"respectDoNotTrack":false,"#,
+                r#""allowedQueryParams":["utm_source"],"userIdSalt":"s\\😀","#,
+                r#""serviceName":"shop\n","errorSamplingRate":0.1,"maxErrorsPerWindow":3,"#,
+                r#""retryBaseMs":500,"retryMaxMs":86400000,"breakerThreshold":2,"#,
+                r#""breakerCooldownMs":1}"#
+            )
+        );
+        assert_eq!(read_back(&config), config);
+    }
+
+    /// What the JS layer would get back from `to_json`, handed to the core again (with
+    /// `customTransport`, which the JS layer adds).
+    fn read_back(config: &Config) -> Config {
+        let patch = ConfigPatch {
+            custom_transport: Some(config.has_custom_transport),
+            ..ConfigPatch::from_json(&config.to_json()).unwrap()
+        };
+        Config::from_patch(patch).unwrap()
+    }
+
+    #[test]
+    fn the_default_configuration_is_written_in_field_order_and_reads_back_equal() {
+        let config = Config::default();
+        assert_eq!(
+            config.to_json(),
+            concat!(
+                r#"{"enabled":true,"sampling":"always","samplingRate":1,"maxBufferSize":50,"#,
+                r#""flushIntervalMs":30000,"transport":"console","redactPII":true,"#,
+                r#""redactFields":["email","password","token","apiKey","secret","creditCard","#,
+                r#""ssn"],"debug":false,"throttleWindowMs":60000,"maxEventsPerWindow":100,"#,
+                r#""requireConsent":false,"respectDoNotTrack":true,"allowedQueryParams":[],"#,
+                r#""userIdSalt":"wasm-telemetry","serviceName":"unknown_service","#,
+                r#""errorSamplingRate":1,"maxErrorsPerWindow":100,"retryBaseMs":1000,"#,
+                r#""retryMaxMs":60000,"breakerThreshold":5,"breakerCooldownMs":30000}"#
+            )
+        );
+        assert_eq!(read_back(&config), config);
+        assert_eq!(
+            ConfigPatch::from_json(" { } ").unwrap(),
+            ConfigPatch::default()
+        );
+    }
+
+    fn below(rng: &mut Rng, n: u64) -> u64 {
+        rng.next_u64() % n
+    }
+
+    /// `first` and up to five random pieces: ASCII, non-ASCII, characters JSON escapes, and
+    /// `extra` ones.
+    fn random_text(rng: &mut Rng, first: &str, extra: &[&str]) -> String {
+        let pieces = ["a", "Z", "é", "\"", "\\", "/", "😀", "%", "_"];
+        let mut out = String::from(first);
+        for _ in 0..below(rng, 6) {
+            let at = below(rng, (pieces.len() + extra.len()) as u64) as usize;
+            let piece = pieces.get(at).or_else(|| extra.get(at - pieces.len()));
+            out.push_str(piece.unwrap());
+        }
+        out
+    }
+
+    /// A rate with up to nine decimals, the precision `to_json` keeps.
+    fn random_rate(rng: &mut Rng) -> f64 {
+        let scale = 10f64.powi(below(rng, 10) as i32);
+        below(rng, scale as u64 + 1) as f64 / scale
+    }
+
+    /// Random valid configurations: every one survives `to_json` and `from_json` unchanged.
+    #[test]
+    fn random_configurations_read_back_equal() {
+        let mut rng = Rng::from_seed([7; 32]);
+        let rng = &mut rng;
+        for _ in 0..2_000 {
+            let salt = random_text(rng, "s", &["\n", "\u{1}", " ", "\u{7f}"]);
+            let key = random_text(rng, "k", &[" "]);
+            let endpoint = random_text(rng, "/e", &[]);
+            let names: Vec<String> = ["p", "q", "r"]
+                .iter()
+                .map(|first| random_text(rng, first, &["\t"]))
+                .collect();
+            let transport = TransportKind::ALL[below(rng, 6) as usize];
+            let retry_base_ms = 1 + below(rng, 600_000) as u32;
+            let config = Config {
+                enabled: below(rng, 2) == 0,
+                sampling: SamplingStrategy::ALL[below(rng, 4) as usize],
+                sampling_rate: random_rate(rng),
+                max_buffer_size: 1 + below(rng, 1000) as u32,
+                flush_interval_ms: below(rng, 86_400_001) as u32,
+                transport,
+                endpoint: (transport.needs_endpoint() || below(rng, 2) == 0).then_some(endpoint),
+                api_key: (below(rng, 2) == 0).then_some(key),
+                has_custom_transport: transport == TransportKind::Custom || below(rng, 2) == 0,
+                redact_pii: below(rng, 2) == 0,
+                redact_fields: names[..below(rng, 4) as usize].to_vec(),
+                debug: below(rng, 2) == 0,
+                throttle_window_ms: 1 + below(rng, 86_400_000) as u32,
+                max_events_per_window: 1 + below(rng, 1_000_000) as u32,
+                require_consent: below(rng, 2) == 0,
+                respect_do_not_track: below(rng, 2) == 0,
+                allowed_query_params: names[below(rng, 4) as usize..].to_vec(),
+                user_id_salt: salt.clone(),
+                service_name: salt,
+                error_sampling_rate: random_rate(rng),
+                max_errors_per_window: 1 + below(rng, 1_000_000) as u32,
+                retry_base_ms,
+                retry_max_ms: retry_base_ms + below(rng, 86_400_000 - 600_000) as u32,
+                breaker_threshold: 1 + below(rng, 1000) as u32,
+                breaker_cooldown_ms: 1 + below(rng, 86_400_000) as u32,
+            };
+            assert_eq!(read_back(&config), config, "{}", config.to_json());
+        }
+    }
+
+    fn json_error(text: &str) -> String {
+        ConfigPatch::from_json(text).unwrap_err().message()
+    }
+
+    #[test]
+    fn json_values_of_the_wrong_type_name_the_field_and_the_type() {
+        for (text, message) in [
+            (r#"{"debug":"yes"}"#, "debug must be a boolean"),
+            (r#"{"debug":0}"#, "debug must be a boolean"),
+            (
+                r#"{"maxBufferSize":"50"}"#,
+                "maxBufferSize must be a number",
+            ),
+            (r#"{"samplingRate":[0.5]}"#, "samplingRate must be a number"),
+            (r#"{"serviceName":1}"#, "serviceName must be a string"),
+            (r#"{"endpoint":{"url":"/e"}}"#, "endpoint must be a string"),
+            (
+                r#"{"redactFields":"password"}"#,
+                "redactFields must be an array of strings",
+            ),
+            (
+                r#"{"allowedQueryParams":["utm",1]}"#,
+                "allowedQueryParams must be an array of strings",
+            ),
+            (
+                r#"{"sampling":"sometimes"}"#,
+                "sampling must be 'always', 'never', 'probabilistic' or 'throttled'",
+            ),
+            (
+                r#"{"transport":"HTTP"}"#,
+                "transport must be 'http', 'beacon', 'localStorage', 'console', 'custom' or 'otlp'",
+            ),
+            (
+                r#"{"transport":2}"#,
+                "transport must be 'http', 'beacon', 'localStorage', 'console', 'custom' or 'otlp'",
+            ),
+            (
+                r#"{"customTransport":"f"}"#,
+                "customTransport must be a function",
+            ),
+            (
+                r#"{"customTransport":false}"#,
+                "customTransport must be a function",
+            ),
+        ] {
+            let error = ConfigPatch::from_json(text).unwrap_err();
+            assert!(matches!(error, ConfigError::Type { .. }), "{text}");
+            assert_eq!(error.message(), message, "{text}");
+        }
+    }
+
+    /// `null` is no field's type; `JSON.stringify` also writes NaN and Infinity as `null`.
+    #[test]
+    fn json_null_is_a_type_error_for_every_kind_of_field() {
+        for (field, expected) in [
+            ("enabled", "a boolean"),
+            ("samplingRate", "a number"),
+            ("retryMaxMs", "a number"),
+            ("sampling", SamplingStrategy::NAMES),
+            ("apiKey", "a string"),
+            ("userIdSalt", "a string"),
+            ("redactFields", "an array of strings"),
+            ("customTransport", "a function"),
+        ] {
+            let text = ["{\"", field, "\":null}"].concat();
+            assert_eq!(
+                ConfigPatch::from_json(&text),
+                Err(ConfigError::Type { field, expected })
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_json_keys_are_refused_first_in_key_order() {
+        let error = ConfigPatch::from_json(
+            r#"{"debug":1,"smapling":"always","sampling":2,"flushInterval":5}"#,
+        )
+        .unwrap_err();
+        assert_eq!(error, ConfigError::Unknown("smapling".into()));
+        assert_eq!(error.message(), "unknown config field 'smapling'");
+        assert_eq!(
+            json_error(r#"{"Enabled":true}"#),
+            "unknown config field 'Enabled'"
+        );
+        // Keys are compared after unescaping.
+        assert_eq!(
+            ConfigPatch::from_json(r#"{"\u0064ebug":true}"#)
+                .unwrap()
+                .debug,
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn type_errors_follow_field_order_not_key_order() {
+        assert_eq!(
+            json_error(r#"{"debug":1,"serviceName":2,"enabled":3}"#),
+            "enabled must be a boolean"
+        );
+    }
+
+    #[test]
+    fn a_json_document_that_is_not_an_object_is_refused() {
+        for text in [
+            "null",
+            "[]",
+            "[{}]",
+            "1",
+            "\"{}\"",
+            "true",
+            "",
+            "{",
+            "{\"debug\":true,}",
+            "{} {}",
+        ] {
+            assert_eq!(
+                ConfigPatch::from_json(text),
+                Err(ConfigError::Type {
+                    field: "config",
+                    expected: "an object"
+                }),
+                "{text}"
+            );
+        }
+        assert_eq!(json_error("[]"), "config must be an object");
+    }
+
+    #[test]
+    fn js_only_fields_are_accepted_and_ignored() {
+        let patch = ConfigPatch::from_json(
+            r#"{"beforeSend":{},"redactPatterns":[{},"x"],"customTransport":true}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            patch,
+            ConfigPatch {
+                custom_transport: Some(true),
+                ..Default::default()
+            }
+        );
+        let json = Config::from_patch(patch).unwrap().to_json();
+        for js_only in ["customTransport", "beforeSend", "redactPatterns"] {
+            assert!(!json.contains(js_only), "{json}");
+        }
+    }
+
+    #[test]
+    fn json_strings_are_unescaped_and_a_repeated_key_keeps_the_last_value() {
+        let patch = ConfigPatch::from_json(concat!(
+            r#"{"serviceName":"first","serviceName":"caf\u00e9 \ud83d\ude00 \"\\\/\t","#,
+            r#""debug":false,"debug":true}"#
+        ))
+        .unwrap();
+        assert_eq!(patch.service_name.as_deref(), Some("café 😀 \"\\/\t"));
+        assert_eq!(patch.debug, Some(true));
+        // A lone surrogate, which JSON.stringify escapes, becomes U+FFFD.
+        let lone = ConfigPatch::from_json(r#"{"userIdSalt":"a\ud800b"}"#).unwrap();
+        assert_eq!(lone.user_id_salt.as_deref(), Some("a\u{fffd}b"));
+    }
+
+    /// The JSON reader is exact for the numbers a configuration holds: integers, and decimals
+    /// of up to 15 significant digits. A 16- or 17-digit rate may come out one unit in the
+    /// last place off.
+    #[test]
+    fn json_numbers_are_read_exactly_up_to_fifteen_significant_digits() {
+        let rate = |text: &str| {
+            let json = ["{\"samplingRate\":", text, "}"].concat();
+            ConfigPatch::from_json(&json)
+                .unwrap()
+                .sampling_rate
+                .unwrap()
+        };
+        for (text, value) in [
+            ("1", 1.0),
+            ("0", 0.0),
+            ("0.1", 0.1),
+            ("0.3", 0.3),
+            ("1e-7", 1e-7),
+            ("1e+21", 1e21),
+            ("86400000", 86_400_000.0),
+            ("0.123456789012345", 0.123456789012345),
+        ] {
+            assert_eq!(rate(text), value, "{text}");
+        }
+        let full = 0.21057487789162466_f64;
+        assert!((rate("0.21057487789162466") - full).abs() <= f64::EPSILON * full);
+    }
+
+    /// `write_decimal` writes up to nine decimals: the same number JS would print for every rate
+    /// that has at most nine (1e-7 comes out as 0.0000001, which JS reads as 1e-7), rounded
+    /// beyond that.
+    #[test]
+    fn rates_are_written_with_up_to_nine_decimals() {
+        for (rate, text) in [
+            (1.0, "1"),
+            (0.0, "0"),
+            (0.1, "0.1"),
+            (0.25, "0.25"),
+            (0.3, "0.3"),
+            (1e-7, "0.0000001"),
+            (0.000000001, "0.000000001"),
+            (0.123456789, "0.123456789"),
+            (1.0 / 3.0, "0.333333333"),
+            (1e-10, "0"),
+        ] {
+            let config = Config {
+                sampling_rate: rate,
+                ..Config::default()
+            };
+            let json = config.to_json();
+            let written = ["\"samplingRate\":", text, ","].concat();
+            assert!(json.contains(&written), "{rate}: {json}");
+            if text != "0" && rate != 1.0 / 3.0 {
+                assert_eq!(read_back(&config).sampling_rate, rate, "{text}");
+            }
+        }
     }
 }
