@@ -1,8 +1,21 @@
 // Types of the package entry `wasm-telemetry/collector`.
-import type { TelemetryCollector } from './wasm_telemetry_collector.js';
+import type { TelemetryCollector } from './telemetry-collector.js';
 import type { Init } from './entry.js';
 
 export * from './wasm_telemetry_collector.js';
+export { TelemetryCollector } from './telemetry-collector.js';
+export type {
+  BufferStatus,
+  ConsentState,
+  PerformanceMetric,
+  ResolvedTelemetryConfig,
+  SamplingStrategy,
+  TelemetryConfig,
+  TelemetryEvent,
+  TransportBackend,
+  TransportFunction,
+  WireEvent,
+} from './telemetry-collector.js';
 export type { LoaderStub, QueuedCall } from './entry.js';
 
 /** Loads and instantiates this entry's WebAssembly module. */

@@ -1,10 +1,13 @@
 // Package entry `wasm-telemetry/collector`: TelemetryCollector and redact only, the smallest
 // wasm.
-import initWasm from './wasm_telemetry_collector.js';
+import initWasm, { CollectorCore } from './wasm_telemetry_collector.js';
 import { initOnce } from './entry.js';
+import { collectorClass } from './telemetry-collector.js';
 
-export { TelemetryCollector, redact } from './wasm_telemetry_collector.js';
+export { redact } from './wasm_telemetry_collector.js';
 export { replayQueue } from './queue.js';
+
+export const { TelemetryCollector } = collectorClass(CollectorCore);
 
 /**
  * Loads and instantiates this entry's WebAssembly module. Idempotent.

@@ -1,20 +1,19 @@
 // Package entry `wasm-telemetry`: every class. Importing it has no side effects: nothing
 // touches `window` or `document` until `init()` is called and a class is constructed. Pages that
 // need fewer classes import `wasm-telemetry/web` or `wasm-telemetry/collector` and load less.
-import initWasm from './wasm_telemetry.js';
+import initWasm, * as wasm from './wasm_telemetry.js';
 import { initOnce } from './entry.js';
+import { fullModules, webModules } from './modules.js';
+import { collectorClass } from './telemetry-collector.js';
 
-export {
-  ErrorTracking,
-  HealthCheck,
-  LlmTelemetry,
-  PerformanceMetrics,
-  TelemetryCollector,
-  UsageAnalytics,
-  redact,
-} from './wasm_telemetry.js';
+export { redact } from './wasm_telemetry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 export { replayQueue } from './queue.js';
+
+const { TelemetryCollector, linkOf } = collectorClass(wasm.CollectorCore);
+export { TelemetryCollector };
+export const { PerformanceMetrics, ErrorTracking, HealthCheck } = webModules(wasm, linkOf);
+export const { UsageAnalytics, LlmTelemetry } = fullModules(wasm, linkOf);
 
 /**
  * Loads and instantiates this entry's WebAssembly module. Idempotent.

@@ -1,10 +1,38 @@
 // Types of the package entry `wasm-telemetry/web`.
-import type { ErrorTracking, TelemetryCollector } from './wasm_telemetry_web.js';
+import type * as wasm from './wasm_telemetry_web.js';
+import type { ErrorTrackingOptions, HealthCheckOptions, PerformanceOptions } from './wasm_telemetry_web.js';
+import type { TelemetryCollector } from './telemetry-collector.js';
 import type { Init } from './entry.js';
 
 export * from './wasm_telemetry_web.js';
+export { TelemetryCollector } from './telemetry-collector.js';
+export type {
+  BufferStatus,
+  ConsentState,
+  PerformanceMetric,
+  ResolvedTelemetryConfig,
+  SamplingStrategy,
+  TelemetryConfig,
+  TelemetryEvent,
+  TransportBackend,
+  TransportFunction,
+  WireEvent,
+} from './telemetry-collector.js';
 export type { LoaderStub, QueuedCall } from './entry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
+
+/** Core Web Vitals, resource timing, long tasks and AI-operation timings, reported through `collector`. */
+export declare class PerformanceMetrics extends wasm.PerformanceMetrics {
+  constructor(collector: TelemetryCollector, options?: PerformanceOptions);
+}
+/** Error capture with parsed stacks, breadcrumbs and grouping, reported through `collector`. */
+export declare class ErrorTracking extends wasm.ErrorTracking {
+  constructor(collector: TelemetryCollector, options?: ErrorTrackingOptions);
+}
+/** Service health checks, reported through `collector`. */
+export declare class HealthCheck extends wasm.HealthCheck {
+  constructor(collector: TelemetryCollector, options?: HealthCheckOptions);
+}
 
 /** Loads and instantiates this entry's WebAssembly module. */
 export declare const init: Init;

@@ -1,11 +1,17 @@
 // Package entry `wasm-telemetry/web`: TelemetryCollector, redact, PerformanceMetrics,
 // ErrorTracking and HealthCheck, in a wasm without UsageAnalytics and LlmTelemetry.
-import initWasm from './wasm_telemetry_web.js';
+import initWasm, * as wasm from './wasm_telemetry_web.js';
 import { initOnce } from './entry.js';
+import { webModules } from './modules.js';
+import { collectorClass } from './telemetry-collector.js';
 
-export { ErrorTracking, HealthCheck, PerformanceMetrics, TelemetryCollector, redact } from './wasm_telemetry_web.js';
+export { redact } from './wasm_telemetry_web.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 export { replayQueue } from './queue.js';
+
+const { TelemetryCollector, linkOf } = collectorClass(wasm.CollectorCore);
+export { TelemetryCollector };
+export const { PerformanceMetrics, ErrorTracking, HealthCheck } = webModules(wasm, linkOf);
 
 /**
  * Loads and instantiates this entry's WebAssembly module. Idempotent.

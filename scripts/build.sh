@@ -32,6 +32,7 @@ for entry in "collector ${crate}_collector" "web ${crate}_web bundle,web" "full 
 done
 
 cp js/index.js js/web.js js/collector.js js/entry.js js/index.d.ts js/web.d.ts js/collector.d.ts js/entry.d.ts \
+  js/platform.js js/modules.js js/telemetry-collector.js js/telemetry-collector.d.ts \
   js/queue.js js/loader.js js/react.js js/react.d.ts pkg/
 node scripts/minify.mjs
 cp README.md pkg/README.md
@@ -79,6 +80,10 @@ cat > pkg/package.json <<JSON
     "collector.d.ts",
     "entry.js",
     "entry.d.ts",
+    "platform.js",
+    "modules.js",
+    "telemetry-collector.js",
+    "telemetry-collector.d.ts",
     "queue.js",
     "loader.js",
     "react.js",

@@ -15,18 +15,8 @@ function scripts(dir) {
   });
 }
 
-// wasm-bindgen checks that a class argument (the collector given to a module's constructor) is
-// an instance of its class, but throws a plain Error; a wrong argument type is a TypeError.
-const CLASS_CHECK = 'throw new Error(`expected instance of ${klass.name}`);';
-const CLASS_CHECK_TYPED = 'throw new TypeError(`expected an instance of ${klass.name}`);';
-
 for (const file of scripts(pkg)) {
-  let source = readFileSync(file, 'utf8');
-  // Only the entries with modules (web, full) have classes that take a collector.
-  if (/wasm_telemetry(_web)?\.js$/.test(file)) {
-    if (source.split(CLASS_CHECK).length !== 2) throw new Error(`${file}: wasm-bindgen's class check changed`);
-    source = source.replace(CLASS_CHECK, CLASS_CHECK_TYPED);
-  }
+  const source = readFileSync(file, 'utf8');
   // loader.js is a classic script; everything else is an ES module.
   const module = !file.endsWith('loader.js');
   const result = minifySync(file, source, { compress: true, mangle: true, module });

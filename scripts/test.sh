@@ -17,6 +17,8 @@ done
 
 echo "== native tests (core and collector)"
 cargo test --quiet --workspace
+# The collector entry's build leaves out what the web and full builds add (the otlp transport).
+cargo test --quiet -p wasm-telemetry --lib --no-default-features
 
 echo "== browser tests (wasm-bindgen-test, headless Chromium)"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \

@@ -12,11 +12,12 @@ mod runtime;
 
 pub mod api;
 pub mod core;
+#[cfg(feature = "web")]
 pub mod platform;
 
 #[cfg(feature = "full")]
 pub use api::analytics::UsageAnalytics;
-pub use api::collector::TelemetryCollector;
+pub use api::collector::CollectorCore;
 #[cfg(feature = "web")]
 pub use api::errors::ErrorTracking;
 #[cfg(feature = "web")]

@@ -1,13 +1,11 @@
 //! `UsageAnalytics`: feature adoption, conversations, provider requests and proactive
 //! suggestions, reported through the collector. Message content is never taken: lengths only.
 
-use crate::api::collector::TelemetryCollector;
 use crate::api::input::read_id;
-use crate::api::runtime::Shared;
+use crate::api::sink::Sink;
 use crate::core::analytics::Analytics;
 use crate::core::event::{EventError, EventInput};
 use crate::platform::{dictionary, get, is_plain_object, now_ms, set, stringify};
-use alloc::rc::Rc;
 use core::cell::RefCell;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
@@ -15,7 +13,7 @@ use wasm_bindgen::prelude::*;
 /// Feature, conversation, provider and proactive-suggestion analytics.
 #[wasm_bindgen]
 pub struct UsageAnalytics {
-    collector: Rc<Shared>,
+    collector: Sink,
     analytics: RefCell<Analytics>,
     features: bool,
     conversations: bool,
@@ -60,13 +58,13 @@ impl UsageAnalytics {
     /// true).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        collector: &TelemetryCollector,
+        #[wasm_bindgen(unchecked_param_type = "CollectorLink")] collector: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "AnalyticsOptions")] options: JsValue,
     ) -> UsageAnalytics {
         let flag =
             |key: &str| !is_plain_object(&options) || get(&options, key).as_bool() != Some(false);
         UsageAnalytics {
-            collector: collector.shared(),
+            collector: Sink::new(collector),
             analytics: RefCell::new(Analytics::default()),
             features: flag("trackFeatures"),
             conversations: flag("trackConversations"),

@@ -1,279 +1,428 @@
-//! `TelemetryCollector`: buffered, sampled, redacted, consented, batched event collection.
+//! `CollectorCore`: the collector's rules ([`crate::core::collector`]) as the JS class
+//! `TelemetryCollector` (js/telemetry-collector.js) uses them, through plain values and
+//! strings. The JS class does the browser's part (timers, listeners, storage, requests) and
+//! asks this one what to do.
 
-use crate::api::config::{config_to_js, parse_config, to_js_error};
-use crate::api::input::{read_data, read_error, read_event, read_id, read_metric};
-use crate::api::runtime::{Shared, State, JOURNAL_PREFIX};
-use crate::api::types::{
-    BufferStatusJs, ConsentStateJs, ErrorContextJs, PerformanceMetricJs, PromiseNumberJs,
-    ResolvedTelemetryConfigJs, TelemetryConfigJs, TelemetryConfigPatchJs, TelemetryEventJs,
-    ThrownJs, TraitsJs,
-};
-use crate::core::config::Config;
-use crate::core::consent::{Consent, CONSENT_KEY};
-use crate::core::event::{error_data_json, EventInput};
-use crate::core::pipeline::{DropReason, Pipeline};
-use crate::platform::privacy::privacy_signal;
-use crate::platform::{page_context_json, random_seed, set, storage};
-use alloc::rc::Rc;
-use alloc::vec::Vec;
-use core::cell::{Cell, RefCell};
-use js_sys::Object;
+use crate::core::collector::{Accepted, Attempt, Collector, Part, Settled};
+use crate::core::config::ConfigError;
+use crate::core::consent::Consent;
+use crate::core::event::{error_data_json, metric_input, ErrorInput, EventError, EventInput};
+use alloc::string::String;
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-/// Collects events, redacts them, buffers them and sends them in batches to the configured
-/// transport, as far as the user's consent allows.
+/// The rules of one `TelemetryCollector`. Internal: the package's JS class wraps it.
 #[wasm_bindgen]
-pub struct TelemetryCollector {
-    shared: Rc<Shared>,
+pub struct CollectorCore {
+    core: Collector,
+    /// The application's `redactPatterns`, compiled by the JS class: text in, the redacted
+    /// text (or `undefined` when nothing matched) out.
+    patterns: Option<Function>,
 }
 
-impl TelemetryCollector {
-    /// The shared state, for the modules that report through this collector.
-    #[cfg(feature = "web")]
-    pub(crate) fn shared(&self) -> Rc<Shared> {
-        self.shared.clone()
+/// A configuration error as the JS class throws it: `R` for a `RangeError`, `T` for a
+/// `TypeError`, then the message.
+fn config_error(error: &ConfigError) -> String {
+    let kind = match error {
+        ConfigError::Range { .. } => "R",
+        _ => "T",
+    };
+    [kind, &error.message()].concat()
+}
+
+/// What became of an event, for the JS class: 0 dropped, 1 buffered, 2 held for `beforeSend`.
+fn code(accepted: Accepted) -> u8 {
+    match accepted {
+        Accepted::Dropped(_) => 0,
+        Accepted::Buffered => 1,
+        Accepted::Held => 2,
     }
 }
 
+/// How the JS class read an argument that should be a plain object.
+fn shape_error(shape: u8) -> Option<EventError> {
+    match shape {
+        0 => None,
+        1 => Some(EventError::NotAnObject),
+        _ => Some(EventError::BadData),
+    }
+}
+
+/// A JSON object text the JS class serialised, `undefined` for none, or anything else for a
+/// value that was not a plain, serialisable object.
+fn data_of(data: &JsValue) -> Result<Option<String>, EventError> {
+    if data.is_undefined() {
+        Ok(None)
+    } else {
+        data.as_string().map(Some).ok_or(EventError::BadData)
+    }
+}
+
+/// An id argument: a string, or a whole number (sent as its decimal digits, as `String(42)`
+/// would give). Anything else is `None`.
+pub fn read_id(value: &JsValue) -> Option<String> {
+    if let Some(text) = value.as_string() {
+        return Some(text);
+    }
+    crate::core::event::whole_number_id(value.as_f64()?)
+}
+
 #[wasm_bindgen]
-impl TelemetryCollector {
-    /// Creates a collector. Throws a `TypeError` or `RangeError` naming the field and the rule
-    /// when the configuration is invalid.
+impl CollectorCore {
+    /// A collector for the configuration `config_json`; throws `R…`/`T…` error strings.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: Option<TelemetryConfigJs>) -> Result<TelemetryCollector, JsValue> {
-        let value: JsValue = config.map_or(JsValue::UNDEFINED, Into::into);
-        let parsed = parse_config(&value).map_err(|e| to_js_error(&e))?;
-        let config = Config::from_patch(parsed.patch).map_err(|e| to_js_error(&e))?;
-        let signal = config.respect_do_not_track && privacy_signal();
-        let stored = storage::read(CONSENT_KEY).and_then(|value| Consent::parse(&value));
-        let consent = Consent::initial(stored, config.require_consent, signal);
-        let require_consent = config.require_consent;
-        let pipeline = Pipeline::new(config, random_seed(), &page_context_json(), consent);
-        let journal_key = [JOURNAL_PREFIX, pipeline.session_id()].concat();
-        let shared = Rc::new(Shared {
-            state: RefCell::new(State {
-                pipeline,
-                custom_transport: parsed.custom_transport,
-                before_send: parsed.before_send,
-                patterns: parsed.redact_patterns.unwrap_or_default(),
-            }),
-            pump: Cell::new(None),
-            timer: Cell::new(None),
-            consent_listener: Cell::new(None),
-            destroyed: Cell::new(false),
-            journal_key,
-            retry_timer: Cell::new(None),
-            lifecycle: Cell::new(Vec::new()),
-            offline: Cell::new(false),
-            persist_scheduled: Cell::new(false),
-            persisted: Cell::new(0),
-            persist_failures: Cell::new(0),
-            recovery_started: Cell::new(false),
-            otlp_logged: Rc::default(),
-        });
-        shared.restart_timer();
-        shared.watch_consent(require_consent, signal);
-        shared.watch_lifecycle();
-        shared.recover_orphans();
-        Ok(TelemetryCollector { shared })
+    pub fn new(
+        config_json: &str,
+        seed: &[u8],
+        page_url: &str,
+        stored_consent: Option<String>,
+        privacy_signal: bool,
+    ) -> Result<CollectorCore, String> {
+        let mut fixed = [0u8; 32];
+        for (slot, byte) in fixed.iter_mut().zip(seed) {
+            *slot = *byte;
+        }
+        let core = Collector::new(
+            config_json,
+            fixed,
+            page_url,
+            stored_consent.as_deref(),
+            privacy_signal,
+        )
+        .map_err(|e| config_error(&e))?;
+        Ok(CollectorCore {
+            core,
+            patterns: None,
+        })
     }
 
-    /// Records an event `{ type, timestamp?, data? }`. Returns whether it was accepted;
-    /// invalid, sampled, throttled or unconsented input is dropped and counted, never thrown.
-    pub fn track(&self, event: &TelemetryEventJs) -> bool {
-        self.shared.accept(read_event(event))
+    /// The configuration in force, as JSON.
+    pub fn config(&self) -> String {
+        self.core.config().to_json()
     }
 
-    /// Records a performance measurement `{ name, value, unit? }` as a `performance` event.
-    #[wasm_bindgen(js_name = trackPerformance)]
-    pub fn track_performance(&self, metric: &PerformanceMetricJs) -> bool {
-        self.shared.accept(read_metric(metric))
+    /// Applies a configuration patch (JSON) whole or not at all; returns whether the flush
+    /// interval changed, or throws an `R…`/`T…` error string.
+    #[wasm_bindgen(js_name = updateConfig)]
+    pub fn update_config(&mut self, patch_json: &str, custom: bool) -> Result<bool, String> {
+        self.core
+            .update_config(patch_json, custom)
+            .map_err(|e| config_error(&e))
     }
 
-    /// Records an error (an `Error` or any thrown value) with optional context as an `error`
-    /// event. Message and stack are redacted and file paths reduced to file names.
+    /// Sets the application's redaction function (see [`CollectorCore`]'s `patterns`).
+    #[wasm_bindgen(js_name = setPatterns)]
+    pub fn set_patterns(&mut self, patterns: Option<Function>) {
+        self.patterns = patterns;
+    }
+
+    /// The session id.
+    #[wasm_bindgen(js_name = sessionId)]
+    pub fn session_id(&self) -> String {
+        self.core.session_id().into()
+    }
+
+    /// An event `{ type, timestamp?, data? }` as the JS class read it: `shape` 0 when it was a
+    /// plain object, 1 when not, 2 when reading it threw; `data` the serialised object,
+    /// `undefined`, or `false` when it was not a plain, serialisable object.
+    pub fn track(
+        &mut self,
+        shape: u8,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] timestamp: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] data: JsValue,
+        now: f64,
+        hold: bool,
+    ) -> u8 {
+        let input = (|| {
+            if let Some(error) = shape_error(shape) {
+                return Err(error);
+            }
+            let kind = kind.as_string().ok_or(EventError::MissingType)?;
+            let timestamp_ms = if timestamp.is_undefined() || timestamp.is_null() {
+                None
+            } else {
+                Some(timestamp.as_f64().ok_or(EventError::BadTimestamp)?)
+            };
+            Ok(EventInput {
+                kind,
+                timestamp_ms,
+                data_json: data_of(&data)?,
+            })
+        })();
+        self.accept(input, now, hold)
+    }
+
+    /// A performance measurement `{ name, value, unit? }`, serialised by the JS class
+    /// (`undefined` when it was not a plain, serialisable object).
+    #[wasm_bindgen(js_name = trackMetric)]
+    pub fn track_metric(&mut self, metric_json: Option<String>, now: f64, hold: bool) -> u8 {
+        let input = metric_json
+            .ok_or(EventError::BadData)
+            .and_then(|json| metric_input(&json));
+        self.accept(input, now, hold)
+    }
+
+    /// An error as the JS class read it: an `Error`'s name, message and stack, or a thrown
+    /// value's text as the message; the context serialised, if it was a plain object.
     #[wasm_bindgen(js_name = trackError)]
-    pub fn track_error(&self, error: &ThrownJs, context: Option<ErrorContextJs>) -> bool {
-        let context: JsValue = context.map_or(JsValue::UNDEFINED, Into::into);
-        let data = error_data_json(&read_error(error, &context));
-        self.shared.accept(Ok(EventInput {
-            kind: "error".into(),
-            timestamp_ms: None,
-            data_json: Some(data),
-        }))
+    pub fn track_error(
+        &mut self,
+        name: String,
+        message: String,
+        stack: Option<String>,
+        context_json: Option<String>,
+        now: f64,
+        hold: bool,
+    ) -> u8 {
+        let data = error_data_json(&ErrorInput {
+            name,
+            message,
+            stack,
+            context_json,
+        });
+        self.submit(Some("error".into()), Some(data), now, hold)
     }
 
-    /// Identifies the user. Only a salted SHA-256 of `userId` is ever sent (as `userId` on later
-    /// events); `traits` are sent, redacted, in an `identify` event. Returns whether it was
-    /// accepted.
-    pub fn identify(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] user_id: JsValue,
-        traits: Option<TraitsJs>,
-    ) -> bool {
-        let Some(user_id) = read_id(&user_id).filter(|id| !id.is_empty()) else {
-            return false;
-        };
-        let traits: JsValue = traits.map_or(JsValue::UNDEFINED, Into::into);
-        let data_json = read_data(&traits);
-        let Ok(mut state) = self.shared.state.try_borrow_mut() else {
-            return false;
-        };
-        state.pipeline.identify(&user_id);
-        drop(state);
-        self.shared.accept(data_json.map(|data_json| EventInput {
-            kind: "identify".into(),
+    /// An event a module built (`kind` absent: the module's input was invalid).
+    pub fn submit(
+        &mut self,
+        kind: Option<String>,
+        data_json: Option<String>,
+        now: f64,
+        hold: bool,
+    ) -> u8 {
+        let input = kind.ok_or(EventError::BadArgument).map(|kind| EventInput {
+            kind,
             timestamp_ms: None,
             data_json,
-        }))
+        });
+        self.accept(input, now, hold)
     }
 
-    /// Forgets the identified user: later events carry no `userId`.
-    #[wasm_bindgen(js_name = resetUser)]
-    pub fn reset_user(&self) {
-        if let Ok(mut state) = self.shared.state.try_borrow_mut() {
-            state.pipeline.reset_user();
+    fn accept(&mut self, input: Result<EventInput, EventError>, now: f64, hold: bool) -> u8 {
+        let patterns = self.patterns.clone();
+        code(
+            self.core
+                .accept(input, now, hold, &mut |text| redact_with(&patterns, text)),
+        )
+    }
+
+    /// The wire-format JSON of the event waiting for `beforeSend`.
+    pub fn preview(&mut self) -> Option<String> {
+        self.core.preview()
+    }
+
+    /// What `beforeSend` returned for the held event: `shape` 0 for a plain object, with its
+    /// `type` and serialised `data` (as in [`CollectorCore::track`]), 1 for nothing (drop it),
+    /// 2 when reading it threw.
+    pub fn revise(
+        &mut self,
+        shape: u8,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] data: JsValue,
+    ) -> u8 {
+        if shape == 1 {
+            return code(self.core.drop_held());
         }
+        let edited = match shape_error(shape) {
+            Some(error) => Err(error),
+            None => kind
+                .as_string()
+                .ok_or(EventError::MissingType)
+                .and_then(|kind| Ok((kind, data_of(&data)?))),
+        };
+        let patterns = self.patterns.clone();
+        code(
+            self.core
+                .revise(edited, &mut |text| redact_with(&patterns, text)),
+        )
     }
 
-    /// Records the user's choice, `'granted'` or `'denied'`, in `localStorage` (shared with other
-    /// tabs). Denying purges everything buffered or stored at once. Returns false for any other
-    /// value.
-    #[wasm_bindgen(js_name = setConsent)]
-    pub fn set_consent(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ConsentState")] consent: JsValue,
+    /// Drops the held event (`beforeSend` threw).
+    #[wasm_bindgen(js_name = dropHeld)]
+    pub fn drop_held(&mut self) -> u8 {
+        code(self.core.drop_held())
+    }
+
+    /// Why the last event was dropped, for debug logs.
+    #[wasm_bindgen(js_name = lastRefusal)]
+    pub fn last_refusal(&self) -> String {
+        self.core.last_refusal()
+    }
+
+    /// Identifies the user by an id (a string or a whole number); returns whether it was one.
+    pub fn identify(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] user_id: JsValue,
     ) -> bool {
-        let consent = consent.as_string().unwrap_or_default();
-        match Consent::parse(&consent) {
-            Some(choice @ (Consent::Granted | Consent::Denied)) => {
-                self.shared.set_consent(choice, true);
+        match read_id(&user_id).filter(|id| !id.is_empty()) {
+            Some(id) => {
+                self.core.identify(&id);
                 true
             }
-            _ => false,
+            None => false,
         }
     }
 
-    /// The consent state: `'pending'`, `'granted'` or `'denied'`.
-    #[wasm_bindgen(js_name = getConsent)]
-    pub fn get_consent(&self) -> ConsentStateJs {
-        let name = self
-            .shared
-            .state
-            .try_borrow()
-            .map_or("denied", |s| s.pipeline.consent().name());
-        JsValue::from_str(name).unchecked_into()
+    /// The salted hash of a user id, as events carry it.
+    #[wasm_bindgen(js_name = userHash)]
+    pub fn user_hash(&self, user_id: &str) -> String {
+        self.core.user_hash(user_id)
     }
 
-    /// Sends everything accepted so far, including what is already on its way. Resolves with
-    /// the number of events delivered meanwhile; a failed send keeps its events for later.
-    pub fn flush(&self) -> PromiseNumberJs {
-        self.shared.pump().unchecked_into()
+    /// Forgets the identified user.
+    #[wasm_bindgen(js_name = resetUser)]
+    pub fn reset_user(&mut self) {
+        self.core.reset_user();
     }
 
-    /// Stops the timer and listeners, sends what is buffered (with `keepalive`) and refuses
-    /// further events.
-    pub fn destroy(&self) {
-        if self.shared.destroyed.replace(true) {
-            return;
-        }
-        self.shared.timer.set(None);
-        self.shared.retry_timer.set(None);
-        self.shared.consent_listener.set(None);
-        self.shared.lifecycle.set(Vec::new());
-        self.shared.spawn_delivery(true);
+    /// The consent state's name.
+    pub fn consent(&self) -> String {
+        self.core.consent().name().into()
     }
 
-    /// The configuration in force, defaults included.
-    #[wasm_bindgen(js_name = getConfig)]
-    pub fn get_config(&self) -> ResolvedTelemetryConfigJs {
-        let value = match self.shared.state.try_borrow() {
-            Ok(state) => config_to_js(
-                state.pipeline.config(),
-                state.custom_transport.as_ref(),
-                state.before_send.as_ref(),
-            ),
-            Err(_) => JsValue::UNDEFINED,
-        };
-        value.unchecked_into()
-    }
-
-    /// Changes some fields. The patch is validated as a whole: on a `TypeError` or
-    /// `RangeError` nothing changes. Consent settings are read once, at construction.
-    #[wasm_bindgen(js_name = updateConfig)]
-    pub fn update_config(&self, patch: &TelemetryConfigPatchJs) -> Result<(), JsValue> {
-        let parsed = parse_config(patch).map_err(|e| to_js_error(&e))?;
-        let interval_changed = {
-            let busy = || JsValue::from(js_sys::Error::new("updateConfig called re-entrantly"));
-            let mut state = self.shared.state.try_borrow_mut().map_err(|_| busy())?;
-            let mut core_patch = parsed.patch;
-            core_patch.custom_transport =
-                Some(parsed.custom_transport.is_some() || state.custom_transport.is_some());
-            let current = state.pipeline.config();
-            let next = current.apply(core_patch).map_err(|e| to_js_error(&e))?;
-            let changed = next.flush_interval_ms != current.flush_interval_ms;
-            state.pipeline.set_config(next);
-            if parsed.custom_transport.is_some() {
-                state.custom_transport = parsed.custom_transport;
+    /// Applies the user's choice; returns its name, or `''` when it is not `'granted'` or
+    /// `'denied'`.
+    #[wasm_bindgen(js_name = setConsent)]
+    pub fn set_consent(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] choice: JsValue,
+    ) -> String {
+        match choice.as_string().as_deref().and_then(Consent::parse) {
+            Some(choice @ (Consent::Granted | Consent::Denied)) => {
+                self.core.set_consent(choice);
+                choice.name().into()
             }
-            if parsed.before_send.is_some() {
-                state.before_send = parsed.before_send;
-            }
-            if let Some(patterns) = parsed.redact_patterns {
-                state.patterns = patterns;
-            }
-            changed
-        };
-        if interval_changed && !self.shared.destroyed.get() {
-            self.shared.restart_timer();
+            _ => String::new(),
         }
-        Ok(())
     }
 
-    /// Buffer size, delivery counters and discards by reason.
-    #[wasm_bindgen(js_name = getBufferStatus)]
-    pub fn get_buffer_status(&self) -> BufferStatusJs {
-        let Ok(state) = self.shared.state.try_borrow() else {
-            return JsValue::UNDEFINED.unchecked_into();
-        };
-        let pipeline = &state.pipeline;
-        let counters = pipeline.counters();
-        let status = Object::new();
-        set(&status, "size", pipeline.buffered() as f64);
-        set(&status, "maxSize", pipeline.config().max_buffer_size);
-        set(&status, "bytes", pipeline.buffered_bytes() as f64);
-        set(&status, "inFlight", pipeline.in_flight() as f64);
-        set(&status, "accepted", counters.accepted as f64);
-        set(&status, "sent", counters.sent as f64);
-        set(&status, "failedAttempts", counters.failed_attempts as f64);
-        set(&status, "consent", pipeline.consent().name());
-        let now = crate::platform::now_ms();
-        set(&status, "persisted", self.shared.persisted.get());
-        set(
-            &status,
-            "persistFailures",
-            self.shared.persist_failures.get(),
-        );
-        set(&status, "acknowledged", counters.sent as f64);
-        set(&status, "retries", counters.failed_attempts as f64);
-        set(&status, "breaker", pipeline.breaker_state(now).name());
-        set(&status, "online", !self.shared.offline.get());
-        set(
-            &status,
-            "lastError",
-            pipeline
-                .last_error()
-                .map_or(JsValue::NULL, JsValue::from_str),
-        );
-        set(&status, "recovered", counters.recovered as f64);
-        set(&status, "corrupt", counters.corrupt as f64);
-        set(&status, "expired", counters.expired as f64);
-        let dropped = Object::new();
-        for &reason in DropReason::ALL {
-            set(&dropped, reason.name(), counters.dropped(reason) as f64);
-        }
-        set(&status, "dropped", dropped);
-        JsValue::from(status).unchecked_into()
+    /// Follows a choice another tab stored (`undefined`: removed); returns the state applied.
+    #[wasm_bindgen(js_name = followConsent)]
+    pub fn follow_consent(&mut self, stored: Option<String>) -> String {
+        let consent = self.core.consent_from_storage(stored.as_deref());
+        self.core.set_consent(consent);
+        consent.name().into()
     }
+
+    /// Refuses further events.
+    pub fn destroy(&mut self) {
+        self.core.destroy();
+    }
+
+    /// Whether a full batch waits.
+    #[wasm_bindgen(js_name = shouldFlush)]
+    pub fn should_flush(&self) -> bool {
+        self.core.should_flush()
+    }
+
+    /// Events waiting in the buffer.
+    pub fn buffered(&self) -> u32 {
+        self.core.buffered() as u32
+    }
+
+    /// The browser's network state.
+    #[wasm_bindgen(js_name = setOnline)]
+    pub fn set_online(&mut self, online: bool) {
+        self.core.set_online(online);
+    }
+
+    /// The id of the next batch to send, if one may go now.
+    #[wasm_bindgen(js_name = nextBatch)]
+    pub fn next_batch(&mut self, now: f64) -> Option<String> {
+        self.core.next_batch(now)
+    }
+
+    /// How many events batch `id` holds.
+    #[wasm_bindgen(js_name = batchLength)]
+    pub fn batch_length(&self, id: &str) -> u32 {
+        self.core.batch_length(id) as u32
+    }
+
+    /// How long delivery must wait for the breaker while events wait (0: it need not).
+    #[wasm_bindgen(js_name = waitMs)]
+    pub fn wait_ms(&self, now: f64) -> f64 {
+        self.core.wait_ms(now)
+    }
+
+    /// A body of batch `id`: `part` 0 what the transport sends (`stored`: the `localStorage`
+    /// transport's current array), 1 the OTLP metrics.
+    pub fn body(&self, id: &str, part: u8, now: f64, stored: Option<String>) -> Option<String> {
+        let part = if part == 0 { Part::Main } else { Part::Metrics };
+        self.core.body(id, part, now, stored.as_deref())
+    }
+
+    /// Whether the OTLP endpoint accepted batch `id`'s log records (HTTP `status`); a retry
+    /// then sends only the metrics.
+    #[wasm_bindgen(js_name = otlpLogsSent)]
+    pub fn otlp_logs_sent(&mut self, id: &str, status: u16) -> bool {
+        self.core.otlp_logs_sent(id, status)
+    }
+
+    /// Settles batch `id` after an attempt (`status` 0: no HTTP answer, see `error`). Returns
+    /// the delay before a retry, -1 when delivered, -2 when dropped.
+    pub fn settle(
+        &mut self,
+        id: &str,
+        status: u16,
+        retry_after: Option<String>,
+        error: Option<String>,
+        now: f64,
+    ) -> f64 {
+        let attempt = Attempt {
+            status,
+            retry_after,
+            error,
+        };
+        match self.core.settle(id, attempt, now) {
+            Settled::RetryIn(delay) => delay,
+            Settled::Delivered => -1.0,
+            Settled::Dropped => -2.0,
+        }
+    }
+
+    /// The journal to write if it changed and storing is allowed (`''`: remove the key).
+    #[wasm_bindgen(js_name = takeJournal)]
+    pub fn take_journal(&mut self) -> Option<String> {
+        self.core.take_journal()
+    }
+
+    /// Whether the journal write succeeded.
+    #[wasm_bindgen(js_name = journalWritten)]
+    pub fn journal_written(&mut self, ok: bool) {
+        self.core.journal_written(ok);
+    }
+
+    /// Everything stored was purged.
+    #[wasm_bindgen(js_name = storagePurged)]
+    pub fn storage_purged(&mut self) {
+        self.core.storage_purged();
+    }
+
+    /// Takes in the journal of a page that is gone.
+    pub fn adopt(&mut self, text: &str, now: f64) {
+        self.core.adopt(text, now);
+    }
+
+    /// Whether other pages' journals may be taken over now.
+    #[wasm_bindgen(js_name = mayRecover)]
+    pub fn may_recover(&self) -> bool {
+        self.core.may_recover()
+    }
+
+    /// `getBufferStatus()` as JSON.
+    pub fn status(&self, now: f64) -> String {
+        self.core.status_json(now)
+    }
+}
+
+/// Runs the application's redaction function on `text`; `None` when it changed nothing or
+/// failed.
+fn redact_with(patterns: &Option<Function>, text: &str) -> Option<String> {
+    let function = patterns.as_ref()?;
+    function
+        .call1(&JsValue::UNDEFINED, &JsValue::from_str(text))
+        .ok()?
+        .as_string()
 }

@@ -1,9 +1,8 @@
 //! `ErrorTracking`: global error capture, breadcrumbs, grouping with deduplication, recovery
 //! tracking; errors are reported through the collector as `error` events.
 
-use crate::api::collector::TelemetryCollector;
 use crate::api::input::{read_error, read_id};
-use crate::api::runtime::Shared;
+use crate::api::sink::Sink;
 use crate::core::errors::breadcrumbs::{Breadcrumb, Trail};
 use crate::core::errors::fingerprint::{fingerprint, normalize_message};
 use crate::core::errors::groups::{Groups, Occurrence};
@@ -42,7 +41,7 @@ struct Stats {
 }
 
 struct Inner {
-    collector: Rc<Shared>,
+    collector: Sink,
     endpoint: Option<String>,
     enabled: bool,
     deduplicate: bool,
@@ -273,7 +272,7 @@ impl ErrorTracking {
     /// (both true).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        collector: &TelemetryCollector,
+        #[wasm_bindgen(unchecked_param_type = "CollectorLink")] collector: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ErrorTrackingOptions")] options: JsValue,
     ) -> Result<ErrorTracking, JsValue> {
         let flag = |key: &str| option(&options, key).as_bool() != Some(false);
@@ -287,12 +286,8 @@ impl ErrorTracking {
                 .into())
             }
         };
-        let shared = collector.shared();
-        let endpoint = shared
-            .state
-            .try_borrow()
-            .ok()
-            .and_then(|s| s.pipeline.config().endpoint.clone());
+        let shared = Sink::new(collector);
+        let endpoint = shared.endpoint();
         let inner = Rc::new(Inner {
             endpoint,
             collector: shared,

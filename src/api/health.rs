@@ -1,8 +1,7 @@
 //! `HealthCheck`: registered service checks run on an interval and on demand; status changes
 //! are reported through the collector as `health.status` events.
 
-use crate::api::collector::TelemetryCollector;
-use crate::api::runtime::Shared;
+use crate::api::sink::Sink;
 use crate::core::event::EventInput;
 use crate::core::health::{system_status, CheckResult, HealthStatus, Service};
 use crate::core::json::write_string;
@@ -26,7 +25,7 @@ struct Registered {
 }
 
 struct Inner {
-    collector: Rc<Shared>,
+    collector: Sink,
     enabled: bool,
     failure_threshold: u32,
     timeout_ms: f64,
@@ -191,7 +190,7 @@ impl HealthCheck {
     /// `failureThreshold` (3), `timeoutMs` (5000).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        collector: &TelemetryCollector,
+        #[wasm_bindgen(unchecked_param_type = "CollectorLink")] collector: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "HealthCheckOptions")] options: JsValue,
     ) -> Result<HealthCheck, JsValue> {
         let interval = option_number(
@@ -221,7 +220,7 @@ impl HealthCheck {
         let enabled =
             !is_plain_object(&options) || get(&options, "enabled").as_bool() != Some(false);
         let inner = Rc::new(Inner {
-            collector: collector.shared(),
+            collector: Sink::new(collector),
             enabled,
             failure_threshold: threshold as u32,
             timeout_ms,

@@ -2,7 +2,6 @@
 //! values (throwing getters, proxies, cycles, BigInt) become refusals, never exceptions.
 
 use crate::core::event::{ErrorInput, EventError, EventInput};
-use crate::core::json::write_integer;
 use crate::platform::{get, is_plain_object, stringify};
 use alloc::string::String;
 use wasm_bindgen::{JsCast, JsValue};
@@ -88,17 +87,4 @@ pub fn read_error(error: &JsValue, context: &JsValue) -> ErrorInput {
     }
 }
 
-/// An id argument: a string, or a whole number (sent as its decimal digits, as `String(42)`
-/// would give). Anything else is `None`.
-pub fn read_id(value: &JsValue) -> Option<String> {
-    if let Some(text) = value.as_string() {
-        return Some(text);
-    }
-    let number = value.as_f64()?;
-    let whole = number.abs() <= 9_007_199_254_740_991.0 && number == (number as i64) as f64;
-    whole.then(|| {
-        let mut digits = String::new();
-        write_integer(&mut digits, number as i64);
-        digits
-    })
-}
+pub use crate::api::collector::read_id;

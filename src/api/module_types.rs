@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const MODULE_TYPES: &'static str = r#"
+import type { CollectorLink } from './telemetry-collector.js';
 /** PerformanceMetrics options. */
 export interface PerformanceOptions {
   /** Observe LCP, INP, CLS, FCP and TTFB (default true). */

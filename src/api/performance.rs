@@ -1,8 +1,7 @@
 //! `PerformanceMetrics`: Core Web Vitals computed as web-vitals computes them, marks and
 //! measures, AI-operation timings and resource figures, reported through a collector.
 
-use crate::api::collector::TelemetryCollector;
-use crate::api::runtime::Shared;
+use crate::api::sink::Sink;
 use crate::core::event::EventInput;
 use crate::core::json::write_integer;
 use crate::core::stats::{Summary, TimingWindow};
@@ -55,7 +54,7 @@ struct State {
 }
 
 struct Inner {
-    collector: Rc<Shared>,
+    collector: Sink,
     report_all_changes: bool,
     state: RefCell<State>,
     observers: Cell<Vec<Observer>>,
@@ -400,7 +399,7 @@ impl PerformanceMetrics {
     /// `maxTimings` (1000), `reportAllChanges` (false), `durationThreshold` (40 ms).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        collector: &TelemetryCollector,
+        #[wasm_bindgen(unchecked_param_type = "CollectorLink")] collector: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PerformanceOptions")] options: JsValue,
     ) -> Result<PerformanceMetrics, JsValue> {
         let setting = |key: &str| option(&options, key);
@@ -461,7 +460,7 @@ impl PerformanceMetrics {
                 .collect(),
         };
         let inner = Rc::new(Inner {
-            collector: collector.shared(),
+            collector: Sink::new(collector),
             report_all_changes: flag("reportAllChanges", false),
             state: RefCell::new(state),
             observers: Cell::new(Vec::new()),

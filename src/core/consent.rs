@@ -14,9 +14,6 @@ named_enum! {
     }
 }
 
-/// The `localStorage` key holding an explicit choice.
-pub const CONSENT_KEY: &str = "telemetry-consent";
-
 impl Consent {
     /// The state at start-up: an explicit stored choice wins; otherwise a browser privacy signal
     /// (Global Privacy Control or Do-Not-Track, when respected) means denied; otherwise pending

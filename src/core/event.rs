@@ -129,6 +129,43 @@ pub fn encode_event(input: &EventInput, envelope: Envelope<'_>) -> Result<String
     Ok(out)
 }
 
+/// A performance measurement `{ name, value, unit? }` (a JSON object) as a `performance`
+/// event: `name` a non-empty string, `value` a finite number, `unit` absent or a string.
+pub fn metric_input(metric_json: &str) -> Result<EventInput, EventError> {
+    let metric = crate::core::json_value::parse(metric_json).ok_or(EventError::BadData)?;
+    let named = metric
+        .get("name")
+        .and_then(|n| n.as_str())
+        .is_some_and(|n| !n.is_empty());
+    let valued = metric
+        .get("value")
+        .and_then(|v| v.as_f64())
+        .is_some_and(f64::is_finite);
+    let unit_ok = metric.get("unit").is_none_or(|u| u.as_str().is_some());
+    if !matches!(metric, crate::core::json_value::Value::Object(_)) {
+        return Err(EventError::NotAnObject);
+    }
+    if !named || !valued || !unit_ok {
+        return Err(EventError::BadData);
+    }
+    Ok(EventInput {
+        kind: "performance".into(),
+        timestamp_ms: None,
+        data_json: Some(metric_json.into()),
+    })
+}
+
+/// A whole number used as an id, as its decimal digits (what `String(42)` gives); `None` for
+/// a fraction or a number beyond the safe integers.
+pub fn whole_number_id(number: f64) -> Option<String> {
+    let whole = number.abs() <= 9_007_199_254_740_991.0 && number == (number as i64) as f64;
+    whole.then(|| {
+        let mut digits = String::new();
+        write_integer(&mut digits, number as i64);
+        digits
+    })
+}
+
 /// Longest error message kept, in bytes.
 pub const MAX_MESSAGE_BYTES: usize = 2048;
 /// Longest stack trace kept, in bytes.

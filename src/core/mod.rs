@@ -9,6 +9,7 @@ pub mod batch;
 pub mod breaker;
 pub mod buffer;
 pub mod calendar;
+pub mod collector;
 pub mod config;
 pub mod consent;
 pub mod errors;

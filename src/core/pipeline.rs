@@ -553,6 +553,11 @@ impl Pipeline {
         Some(batch)
     }
 
+    /// The in-flight batch `batch_id`.
+    pub fn in_flight_batch(&self, batch_id: &str) -> Option<&Batch> {
+        self.in_flight.iter().find(|batch| batch.id == batch_id)
+    }
+
     /// How long delivery must wait at `now_ms` before the breaker lets a probe through.
     pub fn breaker_wait_ms(&self, now_ms: f64) -> f64 {
         self.breaker.wait_ms(now_ms)

@@ -1,17 +1,14 @@
-//! The only code that touches the browser: clock, entropy, page context, timers, transports.
-//! Everything here works in a window and, where the API exists there, in a worker.
+//! The browser wiring of the modules (PerformanceMetrics, ErrorTracking, HealthCheck,
+//! UsageAnalytics, LlmTelemetry): clock, storage, timers, listeners and observers. The
+//! collector's wiring is in the package's JS (js/telemetry-collector.js).
 
 use alloc::string::String;
 
 pub mod listener;
-pub mod locks;
 pub mod observer;
-pub mod privacy;
 pub mod storage;
 pub mod timer;
-pub mod transport;
 
-use crate::core::json::write_string;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -56,34 +53,6 @@ pub fn now_ms() -> f64 {
 /// Reads `object[key]`, treating a throwing getter or proxy as `undefined`.
 pub fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// 32 bytes from `crypto.getRandomValues`, or from `Math.random` where no crypto exists.
-pub fn random_seed() -> [u8; 32] {
-    let mut seed = [0u8; 32];
-    let crypto = get(&js_sys::global(), "crypto");
-    let filled = crypto
-        .dyn_into::<web_sys::Crypto>()
-        .ok()
-        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut seed).ok())
-        .is_some();
-    if !filled {
-        for byte in &mut seed {
-            *byte = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    seed
-}
-
-/// The page context attached to events: origin and path only, never query or fragment.
-pub fn page_context_json() -> String {
-    let location = get(&js_sys::global(), "location");
-    let origin = get(&location, "origin").as_string().unwrap_or_default();
-    let path = get(&location, "pathname").as_string().unwrap_or_default();
-    let mut out = String::from("{\"url\":");
-    write_string(&mut out, &[origin, path].concat());
-    out.push('}');
-    out
 }
 
 /// `JSON.stringify(value)`, or `None` when it throws (cycles, BigInt) or yields `undefined`.

@@ -69,8 +69,11 @@ test('every method survives hostile arguments, and accepted events are still del
       }
     };
     for (const [name, instance] of Object.entries(instances)) {
-      const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(instance))
-        .filter((m) => !skip.has(m) && typeof instance[m] === 'function');
+      // Every method along the prototype chain: the module classes extend their wasm classes.
+      const methods = new Set();
+      for (let proto = Object.getPrototypeOf(instance); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+        for (const m of Object.getOwnPropertyNames(proto)) if (!skip.has(m) && typeof instance[m] === 'function') methods.add(m);
+      }
       for (const method of methods) {
         for (const [i, value] of hostile.entries()) {
           await attempt(`${name}.${method}(#${i})`, () => instance[method](value));

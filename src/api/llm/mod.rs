@@ -6,8 +6,7 @@ mod stream;
 
 pub use stream::LlmStream;
 
-use crate::api::collector::TelemetryCollector;
-use crate::api::runtime::Shared;
+use crate::api::sink::Sink;
 use crate::core::event::EventInput;
 use crate::core::llm::alerts::Rule;
 use crate::core::llm::budget::{day_of, day_start_ms, month_of, month_start_ms, Budget};
@@ -85,7 +84,7 @@ impl Period {
 type Budgets = [Option<Budget>; 3];
 
 struct Inner {
-    collector: Rc<Shared>,
+    collector: Sink,
     prices: RefCell<Vec<Price>>,
     budgets: RefCell<Budgets>,
     calls: RefCell<CallLog>,
@@ -98,12 +97,7 @@ struct Inner {
 
 impl Inner {
     fn persist_spend(&self, budgets: &Budgets) {
-        let may_store = self
-            .collector
-            .state
-            .try_borrow()
-            .is_ok_and(|s| s.pipeline.may_deliver());
-        if !may_store {
+        if !self.collector.may_store() {
             return;
         }
         let value = Object::new();
@@ -271,7 +265,7 @@ impl LlmTelemetry {
     /// for none) and `alertIntervalMs` (30 000; 0 evaluates only on `checkAlerts()`).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        collector: &TelemetryCollector,
+        #[wasm_bindgen(unchecked_param_type = "CollectorLink")] collector: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LlmTelemetryOptions")] options: JsValue,
     ) -> Result<LlmTelemetry, JsValue> {
         let setting = |key: &str| option(&options, key);
@@ -321,7 +315,7 @@ impl LlmTelemetry {
         ];
         let evaluate = !rules.is_empty() && interval > 0.0;
         let inner = Rc::new(Inner {
-            collector: collector.shared(),
+            collector: Sink::new(collector),
             prices: RefCell::new(prices),
             budgets: RefCell::new(budgets),
             calls: RefCell::new(CallLog::default()),
@@ -396,9 +390,7 @@ impl LlmTelemetry {
         set(&data, "gen_ai.request.model", model.as_str());
         write_usage_attributes(&data, &usage);
         if let Some(user) = &user {
-            if let Ok(state) = self.inner.collector.state.try_borrow() {
-                set(&data, "user.id", state.pipeline.user_hash(user));
-            }
+            set(&data, "user.id", self.inner.collector.user_hash(user));
         }
         for key in [
             "latencyMs",

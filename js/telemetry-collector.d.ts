@@ -1,9 +1,5 @@
-//! TypeScript declarations for the objects the exported classes take and return.
+// Types of the TelemetryCollector class (telemetry-collector.js), shared by every entry.
 
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
 /** How events are selected for collection. */
 export type SamplingStrategy = 'always' | 'never' | 'probabilistic' | 'throttled';
 /** Where batches go. */
@@ -136,41 +132,50 @@ export interface BufferStatus {
     rejected: number;
   };
 }
-"#;
 
-#[wasm_bindgen]
-extern "C" {
-    /// `TelemetryConfig` in TypeScript.
-    #[wasm_bindgen(typescript_type = "TelemetryConfig")]
-    pub type TelemetryConfigJs;
-    /// `Partial<TelemetryConfig>` in TypeScript.
-    #[wasm_bindgen(typescript_type = "Partial<TelemetryConfig>")]
-    pub type TelemetryConfigPatchJs;
-    /// `ResolvedTelemetryConfig` in TypeScript.
-    #[wasm_bindgen(typescript_type = "ResolvedTelemetryConfig")]
-    pub type ResolvedTelemetryConfigJs;
-    /// `TelemetryEvent` in TypeScript.
-    #[wasm_bindgen(typescript_type = "TelemetryEvent")]
-    pub type TelemetryEventJs;
-    /// `PerformanceMetric` in TypeScript.
-    #[wasm_bindgen(typescript_type = "PerformanceMetric")]
-    pub type PerformanceMetricJs;
-    /// `BufferStatus` in TypeScript.
-    #[wasm_bindgen(typescript_type = "BufferStatus")]
-    pub type BufferStatusJs;
-    /// Any thrown value (`unknown` in TypeScript).
-    #[wasm_bindgen(typescript_type = "unknown")]
-    pub type ThrownJs;
-    /// An error's context object.
-    #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
-    pub type ErrorContextJs;
-    /// `ConsentState` in TypeScript.
-    #[wasm_bindgen(typescript_type = "ConsentState")]
-    pub type ConsentStateJs;
-    /// User traits for `identify`.
-    #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
-    pub type TraitsJs;
-    /// `Promise<number>` in TypeScript.
-    #[wasm_bindgen(typescript_type = "Promise<number>")]
-    pub type PromiseNumberJs;
+/** The link a collector gives the modules built on it (internal). */
+export interface CollectorLink {
+  submit(type: string | undefined, dataJson: string | undefined): boolean;
+  endpoint(): string | undefined;
+  mayStore(): boolean;
+  userHash(id: string): string;
 }
+
+/**
+ * Collects events, redacts them, buffers them and sends them in batches to the configured
+ * transport, as far as the user's consent allows.
+ */
+export declare class TelemetryCollector {
+  /** Throws a TypeError or RangeError naming the field and the rule when the configuration is invalid. */
+  constructor(config?: TelemetryConfig);
+  /** Records an event; returns whether it was accepted (invalid, sampled, throttled or unconsented input is dropped and counted). */
+  track(event: TelemetryEvent): boolean;
+  /** Records a performance measurement as a `performance` event. */
+  trackPerformance(metric: PerformanceMetric): boolean;
+  /** Records an error (an `Error` or any thrown value) with optional context as an `error` event. */
+  trackError(error: unknown, context?: Record<string, unknown>): boolean;
+  /** Identifies the user: only a salted SHA-256 of `userId` is sent; `traits` go, redacted, in an `identify` event. */
+  identify(userId: string, traits?: Record<string, unknown>): boolean;
+  /** Forgets the identified user. */
+  resetUser(): void;
+  /** Records the user's choice in localStorage (shared with other tabs); denying purges everything. */
+  setConsent(consent: ConsentState): boolean;
+  /** The consent state. */
+  getConsent(): ConsentState;
+  /** Sends everything accepted so far; resolves with the number of events delivered meanwhile. */
+  flush(): Promise<number>;
+  /** Stops the timers and listeners, sends what is buffered (keepalive) and refuses further events. */
+  destroy(): void;
+  /** The configuration in force, defaults included. */
+  getConfig(): ResolvedTelemetryConfig;
+  /** Changes some fields, validated as a whole: on a TypeError or RangeError nothing changes. */
+  updateConfig(patch: Partial<TelemetryConfig>): void;
+  /** Buffer size, delivery counters and discards by reason. */
+  getBufferStatus(): BufferStatus;
+}
+
+/** The TelemetryCollector class over an entry's wasm core (internal). */
+export function collectorClass(core: unknown): {
+  TelemetryCollector: typeof TelemetryCollector;
+  linkOf(collector: TelemetryCollector): CollectorLink;
+};

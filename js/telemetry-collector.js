@@ -1,0 +1,545 @@
+// TelemetryCollector: the browser side of a collector. Its rules (validation, sampling,
+// redaction, consent, batching, the journal, retry and the breaker) are in the wasm core
+// (`CollectorCore`); this class reads the page's arguments, keeps the timers and listeners,
+// reads and writes storage and sends the requests the core prepares. Nothing it does after
+// construction throws into the page.
+import {
+  CONSENT_KEY,
+  JOURNAL_PREFIX,
+  LOCAL_EVENTS_KEY,
+  beacon,
+  debugLog,
+  hasLocks,
+  holdLock,
+  keys,
+  listen,
+  offline,
+  pageUrl,
+  post,
+  privacySignal,
+  read,
+  remove,
+  seed,
+  withFreeLock,
+  write,
+} from './platform.js';
+
+/** The core's answers to an event: dropped, buffered, or held for `beforeSend`. */
+const BUFFERED = 1;
+const HELD = 2;
+
+/** A non-null object that is not an array (reading it may still throw). */
+const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** `data` as the core takes it: `undefined` for none, the JSON of a plain object, or `false`
+ * for anything else. Throws when serialising throws (cycles, BigInt, getters). */
+const serialise = (value) => (value === undefined || value === null ? undefined : isRecord(value) ? JSON.stringify(value) : false);
+
+/** How the core reads a thrown configuration error: `R…` a RangeError, `T…` a TypeError. */
+function configError(text) {
+  return new (text[0] === 'R' ? RangeError : TypeError)(text.slice(1));
+}
+
+const must = (field, what) => new TypeError(`${field} must be ${what}`);
+
+const PATTERNS_EXPECTED = 'an array of RegExp, regular-expression strings or { pattern, type } objects';
+
+/** A global copy of one `redactPatterns` entry and its marker. */
+function compilePattern(entry) {
+  let pattern = entry;
+  let type = 'CUSTOM';
+  if (!(entry instanceof RegExp) && typeof entry !== 'string') {
+    if (entry === null || typeof entry !== 'object') throw must('redactPatterns', PATTERNS_EXPECTED);
+    pattern = entry.pattern;
+    if (typeof entry.type === 'string') type = entry.type;
+  }
+  const [source, flags] = pattern instanceof RegExp ? [pattern.source, pattern.flags] : [pattern, ''];
+  if (typeof source !== 'string' || typeof flags !== 'string') throw must('redactPatterns', PATTERNS_EXPECTED);
+  return [new RegExp(source, flags.includes('g') ? flags : `${flags}g`), `[REDACTED_${type.toUpperCase()}]`];
+}
+
+/** `redactPatterns` as the function the core calls on every string: the redacted text, or
+ * `undefined` when nothing matched. */
+function compilePatterns(value) {
+  let compiled;
+  try {
+    if (!Array.isArray(value)) throw 0;
+    compiled = Array.from(value, compilePattern);
+  } catch {
+    throw must('redactPatterns', PATTERNS_EXPECTED);
+  }
+  if (compiled.length === 0) return undefined;
+  return (text) => {
+    let out = text;
+    for (const [regex, marker] of compiled) out = out.replace(regex, marker);
+    return out === text ? undefined : out;
+  };
+}
+
+/**
+ * Splits a configuration object into what the core validates (as JSON) and the functions and
+ * patterns this class keeps. Throws a TypeError for an object that cannot be read.
+ */
+function readConfig(config) {
+  if (config === undefined || config === null) return { json: '{}' };
+  let fields;
+  try {
+    if (!isRecord(config)) throw 0;
+    fields = { ...config };
+  } catch {
+    throw must('config', 'an object');
+  }
+  const { customTransport, beforeSend, redactPatterns } = fields;
+  for (const [field, value] of [['customTransport', customTransport], ['beforeSend', beforeSend]]) {
+    if (value !== undefined && typeof value !== 'function') throw must(field, 'a function');
+  }
+  const patterns = redactPatterns === undefined ? undefined : compilePatterns(redactPatterns);
+  delete fields.beforeSend;
+  delete fields.redactPatterns;
+  if (customTransport !== undefined) fields.customTransport = true;
+  let json;
+  try {
+    // A value JSON cannot hold keeps a place, so the core names the field it is wrong for.
+    json = JSON.stringify(fields, (key, value) => (['function', 'symbol', 'bigint'].includes(typeof value) ? {} : value));
+  } catch {
+    throw must('config', 'an object');
+  }
+  return { json, customTransport, beforeSend, redactPatterns, patterns };
+}
+
+/**
+ * The `TelemetryCollector` class of an entry, over that entry's `CollectorCore`; `linkOf`
+ * gives a collector's link for the modules (PerformanceMetrics, …), and throws a TypeError for
+ * anything that is not a collector of this class.
+ */
+export function collectorClass(CollectorCore) {
+  let linkOf;
+
+  class TelemetryCollector {
+    #core;
+    #config;
+    #custom;
+    #beforeSend;
+    #journalKey;
+    #destroyed = false;
+    #pump;
+    #timer;
+    #retry;
+    #unlisten = [];
+    #persistScheduled = false;
+    #recovering = false;
+    #link;
+
+    static {
+      linkOf = (collector) => {
+        try {
+          return collector.#link;
+        } catch {
+          throw new TypeError('expected an instance of TelemetryCollector');
+        }
+      };
+    }
+
+    /**
+     * Creates a collector. Throws a TypeError or RangeError naming the field and the rule when
+     * the configuration is invalid.
+     */
+    constructor(config) {
+      const parsed = readConfig(config);
+      try {
+        this.#core = new CollectorCore(parsed.json, seed(), pageUrl(), read(CONSENT_KEY), privacySignal());
+      } catch (error) {
+        throw typeof error === 'string' ? configError(error) : error;
+      }
+      this.#core.setPatterns(parsed.patterns);
+      this.#custom = parsed.customTransport;
+      this.#beforeSend = parsed.beforeSend;
+      this.#config = JSON.parse(this.#core.config());
+      this.#journalKey = JOURNAL_PREFIX + this.#core.sessionId();
+      this.#link = {
+        submit: (kind, data) => this.#accept((hold) => this.#core.submit(kind, data, Date.now(), hold)),
+        endpoint: () => this.#config.endpoint,
+        mayStore: () => this.#core.mayRecover(),
+        userHash: (id) => this.#core.userHash(id),
+      };
+      this.#restartTimer();
+      this.#watch();
+      this.#recover();
+    }
+
+    /** Records an event `{ type, timestamp?, data? }`; returns whether it was accepted. */
+    track(event) {
+      return this.#accept((hold) => {
+        let shape = 0;
+        let kind;
+        let timestamp;
+        let data;
+        try {
+          if (isRecord(event)) {
+            kind = event.type;
+            timestamp = event.timestamp;
+            data = serialise(event.data);
+          } else shape = 1;
+        } catch {
+          shape = 2;
+        }
+        return this.#core.track(shape, kind, timestamp, data, Date.now(), hold);
+      });
+    }
+
+    /** Records a measurement `{ name, value, unit? }` as a `performance` event. */
+    trackPerformance(metric) {
+      return this.#accept((hold) => {
+        let json;
+        try {
+          if (isRecord(metric)) json = JSON.stringify(metric);
+        } catch {
+          // Counted as invalid by the core.
+        }
+        return this.#core.trackMetric(json, Date.now(), hold);
+      });
+    }
+
+    /** Records an error (an `Error` or any thrown value) with optional context. */
+    trackError(error, context) {
+      return this.#accept((hold) => {
+        let name = 'Error';
+        let message = '[unserialisable value]';
+        let stack;
+        let contextJson;
+        try {
+          if (error instanceof Error) {
+            name = typeof error.name === 'string' ? error.name : 'Error';
+            message = typeof error.message === 'string' ? error.message : '';
+            stack = typeof error.stack === 'string' ? error.stack : undefined;
+          } else {
+            message = typeof error === 'string' ? error : (JSON.stringify(error) ?? message);
+          }
+        } catch {
+          // The text stays the placeholder.
+        }
+        try {
+          if (isRecord(context)) contextJson = JSON.stringify(context);
+        } catch {
+          // A context that cannot be serialised is left out.
+        }
+        return this.#core.trackError(name, message, stack, contextJson, Date.now(), hold);
+      });
+    }
+
+    /**
+     * Identifies the user: only a salted SHA-256 of `userId` is sent (as `userId` on later
+     * events); `traits` go, redacted, in an `identify` event. Returns whether it was accepted.
+     */
+    identify(userId, traits) {
+      if (!this.#core.identify(userId)) return false;
+      return this.#accept((hold) => {
+        let shape = 0;
+        let data;
+        try {
+          data = serialise(traits);
+        } catch {
+          shape = 2;
+        }
+        return this.#core.track(shape, 'identify', undefined, data, Date.now(), hold);
+      });
+    }
+
+    /** Forgets the identified user. */
+    resetUser() {
+      this.#core.resetUser();
+    }
+
+    /**
+     * Records the user's choice, `'granted'` or `'denied'`, in `localStorage` (other tabs follow
+     * it). Denying purges everything buffered or stored. Returns false for any other value.
+     */
+    setConsent(consent) {
+      const applied = this.#core.setConsent(consent);
+      if (!applied) return false;
+      write(CONSENT_KEY, applied);
+      this.#consentApplied(applied);
+      return true;
+    }
+
+    /** `'pending'`, `'granted'` or `'denied'`. */
+    getConsent() {
+      return this.#core.consent();
+    }
+
+    /**
+     * Sends everything accepted so far, including what is already on its way. Resolves with
+     * the number of events delivered meanwhile; a failed send keeps its events.
+     */
+    flush() {
+      if (!this.#pump) {
+        this.#pump = this.#deliver(false).then((delivered) => {
+          this.#pump = undefined;
+          return delivered;
+        });
+      }
+      return this.#pump;
+    }
+
+    /** Stops the timers and listeners, sends what is buffered (keepalive) and refuses further
+     * events. */
+    destroy() {
+      if (this.#destroyed) return;
+      this.#destroyed = true;
+      this.#core.destroy();
+      clearInterval(this.#timer);
+      clearTimeout(this.#retry);
+      for (const unlisten of this.#unlisten.splice(0)) unlisten();
+      this.#deliver(true);
+    }
+
+    /** The configuration in force, defaults included. */
+    getConfig() {
+      return { ...JSON.parse(this.#core.config()), customTransport: this.#custom, beforeSend: this.#beforeSend };
+    }
+
+    /**
+     * Changes some fields, validated as a whole: on a TypeError or RangeError nothing changes.
+     * Consent settings are read once, at construction.
+     */
+    updateConfig(patch) {
+      const parsed = readConfig(patch === undefined || patch === null ? {} : patch);
+      let intervalChanged;
+      try {
+        intervalChanged = this.#core.updateConfig(parsed.json, (parsed.customTransport ?? this.#custom) !== undefined);
+      } catch (error) {
+        throw typeof error === 'string' ? configError(error) : error;
+      }
+      if (parsed.customTransport !== undefined) this.#custom = parsed.customTransport;
+      if (parsed.beforeSend !== undefined) this.#beforeSend = parsed.beforeSend;
+      if (parsed.redactPatterns !== undefined) this.#core.setPatterns(parsed.patterns);
+      this.#config = JSON.parse(this.#core.config());
+      if (intervalChanged && !this.#destroyed) this.#restartTimer();
+    }
+
+    /** Buffer size, delivery counters and discards by reason. */
+    getBufferStatus() {
+      return JSON.parse(this.#core.status(Date.now()));
+    }
+
+    /** Runs one event through the core (`read(hold)` hands it over) and `beforeSend`, then
+     * journals it and starts a delivery when a batch is full. */
+    #accept(read) {
+      const hook = this.#beforeSend;
+      let code = read(hook !== undefined);
+      if (code === HELD) code = this.#runHook(hook);
+      if (code === BUFFERED) this.#schedulePersist();
+      else if (this.#config.debug) debugLog(`event dropped ${this.#core.lastRefusal()}`);
+      if (this.#core.shouldFlush()) this.flush();
+      return code === BUFFERED;
+    }
+
+    /** Shows the held event to `beforeSend` and hands back what it returned. */
+    #runHook(hook) {
+      const core = this.#core;
+      const preview = core.preview();
+      if (preview === undefined) return 0;
+      let result;
+      try {
+        result = hook(JSON.parse(preview));
+      } catch {
+        return core.dropHeld(); // it threw: the event is dropped, the page is not disturbed
+      }
+      let shape = 1;
+      let kind;
+      let data;
+      try {
+        if (isRecord(result)) {
+          shape = 0;
+          kind = result.type;
+          data = serialise(result.data);
+        }
+      } catch {
+        shape = 2;
+      }
+      return core.revise(shape, kind, data);
+    }
+
+    /** Writes the journal if it changed and consent allows storing. A failed write removes
+     * this page's stale copy; the events stay in memory. */
+    #persist() {
+      const text = this.#core.takeJournal();
+      if (text === undefined) return;
+      const written = text !== '' && write(this.#journalKey, text);
+      if (!written) remove(this.#journalKey);
+      this.#core.journalWritten(written || text === '');
+    }
+
+    /** Writes the journal once the current burst of calls is over. */
+    #schedulePersist() {
+      if (this.#persistScheduled) return;
+      this.#persistScheduled = true;
+      queueMicrotask(() => {
+        this.#persistScheduled = false;
+        this.#persist();
+      });
+    }
+
+    /** Sends batches until none may go or one fails (then a retry is scheduled); resolves with
+     * the number of events delivered. `keepalive` sends go beside the running delivery. */
+    async #deliver(keepalive) {
+      const core = this.#core;
+      let delivered = 0;
+      // Start after the current task's calls, so events tracked right after a delivery was
+      // started (by consent, say) go with it.
+      await null;
+      try {
+        for (;;) {
+          this.#persist();
+          const id = core.nextBatch(Date.now());
+          if (id === undefined) {
+            const wait = core.waitMs(Date.now());
+            if (wait > 0) this.#scheduleRetry(wait);
+            break;
+          }
+          const count = core.batchLength(id);
+          const [status, retryAfter, error] = await this.#send(id, keepalive);
+          const outcome = core.settle(id, status, retryAfter, error, Date.now());
+          this.#persist();
+          if (outcome >= 0) {
+            if (this.#config.debug) debugLog(`batch of ${count} events not delivered: will retry`);
+            this.#scheduleRetry(outcome);
+            break;
+          }
+          if (outcome === -1) delivered += count;
+        }
+      } catch {
+        // A delivery never throws into the page; what was not settled stays journaled.
+      }
+      return delivered;
+    }
+
+    /** Sends batch `id` over the configured transport: `[status, retryAfter?, error?]`. */
+    async #send(id, keepalive) {
+      const core = this.#core;
+      const { transport, endpoint, apiKey } = this.#config;
+      const body = (part = 0, stored) => core.body(id, part, Date.now(), stored);
+      switch (transport) {
+        case 'http':
+          return post(endpoint, body(), apiKey, keepalive);
+        case 'beacon':
+          return beacon(endpoint, body(), apiKey);
+        case 'console':
+          debugLog('batch', JSON.parse(body()));
+          return [200];
+        case 'localStorage':
+          return write(LOCAL_EVENTS_KEY, body(0, read(LOCAL_EVENTS_KEY))) ? [200] : [0, undefined, 'localStorage is full or unavailable'];
+        case 'custom':
+          try {
+            await this.#custom(JSON.parse(body()));
+            return [200];
+          } catch {
+            return [0, undefined, 'customTransport failed'];
+          }
+        default:
+          return this.#sendOtlp(id, endpoint.replace(/\/+$/, ''), apiKey, keepalive);
+      }
+    }
+
+    /** OTLP: the log records to `/v1/logs`, then the metrics to `/v1/metrics`. When the logs
+     * are accepted and the metrics are not, the retry sends only the metrics. */
+    async #sendOtlp(id, base, apiKey, keepalive) {
+      const core = this.#core;
+      const logs = core.body(id, 0, Date.now());
+      const metrics = core.body(id, 1, Date.now());
+      let result = [200];
+      if (logs !== undefined) {
+        result = await post(`${base}/v1/logs`, logs, apiKey, keepalive);
+        if (!core.otlpLogsSent(id, result[0])) return result;
+      }
+      if (metrics !== undefined) result = await post(`${base}/v1/metrics`, metrics, apiKey, keepalive);
+      return result;
+    }
+
+    /** Tries delivery again after `delay` ms. */
+    #scheduleRetry(delay) {
+      clearTimeout(this.#retry);
+      if (!this.#destroyed) this.#retry = setTimeout(() => this.flush(), delay);
+    }
+
+    /** (Re)starts the timed flush at the current `flushIntervalMs`. */
+    #restartTimer() {
+      clearInterval(this.#timer);
+      const interval = this.#config.flushIntervalMs;
+      if (interval > 0) {
+        this.#timer = setInterval(() => {
+          if (this.#core.buffered() > 0) this.flush();
+        }, interval);
+      }
+    }
+
+    /** What a consent state means for storage and delivery: denied purges what the SDK stored;
+     * granted takes over closed pages' journals and sends what waited. */
+    #consentApplied(consent) {
+      if (consent === 'denied') {
+        for (const key of keys(JOURNAL_PREFIX)) remove(key);
+        remove(LOCAL_EVENTS_KEY);
+        this.#core.storagePurged();
+      } else if (consent === 'granted' && !this.#destroyed) {
+        this.#recover();
+        this.flush();
+      }
+    }
+
+    /** Follows consent chosen in other tabs, the network state and the page's lifecycle:
+     * when the page is hidden or left, the journal is written and a keepalive delivery goes. */
+    #watch() {
+      const core = this.#core;
+      const hide = () => {
+        this.#persist();
+        if (!offline()) this.#deliver(true);
+      };
+      core.setOnline(!offline());
+      this.#unlisten.push(
+        listen(globalThis, 'storage', (event) => {
+          if (event.key === CONSENT_KEY) this.#consentApplied(core.followConsent(event.newValue ?? undefined));
+        }),
+        listen(globalThis, 'online', () => {
+          core.setOnline(true);
+          clearTimeout(this.#retry);
+          this.flush();
+        }),
+        listen(globalThis, 'offline', () => core.setOnline(false)),
+        listen(globalThis, 'pagehide', hide),
+      );
+      const document = globalThis.document;
+      if (document) {
+        this.#unlisten.push(
+          listen(document, 'visibilitychange', () => {
+            if (document.visibilityState === 'hidden') hide();
+          }),
+        );
+      }
+    }
+
+    /** Takes over the journals of pages that are gone. Under Web Locks a journal is taken
+     * only when its page no longer holds its lock, so two live tabs never send the same
+     * persisted event. */
+    #recover() {
+      const core = this.#core;
+      if (!core.mayRecover() || this.#recovering) return;
+      this.#recovering = true;
+      const locked = hasLocks() && holdLock(this.#journalKey);
+      for (const key of keys(JOURNAL_PREFIX)) {
+        if (key === this.#journalKey) continue;
+        withFreeLock(key, () => {
+          const text = read(key);
+          if (text === undefined) return;
+          core.adopt(text, Date.now());
+          // Our journal holds the adopted events before theirs goes: a crash in between can
+          // duplicate them (the collector stores each id once), never lose them.
+          this.#persist();
+          remove(key);
+          this.flush();
+        }, locked);
+      }
+    }
+  }
+
+  return { TelemetryCollector, linkOf };
+}
