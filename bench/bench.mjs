@@ -40,7 +40,7 @@ try {
   console.log();
   console.log(`PII redaction, ${records} generated records (${(redaction.ours.bytes / 1024).toFixed(0)} KB of text) x 5 rounds, same page`);
   console.log('                                      MB/s    PII removed   benign kept');
-  for (const [name, r] of [['wasm-telemetry redact()', redaction.ours], ["seed 000 PrivacyFilter (6 regexes)", redaction.seed]]) {
+  for (const [name, r] of [['wasm-telemetry redact()', redaction.ours], ["naive PrivacyFilter (6 regexes)", redaction.seed]]) {
     console.log(`  ${name.padEnd(34)} ${r.mbPerSecond.toFixed(1).padStart(6)}  ${pct(r.recall)}     ${pct(r.benignSurvival)}`);
   }
   if (page.errors.length) console.log('page errors:', page.errors.map(String));

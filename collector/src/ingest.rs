@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// One validation problem, in the seed 000 error shape.
+/// One validation problem, as the API's error shape lists it: `{ code, message, field }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// Machine-readable code, e.g. `VALIDATION_ERROR`.
@@ -166,7 +166,7 @@ fn parse_event(value: &Value, index: usize) -> Result<ValidEvent, FieldError> {
     })
 }
 
-/// Builds the seed 000 response envelope.
+/// Builds the API's response envelope: `{ success, data, errors }`.
 pub fn response(success: bool, data: Value, errors: &[FieldError]) -> Value {
     let mut body = Map::new();
     body.insert("success".into(), Value::Bool(success));

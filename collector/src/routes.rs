@@ -53,7 +53,7 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// A response in the seed 000 error shape.
+/// A response in the API's error shape: `{ success: false, data: null, errors }`.
 pub fn failure(status: StatusCode, code: &'static str, message: &str, field: &str) -> Response {
     let error = FieldError {
         code,

@@ -177,7 +177,7 @@ fn views(ids: &[&str]) -> String {
     )
 }
 
-/// The seed 000 error envelope with one error of `code`.
+/// The API's error envelope with one error of `code`.
 fn assert_failure(reply: &Reply, status: u16, code: &str) -> Value {
     assert_eq!(reply.status, status, "{}", reply.text);
     let body = reply.json();

@@ -33,7 +33,7 @@ const SPEND_KEY: &str = "telemetry-llm-spend";
 /// Alerts kept for `getTriggeredAlerts()`.
 const ALERT_HISTORY: usize = 100;
 
-/// How often alert rules are evaluated unless `alertIntervalMs` says otherwise (seed 004).
+/// How often alert rules are evaluated unless `alertIntervalMs` says otherwise.
 const DEFAULT_ALERT_INTERVAL_MS: f64 = 30_000.0;
 
 /// The span a budget's spend accumulates over.
@@ -261,7 +261,7 @@ fn price(prices: &RefCell<Vec<Price>>, model: &str, usage: &Usage, batch: bool) 
 #[wasm_bindgen]
 impl LlmTelemetry {
     /// Options: `pricing` (extra or overriding model rates), `budgets: { session?, daily?,
-    /// monthly? }` in USD, `onAlert(alert)`, `alertRules` (replacing seed 004's defaults; `[]`
+    /// monthly? }` in USD, `onAlert(alert)`, `alertRules` (replacing the default rules; `[]`
     /// for none) and `alertIntervalMs` (30 000; 0 evaluates only on `checkAlerts()`).
     #[wasm_bindgen(constructor)]
     pub fn new(

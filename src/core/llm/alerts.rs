@@ -133,7 +133,7 @@ impl Rule {
         }
     }
 
-    /// Seed 004's defaults over five minutes: error rate above 10 % and p95 latency above 5 s,
+    /// The defaults over five minutes: error rate above 10 % and p95 latency above 5 s,
     /// three evaluations in a row; spend above a budget plus 20 %, at once (it cannot recover
     /// within a period).
     pub fn defaults() -> Vec<Rule> {
@@ -237,7 +237,7 @@ mod tests {
         assert_eq!(Operator::parse("=>"), None);
     }
 
-    /// Seed 004's threshold property: on random value sequences, a rule fires exactly at the
+    /// The threshold property: on random value sequences, a rule fires exactly at the
     /// evaluations that complete a run of `consecutive` violations begun after a pass, and never
     /// while every value is within the threshold.
     #[test]

@@ -377,7 +377,7 @@ mod tests {
         assert_eq!(log.iter().next().unwrap().at_ms, 5.0);
     }
 
-    /// Seed 004's invariants on random calls: sums by every dimension equal the totals, total
+    /// The aggregation invariants on random calls: sums by every dimension equal the totals, total
     /// tokens = input + output, error rate = errors / requests, errors by type add up to errors,
     /// cache hits + misses = requests, and a window counts exactly the calls inside it.
     #[test]

@@ -1,4 +1,4 @@
-//! Absolute file paths, reduced to their file name (seed 000: "strip file paths").
+//! Absolute file paths, reduced to their file name.
 
 use super::{byte, starts_with, Found, Replacement};
 use alloc::string::String;
