@@ -570,6 +570,27 @@ fn write_list(out: &mut String, name: &str, values: &[String]) {
 
 #[cfg(test)]
 mod tests {
+    /// Every field, as the TypeScript declaration and the README spell it: the table above is
+    /// the one declaration, and these two must not drift from it.
+    #[test]
+    fn the_typescript_interface_and_the_readme_name_every_field() {
+        let typings = include_str!("../../js/telemetry-collector.d.ts");
+        let start = typings.find("export interface TelemetryConfig").unwrap();
+        let interface = &typings[start..start + typings[start..].find("\n}").unwrap()];
+        let readme = include_str!("../../README.md");
+        for field in FIELDS {
+            let declared = ["  ", field, "?:"].concat();
+            assert!(interface.contains(&declared), "{field} in TelemetryConfig");
+            let documented = ["`", field].concat();
+            assert!(readme.contains(&documented), "{field} in the README");
+        }
+        let members = interface.lines().filter(|line| {
+            let member = line.strip_prefix("  ").unwrap_or_default();
+            !member.starts_with([' ', '/', '*']) && member.contains("?:")
+        });
+        assert_eq!(members.count(), FIELDS.len(), "no field beyond the table");
+    }
+
     use super::*;
     use crate::core::random::Rng;
     use alloc::vec;
