@@ -113,12 +113,24 @@ export function launchChromium() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
+/**
+ * The package entry the test pages load: `WT_ENTRY=collector` or `WT_ENTRY=web` runs a suite
+ * against that entry (pages/sdk.html reads it from `?entry=`); the full entry by default.
+ */
+export const ENTRY = process.env.WT_ENTRY ?? 'index';
+
+/** `url` with the entry under test, for the test pages that take one. */
+export function withEntry(url) {
+  if (ENTRY === 'index' || !url.includes('/pages/sdk.html')) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}entry=${ENTRY}`;
+}
+
 /** Opens `url` in a new page and collects uncaught page errors in `page.errors`. */
 export async function openPage(browser, url) {
   const page = await browser.newPage();
   page.errors = [];
   page.on('pageerror', (error) => page.errors.push(error));
-  await page.goto(url);
+  await page.goto(withEntry(url));
   await page.waitForFunction(() => window.sdkReady === true);
   return page;
 }
