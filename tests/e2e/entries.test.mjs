@@ -18,7 +18,7 @@ const sites = {};
 
 before(async () => {
   work = installPackedPackage();
-  for (const { name } of ENTRIES) {
+  for (const name of [...ENTRIES.map((entry) => entry.name), 'react-web']) {
     sites[name] = await serveStatic({ mounts: { '/': await buildApp(work, name) } });
   }
   [collector, browser] = await Promise.all([startCollector(), launchChromium()]);
@@ -55,3 +55,23 @@ for (const { name, specifier } of ENTRIES) {
     await page.close();
   });
 }
+
+test('a React app that passes wasm-telemetry/web as sdk loads that entry only, and its provider builds its modules', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  const wasm = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('response', (response) => {
+    if (response.url().endsWith('.wasm')) wasm.push(new URL(response.url()).pathname);
+  });
+  await page.goto(`${sites['react-web'].url}/index.html?endpoint=${encodeURIComponent(collector.endpoint)}`);
+  const result = await page.evaluate(() => window.app);
+  assert.deepEqual(result.modules, ['performance', 'errors', 'health'], 'no analytics or llm in the web entry');
+  assert.ok(result.sent >= 1, `sent ${result.sent}`);
+  const stored = (await collector.events('app.entry')).filter((e) => e.data.entry === 'react-web');
+  assert.equal(stored.length, 1);
+  assert.deepEqual(wasm.length, 1, `wasm loaded: ${wasm}`);
+  assert.match(wasm[0], WASM.web);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -2,7 +2,7 @@
 // node_modules, and one Vite app per entry (tests/apps/<entry>) built against it. Used by the
 // entry tests and by `npm run size`.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
@@ -27,6 +27,10 @@ export function installPackedPackage() {
   const target = join(work, 'node_modules', 'wasm-telemetry');
   mkdirSync(target, { recursive: true });
   execFileSync('tar', ['-xzf', join(work, tarball), '-C', target, '--strip-components=1']);
+  // React, the bindings' peer dependency, as the app would have it installed.
+  for (const peer of ['react', 'react-dom', 'scheduler']) {
+    symlinkSync(join(ROOT, 'node_modules', peer), join(work, 'node_modules', peer));
+  }
   return work;
 }
 
