@@ -49,11 +49,18 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     http_date_ms(value).map(|at| (at - now_ms).max(0.0))
 }
 
+/// A field of one to four ASCII digits (the integer parser of `str` would cost more wasm than
+/// this whole date reader).
+fn digits(field: &str) -> Option<i64> {
+    let valid = (1..=4).contains(&field.len()) && field.bytes().all(|b| b.is_ascii_digit());
+    valid.then(|| field.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
+}
+
 /// Milliseconds since the epoch of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
 pub fn http_date_ms(value: &str) -> Option<f64> {
     let mut parts = value.split(' ').filter(|p| !p.is_empty());
     let _weekday = parts.next()?;
-    let day: i64 = parts.next()?.parse().ok()?;
+    let day = digits(parts.next()?)?;
     let month = match parts.next()? {
         "Jan" => 1,
         "Feb" => 2,
@@ -69,12 +76,12 @@ pub fn http_date_ms(value: &str) -> Option<f64> {
         "Dec" => 12,
         _ => return None,
     };
-    let year: i64 = parts.next()?.parse().ok()?;
+    let year = digits(parts.next()?)?;
     let mut clock = parts.next()?.split(':');
-    let (h, m, s): (i64, i64, i64) = (
-        clock.next()?.parse().ok()?,
-        clock.next()?.parse().ok()?,
-        clock.next()?.parse().ok()?,
+    let (h, m, s) = (
+        digits(clock.next()?)?,
+        digits(clock.next()?)?,
+        digits(clock.next()?)?,
     );
     if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
         return None;
@@ -140,6 +147,9 @@ mod tests {
             "1.5",
             "Sun, 06 Nov 1994 08:49:37 PST",
             "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, +6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 19945 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:4a:37 GMT",
         ] {
             assert_eq!(parse_retry_after(bad, 0.0), None, "{bad}");
         }
