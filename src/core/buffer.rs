@@ -2,7 +2,6 @@
 
 use crate::core::batch::WRAPPER_BYTES;
 use crate::core::journal::Entry;
-use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 /// Most events held in memory; beyond it the oldest are dropped and counted.
@@ -10,10 +9,12 @@ pub const MAX_BUFFERED_EVENTS: usize = 1000;
 /// Most bytes of encoded events held in memory.
 pub const MAX_BUFFERED_BYTES: usize = 1024 * 1024;
 
-/// A bounded FIFO of encoded events with the time each was accepted.
+/// A bounded FIFO of encoded events with the time each was accepted, oldest first. A plain
+/// `Vec`: at most 1000 entries move when the front is taken, and a ring buffer's code would
+/// cost more wasm than that ever costs time.
 #[derive(Debug, Default)]
 pub struct EventBuffer {
-    queue: VecDeque<Entry>,
+    queue: Vec<Entry>,
     bytes: usize,
 }
 
@@ -36,7 +37,7 @@ impl EventBuffer {
     /// Appends an event; returns how many of the oldest events were dropped to stay in bounds.
     pub fn push(&mut self, entry: Entry) -> usize {
         self.bytes += entry.event.len();
-        self.queue.push_back(entry);
+        self.queue.push(entry);
         self.enforce_bounds()
     }
 
@@ -61,10 +62,8 @@ impl EventBuffer {
     /// Puts a batch that could not be delivered back at the front, oldest first; returns how
     /// many events were dropped to stay in bounds.
     pub fn restore(&mut self, entries: Vec<Entry>) -> usize {
-        for entry in entries.into_iter().rev() {
-            self.bytes += entry.event.len();
-            self.queue.push_front(entry);
-        }
+        self.bytes += entries.iter().map(|e| e.event.len()).sum::<usize>();
+        self.queue.splice(0..0, entries);
         self.enforce_bounds()
     }
 
@@ -83,15 +82,16 @@ impl EventBuffer {
 
     fn enforce_bounds(&mut self) -> usize {
         let mut dropped = 0;
-        while self.queue.len() > MAX_BUFFERED_EVENTS || self.bytes > MAX_BUFFERED_BYTES {
-            match self.queue.pop_front() {
-                Some(oldest) => {
-                    self.bytes -= oldest.event.len();
-                    dropped += 1;
-                }
-                None => break,
+        let mut bytes = self.bytes;
+        for oldest in &self.queue {
+            if self.queue.len() - dropped <= MAX_BUFFERED_EVENTS && bytes <= MAX_BUFFERED_BYTES {
+                break;
             }
+            bytes -= oldest.event.len();
+            dropped += 1;
         }
+        self.queue.drain(..dropped);
+        self.bytes = bytes;
         dropped
     }
 }
