@@ -31,17 +31,24 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** Opens app `name` against the collector: the page, its errors, the wasm files it loaded and
+ * what `window.app` resolved with. */
+async function openApp(name) {
+  const page = await browser.newPage();
+  const errors = [];
+  const wasm = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('response', (response) => {
+    if (response.url().endsWith('.wasm')) wasm.push(new URL(response.url()).pathname);
+  });
+  await page.goto(`${sites[name].url}/index.html?endpoint=${encodeURIComponent(collector.endpoint)}`);
+  const result = await page.evaluate(() => window.app);
+  return { page, errors, wasm, result };
+}
+
 for (const { name, specifier } of ENTRIES) {
   test(`${specifier}: a Vite app constructs its classes and its event reaches the collector`, async () => {
-    const page = await browser.newPage();
-    const errors = [];
-    const wasm = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('response', (response) => {
-      if (response.url().endsWith('.wasm')) wasm.push(new URL(response.url()).pathname);
-    });
-    await page.goto(`${sites[name].url}/index.html?endpoint=${encodeURIComponent(collector.endpoint)}`);
-    const result = await page.evaluate(() => window.app);
+    const { page, errors, wasm, result } = await openApp(name);
     assert.equal(result.entry, name);
     assert.equal(result.constructed, CLASSES[name]);
     // The modules may send their own events (TTFB, for one) in the same flush.
@@ -57,15 +64,7 @@ for (const { name, specifier } of ENTRIES) {
 }
 
 test('a React app that passes wasm-telemetry/web as sdk loads that entry only, and its provider builds its modules', async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  const wasm = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('response', (response) => {
-    if (response.url().endsWith('.wasm')) wasm.push(new URL(response.url()).pathname);
-  });
-  await page.goto(`${sites['react-web'].url}/index.html?endpoint=${encodeURIComponent(collector.endpoint)}`);
-  const result = await page.evaluate(() => window.app);
+  const { page, errors, wasm, result } = await openApp('react-web');
   assert.deepEqual(result.modules, ['performance', 'errors', 'health'], 'no analytics or llm in the web entry');
   assert.ok(result.sent >= 1, `sent ${result.sent}`);
   const stored = (await collector.events('app.entry')).filter((e) => e.data.entry === 'react-web');
