@@ -1,7 +1,7 @@
 //! `TelemetryCollector` configuration: defaults, validation and partial updates, with every
 //! field declared once in one table (`config_table!`), and its JSON form.
 
-use crate::core::json::{write_decimal, write_integer, write_string};
+use crate::core::json::{write_integer, write_string};
 use crate::core::json_value::{self, Value};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -186,9 +186,8 @@ macro_rules! config_table {
             /// The configuration as a JSON object with the JS field names, in `FIELDS` order,
             /// holding every field the core keeps (`customTransport`, `beforeSend` and
             /// `redactPatterns` are the JS layer's to add); an absent optional string is left
-            /// out. Rates are written with at most nine decimals (`write_decimal`): as JS
-            /// prints them up to there, but never in exponent form (1e-7 is written
-            /// `0.0000001`), and rounded beyond (1/3 is written `0.333333333`, 1e-10 `0`).
+            /// out. Rates are written as the shortest decimal that reads back exactly (as JS
+            /// prints them, but never in exponent form: 1e-7 is written `0.0000001`).
             pub fn to_json(&self) -> String {
                 let mut out = String::from("{");
                 $( config_kind!(@write [$($kind)*] &mut out, $js, &self.$field); )*
@@ -543,7 +542,7 @@ fn write_flag(out: &mut String, name: &str, value: bool) {
 
 fn write_number(out: &mut String, name: &str, value: f64) {
     write_key(out, name);
-    write_decimal(out, value);
+    crate::core::json::write_number(out, value);
 }
 
 fn write_whole(out: &mut String, name: &str, value: u32) {
@@ -1243,11 +1242,10 @@ mod tests {
         assert!((rate("0.21057487789162466") - full).abs() <= f64::EPSILON * full);
     }
 
-    /// `write_decimal` writes up to nine decimals: the same number JS would print for every rate
-    /// that has at most nine (1e-7 comes out as 0.0000001, which JS reads as 1e-7), rounded
-    /// beyond that.
+    /// Rates are written as the shortest decimal that reads back exactly: the digits JS would
+    /// print (1e-7 comes out as 0.0000001, which JS reads as 1e-7).
     #[test]
-    fn rates_are_written_with_up_to_nine_decimals() {
+    fn rates_are_written_exactly_with_the_fewest_digits() {
         for (rate, text) in [
             (1.0, "1"),
             (0.0, "0"),
@@ -1257,8 +1255,8 @@ mod tests {
             (1e-7, "0.0000001"),
             (0.000000001, "0.000000001"),
             (0.123456789, "0.123456789"),
-            (1.0 / 3.0, "0.333333333"),
-            (1e-10, "0"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (1e-10, "0.0000000001"),
         ] {
             let config = Config {
                 sampling_rate: rate,
