@@ -1,6 +1,6 @@
 // Types of the package entry `wasm-telemetry`: every class.
 import type * as wasm from './wasm_telemetry.js';
-import type { AnalyticsOptions, ErrorTrackingOptions, HealthCheckOptions, LlmTelemetryOptions, PerformanceOptions } from './wasm_telemetry.js';
+import type { ErrorTrackingOptions, HealthCheckOptions, LlmTelemetryOptions, PerformanceOptions } from './wasm_telemetry.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { Init } from './entry.js';
 
@@ -33,10 +33,7 @@ export declare class ErrorTracking extends wasm.ErrorTracking {
 export declare class HealthCheck extends wasm.HealthCheck {
   constructor(collector: TelemetryCollector, options?: HealthCheckOptions);
 }
-/** Feature adoption, conversations, provider requests and suggestions, reported through `collector`. */
-export declare class UsageAnalytics extends wasm.UsageAnalytics {
-  constructor(collector: TelemetryCollector, options?: AnalyticsOptions);
-}
+export { UsageAnalytics } from './usage-analytics.js';
 /** LLM cost and token telemetry with budgets, alerts and forecasts, reported through `collector`. */
 export declare class LlmTelemetry extends wasm.LlmTelemetry {
   constructor(collector: TelemetryCollector, options?: LlmTelemetryOptions);

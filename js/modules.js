@@ -1,5 +1,6 @@
 // The module classes of the web and full entries, over an entry's wasm classes: each takes
 // the collector it reports through, and hands the wasm class that collector's link.
+import { usageAnalyticsClass } from './usage-analytics.js';
 
 /** PerformanceMetrics, ErrorTracking and HealthCheck over the wasm classes of `wasm`. */
 export function webModules(wasm, linkOf) {
@@ -23,11 +24,7 @@ export function webModules(wasm, linkOf) {
 
 /** UsageAnalytics and LlmTelemetry over the wasm classes of `wasm`. */
 export function fullModules(wasm, linkOf) {
-  class UsageAnalytics extends wasm.UsageAnalytics {
-    constructor(collector, options) {
-      super(linkOf(collector), options);
-    }
-  }
+  const UsageAnalytics = usageAnalyticsClass(wasm.AnalyticsCore, linkOf);
   class LlmTelemetry extends wasm.LlmTelemetry {
     constructor(collector, options) {
       super(linkOf(collector), options);

@@ -31,9 +31,9 @@ for entry in "collector ${crate}_collector" "web ${crate}_web bundle,web" "full 
     "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
 done
 
-cp js/index.js js/web.js js/collector.js js/entry.js js/index.d.ts js/web.d.ts js/collector.d.ts js/entry.d.ts \
-  js/platform.js js/modules.js js/telemetry-collector.js js/telemetry-collector.d.ts \
-  js/queue.js js/loader.js js/react.js js/react.d.ts pkg/
+# Every hand-written module and declaration of js/ ships (instrument.js also reaches snippets/
+# through wasm-bindgen).
+cp js/*.js js/*.d.ts pkg/
 node scripts/minify.mjs
 cp README.md pkg/README.md
 cat > pkg/package.json <<JSON
@@ -72,28 +72,13 @@ cat > pkg/package.json <<JSON
     "./package.json": "./package.json"
   },
   "files": [
-    "index.js",
-    "index.d.ts",
-    "web.js",
-    "web.d.ts",
-    "collector.js",
-    "collector.d.ts",
-    "entry.js",
-    "entry.d.ts",
-    "platform.js",
-    "modules.js",
-    "telemetry-collector.js",
-    "telemetry-collector.d.ts",
-    "queue.js",
-    "loader.js",
-    "react.js",
-    "react.d.ts",
-    "${crate}*.js",
-    "${crate}*.d.ts",
-    "${crate}*_bg.wasm",
+    "*.js",
+    "*.d.ts",
+    "*.wasm",
     "snippets/",
     "README.md"
   ],
+
   "peerDependencies": {
     "react": ">=18"
   },

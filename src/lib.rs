@@ -16,7 +16,7 @@ pub mod core;
 pub mod platform;
 
 #[cfg(feature = "full")]
-pub use api::analytics::UsageAnalytics;
+pub use api::analytics::AnalyticsCore;
 pub use api::collector::CollectorCore;
 #[cfg(feature = "web")]
 pub use api::errors::ErrorTracking;

@@ -23,8 +23,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use wasm_telemetry::{
-    redact, CollectorCore, ErrorTracking, HealthCheck, LlmTelemetry, PerformanceMetrics,
-    UsageAnalytics,
+    redact, AnalyticsCore, CollectorCore, ErrorTracking, HealthCheck, LlmTelemetry,
+    PerformanceMetrics,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -399,10 +399,6 @@ impl Link {
         assert_eq!(submitted.len(), 1, "{submitted:?}");
         let (kind, data) = submitted.into_iter().next().unwrap();
         (kind.expect("a type"), parse(&data.expect("data")))
-    }
-
-    fn clear(&self) {
-        self.submitted.borrow_mut().clear();
     }
 }
 
@@ -1280,93 +1276,132 @@ fn quiet_performance(link: &JsValue) -> Glue {
     )
 }
 
+/// What an `AnalyticsCore` method answered: `(type, data)` of an event, `None` for nothing.
+fn analytics_event(answer: JsValue) -> Option<(String, JsValue)> {
+    let text = answer.as_string()?;
+    let (kind, data) = text.split_once('\n').expect("an event is `type\\ndata`");
+    Some((kind.into(), parse(data)))
+}
+
 #[wasm_bindgen_test]
-fn usage_analytics_submits_typed_events_with_json_data_through_the_link() {
-    let link = Link::recording(true);
-    let analytics = Glue(UsageAnalytics::new(link.object.clone(), UNDEF).into());
-    analytics.call(
+fn the_analytics_core_answers_with_typed_events_and_json_data() {
+    let analytics = Glue(AnalyticsCore::new(None).into());
+    let meta = JsValue::from_str(r#"{"source":"menu"}"#);
+    let feature = analytics.call(
         "trackFeature",
-        &[
-            "search".into(),
-            "opened".into(),
-            parse(r#"{"source":"menu"}"#),
-        ],
+        &["search".into(), "opened".into(), meta, 1000.into()],
     );
-    let (kind, data) = link.only();
+    let (kind, data) = analytics_event(feature).unwrap();
     assert_eq!(kind, "feature.used");
     assert_eq!(text(&data, "featureId").as_deref(), Some("search"));
     assert_eq!(text(&data, "action").as_deref(), Some("opened"));
     assert_eq!(text(&data, "meta.source").as_deref(), Some("menu"));
 
-    link.clear();
-    analytics.call("startConversation", &[7.into(), "openai".into()]);
-    analytics.call("trackMessage", &[7.into(), 120.into(), "user".into()]);
-    analytics.call("endConversation", &[7.into(), true.into()]);
-    let submitted = link.submitted();
-    let kinds: Vec<_> = submitted.iter().map(|(k, _)| k.as_deref()).collect();
+    let started = analytics.call("startConversation", &[7.into(), "openai".into(), 0.into()]);
+    let message = analytics.call("trackMessage", &[7.into(), 120.into(), "user".into()]);
+    let ended = analytics.call("endConversation", &[7.into(), true.into(), 5.into()]);
+    let kinds: Vec<String> = [started, message.clone(), ended]
+        .into_iter()
+        .map(|answer| analytics_event(answer).unwrap().0)
+        .collect();
     assert_eq!(
         kinds,
         [
-            Some("conversation.started"),
-            Some("conversation.message"),
-            Some("conversation.ended")
+            "conversation.started",
+            "conversation.message",
+            "conversation.ended"
         ]
     );
-    let message = parse(submitted[1].1.as_deref().unwrap());
+    let (_, message) = analytics_event(message).unwrap();
     assert_eq!(text(&message, "conversationId").as_deref(), Some("7"));
     assert_eq!(num(&message, "length"), 120.0);
     assert_eq!(text(&message, "role").as_deref(), Some("user"));
     assert!(get(&message, "content").is_undefined());
-    let stats = analytics.call("getConversationStats", &[]);
+    let again = analytics.call("endConversation", &[7.into(), true.into(), 6.into()]);
+    assert!(again.is_undefined(), "an ended conversation ends once");
+    let stats = parse(
+        &analytics
+            .call("conversationStats", &[])
+            .as_string()
+            .unwrap(),
+    );
     assert_eq!(num(&stats, "ended"), 1.0);
+    assert_eq!(num(&stats, "avgDurationMs"), 5.0);
+    let off = Glue(AnalyticsCore::new(Some(r#"{"trackFeatures":false}"#.into())).into());
+    let nothing = off.call("trackFeature", &["f".into(), "a".into(), UNDEF, 0.into()]);
+    assert!(nothing.is_undefined(), "trackFeatures: false sends nothing");
 }
 
 #[wasm_bindgen_test]
-fn usage_analytics_given_hostile_values_never_throws_and_submits_an_undefined_type() {
-    let link = Link::recording(false);
-    let analytics = Glue(UsageAnalytics::new(link.object.clone(), UNDEF).into());
+fn the_analytics_core_answers_hostile_values_with_an_invalid_call_and_never_throws() {
+    let analytics = Glue(AnalyticsCore::new(None).into());
     let calls: Vec<(&str, Vec<JsValue>)> = vec![
-        ("trackFeature", vec![]),
-        ("trackFeature", vec![symbol(), "opened".into()]),
-        ("trackFeature", vec!["f".into(), hostile_proxy()]),
-        ("startConversation", vec![bigint(), "openai".into()]),
-        ("startConversation", vec![revoked_proxy(), "openai".into()]),
+        ("trackFeature", vec![UNDEF, UNDEF, UNDEF, 0.into()]),
+        (
+            "trackFeature",
+            vec![symbol(), "opened".into(), UNDEF, 0.into()],
+        ),
+        (
+            "trackFeature",
+            vec!["f".into(), hostile_proxy(), UNDEF, 0.into()],
+        ),
+        (
+            "startConversation",
+            vec![bigint(), "openai".into(), 0.into()],
+        ),
+        (
+            "startConversation",
+            vec![revoked_proxy(), "openai".into(), 0.into()],
+        ),
         (
             "trackMessage",
             vec!["c1".into(), "long".into(), "user".into()],
         ),
-        ("endConversation", vec![JsValue::NULL]),
-        ("trackProviderRequest", vec![42.into(), 10.into()]),
-        ("trackProactiveSuggestion", vec![1.5.into()]),
+        ("endConversation", vec![JsValue::NULL, UNDEF, 0.into()]),
+        (
+            "trackProviderRequest",
+            vec![42.into(), 10.into(), UNDEF, UNDEF],
+        ),
+        ("trackProactiveSuggestion", vec![1.5.into(), UNDEF]),
         ("trackProactiveAcceptance", vec!["s1".into(), "fast".into()]),
         ("trackProactiveDismissal", vec![Object::new().into()]),
     ];
     for (method, args) in &calls {
         let answer = analytics.try_call(method, args);
-        assert!(answer.is_ok(), "{method} threw {answer:?}");
+        assert_eq!(
+            answer.as_ref().ok().and_then(|a| a.as_string()).as_deref(),
+            Some(""),
+            "{method}: {answer:?}"
+        );
     }
-    let submitted = link.submitted();
-    assert_eq!(submitted.len(), calls.len(), "{submitted:?}");
-    assert!(
-        submitted.iter().all(|call| *call == (None, None)),
-        "{submitted:?}"
-    );
 }
 
 #[wasm_bindgen_test]
 fn a_module_linked_to_a_core_reaches_its_batches_and_bad_calls_count_as_invalid() {
     let core = Core::new();
     let link = Link::to(&core);
-    let analytics = Glue(UsageAnalytics::new(link.object.clone(), UNDEF).into());
-    analytics.call(
+    let analytics = Glue(AnalyticsCore::new(None).into());
+    let meta = JsValue::from_str(r#"{"by":"ann@example.com"}"#);
+    let feature = analytics.call(
         "trackFeature",
-        &[
-            "export".into(),
-            "clicked".into(),
-            parse(r#"{"by":"ann@example.com"}"#),
-        ],
+        &["export".into(), "clicked".into(), meta, 0.into()],
     );
-    analytics.call("trackFeature", &[symbol(), "clicked".into()]);
+    let (kind, data) = feature
+        .as_string()
+        .unwrap()
+        .split_once('\n')
+        .map(|(k, d)| (k.to_string(), d.to_string()))
+        .unwrap();
+    core.call(
+        "submit",
+        &[kind.into(), data.into(), 0.into(), false.into()],
+    );
+    let bad = analytics.call(
+        "trackFeature",
+        &[symbol(), "clicked".into(), UNDEF, 0.into()],
+    );
+    assert_eq!(bad.as_string().as_deref(), Some(""));
+    core.call("submit", &[UNDEF, UNDEF, 0.into(), false.into()]);
     assert_eq!(core.count("dropped.invalid"), 1.0);
     assert_eq!(
         core.last_refusal(),

@@ -30,4 +30,5 @@ pub mod sanitize;
 pub mod sha256;
 pub mod sort;
 pub mod stats;
+pub mod usage_report;
 pub mod vitals;
