@@ -32,7 +32,8 @@ for entry in "collector ${crate}_collector" "web ${crate}_web bundle,web" "full 
 done
 
 cp js/index.js js/web.js js/collector.js js/entry.js js/index.d.ts js/web.d.ts js/collector.d.ts js/entry.d.ts \
-  js/platform.js js/modules.js js/telemetry-collector.js js/telemetry-collector.d.ts \
+  js/platform.js js/read.js js/modules.js js/telemetry-collector.js js/telemetry-collector.d.ts \
+  js/error-tracking.js js/error-tracking.d.ts js/instrument.js \
   js/queue.js js/loader.js js/react.js js/react.d.ts pkg/
 node scripts/minify.mjs
 cp README.md pkg/README.md
@@ -84,6 +85,10 @@ cat > pkg/package.json <<JSON
     "modules.js",
     "telemetry-collector.js",
     "telemetry-collector.d.ts",
+    "read.js",
+    "error-tracking.js",
+    "error-tracking.d.ts",
+    "instrument.js",
     "queue.js",
     "loader.js",
     "react.js",
