@@ -133,6 +133,8 @@ export function errorTrackingClass(wasm, linkOf) {
         const data = core.takeEvent();
         if (data !== undefined) this.#submit('error', data);
         return id;
+      } catch {
+        return undefined; // the SDK's own failure is dropped
       } finally {
         this.#capturing = false;
       }

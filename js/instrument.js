@@ -1,8 +1,9 @@
 // Automatic breadcrumbs: clicks, navigation (history API, popstate, hashchange), fetch and XHR,
-// console warnings and errors. This file only watches the page and reads what it did; what a
-// breadcrumb says (levels, the SDK's own requests left out, repeats of a navigation) is the
-// core's. Wrappers pass every argument and result through unchanged, and nothing they observe
-// can disturb the page's call.
+// console warnings and errors. This file watches the page and reads what it did; the core
+// decides what a request's breadcrumb says (method, level, whether it was the SDK's own request
+// and is left out) and which navigations repeat the last one, and keeps the ring. Wrappers pass
+// every argument and result through unchanged, and nothing they observe can disturb the page's
+// call.
 import { listen } from './platform.js';
 
 /**
