@@ -1,7 +1,8 @@
 // Types of the package entry `wasm-telemetry`: every class.
 import type * as wasm from './wasm_telemetry.js';
-import type { ErrorTrackingOptions, HealthCheckOptions, LlmTelemetryOptions, PerformanceOptions } from './wasm_telemetry.js';
+import type { HealthCheckOptions, LlmTelemetryOptions, PerformanceOptions } from './wasm_telemetry.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
+import type { ErrorTracking } from './error-tracking.js';
 import type { Init } from './entry.js';
 
 export * from './wasm_telemetry.js';
@@ -18,16 +19,14 @@ export type {
   TransportFunction,
   WireEvent,
 } from './telemetry-collector.js';
+export { ErrorTracking } from './error-tracking.js';
+export type { Breadcrumb, CaptureOptions, ErrorGroup, ErrorStats, ErrorTrackingOptions, RecoveryDetails, Severity } from './error-tracking.js';
 export type { LoaderStub, QueuedCall } from './entry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 
 /** Core Web Vitals, resource timing, long tasks and AI-operation timings, reported through `collector`. */
 export declare class PerformanceMetrics extends wasm.PerformanceMetrics {
   constructor(collector: TelemetryCollector, options?: PerformanceOptions);
-}
-/** Error capture with parsed stacks, breadcrumbs and grouping, reported through `collector`. */
-export declare class ErrorTracking extends wasm.ErrorTracking {
-  constructor(collector: TelemetryCollector, options?: ErrorTrackingOptions);
 }
 /** Service health checks, reported through `collector`. */
 export declare class HealthCheck extends wasm.HealthCheck {

@@ -1,5 +1,10 @@
-// Method wrapping for automatic breadcrumbs. It lives in JavaScript because wrappers must pass
-// every argument through unchanged (rest parameters), which a Rust closure cannot express.
+// Automatic breadcrumbs: clicks, navigation (history API, popstate, hashchange), fetch and XHR,
+// console warnings and errors. This file watches the page and reads what it did; the core
+// decides what a request's breadcrumb says (method, level, whether it was the SDK's own request
+// and is left out) and which navigations repeat the last one, and keeps the ring. Wrappers pass
+// every argument and result through unchanged, and nothing they observe can disturb the page's
+// call.
+import { listen } from './platform.js';
 
 /**
  * Replaces `target[name]` with a wrapper that calls the original and then
@@ -7,7 +12,12 @@
  * function that restores the original (if nobody wrapped it again since).
  */
 export function wrapMethod(target, name, observer) {
-  const original = target == null ? undefined : target[name];
+  let original;
+  try {
+    original = target == null ? undefined : target[name];
+  } catch {
+    return () => {};
+  }
   if (typeof original !== 'function') return () => {};
   const wrapped = function (...args) {
     const result = original.apply(this, args);
@@ -18,8 +28,135 @@ export function wrapMethod(target, name, observer) {
     }
     return result;
   };
-  target[name] = wrapped;
+  try {
+    target[name] = wrapped;
+  } catch {
+    return () => {};
+  }
   return () => {
-    if (target[name] === wrapped) target[name] = original;
+    try {
+      if (target[name] === wrapped) target[name] = original;
+    } catch {
+      // A target that cannot be restored keeps the (harmless) wrapper.
+    }
   };
+}
+
+/** `handler`, made unable to throw into the page (a listener's exception would reach the
+ * page's `error` handlers, ours included). */
+export const guarded = (handler) => (...args) => {
+  try {
+    handler(...args);
+  } catch {
+    // Telemetry must never break the page.
+  }
+};
+
+/** A short CSS selector for an element, `tag#id` or `tag.class` (never its text); `undefined`
+ * when `node` is not an element. */
+function selector(node) {
+  const tag = node?.tagName;
+  if (typeof tag !== 'string') return undefined;
+  let out = tag.toLowerCase();
+  const { id, className } = node;
+  if (typeof id === 'string' && id !== '') out += `#${id}`;
+  else if (typeof className === 'string') {
+    const first = className.split(/\s+/).find((c) => c !== '');
+    if (first) out += `.${first}`;
+  }
+  return out;
+}
+
+/** `url` resolved against the page's address, or `url` itself when it cannot be. */
+function absolute(url) {
+  try {
+    return new URL(url, globalThis.location?.href).href;
+  } catch {
+    return url;
+  }
+}
+
+const text = (value) => (typeof value === 'string' ? value : undefined);
+
+/** Console arguments as one line: strings as they are, anything else as JSON or `?`. */
+function consoleLine(args) {
+  return args
+    .map((arg) => {
+      if (typeof arg === 'string') return arg;
+      try {
+        return JSON.stringify(arg) ?? '?';
+      } catch {
+        return '?';
+      }
+    })
+    .join(' ');
+}
+
+/**
+ * Installs the breadcrumbs `wiring` asks for (`{ clicks, navigation, http, console }`), each
+ * reported to `core` (an `ErrorsCore`). Returns the functions that undo them.
+ */
+export function instrument(core, wiring) {
+  const undo = [];
+  const global = globalThis;
+  const http = (method, url, status, started) => {
+    const now = Date.now();
+    core.http(method, url, absolute(url), status, now - started, now);
+  };
+  if (wiring.clicks && global.document) {
+    undo.push(
+      listen(global.document, 'click', guarded((event) => core.breadcrumb('ui.click', selector(event.target) ?? '', 'info', undefined, Date.now()))),
+    );
+  }
+  if (wiring.navigation) {
+    const navigated = (via) => {
+      const location = global.location;
+      core.navigated(via, text(location?.pathname) ?? '', text(location?.hash) ?? '', Date.now());
+    };
+    for (const kind of ['popstate', 'hashchange']) undo.push(listen(global, kind, guarded(() => navigated(kind))));
+    for (const method of ['pushState', 'replaceState']) undo.push(wrapMethod(global.history, method, () => navigated(method)));
+  }
+  if (wiring.http) {
+    undo.push(
+      wrapMethod(global, 'fetch', ([input, init], result) => {
+        const url = text(input) ?? text(input?.url) ?? '';
+        const method = text(init?.method) ?? text(input?.method);
+        const started = Date.now();
+        if (!(result instanceof Promise)) return;
+        result.then(
+          guarded((response) => http(method, url, typeof response?.status === 'number' ? response.status : undefined, started)),
+          guarded(() => http(method, url, undefined, started)),
+        );
+      }),
+    );
+    // `open` remembers method and URL and listens for `loadend` (before the page's own
+    // listeners, which usually come after `open`); `send` starts the clock.
+    const requests = new WeakMap();
+    const prototype = global.XMLHttpRequest?.prototype;
+    undo.push(
+      wrapMethod(prototype, 'open', ([method, url], _, xhr) => {
+        const known = requests.has(xhr);
+        requests.set(xhr, { method: text(method), url: text(url) ?? '' });
+        if (known) return;
+        xhr.addEventListener(
+          'loadend',
+          guarded(() => {
+            const request = requests.get(xhr);
+            const status = xhr.status;
+            http(request.method, request.url, typeof status === 'number' && status > 0 ? status : undefined, request.started ?? Date.now());
+          }),
+        );
+      }),
+      wrapMethod(prototype, 'send', (_, __, xhr) => {
+        const request = requests.get(xhr);
+        if (request) request.started = Date.now();
+      }),
+    );
+  }
+  if (wiring.console) {
+    for (const [method, level] of [['warn', 'warning'], ['error', 'error']]) {
+      undo.push(wrapMethod(global.console, method, (args) => core.breadcrumb('console', consoleLine(args), level, undefined, Date.now())));
+    }
+  }
+  return undo;
 }

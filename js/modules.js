@@ -1,6 +1,7 @@
 // The module classes of the web and full entries, over an entry's wasm classes: each takes
 // the collector it reports through, and hands the wasm class that collector's link.
 import { usageAnalyticsClass } from './usage-analytics.js';
+import { errorTrackingClass } from './error-tracking.js';
 
 /** PerformanceMetrics, ErrorTracking and HealthCheck over the wasm classes of `wasm`. */
 export function webModules(wasm, linkOf) {
@@ -9,11 +10,7 @@ export function webModules(wasm, linkOf) {
       super(linkOf(collector), options);
     }
   }
-  class ErrorTracking extends wasm.ErrorTracking {
-    constructor(collector, options) {
-      super(linkOf(collector), options);
-    }
-  }
+  const ErrorTracking = errorTrackingClass(wasm, linkOf);
   class HealthCheck extends wasm.HealthCheck {
     constructor(collector, options) {
       super(linkOf(collector), options);

@@ -23,13 +23,11 @@ import {
   withFreeLock,
   write,
 } from './platform.js';
+import { isRecord, readError } from './read.js';
 
 /** The core's answers to an event: dropped, buffered, or held for `beforeSend`. */
 const BUFFERED = 1;
 const HELD = 2;
-
-/** A non-null object that is not an array (reading it may still throw). */
-const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** `data` as the core takes it: `undefined` for none, the JSON of a plain object, or `false`
  * for anything else. Throws when serialising throws (cycles, BigInt, getters). */
@@ -202,29 +200,7 @@ export function collectorClass(CollectorCore) {
 
     /** Records an error (an `Error` or any thrown value) with optional context. */
     trackError(error, context) {
-      return this.#accept((hold) => {
-        let name = 'Error';
-        let message = '[unserialisable value]';
-        let stack;
-        let contextJson;
-        try {
-          if (error instanceof Error) {
-            name = typeof error.name === 'string' ? error.name : 'Error';
-            message = typeof error.message === 'string' ? error.message : '';
-            stack = typeof error.stack === 'string' ? error.stack : undefined;
-          } else {
-            message = typeof error === 'string' ? error : (JSON.stringify(error) ?? message);
-          }
-        } catch {
-          // The text stays the placeholder.
-        }
-        try {
-          if (isRecord(context)) contextJson = JSON.stringify(context);
-        } catch {
-          // A context that cannot be serialised is left out.
-        }
-        return this.#core.trackError(name, message, stack, contextJson, Date.now(), hold);
-      });
+      return this.#accept((hold) => this.#core.trackError(...readError(error, context), Date.now(), hold));
     }
 
     /**

@@ -19,7 +19,7 @@ pub mod platform;
 pub use api::analytics::AnalyticsCore;
 pub use api::collector::CollectorCore;
 #[cfg(feature = "web")]
-pub use api::errors::ErrorTracking;
+pub use api::errors::ErrorsCore;
 #[cfg(feature = "web")]
 pub use api::health::HealthCheck;
 #[cfg(feature = "full")]

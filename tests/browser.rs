@@ -2,9 +2,9 @@
 //! `cargo test --target wasm32-unknown-unknown --test browser`.
 //!
 //! What runs here is the boundary as the package's JavaScript sees it, compiled to wasm32:
-//! `CollectorCore` (the rules under the JS `TelemetryCollector`), the modules that reach a
-//! collector through a link object (`PerformanceMetrics`, `ErrorTracking`, `HealthCheck`,
-//! `UsageAnalytics`, `LlmTelemetry`) and `redact`. Every method is called through the class's
+//! `CollectorCore` and `ErrorsCore` (the rules under the JS `TelemetryCollector` and
+//! `ErrorTracking`), the modules that reach a collector through a link object
+//! (`PerformanceMetrics`, `HealthCheck`, `UsageAnalytics`, `LlmTelemetry`) and `redact`. Every method is called through the class's
 //! generated JS glue (the instance's prototype methods, via `Reflect`), so argument conversions,
 //! `undefined` for absent values and thrown errors are the ones a page gets. The JS class's own
 //! browser behaviour (transports, timers, listeners, storage) is covered by tests/e2e.
@@ -23,8 +23,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use wasm_telemetry::{
-    redact, AnalyticsCore, CollectorCore, ErrorTracking, HealthCheck, LlmTelemetry,
-    PerformanceMetrics,
+    redact, AnalyticsCore, CollectorCore, ErrorsCore, HealthCheck, LlmTelemetry, PerformanceMetrics,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -366,18 +365,6 @@ impl Link {
     /// A link whose `submit` answers `accepted`, and whose `userHash` gives [`LINK_HASH`].
     fn recording(accepted: bool) -> Link {
         Self::build(move |_, _| accepted, |_| LINK_HASH.into())
-    }
-
-    /// The link the JS class builds for `core`: `submit` runs the core's accept path.
-    fn to(core: &Core) -> Link {
-        let (submitting, hashing) = (core.clone(), core.clone());
-        Self::build(
-            move |kind, data| {
-                let args = [kind.clone(), data.clone(), NOW.into(), false.into()];
-                submitting.number("submit", &args) == 1.0
-            },
-            move |id| hashing.call("userHash", std::slice::from_ref(id)),
-        )
     }
 
     /// What was submitted: each call's type (`None`: `undefined`) and data JSON.
@@ -1258,13 +1245,18 @@ fn identify_refuses_fractions_and_non_ids() {
 // ---------------------------------------------------------------------------------------------
 // Modules and their link
 
-/// Options with every automatic listener off, so a module only reacts to calls.
-fn quiet_error_tracking(link: &JsValue) -> Glue {
-    let options = parse(
-        r#"{"captureUnhandled":false,"captureUnhandledRejections":false,
-            "breadcrumbs":{"clicks":false,"navigation":false,"http":false,"console":false}}"#,
-    );
-    Glue(ErrorTracking::new(link.clone(), options).unwrap().into())
+/// An `ErrorsCore` as js/error-tracking.js drives it, with `options` and the collector endpoint
+/// `https://collector.example/v1/events`.
+fn errors_core(options: &str) -> Result<Glue, JsValue> {
+    let any = ErrorsCore::new("{}", None).expect("defaults");
+    let class: Function = get(&JsValue::from(any), "constructor").unchecked_into();
+    let args: Array = [
+        JsValue::from(options),
+        "https://collector.example/v1/events".into(),
+    ]
+    .iter()
+    .collect();
+    Reflect::construct(&class, &args).map(Glue)
 }
 
 fn quiet_performance(link: &JsValue) -> Glue {
@@ -1377,9 +1369,8 @@ fn the_analytics_core_answers_hostile_values_with_an_invalid_call_and_never_thro
 }
 
 #[wasm_bindgen_test]
-fn a_module_linked_to_a_core_reaches_its_batches_and_bad_calls_count_as_invalid() {
+fn module_events_submitted_to_a_core_reach_its_batches_and_bad_calls_count_as_invalid() {
     let core = Core::new();
-    let link = Link::to(&core);
     let analytics = Glue(AnalyticsCore::new(None).into());
     let meta = JsValue::from_str(r#"{"by":"ann@example.com"}"#);
     let feature = analytics.call(
@@ -1407,13 +1398,19 @@ fn a_module_linked_to_a_core_reaches_its_batches_and_bad_calls_count_as_invalid(
         core.last_refusal(),
         "(invalid) ids, names and roles must be strings, and counts numbers"
     );
-    let errors = quiet_error_tracking(&link.object);
-    let recovered = errors.call("trackRecovery", &[symbol(), true.into()]);
-    assert_eq!(recovered.as_bool(), Some(false), "the core refused it");
+    // ErrorTracking's events go the same way: what ErrorsCore writes, submitted by the JS class.
+    let errors = errors_core("{}").unwrap();
+    let data = errors.call("recovery", &[symbol(), true.into(), UNDEF, UNDEF]);
+    assert!(data.is_undefined(), "not an id");
+    let submitted = core.number("submit", &[UNDEF, UNDEF, NOW.into(), false.into()]);
+    assert_eq!(submitted, 0.0, "the core refused it");
     assert_eq!(core.count("dropped.invalid"), 2.0);
-    let recovered = errors.call("trackRecovery", &["err-1".into(), true.into()]);
-    assert_eq!(recovered.as_bool(), Some(true));
-    errors.call("destroy", &[]);
+    let data = errors.call("recovery", &["err-1".into(), true.into(), UNDEF, UNDEF]);
+    let submitted = core.number(
+        "submit",
+        &["error.recovery".into(), data, NOW.into(), false.into()],
+    );
+    assert_eq!(submitted, 1.0);
 
     let (_, events) = core.batch();
     assert_eq!(types(&events), ["feature.used", "error.recovery"]);
@@ -1570,34 +1567,125 @@ fn performance_metrics_report_ai_operations_and_survive_a_throwing_link() {
 }
 
 #[wasm_bindgen_test]
-fn error_tracking_submits_captured_errors_and_survives_a_throwing_link() {
-    let link = Link::recording(true);
-    let errors = quiet_error_tracking(&link.object);
-    let error: JsValue = js_sys::TypeError::new("x is undefined").into();
-    let options = parse(r#"{"severity":"warning","context":{"op":"save"}}"#);
-    let id = errors.call("captureError", &[error, options]);
-    assert!(
-        id.as_string().is_some_and(|id| id.starts_with("err-")),
-        "{id:?}"
+fn errors_core_writes_error_events_breadcrumbs_and_answers_as_json() {
+    let errors = errors_core(r#"{"maxBreadcrumbs":2}"#).unwrap();
+    let wiring = parse(&errors.call("wiring", &[]).as_string().unwrap());
+    assert_eq!(at(&wiring, "error").as_bool(), Some(true));
+    errors.call(
+        "breadcrumb",
+        &[
+            "auth".into(),
+            "signed in".into(),
+            UNDEF,
+            r#"{"via":"sso"}"#.into(),
+            NOW.into(),
+        ],
     );
-    let (kind, data) = link.only();
-    assert_eq!(kind, "error");
-    assert_eq!(text(&data, "name").as_deref(), Some("TypeError"));
-    assert_eq!(text(&data, "message").as_deref(), Some("x is undefined"));
-    assert_eq!(text(&data, "severity").as_deref(), Some("warning"));
-    assert_eq!(text(&data, "mechanism").as_deref(), Some("captureError"));
-    assert_eq!(text(&data, "context.op").as_deref(), Some("save"));
-    assert_eq!(text(&data, "errorId"), id.as_string());
-    errors.call("destroy", &[]);
-
-    let broken = quiet_error_tracking(&throwing_link());
-    for thrown in [hostile_proxy(), revoked_proxy(), symbol(), UNDEF] {
-        let answer = broken.try_call("captureError", &[thrown.clone(), hostile_proxy()]);
-        assert!(answer.is_ok(), "{thrown:?}: {answer:?}");
+    let own = "https://collector.example/v1/events?x=1";
+    for url in [own, "/api/cart"] {
+        errors.call(
+            "http",
+            &[
+                "post".into(),
+                url.into(),
+                url.into(),
+                500.into(),
+                4.into(),
+                NOW.into(),
+            ],
+        );
     }
-    let recovered = broken.call("trackRecovery", &["err-1".into(), true.into()]);
-    assert_eq!(recovered.as_bool(), Some(false));
-    broken.call("destroy", &[]);
+    let stack = "TypeError: x is undefined\n    at save (https://app.example/app.js:3:4)";
+    let capture = |severity: JsValue| {
+        errors.call(
+            "capture",
+            &[
+                "TypeError".into(),
+                "x is undefined".into(),
+                stack.into(),
+                r#"{"op":"save"}"#.into(),
+                severity,
+                UNDEF,
+                "captureError".into(),
+                NOW.into(),
+            ],
+        )
+    };
+    let id = capture("warning".into());
+    assert_eq!(id.as_string().as_deref(), Some("err-1700000000000-1"));
+    let data = parse(&errors.call("takeEvent", &[]).as_string().unwrap());
+    assert!(errors.call("takeEvent", &[]).is_undefined(), "taken once");
+    assert_eq!(text(&data, "errorId"), id.as_string());
+    assert_eq!(text(&data, "severity").as_deref(), Some("warning"));
+    assert_eq!(text(&data, "context.op").as_deref(), Some("save"));
+    assert_eq!(text(&data, "frames.0.function").as_deref(), Some("save"));
+    let crumbs = items(&get(&data, "breadcrumbs"));
+    assert_eq!(crumbs.len(), 2, "the SDK's own request is not a breadcrumb");
+    assert_eq!(
+        text(&crumbs[1], "message").as_deref(),
+        Some("POST /api/cart")
+    );
+    assert_eq!(text(&crumbs[1], "level").as_deref(), Some("error"));
+
+    let repeat = capture(UNDEF);
+    assert!(repeat.as_string().is_some_and(|id| id.ends_with("-2")));
+    assert!(
+        errors.call("takeEvent", &[]).is_undefined(),
+        "a repeat is counted"
+    );
+    let groups = parse(&errors.call("groups", &[]).as_string().unwrap());
+    assert_eq!(num(&groups, "0.count"), 2.0);
+    let stats = parse(&errors.call("stats", &[]).as_string().unwrap());
+    assert_eq!(num(&stats, "bySeverity.error"), 1.0);
+    assert!(at(&stats, "recoveryRate").is_null());
+
+    for id in [
+        symbol(),
+        bigint(),
+        hostile_proxy(),
+        revoked_proxy(),
+        f64::NAN.into(),
+    ] {
+        let answer = errors.try_call("recovery", &[id.clone(), true.into(), UNDEF, UNDEF]);
+        assert!(answer.is_ok_and(|a| a.is_undefined()), "{id:?}");
+    }
+    let data = errors.call(
+        "recovery",
+        &[42.into(), false.into(), r#""retry""#.into(), "2".into()],
+    );
+    assert_eq!(
+        data.as_string().as_deref(),
+        Some(r#"{"errorId":"42","success":false,"strategy":"retry","attempts":2}"#)
+    );
+}
+
+#[wasm_bindgen_test]
+fn errors_core_refuses_a_bad_max_breadcrumbs_and_captures_nothing_when_disabled() {
+    for options in [r#"{"maxBreadcrumbs":1001}"#, r#"{"maxBreadcrumbs":1.5}"#] {
+        let thrown = errors_core(options).err().expect("refused");
+        assert_eq!(
+            thrown.as_string().as_deref(),
+            Some("maxBreadcrumbs must be an integer between 0 and 1000"),
+            "{options}"
+        );
+    }
+    let errors = errors_core(r#"{"enabled":false}"#).unwrap();
+    let wiring = parse(&errors.call("wiring", &[]).as_string().unwrap());
+    assert_eq!(at(&wiring, "unhandledrejection").as_bool(), Some(false));
+    let id = errors.call(
+        "capture",
+        &[
+            "Error".into(),
+            "x".into(),
+            UNDEF,
+            UNDEF,
+            UNDEF,
+            UNDEF,
+            "onerror".into(),
+            NOW.into(),
+        ],
+    );
+    assert!(id.is_undefined());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
-//! Reading what the application passes (events, metrics, errors) into core inputs. Hostile
+//! Reading what the application passes (events, metrics) into core inputs. Hostile
 //! values (throwing getters, proxies, cycles, BigInt) become refusals, never exceptions.
 
-use crate::core::event::{ErrorInput, EventError, EventInput};
+use crate::core::event::{EventError, EventInput};
 use crate::platform::{get, is_plain_object, stringify};
 use alloc::string::String;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// `{ type, timestamp?, data? }`.
 pub fn read_event(event: &JsValue) -> Result<EventInput, EventError> {
@@ -58,33 +58,6 @@ pub fn read_metric(metric: &JsValue) -> Result<EventInput, EventError> {
         timestamp_ms: None,
         data_json,
     })
-}
-
-/// Any thrown value: an `Error` gives name, message and stack; anything else its text.
-pub fn read_error(error: &JsValue, context: &JsValue) -> ErrorInput {
-    let text = |key: &str| get(error, key).as_string();
-    let (name, message, stack) = if error.is_instance_of::<js_sys::Error>() {
-        (
-            text("name").unwrap_or_else(|| "Error".into()),
-            text("message").unwrap_or_default(),
-            text("stack"),
-        )
-    } else {
-        let message = error
-            .as_string()
-            .or_else(|| stringify(error))
-            .unwrap_or_else(|| "[unserialisable value]".into());
-        ("Error".into(), message, None)
-    };
-    let context_json = is_plain_object(context)
-        .then(|| stringify(context))
-        .flatten();
-    ErrorInput {
-        name,
-        message,
-        stack,
-        context_json,
-    }
 }
 
 pub use crate::api::collector::read_id;

@@ -1,5 +1,5 @@
 //! TypeScript declarations of the options, inputs and reports of the modules besides the
-//! collector (PerformanceMetrics, UsageAnalytics, ErrorTracking, HealthCheck, LlmTelemetry).
+//! collector and ErrorTracking (PerformanceMetrics, UsageAnalytics, HealthCheck, LlmTelemetry).
 
 use wasm_bindgen::prelude::*;
 
@@ -62,33 +62,6 @@ export interface ConversationStats {
 }
 /** Proactive suggestions: shown, accepted, dismissed, acceptance rate, median time to accept. */
 export interface ProactiveMetrics { shown: number; accepted: number; dismissed: number; acceptanceRate: number | null; medianTimeToAcceptMs: number | null }
-
-/** ErrorTracking options. */
-export interface ErrorTrackingOptions {
-  enabled?: boolean;
-  /** window 'error' events (default true). */
-  captureUnhandled?: boolean;
-  /** 'unhandledrejection' events (default true). */
-  captureUnhandledRejections?: boolean;
-  /** Breadcrumbs kept (default 50). */
-  maxBreadcrumbs?: number;
-  /** Count repeats of the same error instead of sending each (default true). */
-  deduplicate?: boolean;
-  /** Automatic breadcrumbs (both default true). */
-  breadcrumbs?: { clicks?: boolean; navigation?: boolean };
-}
-/** Error severities. */
-export type Severity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
-/** Options of `captureError`. */
-export interface CaptureOptions { severity?: Severity; context?: Record<string, unknown>; user?: Record<string, unknown> }
-/** A breadcrumb. */
-export interface Breadcrumb { category?: string; message?: string; level?: Severity; data?: Record<string, unknown> }
-/** One group of identical errors. */
-export interface ErrorGroup { fingerprint: string; type: string; message: string; count: number; firstSeen: number; lastSeen: number }
-/** Error counts. */
-export interface ErrorStats { totalErrors: number; uniqueGroups: number; recoveryRate: number | null; bySeverity: Record<Severity, number> }
-/** Details of a recovery attempt. */
-export interface RecoveryDetails { strategy?: string; attempts?: number }
 
 /** Service and system statuses. */
 export type HealthState = 'healthy' | 'degraded' | 'unhealthy';

@@ -1,6 +1,6 @@
-//! The browser wiring of the modules (PerformanceMetrics, ErrorTracking, HealthCheck,
-//! UsageAnalytics, LlmTelemetry): clock, storage, timers, listeners and observers. The
-//! collector's wiring is in the package's JS (js/telemetry-collector.js).
+//! The browser wiring of the modules (PerformanceMetrics, HealthCheck, UsageAnalytics,
+//! LlmTelemetry): clock, storage, timers, listeners and observers. The wiring of the collector
+//! and of ErrorTracking is in the package's JS (js/telemetry-collector.js, js/error-tracking.js).
 
 use alloc::string::String;
 
@@ -89,21 +89,6 @@ pub fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
 /// `__proto__` becomes an ordinary property).
 pub fn dictionary() -> Object {
     Object::create(JsValue::NULL.unchecked_ref())
-}
-
-/// `url` resolved against the page's address (`new URL(url, location.href).href`), so relative
-/// URLs are minimised like absolute ones; the input itself when it cannot be resolved.
-pub fn absolute_url(url: &str) -> String {
-    let global = js_sys::global();
-    let base = get(&get(&global, "location"), "href");
-    let resolved = get(&global, "URL")
-        .dyn_into::<js_sys::Function>()
-        .ok()
-        .and_then(|constructor| {
-            Reflect::construct(&constructor, &js_sys::Array::of2(&url.into(), &base)).ok()
-        })
-        .and_then(|parsed| get(&parsed, "href").as_string());
-    resolved.unwrap_or_else(|| String::from(url))
 }
 
 /// `target[method](...args)`, or `None` when it is missing or throws.

@@ -95,3 +95,98 @@ test('captureError returns an id, recoveries are tracked, and the SDK\'s own fai
   assert.deepEqual(result.stats.bySeverity, { debug: 0, info: 0, warning: 1, error: 2, critical: 0 });
   await context.close();
 });
+
+test('the page\'s own handlers keep running, a capture while reporting is dropped, and destroy restores what was wrapped', async () => {
+  const context = await env.browser.newContext();
+  const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
+  const result = await page.evaluate(async () => {
+    const { TelemetryCollector, ErrorTracking } = window.sdk;
+    const seen = [];
+    window.onerror = () => { seen.push('onerror'); };
+    window.addEventListener('error', () => seen.push('listener'));
+    const originals = () => [window.fetch, console.warn, console.error, history.pushState, history.replaceState, XMLHttpRequest.prototype.open, XMLHttpRequest.prototype.send];
+    const before = originals();
+    const delivered = [];
+    let errors;
+    const nested = [];
+    const collector = new TelemetryCollector({
+      transport: 'custom',
+      customTransport: (events) => { delivered.push(...events); },
+      flushIntervalMs: 0,
+      beforeSend: (event) => {
+        if (event.type === 'error') nested.push(errors.captureError(new Error('inside beforeSend')));
+        return event;
+      },
+    });
+    errors = new ErrorTracking(collector);
+    const wrapped = originals().every((f, i) => f !== before[i]);
+    setTimeout(() => { throw new Error('from a timer'); });
+    await new Promise((done) => setTimeout(done, 50));
+    const invalidBefore = collector.getBufferStatus().dropped.invalid;
+    const badRecovery = errors.trackRecovery(Symbol('id'), true);
+    const invalid = collector.getBufferStatus().dropped.invalid - invalidBefore;
+    errors.destroy();
+    const restored = originals().every((f, i) => f === before[i]);
+    setTimeout(() => { throw new Error('after destroy'); });
+    await new Promise((done) => setTimeout(done, 50));
+    await collector.flush();
+    return { seen, nested, wrapped, restored, badRecovery, invalid, stats: errors.getStats(), messages: delivered.filter((e) => e.type === 'error').map((e) => e.data.message) };
+  });
+  assert.deepEqual(result.seen, ['onerror', 'listener', 'onerror', 'listener'], 'the page\'s handlers run before and after');
+  assert.deepEqual(result.nested, [undefined], 'captureError inside the report is dropped');
+  assert.equal(result.wrapped, true);
+  assert.equal(result.restored, true);
+  assert.equal(result.badRecovery, false);
+  assert.equal(result.invalid, 1, 'a recovery without an id counts as invalid');
+  assert.equal(result.stats.totalErrors, 1);
+  assert.deepEqual(result.messages, ['from a timer']);
+  await context.close();
+});
+
+test('options are validated as before, and trackError and captureError read thrown values alike', async () => {
+  const context = await env.browser.newContext();
+  const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
+  const result = await page.evaluate(async () => {
+    const { TelemetryCollector, ErrorTracking } = window.sdk;
+    const delivered = [];
+    const collector = new TelemetryCollector({ transport: 'custom', customTransport: (events) => { delivered.push(...events); }, flushIntervalMs: 0 });
+    const quiet = { captureUnhandled: false, captureUnhandledRejections: false };
+    const refusal = (options) => {
+      try {
+        new ErrorTracking(collector, { ...quiet, ...options }).destroy();
+        return 'accepted';
+      } catch (error) {
+        return `${error.constructor.name}: ${error.message}`;
+      }
+    };
+    const cyclic = { ...quiet, maxBreadcrumbs: 5000 };
+    cyclic.self = cyclic;
+    const refusals = [
+      refusal({ maxBreadcrumbs: NaN }),
+      refusal({ maxBreadcrumbs: 1.5 }),
+      refusal({ maxBreadcrumbs: '5000', breadcrumbs: { clicks: false, deep: { x: 1n } } }),
+      refusal(cyclic),
+    ];
+    const errors = new ErrorTracking(collector, { ...quiet, deduplicate: false });
+    const getter = new Error('x');
+    Object.defineProperty(getter, 'message', { get() { throw new Error('page getter'); } });
+    const cycle = {};
+    cycle.self = cycle;
+    const values = [null, 'plain text', { code: 7 }, cycle, new TypeError('typed'), getter, 10n];
+    for (const value of values) {
+      collector.trackError(value);
+      errors.captureError(value);
+    }
+    await collector.flush();
+    const read = delivered.map((e) => [e.data.name, e.data.message, e.data.stack !== undefined]);
+    const pairs = [];
+    for (let i = 0; i < read.length; i += 2) pairs.push([read[i], read[i + 1]]);
+    return { refusals, pairs };
+  });
+  const range = 'RangeError: maxBreadcrumbs must be an integer between 0 and 1000';
+  assert.deepEqual(result.refusals, [range, range, 'accepted', range]);
+  assert.equal(result.pairs.length, 7);
+  for (const [tracked, captured] of result.pairs) assert.deepEqual(captured, tracked);
+  assert.deepEqual(result.pairs.map(([tracked]) => tracked[1]), ['null', 'plain text', '{"code":7}', '[unserialisable value]', 'typed', '[unserialisable value]', '[unserialisable value]']);
+  await context.close();
+});

@@ -2,6 +2,7 @@
 //! into frames, file locations minimised like every other string (absolute paths reduced to
 //! file names, URLs without query values).
 
+use crate::core::json::{write_integer, write_string};
 use crate::core::pii::{redact, Rules};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -123,6 +124,30 @@ pub fn parse_stack(stack: &str) -> Vec<Frame> {
         })
         .take(MAX_FRAMES)
         .collect()
+}
+
+/// Appends `frames` as a JSON array of `{ function, file, line?, column?, inApp }`.
+pub fn write_frames(out: &mut String, frames: &[Frame]) {
+    out.push('[');
+    for (index, frame) in frames.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"function\":");
+        write_string(out, &frame.function);
+        out.push_str(",\"file\":");
+        write_string(out, &frame.file);
+        for (key, value) in [(",\"line\":", frame.line), (",\"column\":", frame.column)] {
+            if let Some(value) = value {
+                out.push_str(key);
+                write_integer(out, i64::from(value));
+            }
+        }
+        out.push_str(",\"inApp\":");
+        out.push_str(if frame.in_app { "true" } else { "false" });
+        out.push('}');
+    }
+    out.push(']');
 }
 
 #[cfg(test)]

@@ -1,0 +1,57 @@
+// Reading what the application passes, for the classes to hand the wasm core plain values and
+// JSON text. The page's values may run its code (getters, proxies) or refuse to serialise
+// (cycles, BigInt): nothing here throws.
+
+/** A non-null object that is not an array (reading it may still throw). */
+export const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** `value[key]` of a plain object; `undefined` for anything else and when reading throws. */
+export function member(value, key) {
+  try {
+    return isRecord(value) ? value[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JSON of a value; `undefined` when it has none or serialising throws. */
+export function jsonOf(value) {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JSON of a plain object; `undefined` for anything else and when serialising throws. */
+export function recordJson(value) {
+  try {
+    return isRecord(value) ? JSON.stringify(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A thrown value as the core takes it: `[name, message, stack, contextJson]`. An `Error` gives
+ * its name (`Error` if not a string), message (`''` if not a string) and stack (if a string);
+ * any other value is an `Error` whose message is its text or JSON. `context` is serialised
+ * when it is a plain object.
+ */
+export function readError(error, context) {
+  let name = 'Error';
+  let message = '[unserialisable value]';
+  let stack;
+  try {
+    if (error instanceof Error) {
+      name = typeof error.name === 'string' ? error.name : 'Error';
+      message = typeof error.message === 'string' ? error.message : '';
+      stack = typeof error.stack === 'string' ? error.stack : undefined;
+    } else {
+      message = typeof error === 'string' ? error : (JSON.stringify(error) ?? message);
+    }
+  } catch {
+    // The text stays the placeholder.
+  }
+  return [name, message, stack, recordJson(context)];
+}
