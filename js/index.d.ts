@@ -1,6 +1,6 @@
 // Types of the package entry `wasm-telemetry`: every class.
 import type * as wasm from './wasm_telemetry.js';
-import type { AnalyticsOptions, ErrorTrackingOptions, HealthCheckOptions, LlmTelemetryOptions, PerformanceOptions } from './wasm_telemetry.js';
+import type { AnalyticsOptions, ErrorTrackingOptions, LlmTelemetryOptions, PerformanceOptions } from './wasm_telemetry.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { Init } from './entry.js';
 
@@ -18,6 +18,8 @@ export type {
   TransportFunction,
   WireEvent,
 } from './telemetry-collector.js';
+export { HealthCheck } from './health-check.js';
+export type { HealthCheckOptions, HealthReport, HealthState, ServiceCheck, ServiceCheckResult } from './health-check.js';
 export type { LoaderStub, QueuedCall } from './entry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 
@@ -28,10 +30,6 @@ export declare class PerformanceMetrics extends wasm.PerformanceMetrics {
 /** Error capture with parsed stacks, breadcrumbs and grouping, reported through `collector`. */
 export declare class ErrorTracking extends wasm.ErrorTracking {
   constructor(collector: TelemetryCollector, options?: ErrorTrackingOptions);
-}
-/** Service health checks, reported through `collector`. */
-export declare class HealthCheck extends wasm.HealthCheck {
-  constructor(collector: TelemetryCollector, options?: HealthCheckOptions);
 }
 /** Feature adoption, conversations, provider requests and suggestions, reported through `collector`. */
 export declare class UsageAnalytics extends wasm.UsageAnalytics {

@@ -1,5 +1,7 @@
 // The module classes of the web and full entries, over an entry's wasm classes: each takes
-// the collector it reports through, and hands the wasm class that collector's link.
+// the collector it reports through, and hands the wasm class that collector's link. HealthCheck
+// is a JS class over the wasm's HealthCore (health-check.js).
+import { healthCheckClass } from './health-check.js';
 
 /** PerformanceMetrics, ErrorTracking and HealthCheck over the wasm classes of `wasm`. */
 export function webModules(wasm, linkOf) {
@@ -13,11 +15,7 @@ export function webModules(wasm, linkOf) {
       super(linkOf(collector), options);
     }
   }
-  class HealthCheck extends wasm.HealthCheck {
-    constructor(collector, options) {
-      super(linkOf(collector), options);
-    }
-  }
+  const HealthCheck = healthCheckClass(wasm, linkOf);
   return { PerformanceMetrics, ErrorTracking, HealthCheck };
 }
 

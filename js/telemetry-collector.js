@@ -36,7 +36,7 @@ const isRecord = (value) => value !== null && typeof value === 'object' && !Arra
 const serialise = (value) => (value === undefined || value === null ? undefined : isRecord(value) ? JSON.stringify(value) : false);
 
 /** How the core reads a thrown configuration error: `R…` a RangeError, `T…` a TypeError. */
-function configError(text) {
+export function configError(text) {
   return new (text[0] === 'R' ? RangeError : TypeError)(text.slice(1));
 }
 

@@ -1,5 +1,6 @@
 //! TypeScript declarations of the options, inputs and reports of the modules besides the
-//! collector (PerformanceMetrics, UsageAnalytics, ErrorTracking, HealthCheck, LlmTelemetry).
+//! collector (PerformanceMetrics, UsageAnalytics, ErrorTracking, LlmTelemetry); HealthCheck's
+//! are in js/health-check.d.ts.
 
 use wasm_bindgen::prelude::*;
 
@@ -89,22 +90,6 @@ export interface ErrorGroup { fingerprint: string; type: string; message: string
 export interface ErrorStats { totalErrors: number; uniqueGroups: number; recoveryRate: number | null; bySeverity: Record<Severity, number> }
 /** Details of a recovery attempt. */
 export interface RecoveryDetails { strategy?: string; attempts?: number }
-
-/** Service and system statuses. */
-export type HealthState = 'healthy' | 'degraded' | 'unhealthy';
-/** HealthCheck options. */
-export interface HealthCheckOptions { enabled?: boolean; checkIntervalMs?: number; failureThreshold?: number; timeoutMs?: number }
-/** What a service check resolves with. */
-export interface ServiceCheckResult { status: HealthState; responseTime?: number; message?: string }
-/** A service check. */
-export type ServiceCheck = () => ServiceCheckResult | Promise<ServiceCheckResult>;
-/** The system's health as of the last checks. */
-export interface HealthReport {
-  status: HealthState;
-  services: Array<{ name: string; status: HealthState; critical: boolean; consecutiveFailures: number; responseTime: number | null; message: string | null; lastChecked: number | null }>;
-  uptime: number;
-  timestamp: number;
-}
 
 /** Rates of one model in USD per million tokens. */
 export interface ModelRates { input: number; output: number; cacheRead?: number; cacheWrite5m?: number; cacheWrite1h?: number }
