@@ -1,6 +1,6 @@
-//! The browser wiring of the modules (PerformanceMetrics, ErrorTracking, HealthCheck,
-//! UsageAnalytics, LlmTelemetry): clock, storage, timers, listeners and observers. The
-//! collector's wiring is in the package's JS (js/telemetry-collector.js).
+//! The browser wiring of the modules (PerformanceMetrics, ErrorTracking, UsageAnalytics,
+//! LlmTelemetry): clock, storage, timers, listeners and observers. The collector's and
+//! HealthCheck's wiring is in the package's JS (js/telemetry-collector.js, js/health-check.js).
 
 use alloc::string::String;
 
