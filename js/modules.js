@@ -1,7 +1,9 @@
 // The module classes of the web and full entries, over an entry's wasm classes: each takes
-// the collector it reports through, and hands the wasm class that collector's link.
-import { usageAnalyticsClass } from './usage-analytics.js';
+// the collector it reports through, and hands the wasm class that collector's link. The
+// modules written in JS over their wasm cores come from their own files.
 import { errorTrackingClass } from './error-tracking.js';
+import { healthCheckClass } from './health-check.js';
+import { usageAnalyticsClass } from './usage-analytics.js';
 
 /** PerformanceMetrics, ErrorTracking and HealthCheck over the wasm classes of `wasm`. */
 export function webModules(wasm, linkOf) {
@@ -11,11 +13,7 @@ export function webModules(wasm, linkOf) {
     }
   }
   const ErrorTracking = errorTrackingClass(wasm, linkOf);
-  class HealthCheck extends wasm.HealthCheck {
-    constructor(collector, options) {
-      super(linkOf(collector), options);
-    }
-  }
+  const HealthCheck = healthCheckClass(wasm, linkOf);
   return { PerformanceMetrics, ErrorTracking, HealthCheck };
 }
 

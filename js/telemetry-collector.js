@@ -34,7 +34,7 @@ const HELD = 2;
 const serialise = (value) => (value === undefined || value === null ? undefined : isRecord(value) ? JSON.stringify(value) : false);
 
 /** How the core reads a thrown configuration error: `R…` a RangeError, `T…` a TypeError. */
-function configError(text) {
+export function configError(text) {
   return new (text[0] === 'R' ? RangeError : TypeError)(text.slice(1));
 }
 

@@ -1,6 +1,6 @@
 // Types of the package entry `wasm-telemetry/web`.
 import type * as wasm from './wasm_telemetry_web.js';
-import type { HealthCheckOptions, PerformanceOptions } from './wasm_telemetry_web.js';
+import type { PerformanceOptions } from './wasm_telemetry_web.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { ErrorTracking } from './error-tracking.js';
 import type { Init } from './entry.js';
@@ -21,16 +21,14 @@ export type {
 } from './telemetry-collector.js';
 export { ErrorTracking } from './error-tracking.js';
 export type { Breadcrumb, CaptureOptions, ErrorGroup, ErrorStats, ErrorTrackingOptions, RecoveryDetails, Severity } from './error-tracking.js';
+export { HealthCheck } from './health-check.js';
+export type { HealthCheckOptions, HealthReport, HealthState, ServiceCheck, ServiceCheckResult } from './health-check.js';
 export type { LoaderStub, QueuedCall } from './entry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 
 /** Core Web Vitals, resource timing, long tasks and AI-operation timings, reported through `collector`. */
 export declare class PerformanceMetrics extends wasm.PerformanceMetrics {
   constructor(collector: TelemetryCollector, options?: PerformanceOptions);
-}
-/** Service health checks, reported through `collector`. */
-export declare class HealthCheck extends wasm.HealthCheck {
-  constructor(collector: TelemetryCollector, options?: HealthCheckOptions);
 }
 
 /** Loads and instantiates this entry's WebAssembly module. */

@@ -21,7 +21,7 @@ pub use api::collector::CollectorCore;
 #[cfg(feature = "web")]
 pub use api::errors::ErrorsCore;
 #[cfg(feature = "web")]
-pub use api::health::HealthCheck;
+pub use api::health::HealthCore;
 #[cfg(feature = "full")]
 pub use api::llm::LlmTelemetry;
 #[cfg(feature = "web")]

@@ -2,12 +2,13 @@
 //! `cargo test --target wasm32-unknown-unknown --test browser`.
 //!
 //! What runs here is the boundary as the package's JavaScript sees it, compiled to wasm32:
-//! `CollectorCore` and `ErrorsCore` (the rules under the JS `TelemetryCollector` and
-//! `ErrorTracking`), the modules that reach a collector through a link object
-//! (`PerformanceMetrics`, `HealthCheck`, `UsageAnalytics`, `LlmTelemetry`) and `redact`. Every method is called through the class's
-//! generated JS glue (the instance's prototype methods, via `Reflect`), so argument conversions,
-//! `undefined` for absent values and thrown errors are the ones a page gets. The JS class's own
-//! browser behaviour (transports, timers, listeners, storage) is covered by tests/e2e.
+//! `CollectorCore`, `ErrorsCore`, `HealthCore` and `AnalyticsCore` (the rules under the JS
+//! `TelemetryCollector`, `ErrorTracking`, `HealthCheck` and `UsageAnalytics`), the modules that
+//! reach a collector through a link object (`PerformanceMetrics`, `LlmTelemetry`) and
+//! `redact`. Every method is called through the class's generated JS glue (the instance's
+//! prototype methods, via `Reflect`), so argument conversions, `undefined` for absent values and
+//! thrown errors are the ones a page gets. The JS classes' own browser behaviour (transports,
+//! timers, listeners, storage, running the health checks) is covered by tests/e2e.
 //!
 //! The tests in `config_parsing` need the real `ConfigPatch::from_json` and `Config::to_json`;
 //! while src/core/config.rs has its temporary stubs they fail, and
@@ -20,10 +21,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use wasm_telemetry::{
-    redact, AnalyticsCore, CollectorCore, ErrorsCore, HealthCheck, LlmTelemetry, PerformanceMetrics,
+    redact, AnalyticsCore, CollectorCore, ErrorsCore, HealthCore, LlmTelemetry, PerformanceMetrics,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -1426,71 +1426,142 @@ fn module_events_submitted_to_a_core_reach_its_batches_and_bad_calls_count_as_in
     assert_eq!(text(&events[0], "sessionId"), core.string("sessionId", &[]));
 }
 
+/// `new HealthCore(optionsJson, now)`, as js/health-check.js constructs it.
+fn health_core(options: &str) -> Result<Glue, JsValue> {
+    let any = HealthCore::new("{}", NOW).expect("defaults");
+    let class: Function = get(&JsValue::from(any), "constructor").unchecked_into();
+    let args: Array = [JsValue::from(options), NOW.into()].iter().collect();
+    Reflect::construct(&class, &args).map(Glue)
+}
+
 #[wasm_bindgen_test]
-async fn health_check_submits_a_health_status_event_when_a_service_changes() {
-    let link = Link::recording(true);
-    let options = parse(r#"{"checkIntervalMs":0,"failureThreshold":1}"#);
-    let health = Glue(
-        HealthCheck::new(link.object.clone(), options)
-            .unwrap()
-            .into(),
-    );
-    let failing = Function::new_with_args("", "throw new Error('db down');");
-    let healthy = Function::new_with_args("", "return Promise.resolve({ status: 'healthy' });");
-    health.call("registerService", &["db".into(), failing.into()]);
-    health.call(
-        "registerService",
-        &["cache".into(), healthy.into(), false.into()],
-    );
-    let report = JsFuture::from(js_sys::Promise::from(health.call("runChecks", &[])))
-        .await
-        .unwrap();
-    assert_eq!(text(&report, "status").as_deref(), Some("unhealthy"));
-    assert_eq!(health.call("isHealthy", &[]).as_bool(), Some(false));
-    let submitted = link.submitted();
-    assert_eq!(submitted.len(), 2, "{submitted:?}");
-    assert!(submitted
-        .iter()
-        .all(|(kind, _)| kind.as_deref() == Some("health.status")));
-    let db = parse(submitted[0].1.as_deref().unwrap());
+fn health_core_answers_each_status_change_with_the_event_to_submit_and_reports_as_json() {
+    let health = health_core(r#"{"checkIntervalMs":0,"failureThreshold":1}"#).unwrap();
+    assert_eq!(health.call("enabled", &[]).as_bool(), Some(true));
+    assert_eq!(health.call("timerMs", &[]).as_f64(), Some(0.0));
+    assert_eq!(health.call("timeoutMs", &[]).as_f64(), Some(5000.0));
+    health.call("register", &["db".into(), true.into(), UNDEF]);
+    health.call("register", &["cache".into(), true.into(), false.into()]);
+    // record(name, outcome, status, message, responseTime, elapsedMs, now)
+    let threw = [
+        "db".into(),
+        1.into(),
+        UNDEF,
+        "db down".into(),
+        UNDEF,
+        3.into(),
+        (NOW + 10.0).into(),
+    ];
+    let db = parse(&health.call("record", &threw).as_string().expect("an event"));
     assert_eq!(text(&db, "service").as_deref(), Some("db"));
     assert_eq!(text(&db, "status").as_deref(), Some("unhealthy"));
     assert_eq!(text(&db, "system").as_deref(), Some("unhealthy"));
     assert_eq!(text(&db, "message").as_deref(), Some("db down"));
-    let cache = parse(submitted[1].1.as_deref().unwrap());
-    assert_eq!(text(&cache, "service").as_deref(), Some("cache"));
+    let answered = [
+        "cache".into(),
+        0.into(),
+        "healthy".into(),
+        UNDEF,
+        12.into(),
+        3.into(),
+        (NOW + 20.0).into(),
+    ];
+    let cache = parse(
+        &health
+            .call("record", &answered)
+            .as_string()
+            .expect("an event"),
+    );
+    assert_eq!(keys(&cache), ["service", "status", "system"]);
     assert_eq!(text(&cache, "status").as_deref(), Some("healthy"));
+    assert_eq!(health.call("isHealthy", &[]).as_bool(), Some(false));
 
-    // Nothing changed: nothing more is submitted.
-    JsFuture::from(js_sys::Promise::from(health.call("runChecks", &[])))
-        .await
-        .unwrap();
-    assert_eq!(link.submitted().len(), 2);
-    health.call("destroy", &[]);
+    // Nothing changed: nothing to submit.
+    assert!(health.call("record", &threw).is_undefined());
+    let timed_out = [
+        "cache".into(),
+        2.into(),
+        UNDEF,
+        UNDEF,
+        UNDEF,
+        100.into(),
+        (NOW + 30.0).into(),
+    ];
+    assert!(health.call("record", &timed_out).is_string());
+
+    let report = parse(
+        &health
+            .call("report", &[(NOW + 40.0).into()])
+            .as_string()
+            .unwrap(),
+    );
+    assert_eq!(text(&report, "status").as_deref(), Some("unhealthy"));
+    assert_eq!(num(&report, "uptime"), 40.0);
+    assert_eq!(num(&report, "timestamp"), NOW + 40.0);
+    let services = items(&get(&report, "services"));
+    assert_eq!(
+        keys(&services[1]),
+        [
+            "name",
+            "status",
+            "critical",
+            "consecutiveFailures",
+            "responseTime",
+            "message",
+            "lastChecked"
+        ]
+    );
+    assert_eq!(text(&services[1], "message").as_deref(), Some("timed out"));
+    assert_eq!(num(&services[1], "responseTime"), 100.0);
+    assert_eq!(num(&services[1], "lastChecked"), NOW + 30.0);
+    assert_eq!(at(&services[1], "critical").as_bool(), Some(false));
+    health.call("unregister", &["db".into()]);
+    health.call("unregister", &["cache".into()]);
+    assert_eq!(health.call("isHealthy", &[]).as_bool(), Some(true));
 }
 
 #[wasm_bindgen_test]
-fn health_check_refuses_bad_registrations_with_type_errors_and_bad_options_with_range_errors() {
-    let link = Link::recording(true);
-    let health = Glue(
-        HealthCheck::new(link.object.clone(), parse(r#"{"checkIntervalMs":0}"#))
-            .unwrap()
-            .into(),
-    );
-    let check: JsValue = Function::new_with_args("", "return { status: 'healthy' };").into();
-    for args in [
-        vec![symbol(), check.clone()],
-        vec!["".into(), check.clone()],
-        vec!["db".into(), "not a function".into()],
-        vec![hostile_proxy(), hostile_proxy()],
+fn health_core_refuses_bad_registrations_and_options_with_error_strings_the_class_throws() {
+    let health = health_core(r#"{"checkIntervalMs":0}"#).unwrap();
+    for (args, thrown) in [
+        (
+            [UNDEF, true.into(), UNDEF],
+            "TregisterService: name must be a non-empty string",
+        ),
+        (
+            ["".into(), true.into(), UNDEF],
+            "TregisterService: name must be a non-empty string",
+        ),
+        (
+            ["db".into(), false.into(), UNDEF],
+            "TregisterService: check must be a function",
+        ),
     ] {
-        let thrown = health.try_call("registerService", &args).unwrap_err();
-        assert!(thrown.is_instance_of::<js_sys::TypeError>(), "{thrown:?}");
+        let error = health.try_call("register", &args).unwrap_err();
+        assert_eq!(error.as_string().as_deref(), Some(thrown));
     }
-    let refused = HealthCheck::new(link.object.clone(), parse(r#"{"timeoutMs":-1}"#));
-    let error = refused.err().expect("a RangeError");
-    assert!(error.is_instance_of::<js_sys::RangeError>());
-    assert!(link.submitted().is_empty());
+    let report = parse(&health.call("report", &[NOW.into()]).as_string().unwrap());
+    assert!(items(&get(&report, "services")).is_empty());
+    for (options, thrown) in [
+        (
+            r#"{"timeoutMs":-1}"#,
+            "RtimeoutMs must be between 1 and 600000",
+        ),
+        (
+            r#"{"checkIntervalMs":{}}"#,
+            "RcheckIntervalMs must be between 0 and 86400000",
+        ),
+        (
+            r#"{"failureThreshold":null}"#,
+            "RfailureThreshold must be between 1 and 1000",
+        ),
+    ] {
+        let error = health_core(options).err().expect("refused");
+        assert_eq!(error.as_string().as_deref(), Some(thrown), "{options}");
+    }
+    let disabled = health_core(r#"{"enabled":false,"checkIntervalMs":10}"#).unwrap();
+    assert_eq!(disabled.call("enabled", &[]).as_bool(), Some(false));
+    assert_eq!(disabled.call("timerMs", &[]).as_f64(), Some(0.0));
 }
 
 #[wasm_bindgen_test]

@@ -22,7 +22,7 @@ pub struct CollectorCore {
 
 /// A configuration error as the JS class throws it: `R` for a `RangeError`, `T` for a
 /// `TypeError`, then the message.
-fn config_error(error: &ConfigError) -> String {
+pub fn config_error(error: &ConfigError) -> String {
     let kind = match error {
         ConfigError::Range { .. } => "R",
         _ => "T",

@@ -1,5 +1,5 @@
 //! TypeScript declarations of the options, inputs and reports of the modules besides the
-//! collector and ErrorTracking (PerformanceMetrics, UsageAnalytics, HealthCheck, LlmTelemetry).
+//! collector, ErrorTracking and HealthCheck (PerformanceMetrics, UsageAnalytics, LlmTelemetry).
 
 use wasm_bindgen::prelude::*;
 
@@ -63,21 +63,6 @@ export interface ConversationStats {
 /** Proactive suggestions: shown, accepted, dismissed, acceptance rate, median time to accept. */
 export interface ProactiveMetrics { shown: number; accepted: number; dismissed: number; acceptanceRate: number | null; medianTimeToAcceptMs: number | null }
 
-/** Service and system statuses. */
-export type HealthState = 'healthy' | 'degraded' | 'unhealthy';
-/** HealthCheck options. */
-export interface HealthCheckOptions { enabled?: boolean; checkIntervalMs?: number; failureThreshold?: number; timeoutMs?: number }
-/** What a service check resolves with. */
-export interface ServiceCheckResult { status: HealthState; responseTime?: number; message?: string }
-/** A service check. */
-export type ServiceCheck = () => ServiceCheckResult | Promise<ServiceCheckResult>;
-/** The system's health as of the last checks. */
-export interface HealthReport {
-  status: HealthState;
-  services: Array<{ name: string; status: HealthState; critical: boolean; consecutiveFailures: number; responseTime: number | null; message: string | null; lastChecked: number | null }>;
-  uptime: number;
-  timestamp: number;
-}
 
 /** Rates of one model in USD per million tokens. */
 export interface ModelRates { input: number; output: number; cacheRead?: number; cacheWrite5m?: number; cacheWrite1h?: number }

@@ -1,6 +1,6 @@
-//! The browser wiring of the modules (PerformanceMetrics, HealthCheck, UsageAnalytics,
-//! LlmTelemetry): clock, storage, timers, listeners and observers. The wiring of the collector
-//! and of ErrorTracking is in the package's JS (js/telemetry-collector.js, js/error-tracking.js).
+//! The browser wiring of the modules still written in Rust (PerformanceMetrics, LlmTelemetry):
+//! clock, storage, timers, listeners and observers. The wiring of the collector, ErrorTracking,
+//! HealthCheck and UsageAnalytics is in the package's JS.
 
 use alloc::string::String;
 

@@ -1,5 +1,10 @@
 //! Service health: consecutive failures turn a service unhealthy, a success heals it, and the
-//! system's status follows its services.
+//! system's status follows its services. [`options`] reads `HealthCheck`'s options and
+//! [`monitor`] keeps the registered services, judges each check and writes the events and the
+//! report.
+
+pub mod monitor;
+pub mod options;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -102,17 +107,16 @@ impl Service {
 
 /// The system's status: healthy when every service is, unhealthy when a critical one is,
 /// degraded otherwise.
-pub fn system_status(services: &[Service]) -> HealthStatus {
-    if services
-        .iter()
-        .any(|s| s.critical && s.status == HealthStatus::Unhealthy)
-    {
-        HealthStatus::Unhealthy
-    } else if services.iter().all(|s| s.status == HealthStatus::Healthy) {
-        HealthStatus::Healthy
-    } else {
-        HealthStatus::Degraded
+pub fn system_status<'a>(services: impl IntoIterator<Item = &'a Service>) -> HealthStatus {
+    let mut status = HealthStatus::Healthy;
+    for service in services {
+        match service.status {
+            HealthStatus::Unhealthy if service.critical => return HealthStatus::Unhealthy,
+            HealthStatus::Healthy => {}
+            _ => status = HealthStatus::Degraded,
+        }
     }
+    status
 }
 
 /// The names of services whose status is not healthy, for reports.
@@ -184,7 +188,7 @@ mod tests {
             "a critical failure is unhealthy"
         );
         assert_eq!(unhealthy_names(&services), ["api", "cache"]);
-        assert_eq!(system_status(&[]), Healthy);
+        assert_eq!(system_status(&[] as &[Service]), Healthy);
         assert_eq!(HealthStatus::parse("DEGRADED"), Some(Degraded));
         assert_eq!(HealthStatus::parse("fine"), None);
     }

@@ -1,0 +1,153 @@
+// HealthCheck: the browser side of service health monitoring. Its rules (the options, failure
+// thresholds, healing, the system status, the events and the report) are in the wasm core
+// (`HealthCore`); this class keeps the check functions and the timer, runs each check against
+// the timeout and hands the core what came of it. Nothing it does after construction throws
+// into the page, except registerService's TypeErrors.
+import { configError } from './telemetry-collector.js';
+
+/** How a check ended, as the core reads it. */
+const ANSWERED = 0;
+const THREW = 1;
+const TIMED_OUT = 2;
+
+/** What the timeout resolves with; no check can answer with this object. */
+const TIMEOUT = {};
+
+/** `object[key]` if it is of type `type`; `undefined` otherwise and when reading throws. */
+function field(object, key, type) {
+  try {
+    const value = object[key];
+    return typeof value === type ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The options object as JSON for the core: its own fields, where a value JSON cannot hold
+ * (an object, a function, …) keeps its place as `{}` so the core refuses it. Options that are
+ * not an object, or cannot be read, are none. */
+function optionsJson(options) {
+  const fields = {};
+  try {
+    if (options !== null && typeof options === 'object') {
+      for (const [key, value] of Object.entries(options)) {
+        fields[key] = ['number', 'boolean', 'string', 'undefined'].includes(typeof value) ? value : {};
+      }
+    }
+  } catch {
+    return '{}';
+  }
+  return JSON.stringify(fields);
+}
+
+/** Runs `check` against a `timeoutMs` timer: `[outcome, status, message, responseTime]`. */
+async function run(check, timeoutMs) {
+  let timer;
+  try {
+    const answer = await Promise.race([
+      check(),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs, TIMEOUT);
+      }),
+    ]);
+    if (answer === TIMEOUT) return [TIMED_OUT];
+    return [ANSWERED, field(answer, 'status', 'string'), field(answer, 'message', 'string'), field(answer, 'responseTime', 'number')];
+  } catch (error) {
+    return [THREW, undefined, field(error, 'message', 'string') ?? (typeof error === 'string' ? error : undefined)];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The `HealthCheck` class of an entry, over that entry's `HealthCore`; `linkOf` gives the link
+ * of the collector it reports through.
+ */
+export function healthCheckClass(wasm, linkOf) {
+  return class HealthCheck {
+    #core;
+    #link;
+    /** The check of each registered service, in the core's order. */
+    #checks = new Map();
+    #timer;
+
+    /**
+     * Options: `enabled` (true), `checkIntervalMs` (60000; 0 for on-demand only),
+     * `failureThreshold` (3), `timeoutMs` (5000). Throws a RangeError naming the option and the
+     * rule, and a TypeError when `collector` is not a TelemetryCollector.
+     */
+    constructor(collector, options) {
+      this.#link = linkOf(collector);
+      try {
+        this.#core = new wasm.HealthCore(optionsJson(options), Date.now());
+      } catch (error) {
+        throw typeof error === 'string' ? configError(error) : error;
+      }
+      const interval = this.#core.timerMs();
+      if (interval > 0) this.#timer = setInterval(() => this.#runAll(), interval);
+    }
+
+    /**
+     * Registers (or replaces) a service check: `async () => ({ status, responseTime?, message? })`.
+     * `critical` (default true) services make the whole system unhealthy when they fail.
+     * Throws a TypeError when `name` is not a non-empty string or `check` not a function.
+     */
+    registerService(name, check, critical) {
+      const text = typeof name === 'string' ? name : undefined;
+      try {
+        this.#core.register(text, typeof check === 'function', typeof critical === 'boolean' ? critical : undefined);
+      } catch (error) {
+        throw typeof error === 'string' ? configError(error) : error;
+      }
+      this.#checks.delete(text);
+      this.#checks.set(text, check);
+    }
+
+    /** Removes a service. */
+    unregisterService(name) {
+      if (typeof name !== 'string') return;
+      this.#checks.delete(name);
+      this.#core.unregister(name);
+    }
+
+    /** Runs every check now; resolves with the health report. */
+    async runChecks() {
+      if (this.#core.enabled()) await this.#runAll();
+      return this.getHealthReport();
+    }
+
+    /** `{ status, services: [{ name, status, critical, consecutiveFailures, responseTime,
+     * message, lastChecked }], uptime, timestamp }` as of the last checks. */
+    getHealthReport() {
+      return JSON.parse(this.#core.report(Date.now()));
+    }
+
+    /** Whether the system status is healthy. */
+    isHealthy() {
+      return this.#core.isHealthy();
+    }
+
+    /** Stops the periodic checks. */
+    destroy() {
+      clearInterval(this.#timer);
+    }
+
+    /** Runs the checks one after the other and sends the `health.status` event of each
+     * change. */
+    async #runAll() {
+      const core = this.#core;
+      for (const [name, check] of [...this.#checks]) {
+        const started = Date.now();
+        const [outcome, status, message, responseTime] = await run(check, core.timeoutMs());
+        const now = Date.now();
+        const event = core.record(name, outcome, status, message, responseTime, now - started, now);
+        if (event === undefined) continue;
+        try {
+          this.#link.submit('health.status', event);
+        } catch {
+          // The collector counts what it refuses; nothing reaches the page.
+        }
+      }
+    }
+  };
+}
