@@ -1,13 +1,11 @@
 // The module classes of the web and full entries, over an entry's wasm classes: each takes
-// the collector it reports through, and hands the wasm class that collector's link.
+// the collector it reports through, and hands the wasm class that collector's link
+// (PerformanceMetrics is a JS class over its wasm core, js/performance-metrics.js).
+import { performanceMetricsClass } from './performance-metrics.js';
 
 /** PerformanceMetrics, ErrorTracking and HealthCheck over the wasm classes of `wasm`. */
 export function webModules(wasm, linkOf) {
-  class PerformanceMetrics extends wasm.PerformanceMetrics {
-    constructor(collector, options) {
-      super(linkOf(collector), options);
-    }
-  }
+  const PerformanceMetrics = performanceMetricsClass(wasm, linkOf);
   class ErrorTracking extends wasm.ErrorTracking {
     constructor(collector, options) {
       super(linkOf(collector), options);

@@ -1,11 +1,20 @@
 // Types of the package entry `wasm-telemetry/web`.
 import type * as wasm from './wasm_telemetry_web.js';
-import type { ErrorTrackingOptions, HealthCheckOptions, PerformanceOptions } from './wasm_telemetry_web.js';
+import type { ErrorTrackingOptions, HealthCheckOptions } from './wasm_telemetry_web.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { Init } from './entry.js';
 
 export * from './wasm_telemetry_web.js';
 export { TelemetryCollector } from './telemetry-collector.js';
+export { PerformanceMetrics } from './performance-metrics.js';
+export type {
+  AIOperation,
+  AIOperationsSummary,
+  CoreWebVitals,
+  PerformanceOptions,
+  ResourceMetrics,
+  TimingSummary,
+} from './performance-metrics.js';
 export type {
   BufferStatus,
   ConsentState,
@@ -21,10 +30,6 @@ export type {
 export type { LoaderStub, QueuedCall } from './entry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 
-/** Core Web Vitals, resource timing, long tasks and AI-operation timings, reported through `collector`. */
-export declare class PerformanceMetrics extends wasm.PerformanceMetrics {
-  constructor(collector: TelemetryCollector, options?: PerformanceOptions);
-}
 /** Error capture with parsed stacks, breadcrumbs and grouping, reported through `collector`. */
 export declare class ErrorTracking extends wasm.ErrorTracking {
   constructor(collector: TelemetryCollector, options?: ErrorTrackingOptions);

@@ -176,6 +176,55 @@ pub fn write_decimal(out: &mut String, value: f64) {
     out.push_str(&digits);
 }
 
+/// Appends a finite number to `out` in as few decimals as read back as exactly that number (as
+/// `JSON.stringify` writes it, without an exponent); non-finite numbers become `0`. Numbers too
+/// large or too small for that (2^53 and more, below about 1e-4) are written as
+/// [`write_decimal`] writes them.
+pub fn write_number(out: &mut String, value: f64) {
+    let bits = value.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    // value = mantissa / 2^shift, exactly.
+    let shift = 1075 - exponent;
+    if exponent == 0 || exponent == 0x7ff || !(1..=120).contains(&shift) {
+        write_decimal(out, value);
+        return;
+    }
+    let mantissa = u128::from(fraction | (1 << 52));
+    let mut scale: u128 = 1;
+    for places in 0..=21 {
+        // The nearest number of `places` decimals, digits / 10^places, and how far it is from
+        // the value, in units of 2^-shift / 10^places.
+        let scaled = mantissa * scale;
+        let digits = (scaled + (1 << (shift - 1))) >> shift;
+        let back = digits << shift;
+        let error = back.abs_diff(scaled);
+        // It reads back as the value when it lies within half a unit in the last place (a
+        // quarter below a power of two, where the next number down is closer).
+        let below_power_of_two = fraction == 0 && back < scaled;
+        if (if below_power_of_two { 4 } else { 2 }) * error < scale {
+            if value < 0.0 {
+                out.push('-');
+            }
+            let digits = digits as u64;
+            let unit = scale as u64;
+            write_integer(out, (digits / unit) as i64);
+            if places > 0 {
+                out.push('.');
+                let mut decimals = String::new();
+                write_integer(&mut decimals, (digits % unit) as i64);
+                for _ in decimals.len()..places {
+                    out.push('0');
+                }
+                out.push_str(&decimals);
+            }
+            return;
+        }
+        scale *= 10;
+    }
+    write_decimal(out, value);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,5 +284,36 @@ mod tests {
         assert_eq!(integer(-42), "-42");
         assert_eq!(integer(i64::MIN), i64::MIN.to_string());
         assert_eq!(integer(i64::MAX), i64::MAX.to_string());
+    }
+
+    #[test]
+    fn numbers_read_back_exactly_and_are_as_short_as_the_shortest_reading() {
+        let number = |value: f64| {
+            let mut out = String::new();
+            write_number(&mut out, value);
+            out
+        };
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(0.1), "0.1");
+        assert_eq!(number(233.89999999999998), "233.89999999999998");
+        assert_eq!(number(-1.5), "-1.5");
+        assert_eq!(number(1234.0), "1234");
+        assert_eq!(number(0.001), "0.001");
+        assert_eq!(number(f64::NAN), "0");
+        let mut rng = crate::core::random::Rng::from_seed([41; 32]);
+        for round in 0..20_000 {
+            let magnitude = [1e-2, 0.3, 1.0, 100.0, 5000.0, 1e6, 1e12][round % 7];
+            let mut value = rng.next_f64() * magnitude;
+            if round % 3 == 0 {
+                value = (value * 10.0).round() / 10.0;
+            }
+            if value < 1e-3 {
+                continue;
+            }
+            let text = number(value);
+            assert_eq!(text.parse::<f64>().unwrap(), value, "{value}: {text}");
+            assert_eq!(text, std::format!("{value}"), "{value}");
+        }
     }
 }

@@ -1,11 +1,10 @@
-//! The browser wiring of the modules (PerformanceMetrics, ErrorTracking, HealthCheck,
-//! UsageAnalytics, LlmTelemetry): clock, storage, timers, listeners and observers. The
-//! collector's wiring is in the package's JS (js/telemetry-collector.js).
+//! The browser wiring of the modules (ErrorTracking, HealthCheck, UsageAnalytics,
+//! LlmTelemetry): clock, storage, timers and listeners. The collector's and PerformanceMetrics'
+//! wiring is in the package's JS (js/telemetry-collector.js, js/performance-metrics.js).
 
 use alloc::string::String;
 
 pub mod listener;
-pub mod observer;
 pub mod storage;
 pub mod timer;
 

@@ -4,6 +4,7 @@
 
 pub mod cls;
 pub mod inp;
+pub mod page;
 
 /// A Core Web Vital.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
