@@ -1,12 +1,21 @@
 // Types of the package entry `wasm-telemetry`: every class.
 import type * as wasm from './wasm_telemetry.js';
-import type { LlmTelemetryOptions, PerformanceOptions } from './wasm_telemetry.js';
+import type { LlmTelemetryOptions } from './wasm_telemetry.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { ErrorTracking } from './error-tracking.js';
 import type { Init } from './entry.js';
 
 export * from './wasm_telemetry.js';
 export { TelemetryCollector } from './telemetry-collector.js';
+export { PerformanceMetrics } from './performance-metrics.js';
+export type {
+  AIOperation,
+  AIOperationsSummary,
+  CoreWebVitals,
+  PerformanceOptions,
+  ResourceMetrics,
+  TimingSummary,
+} from './performance-metrics.js';
 export type {
   BufferStatus,
   ConsentState,
@@ -26,10 +35,6 @@ export type { HealthCheckOptions, HealthReport, HealthState, ServiceCheck, Servi
 export type { LoaderStub, QueuedCall } from './entry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 
-/** Core Web Vitals, resource timing, long tasks and AI-operation timings, reported through `collector`. */
-export declare class PerformanceMetrics extends wasm.PerformanceMetrics {
-  constructor(collector: TelemetryCollector, options?: PerformanceOptions);
-}
 export { UsageAnalytics } from './usage-analytics.js';
 /** LLM cost and token telemetry with budgets, alerts and forecasts, reported through `collector`. */
 export declare class LlmTelemetry extends wasm.LlmTelemetry {

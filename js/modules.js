@@ -3,11 +3,12 @@
 // modules written in JS over their wasm cores come from their own files.
 import { errorTrackingClass } from './error-tracking.js';
 import { healthCheckClass } from './health-check.js';
+import { performanceMetricsClass } from './performance-metrics.js';
 import { usageAnalyticsClass } from './usage-analytics.js';
 
 /** PerformanceMetrics, ErrorTracking and HealthCheck over the wasm classes of `wasm`. */
 export function webModules(wasm, linkOf) {
-  class PerformanceMetrics extends wasm.PerformanceMetrics {
+  const PerformanceMetrics = performanceMetricsClass(wasm, linkOf);
     constructor(collector, options) {
       super(linkOf(collector), options);
     }

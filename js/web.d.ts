@@ -1,12 +1,19 @@
 // Types of the package entry `wasm-telemetry/web`.
-import type * as wasm from './wasm_telemetry_web.js';
-import type { PerformanceOptions } from './wasm_telemetry_web.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { ErrorTracking } from './error-tracking.js';
 import type { Init } from './entry.js';
 
 export * from './wasm_telemetry_web.js';
 export { TelemetryCollector } from './telemetry-collector.js';
+export { PerformanceMetrics } from './performance-metrics.js';
+export type {
+  AIOperation,
+  AIOperationsSummary,
+  CoreWebVitals,
+  PerformanceOptions,
+  ResourceMetrics,
+  TimingSummary,
+} from './performance-metrics.js';
 export type {
   BufferStatus,
   ConsentState,
@@ -25,11 +32,6 @@ export { HealthCheck } from './health-check.js';
 export type { HealthCheckOptions, HealthReport, HealthState, ServiceCheck, ServiceCheckResult } from './health-check.js';
 export type { LoaderStub, QueuedCall } from './entry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
-
-/** Core Web Vitals, resource timing, long tasks and AI-operation timings, reported through `collector`. */
-export declare class PerformanceMetrics extends wasm.PerformanceMetrics {
-  constructor(collector: TelemetryCollector, options?: PerformanceOptions);
-}
 
 /** Loads and instantiates this entry's WebAssembly module. */
 export declare const init: Init;

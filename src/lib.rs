@@ -25,5 +25,5 @@ pub use api::health::HealthCore;
 #[cfg(feature = "full")]
 pub use api::llm::LlmTelemetry;
 #[cfg(feature = "web")]
-pub use api::performance::PerformanceMetrics;
+pub use api::performance::VitalsCore;
 pub use api::redact::redact;

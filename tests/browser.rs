@@ -2,13 +2,13 @@
 //! `cargo test --target wasm32-unknown-unknown --test browser`.
 //!
 //! What runs here is the boundary as the package's JavaScript sees it, compiled to wasm32:
-//! `CollectorCore`, `ErrorsCore`, `HealthCore` and `AnalyticsCore` (the rules under the JS
-//! `TelemetryCollector`, `ErrorTracking`, `HealthCheck` and `UsageAnalytics`), the modules that
-//! reach a collector through a link object (`PerformanceMetrics`, `LlmTelemetry`) and
+//! `CollectorCore`, `ErrorsCore`, `HealthCore`, `AnalyticsCore` and `VitalsCore` (the rules
+//! under the JS `TelemetryCollector`, `ErrorTracking`, `HealthCheck`, `UsageAnalytics` and
+//! `PerformanceMetrics`), `LlmTelemetry`, which reaches a collector through a link object, and
 //! `redact`. Every method is called through the class's generated JS glue (the instance's
 //! prototype methods, via `Reflect`), so argument conversions, `undefined` for absent values and
 //! thrown errors are the ones a page gets. The JS classes' own browser behaviour (transports,
-//! timers, listeners, storage, running the health checks) is covered by tests/e2e.
+//! timers, listeners, storage, observers, running the health checks) is covered by tests/e2e.
 //!
 //! The tests in `config_parsing` need the real `ConfigPatch::from_json` and `Config::to_json`;
 //! while src/core/config.rs has its temporary stubs they fail, and
@@ -23,7 +23,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use wasm_telemetry::{
-    redact, AnalyticsCore, CollectorCore, ErrorsCore, HealthCore, LlmTelemetry, PerformanceMetrics,
+    redact, AnalyticsCore, CollectorCore, ErrorsCore, HealthCore, LlmTelemetry, VitalsCore,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -387,17 +387,6 @@ impl Link {
         let (kind, data) = submitted.into_iter().next().unwrap();
         (kind.expect("a type"), parse(&data.expect("data")))
     }
-}
-
-/// A link whose every method throws.
-fn throwing_link() -> JsValue {
-    Function::new_with_args(
-        "",
-        "const fail = () => { throw new Error('link down'); };
-         return { submit: fail, endpoint: fail, mayStore: fail, userHash: fail };",
-    )
-    .call0(&UNDEF)
-    .unwrap()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1259,15 +1248,6 @@ fn errors_core(options: &str) -> Result<Glue, JsValue> {
     Reflect::construct(&class, &args).map(Glue)
 }
 
-fn quiet_performance(link: &JsValue) -> Glue {
-    let options = parse(r#"{"trackCoreWebVitals":false,"trackResources":false}"#);
-    Glue(
-        PerformanceMetrics::new(link.clone(), options)
-            .unwrap()
-            .into(),
-    )
-}
-
 /// What an `AnalyticsCore` method answered: `(type, data)` of an event, `None` for nothing.
 fn analytics_event(answer: JsValue) -> Option<(String, JsValue)> {
     let text = answer.as_string()?;
@@ -1612,29 +1592,133 @@ fn llm_telemetry_sends_the_user_only_as_the_links_hash() {
     llm.call("destroy", &[]);
 }
 
-#[wasm_bindgen_test]
-fn performance_metrics_report_ai_operations_and_survive_a_throwing_link() {
-    let link = Link::recording(true);
-    let performance = quiet_performance(&link.object);
-    let tracked = performance.call(
-        "trackAIOperation",
-        &[parse(r#"{"totalMs":12,"tokens":300}"#)],
-    );
-    assert_eq!(tracked.as_bool(), Some(true));
-    let (kind, data) = link.only();
-    assert_eq!(kind, "ai.operation");
-    assert_eq!((num(&data, "totalMs"), num(&data, "tokens")), (12.0, 300.0));
-    for hostile in [42.into(), UNDEF, symbol(), revoked_proxy()] {
-        let tracked = performance.call("trackAIOperation", std::slice::from_ref(&hostile));
-        assert_eq!(tracked.as_bool(), Some(false), "{hostile:?}");
-    }
-    assert_eq!(link.submitted().len(), 1);
-    performance.call("destroy", &[]);
+/// A `VitalsCore`, as js/performance-metrics.js drives it: `new VitalsCore(optionsJson,
+/// navigationType, activationStart, prerendering, hidden, now)`.
+fn vitals_core(options: &str, navigation_type: JsValue) -> Result<Glue, JsValue> {
+    let any = VitalsCore::new("{}", None, 0.0, false, false, NOW).expect("defaults");
+    let class: Function = get(&JsValue::from(any), "constructor").unchecked_into();
+    let args: Array = [
+        options.into(),
+        navigation_type,
+        0.into(),
+        false.into(),
+        false.into(),
+        NOW.into(),
+    ]
+    .iter()
+    .collect();
+    Reflect::construct(&class, &args).map(Glue)
+}
 
-    let broken = quiet_performance(&throwing_link());
-    let tracked = broken.call("trackAIOperation", &[parse(r#"{"totalMs":1}"#)]);
-    assert_eq!(tracked.as_bool(), Some(false));
-    broken.call("destroy", &[]);
+/// The `web-vital` reports of one answer, parsed.
+fn vital_reports(answer: &JsValue) -> Vec<JsValue> {
+    let text = answer.as_string().expect("a string answer");
+    text.lines().map(parse).collect()
+}
+
+#[wasm_bindgen_test]
+fn vitals_core_answers_with_web_vital_reports_and_summaries_as_json() {
+    let core = vitals_core(r#"{"reportAllChanges":true}"#, "reload".into()).unwrap();
+    assert_eq!(core.call("tracksVitals", &[]).as_bool(), Some(true));
+    assert_eq!(core.call("durationThreshold", &[]).as_f64(), Some(40.0));
+    let ttfb = vital_reports(&core.call("ttfb", &[5.into(), 120.5.into()]));
+    assert_eq!(ttfb.len(), 1);
+    assert_eq!(text(&ttfb[0], "name").as_deref(), Some("TTFB"));
+    assert_eq!(num(&ttfb[0], "value"), 120.5);
+    assert_eq!(text(&ttfb[0], "navigationType").as_deref(), Some("reload"));
+    assert_eq!(num(&ttfb[0], "attribution.requestStart"), 5.0);
+    let lcp = core.call("lcp", &[233.89999999999998.into(), "h1#hero".into(), UNDEF]);
+    let lcp = vital_reports(&lcp);
+    assert_eq!(
+        num(&lcp[0], "value"),
+        233.89999999999998,
+        "numbers read back exactly"
+    );
+    assert_eq!(
+        text(&lcp[0], "attribution.target").as_deref(),
+        Some("h1#hero")
+    );
+    assert!(at(&lcp[0], "attribution.url").is_undefined());
+    assert_eq!(
+        core.call("paint", &["first-paint".into(), 10.into()])
+            .as_string()
+            .as_deref(),
+        Some("")
+    );
+    core.call(
+        "shift",
+        &[100.into(), 0.25.into(), false.into(), "div.block".into()],
+    );
+    assert_eq!(
+        core.call("shiftsDone", &[]).as_string().as_deref(),
+        Some(""),
+        "CLS waits for FCP"
+    );
+    let fcp = vital_reports(&core.call("paint", &["first-contentful-paint".into(), 50.into()]));
+    let names: Vec<Option<String>> = fcp.iter().map(|r| text(r, "name")).collect();
+    assert_eq!(names, [Some("FCP".into()), Some("CLS".into())]);
+    assert_eq!(
+        text(&fcp[1], "attribution.largestShiftTarget").as_deref(),
+        Some("div.block")
+    );
+    core.call(
+        "event",
+        &[
+            3.into(),
+            184.into(),
+            1000.into(),
+            1002.into(),
+            1182.into(),
+            "click".into(),
+            UNDEF,
+        ],
+    );
+    let inp = vital_reports(&core.call("eventsDone", &[1.into()]));
+    assert_eq!(num(&inp[0], "value"), 184.0);
+    assert_eq!(num(&inp[0], "attribution.processingDuration"), 180.0);
+    let vitals = parse(&core.call("vitals", &[]).as_string().unwrap());
+    assert_eq!(num(&vitals, "cls"), 0.25);
+    assert_eq!(num(&vitals, "inp"), 184.0);
+
+    core.call("trackAI", &[r#"{"totalMs":12,"tokens":300}"#.into()]);
+    core.call("trackAI", &["not json".into()]);
+    let summary = parse(&core.call("aiSummary", &[]).as_string().unwrap());
+    assert_eq!(
+        (num(&summary, "count"), num(&summary, "fields.tokens.max")),
+        (1.0, 300.0)
+    );
+    assert!(at(&summary, "fields.apiCallMs").is_null());
+    core.call("longTask", &[180.into()]);
+    let sizes = js_sys::Float64Array::from(&[100.0, 20.0][..]);
+    let durations = js_sys::Float64Array::from(&[30.0, 12.0][..]);
+    let names: Array = ["https://a.test/x.js?token=secret", "b"]
+        .iter()
+        .map(|n| JsValue::from(*n))
+        .collect();
+    let resources = core.call(
+        "resources",
+        &[sizes.into(), durations.into(), names.into(), UNDEF],
+    );
+    let resources = parse(&resources.as_string().unwrap());
+    assert_eq!(num(&resources, "resources.count"), 2.0);
+    assert_eq!(num(&resources, "longTasks.totalBlockingTime"), 130.0);
+    assert!(num(&resources, "memory.wasmBytes") > 0.0);
+    assert!(!text(&resources, "resources.slowest.url")
+        .unwrap()
+        .contains("secret"));
+}
+
+#[wasm_bindgen_test]
+fn vitals_core_throws_the_range_error_message_for_a_bad_max_timings() {
+    for bad in ["0", "1.5", "\"NaN\"", "100001"] {
+        let options = ["{\"maxTimings\":", bad, "}"].concat();
+        let thrown = vitals_core(&options, UNDEF).err().expect("refused");
+        assert_eq!(
+            thrown.as_string().as_deref(),
+            Some("maxTimings must be an integer between 1 and 100000")
+        );
+    }
+    assert!(vitals_core("not json", UNDEF).is_ok());
 }
 
 #[wasm_bindgen_test]

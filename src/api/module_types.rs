@@ -1,49 +1,12 @@
-//! TypeScript declarations of the options, inputs and reports of the modules besides the
-//! collector, ErrorTracking and HealthCheck (PerformanceMetrics, UsageAnalytics, LlmTelemetry).
+//! TypeScript declarations of the options, inputs and reports of UsageAnalytics and
+//! LlmTelemetry (the other classes' are in their own js/*.d.ts).
 
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const MODULE_TYPES: &'static str = r#"
 import type { CollectorLink } from './telemetry-collector.js';
-/** PerformanceMetrics options. */
-export interface PerformanceOptions {
-  /** Observe LCP, INP, CLS, FCP and TTFB (default true). */
-  trackCoreWebVitals?: boolean;
-  /** Observe resource timing and long tasks (default true). */
-  trackResources?: boolean;
-  /** AI operations kept for summaries (default 1000). */
-  maxTimings?: number;
-  /** Report every change of a vital, not only the final value (default false). */
-  reportAllChanges?: boolean;
-  /** Shortest interaction considered for INP, in ms (default 40). */
-  durationThreshold?: number;
-}
-/** Core Web Vitals known so far (ms; CLS unitless). */
-export interface CoreWebVitals { lcp?: number; fcp?: number; ttfb?: number; cls?: number; inp?: number }
-/** One AI operation's timings. */
-export interface AIOperation {
-  contextGatheringMs?: number;
-  contextCompressionMs?: number;
-  apiCallMs?: number;
-  totalMs?: number;
-  tokens?: number;
-  contextSizeBytes?: number;
-  [extra: string]: unknown;
-}
-/** Exact summary of a window of values (nearest-rank percentiles). */
-export interface TimingSummary { count: number; avg: number; min: number; max: number; p50: number; p95: number; p99: number }
-/** `totalMs` summarised, and each field under `fields` (null while empty). */
-export type AIOperationsSummary = (TimingSummary | { count: 0 }) & {
-  fields: Record<'totalMs' | 'contextGatheringMs' | 'contextCompressionMs' | 'apiCallMs' | 'tokens' | 'contextSizeBytes', TimingSummary | null>;
-};
-/** Resource timing, long tasks and memory. */
-export interface ResourceMetrics {
-  resources: { count: number; transferBytes: number; slowest?: { url: string; duration: number } };
-  longTasks: { count: number; totalBlockingTime: number };
-  memory: { wasmBytes: number; jsHeapBytes?: number };
-}
-
+import type { TimingSummary } from './performance-metrics.js';
 /** UsageAnalytics options: which kinds of usage are recorded (all default true). */
 export interface AnalyticsOptions { trackFeatures?: boolean; trackConversations?: boolean; trackProviders?: boolean; trackProactive?: boolean }
 /** Adoption of one feature. */

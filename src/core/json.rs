@@ -365,6 +365,8 @@ mod tests {
         assert_eq!(number(2.0 / 3.0), "0.6666666666666666");
         assert_eq!(number(0.1), "0.1");
         assert_eq!(number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(number(233.89999999999998), "233.89999999999998");
+        assert_eq!(number(1234.0), "1234");
         assert_eq!(number(-1.5), "-1.5");
         assert_eq!(number(1234.5), "1234.5");
         assert_eq!(number(1_700_000_000_123.0), "1700000000123");

@@ -21,6 +21,7 @@ pub mod json;
 pub mod json_value;
 pub mod llm;
 pub mod otlp;
+pub mod performance;
 pub mod pii;
 pub mod pipeline;
 pub mod random;

@@ -1,11 +1,9 @@
-//! The browser wiring of the modules still written in Rust (PerformanceMetrics, LlmTelemetry):
-//! clock, storage, timers, listeners and observers. The wiring of the collector, ErrorTracking,
-//! HealthCheck and UsageAnalytics is in the package's JS.
+//! The browser wiring of LlmTelemetry, the one module still written in Rust: clock, storage
+//! and timers. The other classes' wiring is in the package's JS.
 
 use alloc::string::String;
 
 pub mod listener;
-pub mod observer;
 pub mod storage;
 pub mod timer;
 

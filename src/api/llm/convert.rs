@@ -1,11 +1,11 @@
 //! Conversions between JS values and the LLM core's types: usage, costs, pricing, alert rules
 //! and call summaries.
 
-use crate::api::performance::summary_to_js;
 use crate::core::llm::alerts::{Metric, Operator, Rule, DEFAULT_WINDOW_MS};
 use crate::core::llm::calls::CallSummary;
 use crate::core::llm::pricing::{Cost, Price, Rates};
 use crate::core::llm::usage::{Provider, Usage};
+use crate::core::stats::Summary;
 use crate::platform::{array_items, dictionary, get, is_plain_object, plain_object_keys, set};
 use alloc::vec::Vec;
 use js_sys::{Object, TypeError};
@@ -167,6 +167,19 @@ pub fn read_rules(value: &JsValue) -> Result<Vec<Rule>, JsValue> {
         ));
     }
     Ok(parsed)
+}
+
+/// `{ count, avg, min, max, p50, p95, p99 }`.
+fn summary_to_js(s: Summary) -> JsValue {
+    let object = Object::new();
+    set(&object, "count", s.count as f64);
+    set(&object, "avg", s.avg);
+    set(&object, "min", s.min);
+    set(&object, "max", s.max);
+    set(&object, "p50", s.p50);
+    set(&object, "p95", s.p95);
+    set(&object, "p99", s.p99);
+    object.into()
 }
 
 /// One group of `getSummary()`.

@@ -1,9 +1,11 @@
 //! Core Web Vitals maths, as Google's `web-vitals` library (v5+) computes them: ratings,
-//! CLS session windows and INP candidate selection. The platform layer feeds it
-//! `PerformanceObserver` entries.
+//! CLS session windows, INP candidate selection and the reports of one page ([`page`]).
+//! js/performance-metrics.js reads the `PerformanceObserver` entries and page events into
+//! plain values for it.
 
 pub mod cls;
 pub mod inp;
+pub mod page;
 
 /// A Core Web Vital.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
