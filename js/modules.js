@@ -9,10 +9,6 @@ import { usageAnalyticsClass } from './usage-analytics.js';
 /** PerformanceMetrics, ErrorTracking and HealthCheck over the wasm classes of `wasm`. */
 export function webModules(wasm, linkOf) {
   const PerformanceMetrics = performanceMetricsClass(wasm, linkOf);
-    constructor(collector, options) {
-      super(linkOf(collector), options);
-    }
-  }
   const ErrorTracking = errorTrackingClass(wasm, linkOf);
   const HealthCheck = healthCheckClass(wasm, linkOf);
   return { PerformanceMetrics, ErrorTracking, HealthCheck };
