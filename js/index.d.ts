@@ -1,6 +1,6 @@
 // Types of the package entry `wasm-telemetry`: every class.
 import type * as wasm from './wasm_telemetry.js';
-import type { AnalyticsOptions, ErrorTrackingOptions, HealthCheckOptions, LlmTelemetryOptions, PerformanceOptions } from './wasm_telemetry.js';
+import type { AnalyticsOptions, ErrorTrackingOptions, HealthCheckOptions, PerformanceOptions } from './wasm_telemetry.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { Init } from './entry.js';
 
@@ -37,10 +37,7 @@ export declare class HealthCheck extends wasm.HealthCheck {
 export declare class UsageAnalytics extends wasm.UsageAnalytics {
   constructor(collector: TelemetryCollector, options?: AnalyticsOptions);
 }
-/** LLM cost and token telemetry with budgets, alerts and forecasts, reported through `collector`. */
-export declare class LlmTelemetry extends wasm.LlmTelemetry {
-  constructor(collector: TelemetryCollector, options?: LlmTelemetryOptions);
-}
+export { LlmTelemetry } from './llm-telemetry.js';
 
 /** Loads and instantiates this entry's WebAssembly module. */
 export declare const init: Init;

@@ -1,5 +1,6 @@
 // The module classes of the web and full entries, over an entry's wasm classes: each takes
 // the collector it reports through, and hands the wasm class that collector's link.
+import { llmTelemetryClass } from './llm-telemetry.js';
 
 /** PerformanceMetrics, ErrorTracking and HealthCheck over the wasm classes of `wasm`. */
 export function webModules(wasm, linkOf) {
@@ -28,10 +29,5 @@ export function fullModules(wasm, linkOf) {
       super(linkOf(collector), options);
     }
   }
-  class LlmTelemetry extends wasm.LlmTelemetry {
-    constructor(collector, options) {
-      super(linkOf(collector), options);
-    }
-  }
-  return { UsageAnalytics, LlmTelemetry };
+  return { UsageAnalytics, LlmTelemetry: llmTelemetryClass(wasm, linkOf) };
 }

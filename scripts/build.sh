@@ -33,6 +33,7 @@ done
 
 cp js/index.js js/web.js js/collector.js js/entry.js js/index.d.ts js/web.d.ts js/collector.d.ts js/entry.d.ts \
   js/platform.js js/modules.js js/telemetry-collector.js js/telemetry-collector.d.ts \
+  js/llm-telemetry.js js/llm-telemetry.d.ts \
   js/queue.js js/loader.js js/react.js js/react.d.ts pkg/
 node scripts/minify.mjs
 cp README.md pkg/README.md
@@ -84,6 +85,8 @@ cat > pkg/package.json <<JSON
     "modules.js",
     "telemetry-collector.js",
     "telemetry-collector.d.ts",
+    "llm-telemetry.js",
+    "llm-telemetry.d.ts",
     "queue.js",
     "loader.js",
     "react.js",

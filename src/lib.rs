@@ -23,7 +23,7 @@ pub use api::errors::ErrorTracking;
 #[cfg(feature = "web")]
 pub use api::health::HealthCheck;
 #[cfg(feature = "full")]
-pub use api::llm::LlmTelemetry;
+pub use api::llm::LlmCore;
 #[cfg(feature = "web")]
 pub use api::performance::PerformanceMetrics;
 pub use api::redact::redact;
