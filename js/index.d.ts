@@ -38,6 +38,7 @@ export declare class UsageAnalytics extends wasm.UsageAnalytics {
   constructor(collector: TelemetryCollector, options?: AnalyticsOptions);
 }
 export { LlmTelemetry } from './llm-telemetry.js';
+export type { LlmStream } from './llm-telemetry.js';
 
 /** Loads and instantiates this entry's WebAssembly module. */
 export declare const init: Init;

@@ -5,15 +5,27 @@ import type {
   Cost,
   LlmAlert,
   LlmCall,
-  LlmStream,
   LlmSummary,
   LlmTelemetryOptions,
   Pricing,
   RawUsage,
   RuleAlert,
+  StreamChunk,
   SummaryOptions,
+  NormalizedUsage,
 } from './wasm_telemetry.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
+
+/** The usage of one streamed response, fed chunk by chunk (`createStreamAccumulator`). */
+export declare class LlmStream {
+  private constructor();
+  /** Takes one chunk or event: an OpenAI Chat Completions chunk, a Responses API event, an Anthropic event or a Gemini chunk. */
+  push(chunk: StreamChunk): void;
+  /** The normalised usage so far, or `null` if none was reported. */
+  usage(): NormalizedUsage | null;
+  /** Whether the stream ended before its final usage. */
+  isPartial(): boolean;
+}
 
 /** LLM cost and token telemetry with budgets, alerts and forecasts, reported through `collector`. */
 export declare class LlmTelemetry {

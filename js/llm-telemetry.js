@@ -53,8 +53,38 @@ const CALL_FIELDS = ['provider', 'model', 'usage', 'latencyMs', 'timeToFirstToke
 /** `pricing` as the core reads it: `null` (refused) for anything but a serialisable object. */
 const pricingJson = (pricing) => (isRecord(pricing) ? json(pricing, 'null') : 'null');
 
-/** The `LlmTelemetry` class of an entry, over that entry's `LlmCore`. */
+/** The chunk fields the core reads usage from. */
+const CHUNK_FIELDS = ['type', 'usage', 'usageMetadata', 'message', 'response', 'candidates'];
+
+/** The `LlmTelemetry` class of an entry, over that entry's `LlmCore` and `StreamCore`. */
 export function llmTelemetryClass(wasm, linkOf) {
+  /** The usage of one streamed response, fed chunk by chunk (`createStreamAccumulator`). */
+  class LlmStream {
+    #core;
+
+    constructor(provider) {
+      this.#core = new wasm.StreamCore(typeof provider === 'string' ? provider : '');
+    }
+
+    /** Takes one chunk or event: an OpenAI Chat Completions chunk, a Responses API event, an
+     * Anthropic event or a Gemini `GenerateContentResponse` chunk. */
+    push(chunk) {
+      this.#core.push(chunk !== null && typeof chunk === 'object' ? members(chunk, CHUNK_FIELDS) : '{}');
+    }
+
+    /** The normalised usage so far (`{ inputTokens, outputTokens, … }`), or `null` if none was
+     * reported. */
+    usage() {
+      const usage = this.#core.usage();
+      return usage === undefined ? null : JSON.parse(usage);
+    }
+
+    /** Whether the stream ended before its final usage. */
+    isPartial() {
+      return this.#core.isPartial();
+    }
+  }
+
   class LlmTelemetry {
     #core;
     #link;
@@ -201,7 +231,7 @@ export function llmTelemetryClass(wasm, linkOf) {
 
     /** An accumulator for a streamed response from `provider` (`push`, `usage`, `isPartial`). */
     createStreamAccumulator(provider) {
-      return this.#core.createStream(typeof provider === 'string' ? provider : '');
+      return new LlmStream(provider);
     }
 
     /** Stops evaluating alert rules on a timer. */

@@ -23,7 +23,7 @@ pub use api::errors::ErrorTracking;
 #[cfg(feature = "web")]
 pub use api::health::HealthCheck;
 #[cfg(feature = "full")]
-pub use api::llm::LlmCore;
+pub use api::llm::{LlmCore, StreamCore};
 #[cfg(feature = "web")]
 pub use api::performance::PerformanceMetrics;
 pub use api::redact::redact;

@@ -23,7 +23,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use wasm_telemetry::{
-    redact, CollectorCore, ErrorTracking, HealthCheck, LlmCore, PerformanceMetrics, UsageAnalytics,
+    redact, CollectorCore, ErrorTracking, HealthCheck, LlmCore, PerformanceMetrics, StreamCore,
+    UsageAnalytics,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -1520,8 +1521,26 @@ fn llm_core_answers_in_json_and_queues_the_events_with_the_given_user_hash() {
         .as_string()
         .unwrap()
         .starts_with("RgroupBy"));
-    let stream = llm.call("createStream", &["anthropic".into()]);
-    assert!(get(&stream, "isPartial").is_function());
+}
+
+#[wasm_bindgen_test]
+fn stream_core_reads_usage_from_chunk_json() {
+    let stream = Glue(StreamCore::new("anthropic").into());
+    assert!(stream.call("usage", &[]).is_undefined());
+    let start =
+        r#"{"type":"message_start","message":{"usage":{"input_tokens":10,"output_tokens":1}}}"#;
+    stream.call("push", &[start.into()]);
+    stream.call(
+        "push",
+        &[r#"{"type":"message_delta","usage":{"output_tokens":7}}"#.into()],
+    );
+    stream.call("push", &["not json".into()]);
+    let usage = parse(&stream.call("usage", &[]).as_string().unwrap());
+    assert_eq!(get(&usage, "outputTokens").as_f64(), Some(7.0));
+    assert!(get(&usage, "reasoningTokens").is_null());
+    assert_eq!(stream.call("isPartial", &[]).as_bool(), Some(true));
+    stream.call("push", &[r#"{"type":"message_stop"}"#.into()]);
+    assert_eq!(stream.call("isPartial", &[]).as_bool(), Some(false));
 }
 
 #[wasm_bindgen_test]

@@ -3,14 +3,12 @@
 //! application's values, keeps the alert timer, calls `onAlert`, persists the spend and
 //! submits the events this one writes.
 
-mod convert;
 mod stream;
 
-pub use stream::LlmStream;
+pub use stream::StreamCore;
 
 use crate::core::llm::options::OptionError;
 use crate::core::llm::tracker::Tracker;
-use crate::core::llm::usage::Provider;
 use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
@@ -130,11 +128,5 @@ impl LlmCore {
         self.tracker
             .summary(group_by.as_deref(), window_ms, now_ms)
             .map_err(option_error)
-    }
-
-    /// An accumulator for a streamed response from `provider` (`push`, `usage`, `isPartial`).
-    #[wasm_bindgen(js_name = createStream)]
-    pub fn create_stream(&self, provider: &str) -> LlmStream {
-        LlmStream::new(Provider::parse(provider))
     }
 }

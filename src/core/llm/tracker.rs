@@ -10,7 +10,7 @@ use crate::core::llm::forecast::forecast;
 use crate::core::llm::json::Object;
 use crate::core::llm::options::{read_pricing, read_rules, OptionError};
 use crate::core::llm::pricing::{bundled, cost, find, Cost, Price};
-use crate::core::llm::usage::{Provider, Usage};
+use crate::core::llm::usage::{usage_of, Provider, Usage};
 use crate::core::stats::Summary;
 use alloc::collections::VecDeque;
 use alloc::string::String;
@@ -90,20 +90,8 @@ fn text_of(value: Option<&Value>) -> Option<String> {
     value.and_then(Value::as_str).map(String::from)
 }
 
-/// Normalises a raw or normalised usage object; anything else is unknown usage.
-pub fn usage_of(provider: Provider, value: Option<&Value>) -> Usage {
-    let Some(value @ Value::Object(_)) = value else {
-        return Usage::default();
-    };
-    let field = |path: &str| {
-        path.split('.')
-            .try_fold(value, |v, key| v.get(key))
-            .and_then(Value::as_f64)
-    };
-    Usage::from_raw(provider, &field)
-}
-
-fn count(value: Option<u64>) -> Option<f64> {
+/// A token count as a JSON number, `None` when unknown.
+pub fn count(value: Option<u64>) -> Option<f64> {
     value.map(|n| n as f64)
 }
 
