@@ -8,8 +8,24 @@ import { read, write } from './platform.js';
 /** `localStorage` key of the daily and monthly spend. */
 const SPEND_KEY = 'telemetry-llm-spend';
 
-/** A non-null object that is not an array (reading it may still throw). */
-const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+/** A non-null object that is not an array (reading it may still throw); a revoked proxy is
+ * not one. */
+function isRecord(value) {
+  try {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `value` is an array (a revoked proxy is not one). */
+function isList(value) {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
 
 /** `value` as JSON, or `fallback` when it cannot be serialised (cycles, BigInt, traps). A
  * function, symbol or BigInt keeps a place (`{}`), so the core sees a value of the wrong kind. */
@@ -107,7 +123,7 @@ export function llmTelemetryClass(wasm, linkOf) {
         const rules = field(options, 'alertRules');
         const extra = [];
         if (pricing !== undefined) extra.push(`"pricing":${pricingJson(pricing)}`);
-        if (rules !== undefined) extra.push(`"alertRules":${Array.isArray(rules) ? json(rules, 'null') : 'null'}`);
+        if (rules !== undefined) extra.push(`"alertRules":${isList(rules) ? json(rules, 'null') : 'null'}`);
         if (extra.length) text = `{${[text.slice(1, -1), ...extra].filter(Boolean).join(',')}}`;
         const onAlert = field(options, 'onAlert');
         if (typeof onAlert === 'function') this.#onAlert = onAlert;
