@@ -1,6 +1,5 @@
 // Types of the package entry `wasm-telemetry`: every class.
 import type * as wasm from './wasm_telemetry.js';
-import type { LlmTelemetryOptions } from './wasm_telemetry.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { ErrorTracking } from './error-tracking.js';
 import type { Init } from './entry.js';
@@ -36,10 +35,8 @@ export type { LoaderStub, QueuedCall } from './entry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 
 export { UsageAnalytics } from './usage-analytics.js';
-/** LLM cost and token telemetry with budgets, alerts and forecasts, reported through `collector`. */
-export declare class LlmTelemetry extends wasm.LlmTelemetry {
-  constructor(collector: TelemetryCollector, options?: LlmTelemetryOptions);
-}
+export { LlmTelemetry } from './llm-telemetry.js';
+export type { LlmStream } from './llm-telemetry.js';
 
 /** Loads and instantiates this entry's WebAssembly module. */
 export declare const init: Init;

@@ -1,8 +1,8 @@
-// The module classes of the web and full entries, over an entry's wasm classes: each takes
-// the collector it reports through, and hands the wasm class that collector's link. The
-// modules written in JS over their wasm cores come from their own files.
+// The module classes of the web and full entries, each a JS class over its wasm core (in its
+// own file), built for an entry's wasm and collector class.
 import { errorTrackingClass } from './error-tracking.js';
 import { healthCheckClass } from './health-check.js';
+import { llmTelemetryClass } from './llm-telemetry.js';
 import { performanceMetricsClass } from './performance-metrics.js';
 import { usageAnalyticsClass } from './usage-analytics.js';
 
@@ -17,10 +17,6 @@ export function webModules(wasm, linkOf) {
 /** UsageAnalytics and LlmTelemetry over the wasm classes of `wasm`. */
 export function fullModules(wasm, linkOf) {
   const UsageAnalytics = usageAnalyticsClass(wasm.AnalyticsCore, linkOf);
-  class LlmTelemetry extends wasm.LlmTelemetry {
-    constructor(collector, options) {
-      super(linkOf(collector), options);
-    }
-  }
+  const LlmTelemetry = llmTelemetryClass(wasm, linkOf);
   return { UsageAnalytics, LlmTelemetry };
 }

@@ -1,7 +1,7 @@
 //! wasm-telemetry: a browser telemetry SDK in Rust, compiled to WebAssembly.
 //!
-//! [`core`] is pure Rust and tests natively; [`platform`] is the only code that touches the
-//! browser; [`api`] holds the classes exported to JavaScript.
+//! [`core`] is pure Rust and tests natively; [`api`] is the wasm boundary, one core class per
+//! JS class of the package (js/), which does the browser's part.
 #![deny(missing_docs)]
 #![cfg_attr(feature = "bundle", no_std)]
 
@@ -12,8 +12,6 @@ mod runtime;
 
 pub mod api;
 pub mod core;
-#[cfg(feature = "web")]
-pub mod platform;
 
 #[cfg(feature = "full")]
 pub use api::analytics::AnalyticsCore;
@@ -23,7 +21,7 @@ pub use api::errors::ErrorsCore;
 #[cfg(feature = "web")]
 pub use api::health::HealthCore;
 #[cfg(feature = "full")]
-pub use api::llm::LlmTelemetry;
+pub use api::llm::{LlmCore, StreamCore};
 #[cfg(feature = "web")]
 pub use api::performance::VitalsCore;
 pub use api::redact::redact;

@@ -2,13 +2,14 @@
 //! `cargo test --target wasm32-unknown-unknown --test browser`.
 //!
 //! What runs here is the boundary as the package's JavaScript sees it, compiled to wasm32:
-//! `CollectorCore`, `ErrorsCore`, `HealthCore`, `AnalyticsCore` and `VitalsCore` (the rules
-//! under the JS `TelemetryCollector`, `ErrorTracking`, `HealthCheck`, `UsageAnalytics` and
-//! `PerformanceMetrics`), `LlmTelemetry`, which reaches a collector through a link object, and
-//! `redact`. Every method is called through the class's generated JS glue (the instance's
-//! prototype methods, via `Reflect`), so argument conversions, `undefined` for absent values and
-//! thrown errors are the ones a page gets. The JS classes' own browser behaviour (transports,
-//! timers, listeners, storage, observers, running the health checks) is covered by tests/e2e.
+//! The wasm boundary, one core class per JS class: `CollectorCore`, `ErrorsCore`, `VitalsCore`,
+//! `HealthCore`, `AnalyticsCore`, `LlmCore` and `StreamCore` (the rules under the JS
+//! `TelemetryCollector`, `ErrorTracking`, `PerformanceMetrics`, `HealthCheck`,
+//! `UsageAnalytics`, `LlmTelemetry` and `LlmStream`), and `redact`. Every method is called
+//! through the class's generated JS glue (the instance's prototype methods, via `Reflect`), so
+//! argument conversions, `undefined` for absent values and thrown errors are the ones a page
+//! gets. The JS classes' own browser behaviour (transports, timers, listeners, storage,
+//! observers, running the health checks) is covered by tests/e2e.
 //!
 //! The tests in `config_parsing` need the real `ConfigPatch::from_json` and `Config::to_json`;
 //! while src/core/config.rs has its temporary stubs they fail, and
@@ -17,13 +18,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, BigInt, Function, Object, Proxy, Reflect, Symbol, Uint8Array, JSON};
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use wasm_telemetry::{
-    redact, AnalyticsCore, CollectorCore, ErrorsCore, HealthCore, LlmTelemetry, VitalsCore,
+    redact, AnalyticsCore, CollectorCore, ErrorsCore, HealthCore, LlmCore, StreamCore, VitalsCore,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -308,85 +307,6 @@ fn journal_events(journal: &str) -> Vec<JsValue> {
             parse(event)
         })
         .collect()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Links: how modules reach a collector
-
-/// A collector link as the JS `TelemetryCollector` hands it to modules: `{ submit(type,
-/// dataJson) -> bool, endpoint(), mayStore(), userHash(id) }`, recording every `submit` and
-/// `userHash` call.
-struct Link {
-    object: JsValue,
-    submitted: Rc<RefCell<Vec<(JsValue, JsValue)>>>,
-    hashed: Rc<RefCell<Vec<JsValue>>>,
-}
-
-impl Link {
-    fn build(
-        mut answer: impl FnMut(&JsValue, &JsValue) -> bool + 'static,
-        mut hash: impl FnMut(&JsValue) -> JsValue + 'static,
-    ) -> Link {
-        let submitted: Rc<RefCell<Vec<(JsValue, JsValue)>>> = Rc::default();
-        let hashed: Rc<RefCell<Vec<JsValue>>> = Rc::default();
-        let object = Object::new();
-        let log = submitted.clone();
-        let submit = Closure::<dyn FnMut(JsValue, JsValue) -> bool>::new(move |kind, data| {
-            let accepted = answer(&kind, &data);
-            log.borrow_mut().push((kind, data));
-            accepted
-        });
-        let asked = hashed.clone();
-        let user_hash = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |id: JsValue| {
-            let hash = hash(&id);
-            asked.borrow_mut().push(id);
-            hash
-        });
-        let set = |key: &str, value: JsValue| {
-            Reflect::set(&object, &key.into(), &value).unwrap();
-        };
-        set("submit", submit.into_js_value());
-        set(
-            "endpoint",
-            Closure::<dyn FnMut() -> JsValue>::new(|| UNDEF).into_js_value(),
-        );
-        set(
-            "mayStore",
-            Closure::<dyn FnMut() -> bool>::new(|| false).into_js_value(),
-        );
-        set("userHash", user_hash.into_js_value());
-        Link {
-            object: object.into(),
-            submitted,
-            hashed,
-        }
-    }
-
-    /// A link whose `submit` answers `accepted`, and whose `userHash` gives [`LINK_HASH`].
-    fn recording(accepted: bool) -> Link {
-        Self::build(move |_, _| accepted, |_| LINK_HASH.into())
-    }
-
-    /// What was submitted: each call's type (`None`: `undefined`) and data JSON.
-    fn submitted(&self) -> Vec<(Option<String>, Option<String>)> {
-        self.submitted
-            .borrow()
-            .iter()
-            .map(|(kind, data)| {
-                assert!(kind.is_string() || kind.is_undefined(), "type {kind:?}");
-                assert!(data.is_string() || data.is_undefined(), "data {data:?}");
-                (kind.as_string(), data.as_string())
-            })
-            .collect()
-    }
-
-    /// The one submitted event: its type and parsed data.
-    fn only(&self) -> (String, JsValue) {
-        let submitted = self.submitted();
-        assert_eq!(submitted.len(), 1, "{submitted:?}");
-        let (kind, data) = submitted.into_iter().next().unwrap();
-        (kind.expect("a type"), parse(&data.expect("data")))
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1544,52 +1464,102 @@ fn health_core_refuses_bad_registrations_and_options_with_error_strings_the_clas
     assert_eq!(disabled.call("timerMs", &[]).as_f64(), Some(0.0));
 }
 
+/// An `LlmCore`, as js/llm-telemetry.js drives it: `new LlmCore(optionsJson, stored, now)`.
+fn llm_core(options: &str, stored: JsValue) -> Result<Glue, JsValue> {
+    let any = LlmCore::new("{}", None, NOW).expect("defaults");
+    let class: Function = get(&JsValue::from(any), "constructor").unchecked_into();
+    let args: Array = [options.into(), stored, NOW.into()].into_iter().collect();
+    Reflect::construct(&class, &args).map(Glue)
+}
+
 #[wasm_bindgen_test]
-fn llm_telemetry_sends_the_user_only_as_the_links_hash() {
-    let link = Link::recording(true);
-    let llm = Glue(
-        LlmTelemetry::new(link.object.clone(), parse(r#"{"alertIntervalMs":0}"#))
-            .unwrap()
-            .into(),
-    );
-    let call = parse(
-        r#"{"provider":"openai","model":"gpt-4o","latencyMs":300,"userId":"ann@example.com",
-            "usage":{"prompt_tokens":100,"completion_tokens":20}}"#,
-    );
-    let cost = llm.call("trackCall", &[call]);
+fn llm_core_answers_in_json_and_queues_the_events_with_the_given_user_hash() {
+    let llm = llm_core(r#"{"alertIntervalMs":0,"budgets":{"daily":0.0005}}"#, UNDEF).unwrap();
+    let call = r#"{"provider":"openai","model":"gpt-4o","latencyMs":300,"userId":"ann@example.com",
+        "usage":{"prompt_tokens":100,"completion_tokens":20}}"#;
+    let cost = llm.call("trackCall", &[call.into(), LINK_HASH.into(), NOW.into()]);
+    let cost = parse(&cost.as_string().expect("the cost's JSON"));
     assert_eq!(get(&cost, "currency").as_string().as_deref(), Some("USD"));
-    let (kind, data) = link.only();
-    assert_eq!(kind, "gen_ai.call");
+    let events: Vec<String> = Array::from(&llm.call("takeEvents", &[]))
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect();
+    assert_eq!(events.len(), 4, "{events:?}");
+    assert_eq!(events[0], "gen_ai.call");
+    assert_eq!(events[2], "llm.budget_alert");
+    let data = parse(&events[1]);
     assert_eq!(
         get(&data, "user.id").as_string().as_deref(),
         Some(LINK_HASH)
     );
-    assert_eq!(
-        get(&data, "gen_ai.request.model").as_string().as_deref(),
-        Some("gpt-4o")
+    assert!(!events[1].contains("ann@"), "{}", events[1]);
+    assert!(
+        llm.call("takeEvents", &[])
+            .unchecked_into::<Array>()
+            .length()
+            == 0
     );
-    let raw = JSON::stringify(&data).unwrap().as_string().unwrap();
-    assert!(!raw.contains("ann@"), "{raw}");
-    let hashed: Vec<_> = link
-        .hashed
-        .borrow()
-        .iter()
-        .map(JsValue::as_string)
-        .collect();
-    assert_eq!(hashed, [Some("ann@example.com".into())]);
+    let spend = llm
+        .call("takeSpend", &[])
+        .as_string()
+        .expect("the spend to persist");
+    assert!(spend.contains("\"daySpent\""), "{spend}");
+    assert!(llm.call("takeSpend", &[]).is_undefined());
 
-    for hostile in [42.into(), UNDEF, JsValue::NULL, symbol(), revoked_proxy()] {
-        assert!(
-            llm.call("trackCall", std::slice::from_ref(&hostile))
-                .is_null(),
-            "{hostile:?}"
-        );
+    // Not an object, or not JSON: no call.
+    for text in ["42", "null", "", "{"] {
+        let answer = llm.call("trackCall", &[text.into(), UNDEF, NOW.into()]);
+        assert!(answer.is_undefined(), "{text}");
     }
-    assert_eq!(link.submitted().len(), 1);
-    // A proxy whose every trap throws never throws out of trackCall (it is read as an empty
-    // call: see the report on this boundary).
-    assert!(llm.try_call("trackCall", &[hostile_proxy()]).is_ok());
-    llm.call("destroy", &[]);
+    let summary = llm.call("summary", &[UNDEF, UNDEF, (NOW + 1.0).into()]);
+    assert!(summary
+        .as_string()
+        .unwrap()
+        .contains("\"groupBy\":\"model\""));
+    let refused = llm.try_call("summary", &["planet".into(), UNDEF, NOW.into()]);
+    assert!(refused
+        .unwrap_err()
+        .as_string()
+        .unwrap()
+        .starts_with("RgroupBy"));
+}
+
+#[wasm_bindgen_test]
+fn stream_core_reads_usage_from_chunk_json() {
+    let stream = Glue(StreamCore::new("anthropic").into());
+    assert!(stream.call("usage", &[]).is_undefined());
+    let start =
+        r#"{"type":"message_start","message":{"usage":{"input_tokens":10,"output_tokens":1}}}"#;
+    stream.call("push", &[start.into()]);
+    stream.call(
+        "push",
+        &[r#"{"type":"message_delta","usage":{"output_tokens":7}}"#.into()],
+    );
+    stream.call("push", &["not json".into()]);
+    let usage = parse(&stream.call("usage", &[]).as_string().unwrap());
+    assert_eq!(get(&usage, "outputTokens").as_f64(), Some(7.0));
+    assert!(get(&usage, "reasoningTokens").is_null());
+    assert_eq!(stream.call("isPartial", &[]).as_bool(), Some(true));
+    stream.call("push", &[r#"{"type":"message_stop"}"#.into()]);
+    assert_eq!(stream.call("isPartial", &[]).as_bool(), Some(false));
+}
+
+#[wasm_bindgen_test]
+fn llm_core_refuses_bad_options_with_typed_messages_and_resumes_stored_spend() {
+    for (options, start) in [
+        (r#"{"alertIntervalMs":null}"#, "RalertIntervalMs"),
+        (r#"{"pricing":null}"#, "Tpricing"),
+        (r#"{"alertRules":{}}"#, "TalertRules"),
+    ] {
+        let error = llm_core(options, UNDEF).err().expect("refused");
+        assert!(error.as_string().unwrap().starts_with(start), "{options}");
+    }
+    let day = (NOW / 86_400_000.0).floor();
+    let stored = ["{\"day\":", &(day as i64).to_string(), ",\"daySpent\":2}"].concat();
+    let llm = llm_core(r#"{"budgets":{"daily":10}}"#, stored.as_str().into()).unwrap();
+    let status = parse(&llm.call("budgetStatus", &[]).as_string().unwrap());
+    assert_eq!(get(&get(&status, "daily"), "spent").as_f64(), Some(2.0));
+    assert_eq!(llm.call("alertIntervalMs", &[]).as_f64(), Some(30_000.0));
 }
 
 /// A `VitalsCore`, as js/performance-metrics.js drives it: `new VitalsCore(optionsJson,

@@ -3,7 +3,7 @@
 //! class installs the global handlers and the automatic breadcrumbs, reads the thrown values
 //! and submits what this one writes.
 
-use crate::api::input::read_id;
+use crate::api::collector::read_id;
 use crate::core::errors::tracker::{Captured, Tracker};
 use alloc::string::String;
 use wasm_bindgen::prelude::*;

@@ -1,5 +1,6 @@
-//! Classes exported to JavaScript. Each parses JS input, calls the core, and returns JS values.
-//! The `web` and `full` features choose which classes a build exports (see Cargo.toml).
+//! The wasm boundary: one core class per JS class of the package, taking plain values and
+//! strings and answering with decisions and finished JSON. The `web` and `full` features choose
+//! which classes a build exports (see Cargo.toml).
 
 #[cfg(feature = "full")]
 pub mod analytics;
@@ -8,14 +9,10 @@ pub mod collector;
 pub mod errors;
 #[cfg(feature = "web")]
 pub mod health;
-#[cfg(feature = "web")]
-pub mod input;
 #[cfg(feature = "full")]
 pub mod llm;
-#[cfg(feature = "web")]
+#[cfg(feature = "full")]
 pub mod module_types;
 #[cfg(feature = "web")]
 pub mod performance;
 pub mod redact;
-#[cfg(feature = "web")]
-pub mod sink;

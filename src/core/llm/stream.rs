@@ -5,7 +5,11 @@
 //! `finishReason`. Counts are cumulative: keep the latest value, never add. A stream cut short
 //! yields what was seen, flagged partial.
 
-use crate::core::llm::usage::{Provider, Usage};
+use crate::core::json_value::{parse, Value};
+use crate::core::llm::json::Object;
+use crate::core::llm::tracker::count;
+use crate::core::llm::usage::{usage_of, Provider, Usage};
+use alloc::string::String;
 
 /// Accumulates the usage of one streamed response.
 #[derive(Debug, Clone)]
@@ -59,6 +63,44 @@ impl StreamAccumulator {
         if last_event || finished {
             self.complete = true;
         }
+    }
+
+    /// Takes one chunk or event as JSON: its `type`, and its usage where each provider puts it
+    /// (`message.usage` of `message_start`, `response.usage` of Responses API events, `usage`
+    /// or Gemini's `usageMetadata`); a Gemini candidate with a `finishReason` ends the response.
+    pub fn push_json(&mut self, chunk: &str) {
+        let chunk = parse(chunk).unwrap_or(Value::Null);
+        let kind = chunk.get("type").and_then(Value::as_str).unwrap_or("");
+        let nested = |outer: &str| chunk.get(outer).and_then(|v| v.get("usage"));
+        let raw = match kind {
+            "message_start" => nested("message"),
+            _ if kind.starts_with("response.") => nested("response"),
+            _ => match chunk.get("usage") {
+                Some(usage @ Value::Object(_)) => Some(usage),
+                _ => chunk.get("usageMetadata"),
+            },
+        };
+        let usage = matches!(raw, Some(Value::Object(_))).then(|| usage_of(self.provider, raw));
+        let finished = matches!(chunk.get("candidates"), Some(Value::Array(candidates))
+            if candidates.iter().any(|c| matches!(c.get("finishReason"), Some(Value::String(_)))));
+        self.push(kind, usage, finished);
+    }
+
+    /// The usage seen so far as JSON (`{ inputTokens, outputTokens, cacheReadTokens,
+    /// cacheWrite5mTokens, cacheWrite1hTokens, reasoningTokens }`, unknown counts `null`), or
+    /// `None` when the stream reported none.
+    pub fn usage_json(&self) -> Option<String> {
+        let usage = self.usage()?;
+        Some(
+            Object::default()
+                .maybe("inputTokens", count(usage.input))
+                .maybe("outputTokens", count(usage.output))
+                .maybe("cacheReadTokens", count(usage.cache_read))
+                .maybe("cacheWrite5mTokens", count(usage.cache_write_5m))
+                .maybe("cacheWrite1hTokens", count(usage.cache_write_1h))
+                .maybe("reasoningTokens", count(usage.reasoning))
+                .finish(),
+        )
     }
 
     /// The usage seen so far, or `None` when the stream reported none (unknown, never 0).
@@ -188,5 +230,27 @@ mod tests {
             assert_eq!(stream.usage(), Some(usage), "{last}");
             assert!(!stream.is_partial(), "{last}");
         }
+    }
+
+    #[test]
+    fn chunks_as_json_give_their_usage_where_each_provider_puts_it() {
+        let mut gemini = StreamAccumulator::new(Provider::Gemini);
+        gemini.push_json(r#"{"candidates":[{"index":0}],"usageMetadata":{"promptTokenCount":8,"candidatesTokenCount":2}}"#);
+        assert!(gemini.is_partial());
+        gemini.push_json(r#"{"candidates":[{"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":8,"candidatesTokenCount":5}}"#);
+        assert!(!gemini.is_partial());
+        assert_eq!(
+            gemini.usage_json().as_deref(),
+            Some(
+                r#"{"inputTokens":8,"outputTokens":5,"cacheReadTokens":null,"cacheWrite5mTokens":null,"cacheWrite1hTokens":null,"reasoningTokens":null}"#
+            )
+        );
+        let mut responses = StreamAccumulator::new(Provider::OpenAi);
+        responses.push_json(r#"{"type":"response.created","response":{"usage":null}}"#);
+        responses.push_json("not json");
+        assert_eq!(responses.usage_json(), None);
+        responses.push_json(r#"{"type":"response.completed","response":{"usage":{"input_tokens":3,"output_tokens":4}}}"#);
+        assert_eq!(responses.usage().and_then(|u| u.output), Some(4));
+        assert!(!responses.is_partial());
     }
 }

@@ -2,6 +2,8 @@
 //! the OpenTelemetry GenAI rule: input includes cached tokens, output includes reasoning tokens.
 //! A count the provider did not report stays unknown (`None`), never 0.
 
+use crate::core::json_value::Value;
+
 /// The providers whose usage shapes are understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provider {
@@ -161,6 +163,19 @@ impl Usage {
     pub fn is_unknown(&self) -> bool {
         self.input.is_none() && self.output.is_none()
     }
+}
+
+/// Normalises a raw or normalised usage object; anything else is unknown usage.
+pub fn usage_of(provider: Provider, value: Option<&Value>) -> Usage {
+    let Some(value @ Value::Object(_)) = value else {
+        return Usage::default();
+    };
+    let field = |path: &str| {
+        path.split('.')
+            .try_fold(value, |v, key| v.get(key))
+            .and_then(Value::as_f64)
+    };
+    Usage::from_raw(provider, &field)
 }
 
 #[cfg(test)]

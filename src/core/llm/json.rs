@@ -1,0 +1,145 @@
+//! Writing the JSON the LLM module answers with: objects built member by member, numbers as
+//! JSON numbers (`null` when not finite, as `JSON.stringify` writes them), and values read from
+//! the application's JSON copied back as they were.
+
+use crate::core::json::{write_decimal, write_string};
+use crate::core::json_value::Value;
+use alloc::string::String;
+
+/// A JSON object being written.
+pub struct Object {
+    out: String,
+    empty: bool,
+}
+
+impl Default for Object {
+    fn default() -> Self {
+        Self {
+            out: String::from("{"),
+            empty: true,
+        }
+    }
+}
+
+/// Appends a number, or `null` when it is not finite.
+pub fn write_number(out: &mut String, value: f64) {
+    if value.is_finite() {
+        write_decimal(out, value);
+    } else {
+        out.push_str("null");
+    }
+}
+
+/// Appends a JSON value as it was read.
+pub fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(text) => out.push_str(text),
+        Value::String(text) => write_string(out, text),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            out.push('{');
+            for (i, (key, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, key);
+                out.push(':');
+                write_value(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+impl Object {
+    /// Starts member `key`; its value follows.
+    fn key(&mut self, key: &str) -> &mut String {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        write_string(&mut self.out, key);
+        self.out.push(':');
+        &mut self.out
+    }
+
+    /// A number member (`null` when not finite).
+    pub fn number(&mut self, key: &str, value: f64) -> &mut Self {
+        write_number(self.key(key), value);
+        self
+    }
+
+    /// A number member, `null` when `None`.
+    pub fn maybe(&mut self, key: &str, value: Option<f64>) -> &mut Self {
+        write_number(self.key(key), value.unwrap_or(f64::NAN));
+        self
+    }
+
+    /// A string member.
+    pub fn text(&mut self, key: &str, value: &str) -> &mut Self {
+        write_string(self.key(key), value);
+        self
+    }
+
+    /// A boolean member.
+    pub fn flag(&mut self, key: &str, value: bool) -> &mut Self {
+        self.key(key).push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    /// A member whose value is JSON text already written (`null` when `None`).
+    pub fn raw(&mut self, key: &str, json: Option<&str>) -> &mut Self {
+        self.key(key).push_str(json.unwrap_or("null"));
+        self
+    }
+
+    /// A member copied from the application's JSON.
+    pub fn value(&mut self, key: &str, value: &Value) -> &mut Self {
+        write_value(self.key(key), value);
+        self
+    }
+
+    /// The finished text.
+    pub fn finish(&mut self) -> String {
+        let mut out = core::mem::take(&mut self.out);
+        out.push('}');
+        self.out.push('{');
+        self.empty = true;
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::json_value::parse;
+
+    #[test]
+    fn members_are_written_in_order_with_null_for_missing_and_non_finite_numbers() {
+        let copied = parse(r#"{"a":[1,"x",null,{"b":true}]}"#).unwrap();
+        let text = Object::default()
+            .number("n", 0.25)
+            .number("nan", f64::NAN)
+            .maybe("none", None)
+            .text("s", "q\"")
+            .flag("f", false)
+            .raw("r", Some("[]"))
+            .value("v", &copied)
+            .finish();
+        assert_eq!(
+            text,
+            r#"{"n":0.25,"nan":null,"none":null,"s":"q\"","f":false,"r":[],"v":{"a":[1,"x",null,{"b":true}]}}"#
+        );
+    }
+}
