@@ -1,8 +1,9 @@
-// Types of the package entry `wasm-telemetry/collector`.
+// Types of the package entry `wasm-telemetry/collector`: TelemetryCollector, redact and the
+// loader stub's replay. The web and full entries' typings build on these.
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { Init } from './entry.js';
 
-export * from './wasm_telemetry_collector.js';
+export { redact } from './wasm_telemetry_collector.js';
 export { TelemetryCollector } from './telemetry-collector.js';
 export type {
   BufferStatus,

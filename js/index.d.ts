@@ -1,42 +1,39 @@
-// Types of the package entry `wasm-telemetry`: every class.
-import type * as wasm from './wasm_telemetry.js';
+// Types of the package entry `wasm-telemetry`: the web entry's, with UsageAnalytics and
+// LlmTelemetry.
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { ErrorTracking } from './error-tracking.js';
 import type { Init } from './entry.js';
 
-export * from './wasm_telemetry.js';
-export { TelemetryCollector } from './telemetry-collector.js';
-export { PerformanceMetrics } from './performance-metrics.js';
-export type {
-  AIOperation,
-  AIOperationsSummary,
-  CoreWebVitals,
-  PerformanceOptions,
-  ResourceMetrics,
-  TimingSummary,
-} from './performance-metrics.js';
-export type {
-  BufferStatus,
-  ConsentState,
-  PerformanceMetric,
-  ResolvedTelemetryConfig,
-  SamplingStrategy,
-  TelemetryConfig,
-  TelemetryEvent,
-  TransportBackend,
-  TransportFunction,
-  WireEvent,
-} from './telemetry-collector.js';
-export { ErrorTracking } from './error-tracking.js';
-export type { Breadcrumb, CaptureOptions, ErrorGroup, ErrorStats, ErrorTrackingOptions, RecoveryDetails, Severity } from './error-tracking.js';
-export { HealthCheck } from './health-check.js';
-export type { HealthCheckOptions, HealthReport, HealthState, ServiceCheck, ServiceCheckResult } from './health-check.js';
-export type { LoaderStub, QueuedCall } from './entry.js';
-export { ErrorSeverity, HealthStatus } from './entry.js';
-
+export * from './web.js';
 export { UsageAnalytics } from './usage-analytics.js';
 export { LlmTelemetry } from './llm-telemetry.js';
 export type { LlmStream } from './llm-telemetry.js';
+export type {
+  AlertMetric,
+  AlertRule,
+  AnalyticsOptions,
+  BudgetAlert,
+  BudgetForecast,
+  BudgetForecasts,
+  BudgetState,
+  BudgetStatus,
+  CallSummary,
+  ConversationStats,
+  Cost,
+  FeatureAdoption,
+  LlmAlert,
+  LlmCall,
+  LlmSummary,
+  LlmTelemetryOptions,
+  ModelRates,
+  NormalizedUsage,
+  Pricing,
+  ProactiveMetrics,
+  RawUsage,
+  RuleAlert,
+  StreamChunk,
+  SummaryOptions,
+} from './wasm_telemetry.js';
 
 /** Loads and instantiates this entry's WebAssembly module. */
 export declare const init: Init;

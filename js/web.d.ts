@@ -1,10 +1,10 @@
-// Types of the package entry `wasm-telemetry/web`.
+// Types of the package entry `wasm-telemetry/web`: the collector entry's, with
+// PerformanceMetrics, ErrorTracking and HealthCheck.
 import type { TelemetryCollector } from './telemetry-collector.js';
 import type { ErrorTracking } from './error-tracking.js';
 import type { Init } from './entry.js';
 
-export * from './wasm_telemetry_web.js';
-export { TelemetryCollector } from './telemetry-collector.js';
+export * from './collector.js';
 export { PerformanceMetrics } from './performance-metrics.js';
 export type {
   AIOperation,
@@ -14,23 +14,10 @@ export type {
   ResourceMetrics,
   TimingSummary,
 } from './performance-metrics.js';
-export type {
-  BufferStatus,
-  ConsentState,
-  PerformanceMetric,
-  ResolvedTelemetryConfig,
-  SamplingStrategy,
-  TelemetryConfig,
-  TelemetryEvent,
-  TransportBackend,
-  TransportFunction,
-  WireEvent,
-} from './telemetry-collector.js';
 export { ErrorTracking } from './error-tracking.js';
 export type { Breadcrumb, CaptureOptions, ErrorGroup, ErrorStats, ErrorTrackingOptions, RecoveryDetails, Severity } from './error-tracking.js';
 export { HealthCheck } from './health-check.js';
 export type { HealthCheckOptions, HealthReport, HealthState, ServiceCheck, ServiceCheckResult } from './health-check.js';
-export type { LoaderStub, QueuedCall } from './entry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 
 /** Loads and instantiates this entry's WebAssembly module. */

@@ -18,6 +18,7 @@ pub mod grouping;
 pub mod health;
 pub mod journal;
 pub mod json;
+pub mod json_object;
 pub mod json_value;
 pub mod llm;
 pub mod otlp;

@@ -2,146 +2,86 @@
 //! Ids, names and lengths only, never content.
 
 use crate::core::analytics::{Analytics, Pairs};
-use crate::core::json::{write_integer, write_number, write_string};
+use crate::core::json_object::Object;
 use alloc::string::String;
-
-/// Writes JSON objects member by member.
-struct Object {
-    out: String,
-    empty: bool,
-}
-
-impl Object {
-    fn new() -> Self {
-        Self {
-            out: String::from("{"),
-            empty: true,
-        }
-    }
-
-    fn key(&mut self, key: &str) -> &mut String {
-        if !self.empty {
-            self.out.push(',');
-        }
-        self.empty = false;
-        write_string(&mut self.out, key);
-        self.out.push(':');
-        &mut self.out
-    }
-
-    fn text(mut self, key: &str, value: &str) -> Self {
-        write_string(self.key(key), value);
-        self
-    }
-
-    fn count(mut self, key: &str, value: u64) -> Self {
-        write_integer(self.key(key), value.min(i64::MAX as u64) as i64);
-        self
-    }
-
-    /// A measure, exact; `null` when it is not a finite number (as `JSON.stringify` writes NaN).
-    fn number(mut self, key: &str, value: f64) -> Self {
-        write_number(self.key(key), value);
-        self
-    }
-
-    fn maybe(self, key: &str, value: Option<f64>) -> Self {
-        self.number(key, value.unwrap_or(f64::NAN))
-    }
-
-    fn flag(mut self, key: &str, value: bool) -> Self {
-        self.key(key).push_str(if value { "true" } else { "false" });
-        self
-    }
-
-    /// An object member written by the caller (`raw` must be a JSON object).
-    fn raw(mut self, key: &str, raw: &str) -> Self {
-        self.key(key).push_str(raw);
-        self
-    }
-
-    fn end(mut self) -> String {
-        self.out.push('}');
-        self.out
-    }
-}
 
 /// `{ key: count, … }` of a small map.
 fn counts(pairs: &Pairs<u64>) -> String {
-    pairs
-        .iter()
-        .fold(Object::new(), |o, (key, count)| o.count(key, *count))
-        .end()
+    let mut object = Object::default();
+    for (key, count) in pairs {
+        object.count(key, *count);
+    }
+    object.finish()
 }
 
 /// `feature.used`: `{ featureId, action, meta? }`; `meta_json` (a JSON object) as given.
 pub fn feature_used(feature_id: &str, action: &str, meta_json: Option<&str>) -> String {
-    let object = Object::new()
-        .text("featureId", feature_id)
-        .text("action", action);
-    match meta_json.filter(|m| m.starts_with('{')) {
-        Some(meta) => object.raw("meta", meta),
-        None => object,
+    let mut object = Object::default();
+    object.text("featureId", feature_id).text("action", action);
+    with_meta(object, meta_json)
+}
+
+/// Adds `meta` (a JSON object, as given) when there is one, and finishes.
+fn with_meta(mut object: Object, meta_json: Option<&str>) -> String {
+    if let Some(meta) = meta_json.filter(|m| m.starts_with('{')) {
+        object.raw("meta", Some(meta));
     }
-    .end()
+    object.finish()
 }
 
 /// `conversation.started`: `{ conversationId, provider }`.
 pub fn conversation_started(id: &str, provider: &str) -> String {
-    Object::new()
+    Object::default()
         .text("conversationId", id)
         .text("provider", provider)
-        .end()
+        .finish()
 }
 
 /// `conversation.message`: `{ conversationId, length, role }`.
 pub fn conversation_message(id: &str, length: u64, role: &str) -> String {
-    Object::new()
+    Object::default()
         .text("conversationId", id)
         .count("length", length)
         .text("role", role)
-        .end()
+        .finish()
 }
 
 /// `conversation.ended`: `{ conversationId, success }`.
 pub fn conversation_ended(id: &str, success: bool) -> String {
-    Object::new()
+    Object::default()
         .text("conversationId", id)
         .flag("success", success)
-        .end()
+        .finish()
 }
 
 /// `provider.request`: `{ provider, latencyMs, success, tokens }`.
 pub fn provider_request(provider: &str, latency_ms: f64, success: bool, tokens: u64) -> String {
-    Object::new()
+    Object::default()
         .text("provider", provider)
         .number("latencyMs", latency_ms)
         .flag("success", success)
         .count("tokens", tokens)
-        .end()
+        .finish()
 }
 
 /// `proactive.suggested`: `{ suggestionId, meta? }`.
 pub fn suggested(id: &str, meta_json: Option<&str>) -> String {
-    let object = Object::new().text("suggestionId", id);
-    match meta_json.filter(|m| m.starts_with('{')) {
-        Some(meta) => object.raw("meta", meta),
-        None => object,
-    }
-    .end()
+    let mut object = Object::default();
+    object.text("suggestionId", id);
+    with_meta(object, meta_json)
 }
 
 /// `proactive.accepted`: `{ suggestionId, timeToAcceptMs }`.
 pub fn accepted(id: &str, time_to_accept_ms: f64) -> String {
-    Object::new()
+    Object::default()
         .text("suggestionId", id)
         .number("timeToAcceptMs", time_to_accept_ms)
-        .end()
+        .finish()
 }
 
 /// `proactive.dismissed`: `{ suggestionId }`.
 pub fn dismissed(id: &str) -> String {
-    Object::new().text("suggestionId", id).end()
+    Object::default().text("suggestionId", id).finish()
 }
 
 /// `[{ featureId, uses, actions, firstUsed, lastUsed }]`, most used first.
@@ -151,13 +91,14 @@ pub fn feature_stats(analytics: &Analytics) -> String {
         if index > 0 {
             out.push(',');
         }
-        let entry = Object::new()
+        let entry = Object::default()
             .text("featureId", feature)
             .count("uses", usage.uses)
-            .raw("actions", &counts(&usage.actions))
+            .raw("actions", Some(&counts(&usage.actions)))
             .number("firstUsed", usage.first_used_ms)
-            .number("lastUsed", usage.last_used_ms);
-        out.push_str(&entry.end());
+            .number("lastUsed", usage.last_used_ms)
+            .finish();
+        out.push_str(&entry);
     }
     out.push(']');
     out
@@ -167,51 +108,48 @@ pub fn feature_stats(analytics: &Analytics) -> String {
 /// byProvider, providers }`.
 pub fn conversation_stats(analytics: &Analytics) -> String {
     let stats = analytics.conversation_stats();
-    let lengths = stats
-        .avg_length_by_role
-        .iter()
-        .fold(Object::new(), |o, (role, average)| o.number(role, *average))
-        .end();
-    let providers = analytics
-        .providers()
-        .fold(Object::new(), |o, (name, p)| {
-            let average = if p.requests > 0 {
-                p.total_latency_ms / p.requests as f64
-            } else {
-                0.0
-            };
-            let provider = Object::new()
-                .count("requests", p.requests)
-                .count("errors", p.errors)
-                .count("tokens", p.tokens)
-                .number("avgLatencyMs", average)
-                .end();
-            o.raw(name, &provider)
-        })
-        .end();
-    Object::new()
+    let mut lengths = Object::default();
+    for (role, average) in &stats.avg_length_by_role {
+        lengths.number(role, *average);
+    }
+    let mut providers = Object::default();
+    for (name, p) in analytics.providers() {
+        let average = if p.requests > 0 {
+            p.total_latency_ms / p.requests as f64
+        } else {
+            0.0
+        };
+        let provider = Object::default()
+            .count("requests", p.requests)
+            .count("errors", p.errors)
+            .count("tokens", p.tokens)
+            .number("avgLatencyMs", average)
+            .finish();
+        providers.raw(name, Some(&provider));
+    }
+    Object::default()
         .count("started", stats.started)
         .count("active", stats.active)
         .count("ended", stats.ended)
         .maybe("successRate", stats.success_rate)
         .maybe("avgMessages", stats.avg_messages)
         .maybe("avgDurationMs", stats.avg_duration_ms)
-        .raw("avgLengthByRole", &lengths)
-        .raw("byProvider", &counts(&stats.by_provider))
-        .raw("providers", &providers)
-        .end()
+        .raw("avgLengthByRole", Some(&lengths.finish()))
+        .raw("byProvider", Some(&counts(&stats.by_provider)))
+        .raw("providers", Some(&providers.finish()))
+        .finish()
 }
 
 /// `{ shown, accepted, dismissed, acceptanceRate, medianTimeToAcceptMs }`.
 pub fn proactive_metrics(analytics: &Analytics) -> String {
     let metrics = analytics.proactive();
-    Object::new()
+    Object::default()
         .count("shown", metrics.shown)
         .count("accepted", metrics.accepted)
         .count("dismissed", metrics.dismissed)
         .maybe("acceptanceRate", metrics.acceptance_rate)
         .maybe("medianTimeToAcceptMs", metrics.median_time_to_accept_ms)
-        .end()
+        .finish()
 }
 
 #[cfg(test)]

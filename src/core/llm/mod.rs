@@ -4,7 +4,6 @@ pub mod alerts;
 pub mod budget;
 pub mod calls;
 pub mod forecast;
-pub mod json;
 pub mod options;
 pub mod pricing;
 pub mod stream;

@@ -5,8 +5,8 @@
 //! `finishReason`. Counts are cumulative: keep the latest value, never add. A stream cut short
 //! yields what was seen, flagged partial.
 
+use crate::core::json_object::Object;
 use crate::core::json_value::{parse, Value};
-use crate::core::llm::json::Object;
 use crate::core::llm::tracker::count;
 use crate::core::llm::usage::{usage_of, Provider, Usage};
 use alloc::string::String;

@@ -2,12 +2,12 @@
 //! the call log, alert rules and the alerts they raised. It reads the application's values as
 //! JSON and answers with finished JSON: results, and the events to submit.
 
+use crate::core::json_object::Object;
 use crate::core::json_value::{parse, Value};
 use crate::core::llm::alerts::Rule;
 use crate::core::llm::budget::{day_of, day_start_ms, month_of, month_start_ms, Budget};
 use crate::core::llm::calls::{Call, CallLog, CallSummary, GroupBy};
 use crate::core::llm::forecast::forecast;
-use crate::core::llm::json::Object;
 use crate::core::llm::options::{read_pricing, read_rules, OptionError};
 use crate::core::llm::pricing::{bundled, cost, find, Cost, Price};
 use crate::core::llm::usage::{usage_of, Provider, Usage};

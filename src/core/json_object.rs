@@ -1,8 +1,8 @@
-//! Writing the JSON the LLM module answers with: objects built member by member, numbers as
-//! JSON numbers (`null` when not finite, as `JSON.stringify` writes them), and values read from
-//! the application's JSON copied back as they were.
+//! JSON objects written member by member, for the JSON the core answers with: numbers exact
+//! (`null` when not finite, as `JSON.stringify` writes them), and values read from the
+//! application's JSON copied back as they were.
 
-use crate::core::json::{write_decimal, write_string};
+use crate::core::json::{write_integer, write_number, write_string};
 use crate::core::json_value::Value;
 use alloc::string::String;
 
@@ -18,15 +18,6 @@ impl Default for Object {
             out: String::from("{"),
             empty: true,
         }
-    }
-}
-
-/// Appends a number, or `null` when it is not finite.
-pub fn write_number(out: &mut String, value: f64) {
-    if value.is_finite() {
-        write_decimal(out, value);
-    } else {
-        out.push_str("null");
     }
 }
 
@@ -80,6 +71,12 @@ impl Object {
         self
     }
 
+    /// A whole-number member (counts), saturated at `i64::MAX`.
+    pub fn count(&mut self, key: &str, value: u64) -> &mut Self {
+        write_integer(self.key(key), value.min(i64::MAX as u64) as i64);
+        self
+    }
+
     /// A number member, `null` when `None`.
     pub fn maybe(&mut self, key: &str, value: Option<f64>) -> &mut Self {
         write_number(self.key(key), value.unwrap_or(f64::NAN));
@@ -130,6 +127,8 @@ mod tests {
         let copied = parse(r#"{"a":[1,"x",null,{"b":true}]}"#).unwrap();
         let text = Object::default()
             .number("n", 0.25)
+            .number("third", 1.0 / 3.0)
+            .count("c", u64::MAX)
             .number("nan", f64::NAN)
             .maybe("none", None)
             .text("s", "q\"")
@@ -139,7 +138,7 @@ mod tests {
             .finish();
         assert_eq!(
             text,
-            r#"{"n":0.25,"nan":null,"none":null,"s":"q\"","f":false,"r":[],"v":{"a":[1,"x",null,{"b":true}]}}"#
+            r#"{"n":0.25,"third":0.3333333333333333,"c":9223372036854775807,"nan":null,"none":null,"s":"q\"","f":false,"r":[],"v":{"a":[1,"x",null,{"b":true}]}}"#
         );
     }
 }
