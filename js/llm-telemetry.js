@@ -4,19 +4,10 @@
 // persists the daily and monthly spend, and submits the events the core writes. Nothing it
 // does after construction throws into the page, but a clear TypeError or RangeError.
 import { read, write } from './platform.js';
+import { isRecord } from './read.js';
 
 /** `localStorage` key of the daily and monthly spend. */
 const SPEND_KEY = 'telemetry-llm-spend';
-
-/** A non-null object that is not an array (reading it may still throw); a revoked proxy is
- * not one. */
-function isRecord(value) {
-  try {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-  } catch {
-    return false;
-  }
-}
 
 /** Whether `value` is an array (a revoked proxy is not one). */
 function isList(value) {

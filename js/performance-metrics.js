@@ -6,9 +6,9 @@
 // and submits the `web-vital` events the core writes. Nothing it does after construction throws
 // into the page.
 import { listen } from './platform.js';
+import { isRecord } from './read.js';
 
 /** A non-null object that is not an array (reading it may still throw). */
-const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A number read from the browser, 0 for anything else. */
 const num = (value) => (typeof value === 'number' ? value : 0);

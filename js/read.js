@@ -2,8 +2,15 @@
 // JSON text. The page's values may run its code (getters, proxies) or refuse to serialise
 // (cycles, BigInt): nothing here throws.
 
-/** A non-null object that is not an array (reading it may still throw). */
-export const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+/** A non-null object that is not an array; a revoked proxy is not one (reading a record may
+ * still throw). */
+export function isRecord(value) {
+  try {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
 
 /** `value[key]` of a plain object; `undefined` for anything else and when reading throws. */
 export function member(value, key) {

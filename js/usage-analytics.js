@@ -2,7 +2,8 @@
 // requests and proactive suggestions. The rules and the JSON are the wasm core's
 // (`AnalyticsCore`); this class hands it the page's arguments and sends what it answers
 // through the collector.
-import { optionsJson, serialiseRecord, submitEvent } from './module-io.js';
+import { submitEvent } from './module-io.js';
+import { recordJson } from './read.js';
 
 /** The UsageAnalytics class over an entry's `AnalyticsCore`. */
 export function usageAnalyticsClass(AnalyticsCore, linkOf) {
@@ -14,7 +15,7 @@ export function usageAnalyticsClass(AnalyticsCore, linkOf) {
      * (all true). */
     constructor(collector, options) {
       this.#link = linkOf(collector);
-      this.#core = new AnalyticsCore(optionsJson(options));
+      this.#core = new AnalyticsCore(recordJson(options));
     }
 
     #send(event) {
@@ -23,7 +24,7 @@ export function usageAnalyticsClass(AnalyticsCore, linkOf) {
 
     /** A feature was used (`action`: `opened`, `enabled`, …); `meta` goes with the event. */
     trackFeature(featureId, action, meta) {
-      this.#send(this.#core.trackFeature(featureId, action, serialiseRecord(meta), Date.now()));
+      this.#send(this.#core.trackFeature(featureId, action, recordJson(meta), Date.now()));
     }
 
     /** A conversation started with `provider`. */
@@ -48,7 +49,7 @@ export function usageAnalyticsClass(AnalyticsCore, linkOf) {
 
     /** A proactive suggestion was shown; `meta` (e.g. `{ intrusionLevel }`) goes with it. */
     trackProactiveSuggestion(id, meta) {
-      this.#send(this.#core.trackProactiveSuggestion(id, serialiseRecord(meta)));
+      this.#send(this.#core.trackProactiveSuggestion(id, recordJson(meta)));
     }
 
     /** A suggestion was accepted after `timeToAcceptMs`. */
