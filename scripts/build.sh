@@ -31,8 +31,7 @@ for entry in "collector ${crate}_collector" "web ${crate}_web bundle,web" "full 
     "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
 done
 
-# Every hand-written module and declaration of js/ ships (instrument.js also reaches snippets/
-# through wasm-bindgen).
+# Every hand-written module and declaration of js/ ships.
 cp js/*.js js/*.d.ts pkg/
 node scripts/minify.mjs
 cp README.md pkg/README.md
@@ -75,7 +74,6 @@ cat > pkg/package.json <<JSON
     "*.js",
     "*.d.ts",
     "*.wasm",
-    "snippets/",
     "README.md"
   ],
 
