@@ -3,7 +3,7 @@
 // (`HealthCore`); this class keeps the check functions and the timer, runs each check against
 // the timeout and hands the core what came of it. Nothing it does after construction throws
 // into the page, except registerService's TypeErrors.
-import { configError } from './telemetry-collector.js';
+import { coreError } from './read.js';
 
 /** How a check ended, as the core reads it. */
 const ANSWERED = 0;
@@ -81,7 +81,7 @@ export function healthCheckClass(wasm, linkOf) {
       try {
         this.#core = new wasm.HealthCore(optionsJson(options), Date.now());
       } catch (error) {
-        throw typeof error === 'string' ? configError(error) : error;
+        throw coreError(error);
       }
       const interval = this.#core.timerMs();
       if (interval > 0) this.#timer = setInterval(() => this.#runAll(), interval);
@@ -97,7 +97,7 @@ export function healthCheckClass(wasm, linkOf) {
       try {
         this.#core.register(text, typeof check === 'function', typeof critical === 'boolean' ? critical : undefined);
       } catch (error) {
-        throw typeof error === 'string' ? configError(error) : error;
+        throw coreError(error);
       }
       this.#checks.delete(text);
       this.#checks.set(text, check);

@@ -5,6 +5,7 @@
 // every argument and result through unchanged, and nothing they observe can disturb the page's
 // call.
 import { listen } from './platform.js';
+import { selector } from './read.js';
 
 /**
  * Replaces `target[name]` with a wrapper that calls the original and then
@@ -51,21 +52,6 @@ export const guarded = (handler) => (...args) => {
     // Telemetry must never break the page.
   }
 };
-
-/** A short CSS selector for an element, `tag#id` or `tag.class` (never its text); `undefined`
- * when `node` is not an element. */
-function selector(node) {
-  const tag = node?.tagName;
-  if (typeof tag !== 'string') return undefined;
-  let out = tag.toLowerCase();
-  const { id, className } = node;
-  if (typeof id === 'string' && id !== '') out += `#${id}`;
-  else if (typeof className === 'string') {
-    const first = className.split(/\s+/).find((c) => c !== '');
-    if (first) out += `.${first}`;
-  }
-  return out;
-}
 
 /** `url` resolved against the page's address, or `url` itself when it cannot be. */
 function absolute(url) {

@@ -4,7 +4,7 @@
 // persists the daily and monthly spend, and submits the events the core writes. Nothing it
 // does after construction throws into the page, but a clear TypeError or RangeError.
 import { read, write } from './platform.js';
-import { isRecord } from './read.js';
+import { coreError, isRecord } from './read.js';
 
 /** `localStorage` key of the daily and monthly spend. */
 const SPEND_KEY = 'telemetry-llm-spend';
@@ -47,11 +47,6 @@ function members(object, keys, fallbacks = {}) {
     if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
   }
   return `{${parts.join(',')}}`;
-}
-
-/** How the core reads a thrown option error: `R…` a RangeError, `T…` a TypeError. */
-function optionError(error) {
-  return typeof error === 'string' ? new (error[0] === 'R' ? RangeError : TypeError)(error.slice(1)) : error;
 }
 
 /** The call fields the core reads. */
@@ -122,7 +117,7 @@ export function llmTelemetryClass(wasm, linkOf) {
       try {
         this.#core = new wasm.LlmCore(text, read(SPEND_KEY), Date.now());
       } catch (error) {
-        throw optionError(error);
+        throw coreError(error);
       }
       const interval = this.#core.alertIntervalMs();
       if (interval > 0) {
@@ -195,7 +190,7 @@ export function llmTelemetryClass(wasm, linkOf) {
       try {
         this.#core.setPricing(pricingJson(pricing));
       } catch (error) {
-        throw optionError(error);
+        throw coreError(error);
       }
     }
 
@@ -232,7 +227,7 @@ export function llmTelemetryClass(wasm, linkOf) {
       try {
         return JSON.parse(this.#core.summary(typeof groupBy === 'string' ? groupBy : undefined, typeof windowMs === 'number' ? windowMs : undefined, Date.now()));
       } catch (error) {
-        throw optionError(error);
+        throw coreError(error);
       }
     }
 

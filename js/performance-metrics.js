@@ -6,7 +6,7 @@
 // and submits the `web-vital` events the core writes. Nothing it does after construction throws
 // into the page.
 import { listen } from './platform.js';
-import { isRecord } from './read.js';
+import { isRecord, selector } from './read.js';
 
 /** A non-null object that is not an array (reading it may still throw). */
 
@@ -44,22 +44,6 @@ function optionsJson(options) {
     }
   }
   return JSON.stringify(picked);
-}
-
-/** A short CSS selector of an element, `tag#id` or `tag.class` (never its text); `undefined`
- * for anything that is not an element. */
-function selector(node) {
-  try {
-    const tag = str(node?.tagName);
-    if (tag === undefined) return undefined;
-    const out = tag.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
-    const id = str(node.id);
-    if (id) return `${out}#${id}`;
-    const first = str(node.className)?.split(/[\t\n\f\r ]+/).find(Boolean);
-    return first ? `${out}.${first}` : out;
-  } catch {
-    return undefined;
-  }
 }
 
 const perf = () => globalThis.performance;

@@ -62,3 +62,26 @@ export function readError(error, context) {
   }
   return [name, message, stack, recordJson(context)];
 }
+
+/** What a wasm core threw, as the JS error to throw: its error strings start with `R` for a
+ * RangeError or `T` for a TypeError, then the message; anything else is thrown as it is. */
+export function coreError(thrown) {
+  return typeof thrown === 'string' ? new (thrown[0] === 'R' ? RangeError : TypeError)(thrown.slice(1)) : thrown;
+}
+
+/** A short CSS selector of an element, `tag#id` or `tag.class` (never its text); `undefined`
+ * for anything that is not an element. */
+export function selector(node) {
+  const text = (value) => (typeof value === 'string' ? value : undefined);
+  try {
+    const tag = text(node?.tagName);
+    if (tag === undefined) return undefined;
+    const out = tag.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+    const id = text(node.id);
+    if (id) return `${out}#${id}`;
+    const first = text(node.className)?.split(/[\t\n\f\r ]+/).find(Boolean);
+    return first ? `${out}.${first}` : out;
+  } catch {
+    return undefined;
+  }
+}

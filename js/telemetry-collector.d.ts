@@ -174,9 +174,6 @@ export declare class TelemetryCollector {
   getBufferStatus(): BufferStatus;
 }
 
-/** A core's `R…`/`T…` error string as the RangeError or TypeError it names (internal). */
-export function configError(text: string): RangeError | TypeError;
-
 /** The TelemetryCollector class over an entry's wasm core (internal). */
 export function collectorClass(core: unknown): {
   TelemetryCollector: typeof TelemetryCollector;

@@ -23,7 +23,7 @@ import {
   withFreeLock,
   write,
 } from './platform.js';
-import { isRecord, readError } from './read.js';
+import { coreError, isRecord, readError } from './read.js';
 
 /** The core's answers to an event: dropped, buffered, or held for `beforeSend`. */
 const BUFFERED = 1;
@@ -33,10 +33,6 @@ const HELD = 2;
  * for anything else. Throws when serialising throws (cycles, BigInt, getters). */
 const serialise = (value) => (value === undefined || value === null ? undefined : isRecord(value) ? JSON.stringify(value) : false);
 
-/** How the core reads a thrown configuration error: `R…` a RangeError, `T…` a TypeError. */
-export function configError(text) {
-  return new (text[0] === 'R' ? RangeError : TypeError)(text.slice(1));
-}
 
 const must = (field, what) => new TypeError(`${field} must be ${what}`);
 
@@ -147,7 +143,7 @@ export function collectorClass(CollectorCore) {
       try {
         this.#core = new CollectorCore(parsed.json, seed(), pageUrl(), read(CONSENT_KEY), privacySignal());
       } catch (error) {
-        throw typeof error === 'string' ? configError(error) : error;
+        throw coreError(error);
       }
       this.#core.setPatterns(parsed.patterns);
       this.#custom = parsed.customTransport;
@@ -284,7 +280,7 @@ export function collectorClass(CollectorCore) {
       try {
         intervalChanged = this.#core.updateConfig(parsed.json, (parsed.customTransport ?? this.#custom) !== undefined);
       } catch (error) {
-        throw typeof error === 'string' ? configError(error) : error;
+        throw coreError(error);
       }
       if (parsed.customTransport !== undefined) this.#custom = parsed.customTransport;
       if (parsed.beforeSend !== undefined) this.#beforeSend = parsed.beforeSend;

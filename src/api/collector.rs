@@ -20,14 +20,15 @@ pub struct CollectorCore {
     patterns: Option<Function>,
 }
 
-/// A configuration error as the JS class throws it: `R` for a `RangeError`, `T` for a
-/// `TypeError`, then the message.
+/// An error as the JS classes throw it (js/read.js `coreError`): `R` for a `RangeError`, `T`
+/// for a `TypeError`, then the message.
+pub fn thrown(range: bool, message: &str) -> String {
+    [if range { "R" } else { "T" }, message].concat()
+}
+
+/// A configuration error as the JS class throws it (see [`thrown`]).
 pub fn config_error(error: &ConfigError) -> String {
-    let kind = match error {
-        ConfigError::Range { .. } => "R",
-        _ => "T",
-    };
-    [kind, &error.message()].concat()
+    thrown(matches!(error, ConfigError::Range { .. }), &error.message())
 }
 
 /// What became of an event, for the JS class: 0 dropped, 1 buffered, 2 held for `beforeSend`.

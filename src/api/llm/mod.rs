@@ -7,18 +7,18 @@ mod stream;
 
 pub use stream::StreamCore;
 
+use crate::api::collector::thrown;
 use crate::core::llm::options::OptionError;
 use crate::core::llm::tracker::Tracker;
 use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
-/// An option error as the JS class throws it: `R` for a `RangeError`, `T` for a `TypeError`,
-/// then the message.
+/// An option error as the JS class throws it (see [`thrown`]).
 fn option_error(error: OptionError) -> String {
     match error {
-        OptionError::Type(message) => ["T", &message].concat(),
-        OptionError::Range(message) => ["R", &message].concat(),
+        OptionError::Type(message) => thrown(false, &message),
+        OptionError::Range(message) => thrown(true, &message),
     }
 }
 
