@@ -97,6 +97,8 @@ export function performanceMetricsClass(wasm, linkOf) {
     /** Observes LCP until the first input, which makes it final. */
     #lcp;
     #unlisten = [];
+    /** Cancels the pending read of INP, if one is scheduled. */
+    #cancelEvents;
 
     /**
      * Starts observing. Options: `trackCoreWebVitals` (true), `trackResources` (true),
@@ -136,8 +138,56 @@ export function performanceMetricsClass(wasm, linkOf) {
 
     #observe(type, read, extra) {
       const observer = observe(type, read, extra);
-      if (observer) this.#observers.push(observer);
+      if (observer) this.#observers.push({ observer, read });
       return observer;
+    }
+
+    /** Reads INP from the entries handed over so far in the next idle period (at most a second
+     * away), as web-vitals does: by then the `event` entries of an interaction presented in one
+     * frame have all arrived, and its `first-input` entry no longer stands alone. */
+    #scheduleEvents() {
+      if (this.#cancelEvents) return;
+      const read = () => {
+        this.#cancelEvents = undefined;
+        this.#submit(this.#core.eventsDone(interactionCount()));
+      };
+      try {
+        if (typeof requestIdleCallback === 'function') {
+          const handle = requestIdleCallback(read, { timeout: 1000 });
+          this.#cancelEvents = () => cancelIdleCallback(handle);
+        } else {
+          const handle = setTimeout(read, 0);
+          this.#cancelEvents = () => clearTimeout(handle);
+        }
+      } catch {
+        read();
+      }
+    }
+
+    /** Reads INP now if a read is pending (the page is being hidden). */
+    #eventsNow() {
+      const cancel = this.#cancelEvents;
+      if (!cancel) return;
+      this.#cancelEvents = undefined;
+      try {
+        cancel();
+      } catch {
+        // The pending read is read here instead.
+      }
+      this.#submit(this.#core.eventsDone(interactionCount()));
+    }
+
+    /** Reads the entries every observer holds but has not delivered yet, as web-vitals does
+     * when the page is hidden: an interaction's click can still be queued behind its paint. */
+    #drain() {
+      for (const { observer, read } of this.#observers) {
+        try {
+          const records = observer.takeRecords();
+          if (records.length > 0) read(records);
+        } catch {
+          // Nothing more to read.
+        }
+      }
     }
 
     #onLcp(entries) {
@@ -180,7 +230,6 @@ export function performanceMetricsClass(wasm, linkOf) {
       });
       for (const type of ['event', 'first-input']) {
         this.#observe(type, (entries) => {
-          const count = interactionCount();
           for (const entry of entries) {
             core.event(
               num(entry.interactionId),
@@ -192,7 +241,7 @@ export function performanceMetricsClass(wasm, linkOf) {
               selector(entry.target),
             );
           }
-          this.#submit(core.eventsDone(count));
+          this.#scheduleEvents();
         }, { durationThreshold: core.durationThreshold() });
       }
       // LCP stops at the first trusted key press or click.
@@ -207,12 +256,19 @@ export function performanceMetricsClass(wasm, linkOf) {
       this.#listen(document, 'visibilitychange', (event) => {
         if (document.visibilityState !== 'hidden') return;
         this.#takeLcp();
+        this.#drain();
+        this.#eventsNow();
         this.#submit(core.hidden(num(event.timeStamp)));
       });
-      this.#listen(globalThis, 'pagehide', (event) => this.#submit(core.hidden(num(event.timeStamp))));
+      this.#listen(globalThis, 'pagehide', (event) => {
+        this.#drain();
+        this.#eventsNow();
+        this.#submit(core.hidden(num(event.timeStamp)));
+      });
       this.#listen(globalThis, 'pageshow', (event) => {
         if (event.persisted !== true) return;
         const restoredAt = num(event.timeStamp);
+        this.#eventsNow();
         this.#submit(core.restore(interactionCount(), Date.now()));
         // FCP and LCP after a restore: the time to the next frame, read two frames later.
         try {
@@ -327,7 +383,13 @@ export function performanceMetricsClass(wasm, linkOf) {
 
     /** Stops observing. */
     destroy() {
-      for (const observer of this.#observers.splice(0)) disconnect(observer);
+      try {
+        this.#cancelEvents?.();
+      } catch {
+        // Nothing was pending.
+      }
+      this.#cancelEvents = undefined;
+      for (const { observer } of this.#observers.splice(0)) disconnect(observer);
       disconnect(this.#lcp);
       this.#lcp = undefined;
       for (const unlisten of this.#unlisten.splice(0)) unlisten();

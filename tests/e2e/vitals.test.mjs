@@ -27,9 +27,11 @@ test('LCP, FCP and TTFB to 1 ms, CLS to 0.001 and INP to 8 ms of web-vitals, in 
     document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
   });
   await page.waitForFunction(() => ['lcp', 'fcp', 'ttfb', 'cls', 'inp'].every((k) => k in window.reference));
-  const { ours, reference, restoredAt, frameCallbacks } = await page.evaluate(() => ({
+  const { ours, reference, referenceInp, restoredAt, frameCallbacks } = await page.evaluate(() => ({
     ours: window.metrics.getCoreWebVitals(),
     reference: window.reference,
+    referenceInp: (({ interactionTarget, interactionType, inputDelay, processingDuration, presentationDelay }) =>
+      ({ interactionTarget, interactionType, inputDelay, processingDuration, presentationDelay }))(window.referenceAttribution.inp),
     restoredAt: window.restoredAt,
     frameCallbacks: window.frameCallbacks,
   }));
@@ -50,9 +52,15 @@ test('LCP, FCP and TTFB to 1 ms, CLS to 0.001 and INP to 8 ms of web-vitals, in 
   assert.equal(lcp.attribution.target, 'h1#hero');
   assert.equal(lcp.rating, 'good');
   assert.equal(lcp.navigationType, 'navigate');
-    const inp = reports.filter((r) => r.name === 'INP').at(-1);
-  assert.equal(inp.attribution.interactionTarget, 'button#slow');
-  assert.ok(inp.attribution.processingDuration >= 150, JSON.stringify(inp.attribution));
+  // INP's attribution as web-vitals attributes it: target, type, and the three phases.
+  const inp = reports.filter((r) => r.name === 'INP').at(-1);
+  const detail = JSON.stringify({ ours: inp.attribution, webVitals: referenceInp });
+  assert.equal(inp.attribution.interactionTarget, 'button#slow', detail);
+  assert.equal(inp.attribution.interactionType, referenceInp.interactionType, detail);
+  assert.ok(inp.attribution.processingDuration >= 150, detail);
+  for (const phase of ['inputDelay', 'processingDuration', 'presentationDelay']) {
+    assert.ok(Math.abs(inp.attribution[phase] - referenceInp[phase]) <= 8, `${phase}: ${detail}`);
+  }
 
   // The only long task on this page is the 180 ms click handler: loading, instantiating and
   // running the SDK caused none.

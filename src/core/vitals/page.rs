@@ -8,7 +8,8 @@
 
 use crate::core::json::{write_integer, write_number, write_string};
 use crate::core::vitals::cls::{Cls, Shift};
-use crate::core::vitals::inp::{EventEntry, Inp};
+pub use crate::core::vitals::inp::EventTiming;
+use crate::core::vitals::inp::Inp;
 use crate::core::vitals::Vital;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -24,25 +25,6 @@ struct Metric {
     id: String,
     /// The members of the attribution object, as JSON (without braces).
     attribution: String,
-}
-
-/// An `event` or `first-input` entry, read into plain values.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventTiming {
-    /// `interactionId`.
-    pub interaction_id: f64,
-    /// `duration`.
-    pub duration: f64,
-    /// `startTime`.
-    pub start_time: f64,
-    /// `processingStart`.
-    pub processing_start: f64,
-    /// `processingEnd`.
-    pub processing_end: f64,
-    /// `name`: the event type.
-    pub name: String,
-    /// The target's CSS selector, if it is an element.
-    pub target: Option<String>,
 }
 
 /// How the page was loaded, as the navigation entry and the document tell it.
@@ -269,53 +251,43 @@ impl Page {
     /// `performance.interactionCount`: INP and its attribution.
     pub fn events_done(&mut self, interaction_count: f64, out: &mut String) {
         let count = interaction_count as u64;
-        let mut target = None;
         for timing in core::mem::take(&mut self.events) {
-            let entry = EventEntry {
-                interaction_id: timing.interaction_id as u64,
-                duration: timing.duration,
-                start_time: timing.start_time,
-                processing_ms: timing.processing_end - timing.processing_start,
-            };
-            self.inp.add(entry);
-            if self.inp.candidate(count).is_some_and(|c| c.entry == entry) {
-                target = Some(timing);
-            }
+            self.inp.add(timing);
         }
         let Some(value) = self.inp.estimate(count, self.restored) else {
             return;
         };
+        // The attribution follows every entry, even one that leaves the value as it was (a
+        // click presented in the frame of its pointerdown); the value is reported on change.
         let metric = &mut self.metrics[slot(Vital::Inp)];
-        if metric.value == Some(value) {
-            return;
-        }
-        metric.value = Some(value);
-        if let Some(entry) = target {
+        if let Some(interaction) = self.inp.candidate(count) {
+            let phases = interaction.phases();
+            let kind = if interaction.keyboard {
+                "keyboard"
+            } else {
+                "pointer"
+            };
             let mut attribution = String::new();
             text_member(
                 &mut attribution,
                 "interactionTarget",
-                entry.target.as_deref(),
+                interaction.target.as_deref(),
             );
-            text_member(&mut attribution, "interactionType", Some(&entry.name));
-            let (start, processing_start, processing_end) = (
-                entry.start_time,
-                entry.processing_start,
-                entry.processing_end,
-            );
-            number_member(&mut attribution, "inputDelay", processing_start - start);
-            number_member(
-                &mut attribution,
-                "processingDuration",
-                processing_end - processing_start,
-            );
+            text_member(&mut attribution, "interactionType", Some(kind));
+            number_member(&mut attribution, "interactionTime", interaction.start_time);
+            number_member(&mut attribution, "inputDelay", phases.input_delay);
+            number_member(&mut attribution, "processingDuration", phases.processing);
             number_member(
                 &mut attribution,
                 "presentationDelay",
-                (start + value - processing_end).max(0.0),
+                phases.presentation_delay,
             );
             metric.attribution = attribution;
         }
+        if metric.value == Some(value) {
+            return;
+        }
+        metric.value = Some(value);
         self.report(Vital::Inp, false, out);
     }
 
@@ -450,7 +422,7 @@ mod tests {
         );
         assert_eq!(
             field(inp, &["attribution", "interactionType"]).and_then(Value::as_str),
-            Some("click")
+            Some("pointer")
         );
         assert_eq!(
             page.values_json(),
@@ -479,6 +451,43 @@ mod tests {
             .map(|r| r.get("value").and_then(Value::as_f64).unwrap())
             .collect();
         assert_eq!(cls, [0.1, 0.2]);
+    }
+
+    #[test]
+    fn the_inp_attribution_takes_in_entries_that_arrive_in_a_later_list() {
+        let mut page = page(false);
+        let mut out = String::new();
+        let pointerdown = EventTiming {
+            interaction_id: 5.0,
+            duration: 192.0,
+            start_time: 1000.0,
+            processing_start: 1001.0,
+            processing_end: 1001.5,
+            name: "pointerdown".into(),
+            target: Some("button#slow".into()),
+        };
+        page.event(pointerdown.clone());
+        page.events_done(1.0, &mut out);
+        page.event(EventTiming {
+            duration: 184.0,
+            start_time: 1006.0,
+            processing_start: 1007.0,
+            processing_end: 1187.0,
+            name: "click".into(),
+            ..pointerdown
+        });
+        page.events_done(1.0, &mut out);
+        page.hidden(5000.0, &mut out);
+        let inp = reports(&out).pop().unwrap();
+        assert_eq!(inp.get("value").and_then(Value::as_f64), Some(192.0));
+        assert_eq!(
+            field(&inp, &["attribution", "processingDuration"]).and_then(Value::as_f64),
+            Some(186.0)
+        );
+        assert_eq!(
+            field(&inp, &["attribution", "presentationDelay"]).and_then(Value::as_f64),
+            Some(5.0)
+        );
     }
 
     #[test]
