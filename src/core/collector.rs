@@ -14,7 +14,7 @@ use crate::core::event::{EventError, EventInput};
 use crate::core::journal;
 use crate::core::json::{write_integer, write_string};
 use crate::core::otlp::Logged;
-#[cfg(feature = "web")]
+#[cfg(feature = "otlp")]
 use crate::core::otlp::{self, Resource};
 use crate::core::pipeline::{DropReason, Outcome, Pipeline, Prepared, Refusal, Report};
 use crate::core::retry::parse_retry_after;
@@ -330,8 +330,8 @@ impl Collector {
         let batch = self.pipeline.in_flight_batch(batch_id)?;
         let config = self.pipeline.config();
         match (config.transport, part) {
-            // The smallest entry (no `web` feature) refuses the `otlp` transport at construction.
-            #[cfg(feature = "web")]
+            // Builds without the `otlp` feature refuse the transport at construction.
+            #[cfg(feature = "otlp")]
             (TransportKind::Otlp, part) => {
                 let resource = Resource {
                     service_name: config.service_name.clone(),
@@ -499,14 +499,14 @@ impl Collector {
     }
 }
 
-/// The `otlp` transport is in the `web` and full builds; the smallest one names them.
+/// The `otlp` transport is in the full build only; the smaller ones name the entry that has it.
 fn check_transport(config: &Config) -> Result<(), ConfigError> {
-    if cfg!(feature = "web") || config.transport != TransportKind::Otlp {
+    if cfg!(feature = "otlp") || config.transport != TransportKind::Otlp {
         return Ok(());
     }
     Err(ConfigError::Type {
         field: "transport",
-        expected: "one of the collector entry's transports: 'otlp' is in wasm-telemetry/web and wasm-telemetry",
+        expected: "one of this entry's transports: 'otlp' is in the full entry, wasm-telemetry",
     })
 }
 
@@ -798,7 +798,7 @@ mod tests {
         assert!(fresh.starts_with("[{\"id\":"), "{fresh}");
     }
 
-    #[cfg(feature = "web")]
+    #[cfg(feature = "otlp")]
     #[test]
     fn otlp_logs_accepted_before_failed_metrics_are_not_sent_again() {
         let mut c = collector(r#"{"transport":"otlp","endpoint":"http://127.0.0.1:4318"}"#);
@@ -841,13 +841,13 @@ mod tests {
         );
     }
 
-    #[cfg(not(feature = "web"))]
+    #[cfg(not(feature = "otlp"))]
     #[test]
-    fn the_smallest_build_refuses_the_otlp_transport_and_names_the_entries_that_have_it() {
+    fn builds_without_otlp_refuse_the_transport_and_name_the_entry_that_has_it() {
         let otlp = r#"{"transport":"otlp","endpoint":"http://127.0.0.1:4318"}"#;
         let error = Collector::new(otlp, [0; 32], PAGE, None, false).unwrap_err();
         assert!(
-            error.message().contains("wasm-telemetry/web"),
+            error.message().contains("the full entry, wasm-telemetry"),
             "{}",
             error.message()
         );
