@@ -158,25 +158,26 @@ macro_rules! config_table {
             /// the last place off.
             pub fn from_json(text: &str) -> Result<Self, ConfigError> {
                 let members = config_members(text)?;
-                Ok(Self {
-                    $(
-                        $patch: read_field(
-                            &members,
-                            $js,
-                            config_kind!(@expected $($kind)*),
-                            config_kind!(@read $($kind)*),
-                        )?,
-                    )*
-                })
+                // Filled in place, so that an early return drops one whole patch.
+                let mut patch = Self::default();
+                $(
+                    patch.$patch = read_field(
+                        &members,
+                        $js,
+                        config_kind!(@expected $($kind)*),
+                        config_kind!(@read $($kind)*),
+                    )?;
+                )*
+                Ok(patch)
             }
         }
 
         impl Config {
             /// Sets each field `patch` carries, checked by the field's own rule; returns the
             /// first broken rule in `FIELDS` order.
-            fn set_fields(&mut self, patch: ConfigPatch) -> Result<(), ConfigError> {
+            fn set_fields(&mut self, patch: &mut ConfigPatch) -> Result<(), ConfigError> {
                 $(
-                    if let Some(value) = patch.$patch {
+                    if let Some(value) = patch.$patch.take() {
                         self.$field = config_kind!(@check [$($kind)*] [$($rule)*] $js, value);
                     }
                 )*
@@ -429,9 +430,9 @@ impl Config {
     /// Returns this configuration with `patch` applied, or the first rule it breaks: each
     /// field's own rule in `FIELDS` order, then the rules between fields. The receiver is never
     /// changed, so a rejected update leaves the collector as it was.
-    pub fn apply(&self, patch: ConfigPatch) -> Result<Self, ConfigError> {
+    pub fn apply(&self, mut patch: ConfigPatch) -> Result<Self, ConfigError> {
         let mut next = self.clone();
-        next.set_fields(patch)?;
+        next.set_fields(&mut patch)?;
         if next.retry_max_ms < next.retry_base_ms {
             return Err(ConfigError::Range {
                 field: "retryMaxMs",
