@@ -7,7 +7,7 @@
 // into the page.
 import { guarded, instrument } from './instrument.js';
 import { listen } from './platform.js';
-import { isRecord, jsonOf, member, readError, recordJson } from './read.js';
+import { isRecord, jsonOf, member, readError, recordJson, run } from './read.js';
 
 /**
  * The options as the core reads them: the JSON of a plain object and of the objects it holds
@@ -94,7 +94,7 @@ export function errorTrackingClass(wasm, linkOf) {
       } catch {
         return;
       }
-      this.#core.breadcrumb(text('category'), text('message'), text('level'), recordJson(member(crumb, 'data')), Date.now());
+      run(this.#core, 'breadcrumb', [text('category'), text('message'), text('level'), recordJson(member(crumb, 'data'))], [Date.now()]);
     }
 
     /** The error groups, most frequent first: `{ fingerprint, type, message, count, firstSeen,
@@ -106,7 +106,8 @@ export function errorTrackingClass(wasm, linkOf) {
     /** Records whether recovering from `errorId` worked, with `{ strategy, attempts }`;
      * returns whether the collector accepted the event. */
     trackRecovery(errorId, success, details) {
-      const data = this.#core.recovery(errorId, !!success, jsonOf(member(details, 'strategy')), jsonOf(member(details, 'attempts')));
+      const id = typeof errorId === 'string' || typeof errorId === 'number' ? errorId : undefined;
+      const data = run(this.#core, 'recovery', [id, !!success, jsonOf(member(details, 'strategy')), jsonOf(member(details, 'attempts'))]);
       return this.#submit(data === undefined ? undefined : 'error.recovery', data);
     }
 
@@ -129,7 +130,8 @@ export function errorTrackingClass(wasm, linkOf) {
         const severity = member(options, 'severity');
         const [name, message, stack, contextJson] = readError(error, member(options, 'context'));
         const core = this.#core;
-        const id = core.capture(name, message, stack, contextJson, typeof severity === 'string' ? severity : undefined, recordJson(member(options, 'user')), mechanism, Date.now());
+        const texts = [name, message, stack, contextJson, typeof severity === 'string' ? severity : undefined, recordJson(member(options, 'user')), mechanism];
+        const id = run(core, 'capture', texts, [Date.now()]);
         const data = core.takeEvent();
         if (data !== undefined) this.#submit('error', data);
         return id;

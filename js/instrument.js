@@ -5,7 +5,7 @@
 // every argument and result through unchanged, and nothing they observe can disturb the page's
 // call.
 import { listen } from './platform.js';
-import { selector } from './read.js';
+import { run, selector } from './read.js';
 
 /**
  * Replaces `target[name]` with a wrapper that calls the original and then
@@ -87,17 +87,17 @@ export function instrument(core, wiring) {
   const global = globalThis;
   const http = (method, url, status, started) => {
     const now = Date.now();
-    core.http(method, url, absolute(url), status, now - started, now);
+    run(core, 'http', [method, url, absolute(url)], [status, now - started, now]);
   };
   if (wiring.clicks && global.document) {
     undo.push(
-      listen(global.document, 'click', guarded((event) => core.breadcrumb('ui.click', selector(event.target) ?? '', 'info', undefined, Date.now()))),
+      listen(global.document, 'click', guarded((event) => run(core, 'breadcrumb', ['ui.click', selector(event.target) ?? '', 'info'], [Date.now()]))),
     );
   }
   if (wiring.navigation) {
     const navigated = (via) => {
       const location = global.location;
-      core.navigated(via, text(location?.pathname) ?? '', text(location?.hash) ?? '', Date.now());
+      run(core, 'navigated', [via, text(location?.pathname) ?? '', text(location?.hash) ?? ''], [Date.now()]);
     };
     for (const kind of ['popstate', 'hashchange']) undo.push(listen(global, kind, guarded(() => navigated(kind))));
     for (const method of ['pushState', 'replaceState']) undo.push(wrapMethod(global.history, method, () => navigated(method)));
@@ -141,7 +141,7 @@ export function instrument(core, wiring) {
   }
   if (wiring.console) {
     for (const [method, level] of [['warn', 'warning'], ['error', 'error']]) {
-      undo.push(wrapMethod(global.console, method, (args) => core.breadcrumb('console', consoleLine(args), level, undefined, Date.now())));
+      undo.push(wrapMethod(global.console, method, (args) => run(core, 'breadcrumb', ['console', consoleLine(args), level], [Date.now()])));
     }
   }
   return undo;

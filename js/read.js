@@ -85,3 +85,10 @@ export function selector(node) {
     return undefined;
   }
 }
+
+/** Runs the operation `op` of a wasm core: `texts` (strings, booleans, ids, `undefined`) cross
+ * as one JSON array and `numbers` as one array of floats (`undefined` becomes NaN), the one
+ * shape of the cores' `call`. */
+export function run(core, op, texts, numbers = []) {
+  return core.call(op, JSON.stringify(texts), numbers);
+}

@@ -17,7 +17,7 @@ done
 
 echo "== native tests (core and collector)"
 cargo test --quiet --workspace
-# The collector entry's build leaves out what the web and full builds add (the otlp transport).
+# The smaller builds leave out what the full build adds (the otlp transport).
 cargo test --quiet -p wasm-telemetry --lib --no-default-features
 
 echo "== browser tests (wasm-bindgen-test, headless Chromium)"

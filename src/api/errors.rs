@@ -3,7 +3,7 @@
 //! class installs the global handlers and the automatic breadcrumbs, reads the thrown values
 //! and submits what this one writes.
 
-use crate::api::collector::read_id;
+use crate::api::args::Args;
 use crate::core::errors::tracker::{Captured, Tracker};
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
@@ -31,91 +31,71 @@ impl ErrorsCore {
         self.core.options().wiring_json()
     }
 
-    /// Captures an error as the JS class read it; returns its id, or `undefined` when
-    /// disabled. The event to send, if any, is then [`ErrorsCore::take_event`].
-    #[allow(clippy::too_many_arguments)]
-    pub fn capture(
-        &mut self,
-        name: &str,
-        message: &str,
-        stack: Option<String>,
-        context_json: Option<String>,
-        severity: Option<String>,
-        user_json: Option<String>,
-        mechanism: &str,
-        now: f64,
-    ) -> Option<String> {
-        let error = Captured {
-            name,
-            message,
-            stack: stack.as_deref(),
-            context_json: context_json.as_deref(),
-            severity: severity.as_deref(),
-            user_json: user_json.as_deref(),
-            mechanism,
-        };
-        self.core.capture(&error, now)
+    /// Runs the operation `op` with its [`Args`]; answers `undefined` where the operation has
+    /// no answer or its arguments do not fit:
+    ///
+    /// - `capture` (texts `name, message, stack, contextJson, severity, userJson, mechanism`;
+    ///   numbers `now`): captures an error as the JS class read it and answers its id, or
+    ///   `undefined` when disabled. The event to send, if any, is then
+    ///   [`ErrorsCore::take_event`].
+    /// - `breadcrumb` (`category, message, level, dataJson`; `now`): adds a breadcrumb (absent
+    ///   fields take their defaults).
+    /// - `http` (`method, url, absoluteUrl`; `status, durationMs, now`): a finished request
+    ///   (`status` NaN: it failed without an answer).
+    /// - `navigated` (`via, path, hash`; `now`): the page's location after `via` (an event or
+    ///   history method).
+    /// - `recovery` (`errorId, success, strategyJson, attemptsJson`): a recovery attempt from
+    ///   `errorId` (a string or a whole number); answers the `error.recovery` event data.
+    pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
+        let args = Args::new(texts, numbers)?;
+        match op {
+            "capture" => {
+                let error = Captured {
+                    name: args.text(0)?,
+                    message: args.text(1)?,
+                    stack: args.text(2),
+                    context_json: args.text(3),
+                    severity: args.text(4),
+                    user_json: args.text(5),
+                    mechanism: args.text(6)?,
+                };
+                self.core.capture(&error, args.number(0))
+            }
+            "breadcrumb" => {
+                let data = args.owned(3);
+                let now = args.number(0);
+                self.core
+                    .breadcrumb(args.text(0), args.text(1), args.text(2), data, now);
+                None
+            }
+            "http" => {
+                let (url, absolute) = (args.text(1)?, args.text(2)?);
+                let status = args.optional_number(0);
+                let (duration_ms, now) = (args.number(1), args.number(2));
+                self.core
+                    .http(args.text(0), url, absolute, status, duration_ms, now);
+                None
+            }
+            "navigated" => {
+                let (via, path, hash) = (args.text(0)?, args.text(1)?, args.text(2)?);
+                self.core.navigated(via, path, hash, args.number(0));
+                None
+            }
+            "recovery" => {
+                let error_id = args.id(0)?;
+                Some(
+                    self.core
+                        .recovery(&error_id, args.flag(1), args.text(2), args.text(3)),
+                )
+            }
+            _ => None,
+        }
     }
 
     /// The `error` event data of the last capture, when it is to be sent.
     #[wasm_bindgen(js_name = takeEvent)]
     pub fn take_event(&mut self) -> Option<String> {
         self.core.take_event()
-    }
-
-    /// Adds a breadcrumb (absent fields take their defaults; `data_json` a JSON object).
-    pub fn breadcrumb(
-        &mut self,
-        category: Option<String>,
-        message: Option<String>,
-        level: Option<String>,
-        data_json: Option<String>,
-        now: f64,
-    ) {
-        self.core.breadcrumb(
-            category.as_deref(),
-            message.as_deref(),
-            level.as_deref(),
-            data_json,
-            now,
-        );
-    }
-
-    /// A finished request (`status` absent: it failed without an answer).
-    pub fn http(
-        &mut self,
-        method: Option<String>,
-        url: &str,
-        absolute: &str,
-        status: Option<f64>,
-        duration_ms: f64,
-        now: f64,
-    ) {
-        self.core
-            .http(method.as_deref(), url, absolute, status, duration_ms, now);
-    }
-
-    /// The page's location after `via` (an event or history method).
-    pub fn navigated(&mut self, via: &str, path: &str, hash: &str, now: f64) {
-        self.core.navigated(via, path, hash, now);
-    }
-
-    /// A recovery attempt from `error_id` (a string or a whole number); returns the
-    /// `error.recovery` event data, or `undefined` when the id is neither.
-    pub fn recovery(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] error_id: JsValue,
-        success: bool,
-        strategy_json: Option<String>,
-        attempts_json: Option<String>,
-    ) -> Option<String> {
-        let error_id = read_id(&error_id)?;
-        Some(self.core.recovery(
-            &error_id,
-            success,
-            strategy_json.as_deref(),
-            attempts_json.as_deref(),
-        ))
     }
 
     /// `getErrorGroups()` as JSON.

@@ -4,6 +4,7 @@
 
 #[cfg(feature = "full")]
 pub mod analytics;
+pub mod args;
 pub mod collector;
 #[cfg(feature = "web")]
 pub mod errors;

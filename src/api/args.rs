@@ -1,0 +1,86 @@
+//! The arguments of one coarse call into a core: the JS class hands its texts (strings,
+//! booleans, ids, `undefined`) as one JSON array and its numbers as one `Float64Array`, so
+//! that every operation crosses the boundary in the same two-value shape and numbers arrive
+//! exact. `undefined` is `null` in the texts and NaN among the numbers.
+
+use crate::core::event::whole_number_id;
+use crate::core::json_value::{parse, Value};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// One call's arguments.
+pub struct Args<'a> {
+    texts: Vec<Value>,
+    numbers: &'a [f64],
+}
+
+impl<'a> Args<'a> {
+    /// The arguments of a call; `None` when `texts` is not a JSON array.
+    pub fn new(texts: &str, numbers: &'a [f64]) -> Option<Self> {
+        match parse(texts)? {
+            Value::Array(texts) => Some(Args { texts, numbers }),
+            _ => None,
+        }
+    }
+
+    /// The `index`-th text, if it is a string.
+    pub fn text(&self, index: usize) -> Option<&str> {
+        self.texts.get(index).and_then(Value::as_str)
+    }
+
+    /// The `index`-th text as an owned string.
+    pub fn owned(&self, index: usize) -> Option<String> {
+        self.text(index).map(String::from)
+    }
+
+    /// Whether the `index`-th text is `true`.
+    pub fn flag(&self, index: usize) -> bool {
+        self.texts.get(index).and_then(Value::as_bool) == Some(true)
+    }
+
+    /// The `index`-th text as an id: a string, or a whole number's decimal digits.
+    pub fn id(&self, index: usize) -> Option<String> {
+        match self.texts.get(index)? {
+            Value::String(text) => Some(text.clone()),
+            number => whole_number_id(number.as_f64()?),
+        }
+    }
+
+    /// The `index`-th number (NaN when absent).
+    pub fn number(&self, index: usize) -> f64 {
+        self.numbers.get(index).copied().unwrap_or(f64::NAN)
+    }
+
+    /// The `index`-th number, `None` when absent (NaN).
+    pub fn optional_number(&self, index: usize) -> Option<f64> {
+        Some(self.number(index)).filter(|n| !n.is_nan())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_ids_flags_and_numbers_are_read_by_position() {
+        let numbers = [1.5, f64::NAN, 1_733_000_000_123.0];
+        let args = Args::new(r#"["a\"b",null,true,42,"7",1.5]"#, &numbers).unwrap();
+        assert_eq!(args.text(0), Some("a\"b"));
+        assert_eq!(args.text(1), None);
+        assert!(args.flag(2) && !args.flag(0) && !args.flag(9));
+        assert_eq!(args.id(3).as_deref(), Some("42"));
+        assert_eq!(args.id(4).as_deref(), Some("7"));
+        assert_eq!(args.id(5), None, "a fraction is no id");
+        assert_eq!(args.id(1), None);
+        assert_eq!(args.number(0), 1.5);
+        assert_eq!(args.optional_number(1), None);
+        assert_eq!(args.number(2), 1_733_000_000_123.0);
+        assert!(args.number(3).is_nan());
+    }
+
+    #[test]
+    fn texts_that_are_not_an_array_are_no_call() {
+        assert!(Args::new("{}", &[]).is_none());
+        assert!(Args::new("[1,", &[]).is_none());
+    }
+}
