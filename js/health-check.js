@@ -3,12 +3,12 @@
 // (`HealthCore`); this class keeps the check functions and the timer, runs each check against
 // the timeout and hands the core what came of it. Nothing it does after construction throws
 // into the page, except registerService's TypeErrors.
-import { coreError } from './read.js';
+import { coreError, run } from './read.js';
 
 /** How a check ended, as the core reads it. */
-const ANSWERED = 0;
-const THREW = 1;
-const TIMED_OUT = 2;
+const ANSWERED = 'answered';
+const THREW = 'threw';
+const TIMED_OUT = 'timedOut';
 
 /** What the timeout resolves with; no check can answer with this object. */
 const TIMEOUT = {};
@@ -41,7 +41,7 @@ function optionsJson(options) {
 }
 
 /** Runs `check` against a `timeoutMs` timer: `[outcome, status, message, responseTime]`. */
-async function run(check, timeoutMs) {
+async function runCheck(check, timeoutMs) {
   let timer;
   try {
     const answer = await Promise.race([
@@ -138,9 +138,9 @@ export function healthCheckClass(wasm, linkOf) {
       const core = this.#core;
       for (const [name, check] of [...this.#checks]) {
         const started = Date.now();
-        const [outcome, status, message, responseTime] = await run(check, core.timeoutMs());
+        const [outcome, status, message, responseTime] = await runCheck(check, core.timeoutMs());
         const now = Date.now();
-        const event = core.record(name, outcome, status, message, responseTime, now - started, now);
+        const event = run(core, 'record', [name, outcome, status, message], [responseTime, now - started, now]);
         if (event === undefined) continue;
         try {
           this.#link.submit('health.status', event);

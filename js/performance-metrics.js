@@ -6,7 +6,7 @@
 // and submits the `web-vital` events the core writes. Nothing it does after construction throws
 // into the page.
 import { listen } from './platform.js';
-import { isRecord, selector } from './read.js';
+import { isRecord, run, selector } from './read.js';
 
 /** A non-null object that is not an array (reading it may still throw). */
 
@@ -133,7 +133,7 @@ export function performanceMetricsClass(wasm, linkOf) {
 
     /** Submits each `web-vital` event of the core's answer (one JSON per line). */
     #submit(reports) {
-      for (const data of reports.split('\n')) if (data) this.#link.submit('web-vital', data);
+      for (const data of (reports ?? '').split('\n')) if (data) this.#link.submit('web-vital', data);
     }
 
     #observe(type, read, extra) {
@@ -192,7 +192,7 @@ export function performanceMetricsClass(wasm, linkOf) {
 
     #onLcp(entries) {
       const entry = entries.at(-1);
-      if (entry) this.#submit(this.#core.lcp(num(entry.startTime), selector(entry.element), str(entry.url)));
+      if (entry) this.#submit(run(this.#core, 'lcp', [selector(entry.element), str(entry.url)], [num(entry.startTime)]));
     }
 
     /** Stops observing LCP, reading what the observer holds. */
@@ -213,7 +213,7 @@ export function performanceMetricsClass(wasm, linkOf) {
     #startVitals() {
       const core = this.#core;
       this.#observe('paint', (entries) => {
-        for (const entry of entries) this.#submit(core.paint(str(entry.name) ?? '', num(entry.startTime)));
+        for (const entry of entries) this.#submit(run(core, 'paint', [str(entry.name) ?? ''], [num(entry.startTime)]));
       });
       this.#lcp = observe('largest-contentful-paint', (entries) => this.#onLcp(entries));
       this.#observe('layout-shift', (entries) => {
@@ -224,22 +224,15 @@ export function performanceMetricsClass(wasm, linkOf) {
           } catch {
             // No source to name.
           }
-          core.shift(num(entry.startTime), num(entry.value), entry.hadRecentInput === true, target);
+          run(core, 'shift', [target, entry.hadRecentInput === true], [num(entry.startTime), num(entry.value)]);
         }
         this.#submit(core.shiftsDone());
       });
       for (const type of ['event', 'first-input']) {
         this.#observe(type, (entries) => {
           for (const entry of entries) {
-            core.event(
-              num(entry.interactionId),
-              num(entry.duration),
-              num(entry.startTime),
-              num(entry.processingStart),
-              num(entry.processingEnd),
-              str(entry.name) ?? '',
-              selector(entry.target),
-            );
+            const timing = [entry.interactionId, entry.duration, entry.startTime, entry.processingStart, entry.processingEnd];
+            run(core, 'event', [str(entry.name) ?? '', selector(entry.target)], timing.map(num));
           }
           this.#scheduleEvents();
         }, { durationThreshold: core.durationThreshold() });

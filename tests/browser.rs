@@ -1354,33 +1354,24 @@ fn health_core_answers_each_status_change_with_the_event_to_submit_and_reports_a
     assert_eq!(health.call("timeoutMs", &[]).as_f64(), Some(5000.0));
     health.call("register", &["db".into(), true.into(), UNDEF]);
     health.call("register", &["cache".into(), true.into(), false.into()]);
-    // record(name, outcome, status, message, responseTime, elapsedMs, now)
-    let threw = [
-        "db".into(),
-        1.into(),
-        UNDEF,
-        "db down".into(),
-        UNDEF,
-        3.into(),
-        (NOW + 10.0).into(),
-    ];
-    let db = parse(&health.call("record", &threw).as_string().expect("an event"));
+    // record: texts (name, outcome, status, message), numbers (responseTime, elapsedMs, now)
+    let threw: [JsValue; 4] = ["db".into(), "threw".into(), UNDEF, "db down".into()];
+    let threw_at = [f64::NAN, 3.0, NOW + 10.0];
+    let db = parse(
+        &health
+            .run("record", &threw, &threw_at)
+            .as_string()
+            .expect("an event"),
+    );
     assert_eq!(text(&db, "service").as_deref(), Some("db"));
     assert_eq!(text(&db, "status").as_deref(), Some("unhealthy"));
     assert_eq!(text(&db, "system").as_deref(), Some("unhealthy"));
     assert_eq!(text(&db, "message").as_deref(), Some("db down"));
-    let answered = [
-        "cache".into(),
-        0.into(),
-        "healthy".into(),
-        UNDEF,
-        12.into(),
-        3.into(),
-        (NOW + 20.0).into(),
-    ];
+    let answered: [JsValue; 4] = ["cache".into(), "answered".into(), "healthy".into(), UNDEF];
+    let answered_at = [12.0, 3.0, NOW + 20.0];
     let cache = parse(
         &health
-            .call("record", &answered)
+            .run("record", &answered, &answered_at)
             .as_string()
             .expect("an event"),
     );
@@ -1389,17 +1380,11 @@ fn health_core_answers_each_status_change_with_the_event_to_submit_and_reports_a
     assert_eq!(health.call("isHealthy", &[]).as_bool(), Some(false));
 
     // Nothing changed: nothing to submit.
-    assert!(health.call("record", &threw).is_undefined());
-    let timed_out = [
-        "cache".into(),
-        2.into(),
-        UNDEF,
-        UNDEF,
-        UNDEF,
-        100.into(),
-        (NOW + 30.0).into(),
-    ];
-    assert!(health.call("record", &timed_out).is_string());
+    assert!(health.run("record", &threw, &threw_at).is_undefined());
+    let timed_out: [JsValue; 4] = ["cache".into(), "timedOut".into(), UNDEF, UNDEF];
+    assert!(health
+        .run("record", &timed_out, &[f64::NAN, 100.0, NOW + 30.0])
+        .is_string());
 
     let report = parse(
         &health
@@ -1609,7 +1594,7 @@ fn vitals_core_answers_with_web_vital_reports_and_summaries_as_json() {
     assert_eq!(num(&ttfb[0], "value"), 120.5);
     assert_eq!(text(&ttfb[0], "navigationType").as_deref(), Some("reload"));
     assert_eq!(num(&ttfb[0], "attribution.requestStart"), 5.0);
-    let lcp = core.call("lcp", &[233.89999999999998.into(), "h1#hero".into(), UNDEF]);
+    let lcp = core.run("lcp", &["h1#hero".into(), UNDEF], &[233.89999999999998]);
     let lcp = vital_reports(&lcp);
     assert_eq!(
         num(&lcp[0], "value"),
@@ -1622,38 +1607,28 @@ fn vitals_core_answers_with_web_vital_reports_and_summaries_as_json() {
     );
     assert!(at(&lcp[0], "attribution.url").is_undefined());
     assert_eq!(
-        core.call("paint", &["first-paint".into(), 10.into()])
+        core.run("paint", &["first-paint".into()], &[10.0])
             .as_string()
             .as_deref(),
         Some("")
     );
-    core.call(
-        "shift",
-        &[100.into(), 0.25.into(), false.into(), "div.block".into()],
-    );
+    core.run("shift", &["div.block".into(), false.into()], &[100.0, 0.25]);
     assert_eq!(
         core.call("shiftsDone", &[]).as_string().as_deref(),
         Some(""),
         "CLS waits for FCP"
     );
-    let fcp = vital_reports(&core.call("paint", &["first-contentful-paint".into(), 50.into()]));
+    let fcp = vital_reports(&core.run("paint", &["first-contentful-paint".into()], &[50.0]));
     let names: Vec<Option<String>> = fcp.iter().map(|r| text(r, "name")).collect();
     assert_eq!(names, [Some("FCP".into()), Some("CLS".into())]);
     assert_eq!(
         text(&fcp[1], "attribution.largestShiftTarget").as_deref(),
         Some("div.block")
     );
-    core.call(
+    core.run(
         "event",
-        &[
-            3.into(),
-            184.into(),
-            1000.into(),
-            1002.into(),
-            1182.into(),
-            "click".into(),
-            UNDEF,
-        ],
+        &["click".into(), UNDEF],
+        &[3.0, 184.0, 1000.0, 1002.0, 1182.0],
     );
     let inp = vital_reports(&core.call("eventsDone", &[1.into()]));
     assert_eq!(num(&inp[0], "value"), 184.0);

@@ -3,6 +3,7 @@
 //! check functions and the timer, runs the checks with the timeout and hands each outcome here;
 //! this class answers with the `health.status` event to send and the report, as JSON.
 
+use crate::api::args::Args;
 use crate::api::collector::config_error;
 use crate::core::health::monitor::{Monitor, Outcome};
 use crate::core::health::options::HealthOptions;
@@ -63,31 +64,30 @@ impl HealthCore {
         self.monitor.unregister(name);
     }
 
-    /// Applies a check of `name` that took `elapsed_ms`: `outcome` 0 when it answered (with
-    /// the answer's `status` and `message` if strings, `responseTime` if a number), 1 when it
-    /// threw or rejected (`message`: the error's), 2 when it timed out. Returns the data of the
-    /// `health.status` event to submit, if the service's status changed.
-    #[allow(clippy::too_many_arguments)]
-    pub fn record(
-        &mut self,
-        name: &str,
-        outcome: u8,
-        status: Option<String>,
-        message: Option<String>,
-        response_ms: Option<f64>,
-        elapsed_ms: f64,
-        now: f64,
-    ) -> Option<String> {
-        let outcome = match outcome {
-            0 => Outcome::Answered {
-                status,
+    /// Runs the operation `op` with its [`Args`]; `undefined` where there is no answer:
+    ///
+    /// - `record` (texts `name, outcome, status, message`; numbers `responseTime, elapsedMs,
+    ///   now`): applies a check of `name` that took `elapsedMs`. `outcome` is `answered` (with
+    ///   the answer's `status` and `message` if strings, `responseTime` if a number), `threw`
+    ///   (the check threw or rejected; `message`: the error's) or `timedOut`. Answers the data
+    ///   of the `health.status` event to submit, if the service's status changed.
+    pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
+        let args = Args::new(texts, numbers)?;
+        if op != "record" {
+            return None;
+        }
+        let message = args.owned(3);
+        let outcome = match args.text(1)? {
+            "answered" => Outcome::Answered {
+                status: args.owned(2),
                 message,
-                response_ms,
+                response_ms: args.optional_number(0),
             },
-            1 => Outcome::Threw(message),
+            "threw" => Outcome::Threw(message),
             _ => Outcome::TimedOut,
         };
-        self.monitor.record(name, outcome, elapsed_ms, now)
+        self.monitor
+            .record(args.text(0)?, outcome, args.number(1), args.number(2))
     }
 
     /// Whether the system status is healthy.

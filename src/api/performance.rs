@@ -5,6 +5,7 @@
 //! answer with the data of each `web-vital` event to submit, as JSON, one per line (`''` for
 //! none).
 
+use crate::api::args::Args;
 use crate::core::performance::{Options, Performance};
 use crate::core::vitals::cls::Shift;
 use crate::core::vitals::page::{EventTiming, Navigation};
@@ -74,20 +75,48 @@ impl VitalsCore {
         self.core.options.duration_threshold
     }
 
-    /// A `paint` entry.
-    pub fn paint(&mut self, name: &str, start_time: f64) -> String {
+    /// Runs the operation `op` with its [`Args`]; the operations that may report answer with
+    /// the `web-vital` data as the other methods do, the others with `undefined`:
+    ///
+    /// - `paint` (texts `name`; numbers `startTime`): a `paint` entry.
+    /// - `lcp` (`target, url`; `startTime`): the last `largest-contentful-paint` entry of a list,
+    ///   with its element's selector and its URL.
+    /// - `shift` (`target, hadRecentInput`; `startTime, value`): one `layout-shift` entry of a
+    ///   list (its first source's selector); `shiftsDone` ends the list.
+    /// - `event` (`name, target`; `interactionId, duration, startTime, processingStart,
+    ///   processingEnd`): one `event` or `first-input` entry of a list (its target's selector);
+    ///   `eventsDone` ends the list.
+    pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
+        let args = Args::new(texts, numbers)?;
+        let page = &mut self.core.page;
         let mut out = String::new();
-        self.core.page.paint(name, start_time, &mut out);
-        out
-    }
-
-    /// The last `largest-contentful-paint` entry of a list: its element's selector and URL.
-    pub fn lcp(&mut self, start_time: f64, target: Option<String>, url: Option<String>) -> String {
-        let mut out = String::new();
-        self.core
-            .page
-            .lcp(start_time, target.as_deref(), url.as_deref(), &mut out);
-        out
+        match op {
+            "paint" => page.paint(args.text(0)?, args.number(0), &mut out),
+            "lcp" => page.lcp(args.number(0), args.text(0), args.text(1), &mut out),
+            "shift" => {
+                let shift = Shift {
+                    start_time: args.number(0),
+                    value: args.number(1),
+                    had_recent_input: args.flag(1),
+                };
+                page.shift(shift, args.text(0));
+                return None;
+            }
+            "event" => {
+                page.event(EventTiming {
+                    interaction_id: args.number(0),
+                    duration: args.number(1),
+                    start_time: args.number(2),
+                    processing_start: args.number(3),
+                    processing_end: args.number(4),
+                    name: args.owned(0)?,
+                    target: args.owned(1),
+                });
+                return None;
+            }
+            _ => return None,
+        }
+        Some(out)
     }
 
     /// The first trusted key press or click: LCP is final.
@@ -98,52 +127,12 @@ impl VitalsCore {
         out
     }
 
-    /// One `layout-shift` entry of a list (its first source's selector); `shiftsDone` ends it.
-    pub fn shift(
-        &mut self,
-        start_time: f64,
-        value: f64,
-        had_recent_input: bool,
-        target: Option<String>,
-    ) {
-        let shift = Shift {
-            start_time,
-            value,
-            had_recent_input,
-        };
-        self.core.page.shift(shift, target.as_deref());
-    }
-
     /// The end of a list of layout shifts.
     #[wasm_bindgen(js_name = shiftsDone)]
     pub fn shifts_done(&mut self) -> String {
         let mut out = String::new();
         self.core.page.shifts_done(&mut out);
         out
-    }
-
-    /// One `event` or `first-input` entry of a list (its target's selector); `eventsDone` ends
-    /// it.
-    #[allow(clippy::too_many_arguments)]
-    pub fn event(
-        &mut self,
-        interaction_id: f64,
-        duration: f64,
-        start_time: f64,
-        processing_start: f64,
-        processing_end: f64,
-        name: String,
-        target: Option<String>,
-    ) {
-        self.core.page.event(EventTiming {
-            interaction_id,
-            duration,
-            start_time,
-            processing_start,
-            processing_end,
-            name,
-            target,
-        });
     }
 
     /// The end of a list of event entries, with `performance.interactionCount`.
