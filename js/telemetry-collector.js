@@ -23,7 +23,7 @@ import {
   withFreeLock,
   write,
 } from './platform.js';
-import { coreError, isRecord, readError } from './read.js';
+import { coreError, isRecord, readError, run } from './read.js';
 
 /** The core's answers to an event: dropped, buffered, or held for `beforeSend`. */
 const BUFFERED = 1;
@@ -196,7 +196,7 @@ export function collectorClass(CollectorCore) {
 
     /** Records an error (an `Error` or any thrown value) with optional context. */
     trackError(error, context) {
-      return this.#accept((hold) => this.#core.trackError(...readError(error, context), Date.now(), hold));
+      return this.#accept((hold) => Number(run(this.#core, 'trackError', [...readError(error, context), hold], [Date.now()])));
     }
 
     /**
@@ -371,7 +371,7 @@ export function collectorClass(CollectorCore) {
           }
           const count = core.batchLength(id);
           const [status, retryAfter, error] = await this.#send(id, keepalive);
-          const outcome = core.settle(id, status, retryAfter, error, Date.now());
+          const outcome = Number(run(core, 'settle', [id, retryAfter, error], [status, Date.now()]));
           this.#persist();
           if (outcome >= 0) {
             if (this.#config.debug) debugLog(`batch of ${count} events not delivered: will retry`);
@@ -390,7 +390,7 @@ export function collectorClass(CollectorCore) {
     async #send(id, keepalive) {
       const core = this.#core;
       const { transport, endpoint, apiKey } = this.#config;
-      const body = (part = 0, stored) => core.body(id, part, Date.now(), stored);
+      const body = (part = 0, stored) => run(core, 'body', [id, stored], [part, Date.now()]);
       switch (transport) {
         case 'http':
           return post(endpoint, body(), apiKey, keepalive);
@@ -417,8 +417,8 @@ export function collectorClass(CollectorCore) {
      * are accepted and the metrics are not, the retry sends only the metrics. */
     async #sendOtlp(id, base, apiKey, keepalive) {
       const core = this.#core;
-      const logs = core.body(id, 0, Date.now());
-      const metrics = core.body(id, 1, Date.now());
+      const logs = run(core, 'body', [id], [0, Date.now()]);
+      const metrics = run(core, 'body', [id], [1, Date.now()]);
       let result = [200];
       if (logs !== undefined) {
         result = await post(`${base}/v1/logs`, logs, apiKey, keepalive);

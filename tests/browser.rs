@@ -264,7 +264,7 @@ impl Core {
 
     /// The transport body of batch `id` (default transport: the wire-format envelope).
     fn body(&self, id: &str) -> JsValue {
-        let body = self.string("body", &[id.into(), 0.into(), NOW.into(), UNDEF]);
+        let body = self.0.run("body", &[id.into()], &[0.0, NOW]).as_string();
         parse(&body.unwrap_or_else(|| panic!("no body for batch {id}")))
     }
 
@@ -276,16 +276,12 @@ impl Core {
     }
 
     fn settle(&self, id: &str, status: u16, retry_after: Option<&str>, error: Option<&str>) -> f64 {
-        self.number(
-            "settle",
-            &[
-                id.into(),
-                status.into(),
-                opt(retry_after),
-                opt(error),
-                NOW.into(),
-            ],
-        )
+        let texts = [id.into(), opt(retry_after), opt(error)];
+        let answer = self.0.run("settle", &texts, &[f64::from(status), NOW]);
+        answer
+            .as_string()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or_else(|| panic!("settle gave {answer:?}"))
     }
 
     fn journal(&self) -> Option<String> {
@@ -528,12 +524,11 @@ fn valid_events_come_out_of_the_next_batch_in_wire_format() {
 fn unknown_batch_ids_have_no_body_and_no_length() {
     let core = Core::new();
     core.event("x", "{}");
-    let args = ["no-such-batch".into(), 0.into(), NOW.into(), UNDEF];
-    assert_eq!(core.string("body", &args), None);
+    let body = |id: &str, part: f64| core.0.run("body", &[id.into()], &[part, NOW]);
+    assert!(body("no-such-batch", 0.0).is_undefined());
     assert_eq!(core.number("batchLength", &["no-such-batch".into()]), 0.0);
     let id = core.next_batch().unwrap();
-    let metrics = [id.as_str().into(), 1.into(), NOW.into(), UNDEF];
-    assert_eq!(core.string("body", &metrics), None, "metrics are OTLP-only");
+    assert!(body(&id, 1.0).is_undefined(), "metrics are OTLP-only");
 }
 
 #[wasm_bindgen_test]
@@ -562,30 +557,30 @@ fn metrics_and_errors_read_by_the_js_class_become_events() {
         metric(r#"{"name":"api.latency","value":150.5,"unit":"ms"}"#.into()),
         1.0
     );
-    let error = core.number(
+    let error = core.0.run(
         "trackError",
         &[
             "TypeError".into(),
             "x is undefined for ann@example.com".into(),
             "TypeError: x\n    at f (app.js:1:2)".into(),
             r#"{"op":"save"}"#.into(),
-            NOW.into(),
             false.into(),
         ],
+        &[NOW],
     );
-    assert_eq!(error, 1.0);
-    let plain = core.number(
+    assert_eq!(error.as_string().as_deref(), Some("1"));
+    let plain = core.0.run(
         "trackError",
         &[
             "Error".into(),
             "plain string".into(),
             UNDEF,
             UNDEF,
-            NOW.into(),
             false.into(),
         ],
+        &[NOW],
     );
-    assert_eq!(plain, 1.0);
+    assert_eq!(plain.as_string().as_deref(), Some("1"));
     let (_, events) = core.batch();
     assert_eq!(types(&events), ["performance", "error", "error"]);
     assert_eq!(num(&events[0], "data.value"), 150.5);
@@ -639,7 +634,9 @@ fn pii_in_types_strings_and_sensitive_fields_is_redacted_before_buffering() {
     assert_eq!(core.event("signup ann@example.com", data), 1.0);
     let id = core.next_batch().unwrap();
     let raw = core
-        .string("body", &[id.as_str().into(), 0.into(), NOW.into(), UNDEF])
+        .0
+        .run("body", &[id.as_str().into()], &[0.0, NOW])
+        .as_string()
         .unwrap();
     assert!(!raw.contains("ann@example.com"), "{raw}");
     let event = &items(&get(&parse(&raw), "events"))[0];

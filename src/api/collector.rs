@@ -3,10 +3,12 @@
 //! strings. The JS class does the browser's part (timers, listeners, storage, requests) and
 //! asks this one what to do.
 
+use crate::api::args::Args;
 use crate::core::collector::{Accepted, Attempt, Collector, Part, Settled};
 use crate::core::config::ConfigError;
 use crate::core::consent::Consent;
 use crate::core::event::{error_data_json, metric_input, ErrorInput, EventError, EventInput};
+use crate::core::json::write_number;
 use alloc::string::String;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -164,25 +166,61 @@ impl CollectorCore {
         self.accept(input, now, hold)
     }
 
-    /// An error as the JS class read it: an `Error`'s name, message and stack, or a thrown
-    /// value's text as the message; the context serialised, if it was a plain object.
-    #[wasm_bindgen(js_name = trackError)]
-    pub fn track_error(
-        &mut self,
-        name: String,
-        message: String,
-        stack: Option<String>,
-        context_json: Option<String>,
-        now: f64,
-        hold: bool,
-    ) -> u8 {
-        let data = error_data_json(&ErrorInput {
-            name,
-            message,
-            stack,
-            context_json,
-        });
-        self.submit(Some("error".into()), Some(data), now, hold)
+    /// Runs the operation `op` with its [`Args`]; `undefined` where the arguments do not fit:
+    ///
+    /// - `trackError` (texts `name, message, stack, contextJson, hold`; numbers `now`): an error
+    ///   as the JS class read it (an `Error`'s name, message and stack, or a thrown value's text
+    ///   as the message; the context serialised, if it was a plain object). Answers what became
+    ///   of it as [`CollectorCore::submit`] does, as text.
+    /// - `body` (`id, stored`; `part, now`): a body of batch `id`; `part` 0 what the transport
+    ///   sends (`stored`: the `localStorage` transport's current array), 1 the OTLP metrics.
+    /// - `settle` (`id, retryAfter, error`; `status, now`): settles batch `id` after an attempt
+    ///   (`status` 0: no HTTP answer, see `error`). Answers the delay before a retry, -1 when
+    ///   delivered, -2 when dropped, as text.
+    pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
+        let args = Args::new(texts, numbers)?;
+        match op {
+            "trackError" => {
+                let data = error_data_json(&ErrorInput {
+                    name: args.owned(0)?,
+                    message: args.owned(1)?,
+                    stack: args.owned(2),
+                    context_json: args.owned(3),
+                });
+                let code = self.submit(
+                    Some("error".into()),
+                    Some(data),
+                    args.number(0),
+                    args.flag(4),
+                );
+                Some(String::from(["0", "1", "2"][usize::from(code.min(2))]))
+            }
+            "body" => {
+                let part = if args.number(0) == 0.0 {
+                    Part::Main
+                } else {
+                    Part::Metrics
+                };
+                self.core
+                    .body(args.text(0)?, part, args.number(1), args.text(1))
+            }
+            "settle" => {
+                let attempt = Attempt {
+                    status: args.number(0) as u16,
+                    retry_after: args.owned(1),
+                    error: args.owned(2),
+                };
+                let delay = match self.core.settle(args.text(0)?, attempt, args.number(1)) {
+                    Settled::RetryIn(delay) => delay,
+                    Settled::Delivered => -1.0,
+                    Settled::Dropped => -2.0,
+                };
+                let mut out = String::new();
+                write_number(&mut out, delay);
+                Some(out)
+            }
+            _ => None,
+        }
     }
 
     /// An event a module built (`kind` absent: the module's input was invalid).
@@ -347,40 +385,11 @@ impl CollectorCore {
         self.core.wait_ms(now)
     }
 
-    /// A body of batch `id`: `part` 0 what the transport sends (`stored`: the `localStorage`
-    /// transport's current array), 1 the OTLP metrics.
-    pub fn body(&self, id: &str, part: u8, now: f64, stored: Option<String>) -> Option<String> {
-        let part = if part == 0 { Part::Main } else { Part::Metrics };
-        self.core.body(id, part, now, stored.as_deref())
-    }
-
     /// Whether the OTLP endpoint accepted batch `id`'s log records (HTTP `status`); a retry
     /// then sends only the metrics.
     #[wasm_bindgen(js_name = otlpLogsSent)]
     pub fn otlp_logs_sent(&mut self, id: &str, status: u16) -> bool {
         self.core.otlp_logs_sent(id, status)
-    }
-
-    /// Settles batch `id` after an attempt (`status` 0: no HTTP answer, see `error`). Returns
-    /// the delay before a retry, -1 when delivered, -2 when dropped.
-    pub fn settle(
-        &mut self,
-        id: &str,
-        status: u16,
-        retry_after: Option<String>,
-        error: Option<String>,
-        now: f64,
-    ) -> f64 {
-        let attempt = Attempt {
-            status,
-            retry_after,
-            error,
-        };
-        match self.core.settle(id, attempt, now) {
-            Settled::RetryIn(delay) => delay,
-            Settled::Delivered => -1.0,
-            Settled::Dropped => -2.0,
-        }
     }
 
     /// The journal to write if it changed and storing is allowed (`''`: remove the key).
