@@ -8,7 +8,6 @@ pub mod analytics;
 pub mod batch;
 pub mod breaker;
 pub mod buffer;
-pub mod calendar;
 pub mod collector;
 pub mod config;
 pub mod consent;

@@ -1,6 +1,6 @@
 //! When to try again: exponential backoff with full jitter, and `Retry-After`.
 
-use crate::core::calendar::days_from_civil;
+use wasm_telemetry_rules::calendar::days_from_civil;
 
 /// Exponential backoff with full jitter: the n-th retry waits a uniform random time in
 /// `[0, min(max, initial × 2ⁿ)]`, unless the server said when (`Retry-After`).

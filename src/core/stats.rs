@@ -2,6 +2,7 @@
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
+use wasm_telemetry_rules::percentile::percentile;
 
 /// The latest `capacity` values of one measure (older ones are forgotten).
 #[derive(Debug, Clone)]
@@ -27,13 +28,6 @@ pub struct Summary {
     pub p95: f64,
     /// 99th percentile (nearest rank).
     pub p99: f64,
-}
-
-/// The nearest-rank percentile of ascending `sorted` values: the smallest value with at least
-/// `percent` % of the values at or below it.
-pub fn percentile(sorted: &[f64], percent: usize) -> Option<f64> {
-    let rank = (percent * sorted.len()).div_ceil(100).max(1);
-    sorted.get(rank - 1).copied()
 }
 
 impl TimingWindow {

@@ -5,6 +5,7 @@ use super::time::{date_of_day, DAY_MS};
 use crate::store::Row;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use wasm_telemetry_rules::calendar::days_from_civil;
 
 /// One LLM call read from a `gen_ai.call` row.
 #[derive(Debug, Clone, PartialEq)]
@@ -197,13 +198,7 @@ fn rolling(daily: &BTreeMap<(String, i64), f64>, key: &str, last_day: i64) -> [f
 fn list_day(key: &str) -> Option<i64> {
     let mut parts = key.split('-').map(|p| p.parse::<i64>().ok());
     let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    Some(days_from_civil(y, m, d))
 }
 
 impl CostRow {

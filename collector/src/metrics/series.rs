@@ -185,7 +185,7 @@ pub fn buckets(
                 // An empty f64 sum is -0.0; adding 0.0 makes it 0.
                 Reduce::Sum => Some(v.iter().sum::<f64>() + 0.0),
                 Reduce::Mean => (n > 0).then(|| v.iter().sum::<f64>() / n as f64),
-                Reduce::P75 => percentile(&mut v, 75.0),
+                Reduce::P75 => percentile(&mut v, 75),
             };
             json!({ "start": first + i as i64 * size, "count": n, "value": value })
         })

@@ -4,27 +4,18 @@ use super::stats::percentile;
 use crate::store::Row;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+use wasm_telemetry_rules::vitals::Vital;
 
-/// The Core Web Vitals thresholds (good up to the first, poor above the second).
+/// The Core Web Vitals thresholds of the vital `name` (good up to the first, poor above the
+/// second), as the SDK rates them.
 pub fn vital_thresholds(name: &str) -> Option<(f64, f64)> {
-    Some(match name {
-        "LCP" => (2500.0, 4000.0),
-        "INP" => (200.0, 500.0),
-        "CLS" => (0.1, 0.25),
-        "FCP" => (1800.0, 3000.0),
-        "TTFB" => (800.0, 1800.0),
-        _ => return None,
-    })
+    Vital::from_name(name).map(Vital::thresholds)
 }
 
-/// `good`, `needs-improvement` or `poor`, as web-vitals rates a value.
+/// `good`, `needs-improvement` or `poor`, as web-vitals rates a value; `unknown` for a name
+/// that is no Core Web Vital.
 pub fn vital_rating(name: &str, value: f64) -> &'static str {
-    match vital_thresholds(name) {
-        Some((good, _)) if value <= good => "good",
-        Some((_, poor)) if value <= poor => "needs-improvement",
-        Some(_) => "poor",
-        None => "unknown",
-    }
+    Vital::from_name(name).map_or("unknown", |vital| vital.rate(value).name())
 }
 
 /// p75 of each vital in `web-vital` rows: `{ LCP: { p75, rating, count }, … }`.
@@ -42,7 +33,7 @@ pub fn vitals_p75(rows: &[Row]) -> Value {
     let mut result = Map::new();
     for (name, mut values) in by_name {
         let count = values.len();
-        if let Some(p75) = percentile(&mut values, 75.0) {
+        if let Some(p75) = percentile(&mut values, 75) {
             result.insert(
                 name.clone(),
                 json!({ "p75": p75, "rating": vital_rating(&name, p75), "count": count }),

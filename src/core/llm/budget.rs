@@ -1,7 +1,7 @@
 //! Spending budgets with alerts at 80 %, 95 % and 100 %, each fired once per period.
 
-use crate::core::calendar::days_from_civil;
 use alloc::vec::Vec;
+use wasm_telemetry_rules::calendar::{civil_from_days, days_from_civil};
 
 /// Shares of a budget at which an alert fires.
 pub const ALERT_LEVELS: [f64; 3] = [0.80, 0.95, 1.00];
@@ -83,15 +83,7 @@ pub fn day_of(ms: f64) -> i64 {
 
 /// The UTC month of `ms`, as `year × 12 + month − 1` (a monthly budget's period).
 pub fn month_of(ms: f64) -> i64 {
-    // Howard Hinnant's civil_from_days.
-    let z = day_of(ms) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, _) = civil_from_days(day_of(ms));
     year * 12 + month - 1
 }
 
