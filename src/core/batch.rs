@@ -4,7 +4,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::core::journal::Entry;
-use crate::core::json::{round_non_negative, write_integer, write_string};
+use crate::core::json::round_non_negative;
+use crate::core::json_object::Object;
 
 /// Largest request body, in bytes: the browser's shared budget for keepalive and beacon bodies.
 pub const MAX_BODY_BYTES: usize = 60 * 1024;
@@ -29,19 +30,16 @@ pub struct Batch {
 impl Batch {
     /// Encodes the request body: `{ batchId, sentAt, sdk: { name, version }, events: [...] }`.
     pub fn encode(&self, sent_at_ms: f64) -> String {
-        let mut out = String::with_capacity(WRAPPER_BYTES + self.events_bytes());
-        out.push_str("{\"batchId\":");
-        write_string(&mut out, &self.id);
-        out.push_str(",\"sentAt\":");
-        write_integer(&mut out, round_non_negative(sent_at_ms.max(0.0)));
-        out.push_str(",\"sdk\":{\"name\":");
-        write_string(&mut out, SDK_NAME);
-        out.push_str(",\"version\":");
-        write_string(&mut out, SDK_VERSION);
-        out.push_str("},\"events\":");
-        self.write_events(&mut out);
-        out.push('}');
-        out
+        let sdk = Object::default()
+            .text("name", SDK_NAME)
+            .text("version", SDK_VERSION)
+            .finish();
+        Object::with_capacity(WRAPPER_BYTES + self.events_bytes())
+            .text("batchId", &self.id)
+            .whole("sentAt", round_non_negative(sent_at_ms.max(0.0)))
+            .raw("sdk", Some(&sdk))
+            .raw("events", Some(&self.encode_events()))
+            .finish()
     }
 
     /// Encodes only the events, as a JSON array (what a custom transport receives).

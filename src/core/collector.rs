@@ -12,7 +12,8 @@ use crate::core::config::{Config, ConfigError, ConfigPatch, TransportKind};
 use crate::core::consent::Consent;
 use crate::core::event::{EventError, EventInput};
 use crate::core::journal;
-use crate::core::json::{write_integer, write_string};
+use crate::core::json::write_integer;
+use crate::core::json_object::Object;
 use crate::core::otlp::Logged;
 #[cfg(feature = "otlp")]
 use crate::core::otlp::{self, Resource};
@@ -87,9 +88,7 @@ impl Collector {
         let privacy_signal = config.respect_do_not_track && privacy_signal;
         let stored = stored_consent.and_then(Consent::parse);
         let consent = Consent::initial(stored, config.require_consent, privacy_signal);
-        let mut context = String::from("{\"url\":");
-        write_string(&mut context, page_url);
-        context.push('}');
+        let context = Object::default().text("url", page_url).finish();
         Ok(Self {
             require_consent: config.require_consent,
             privacy_signal,
@@ -438,64 +437,31 @@ impl Collector {
     pub fn status_json(&self, now_ms: f64) -> String {
         let pipeline = &self.pipeline;
         let counters = pipeline.counters();
-        let mut out = String::from("{");
-        let number = |out: &mut String, key: &str, value: u64| {
-            write_string(out, key);
-            out.push(':');
-            write_integer(out, value.min(i64::MAX as u64) as i64);
-            out.push(',');
-        };
-        number(&mut out, "size", pipeline.buffered() as u64);
-        number(
-            &mut out,
-            "maxSize",
-            u64::from(pipeline.config().max_buffer_size),
-        );
-        number(&mut out, "bytes", pipeline.buffered_bytes() as u64);
-        number(&mut out, "inFlight", pipeline.in_flight() as u64);
-        number(&mut out, "accepted", counters.accepted);
-        number(&mut out, "sent", counters.sent);
-        number(&mut out, "failedAttempts", counters.failed_attempts);
-        number(&mut out, "persisted", u64::from(self.persisted));
-        number(
-            &mut out,
-            "persistFailures",
-            u64::from(self.persist_failures),
-        );
-        number(&mut out, "acknowledged", counters.sent);
-        number(&mut out, "retries", counters.failed_attempts);
-        number(&mut out, "recovered", counters.recovered);
-        number(&mut out, "corrupt", counters.corrupt);
-        number(&mut out, "expired", counters.expired);
-        let text = |out: &mut String, key: &str, value: &str| {
-            write_string(out, key);
-            out.push(':');
-            write_string(out, value);
-            out.push(',');
-        };
-        text(&mut out, "consent", pipeline.consent().name());
-        text(&mut out, "breaker", pipeline.breaker_state(now_ms).name());
-        out.push_str("\"online\":");
-        out.push_str(if self.online { "true" } else { "false" });
-        out.push_str(",\"lastError\":");
-        match pipeline.last_error() {
-            Some(error) => write_string(&mut out, error),
-            None => out.push_str("null"),
+        let mut dropped = Object::default();
+        for reason in DropReason::ALL {
+            dropped.count(reason.name(), counters.dropped(*reason));
         }
-        out.push_str(",\"dropped\":{");
-        for (index, reason) in DropReason::ALL.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            write_string(&mut out, reason.name());
-            out.push(':');
-            write_integer(
-                &mut out,
-                counters.dropped(*reason).min(i64::MAX as u64) as i64,
-            );
-        }
-        out.push_str("}}");
-        out
+        Object::default()
+            .count("size", pipeline.buffered() as u64)
+            .count("maxSize", u64::from(pipeline.config().max_buffer_size))
+            .count("bytes", pipeline.buffered_bytes() as u64)
+            .count("inFlight", pipeline.in_flight() as u64)
+            .count("accepted", counters.accepted)
+            .count("sent", counters.sent)
+            .count("failedAttempts", counters.failed_attempts)
+            .count("persisted", u64::from(self.persisted))
+            .count("persistFailures", u64::from(self.persist_failures))
+            .count("acknowledged", counters.sent)
+            .count("retries", counters.failed_attempts)
+            .count("recovered", counters.recovered)
+            .count("corrupt", counters.corrupt)
+            .count("expired", counters.expired)
+            .text("consent", pipeline.consent().name())
+            .text("breaker", pipeline.breaker_state(now_ms).name())
+            .flag("online", self.online)
+            .maybe_text("lastError", pipeline.last_error())
+            .raw("dropped", Some(&dropped.finish()))
+            .finish()
     }
 }
 

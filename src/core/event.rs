@@ -2,7 +2,8 @@
 
 use alloc::string::String;
 
-use crate::core::json::{round_non_negative, write_integer, write_string};
+use crate::core::json::{round_non_negative, write_integer};
+use crate::core::json_object::Object;
 use thiserror::Error;
 
 /// Longest accepted event `type`, in bytes.
@@ -105,24 +106,19 @@ pub fn encode_event(input: &EventInput, envelope: Envelope<'_>) -> Result<String
     if data.len() + envelope.context_json.len() > MAX_EVENT_BYTES {
         return Err(EventError::TooLarge);
     }
-    let mut out = String::with_capacity(160 + input.kind.len() + data.len());
-    out.push_str("{\"id\":");
-    write_string(&mut out, envelope.id);
-    out.push_str(",\"type\":");
-    write_string(&mut out, &input.kind);
-    out.push_str(",\"timestamp\":");
-    write_integer(&mut out, round_non_negative(timestamp));
-    out.push_str(",\"sessionId\":");
-    write_string(&mut out, envelope.session_id);
+    let mut event = Object::with_capacity(160 + input.kind.len() + data.len());
+    event
+        .text("id", envelope.id)
+        .text("type", &input.kind)
+        .whole("timestamp", round_non_negative(timestamp))
+        .text("sessionId", envelope.session_id);
     if let Some(user_id) = envelope.user_id {
-        out.push_str(",\"userId\":");
-        write_string(&mut out, user_id);
+        event.text("userId", user_id);
     }
-    out.push_str(",\"data\":");
-    out.push_str(data);
-    out.push_str(",\"context\":");
-    out.push_str(envelope.context_json);
-    out.push('}');
+    let out = event
+        .raw("data", Some(data))
+        .raw("context", Some(envelope.context_json))
+        .finish();
     if out.len() > MAX_EVENT_BYTES {
         return Err(EventError::TooLarge);
     }
@@ -187,20 +183,16 @@ pub struct ErrorInput {
 /// Encodes the `data` object of an error event: `{ name, message, stack?, context? }`, with
 /// message and stack truncated to their limits on character boundaries.
 pub fn error_data_json(error: &ErrorInput) -> String {
-    let mut out = String::from("{\"name\":");
-    write_string(&mut out, truncate(&error.name, MAX_TYPE_BYTES));
-    out.push_str(",\"message\":");
-    write_string(&mut out, truncate(&error.message, MAX_MESSAGE_BYTES));
+    let mut data = Object::default();
+    data.text("name", truncate(&error.name, MAX_TYPE_BYTES))
+        .text("message", truncate(&error.message, MAX_MESSAGE_BYTES));
     if let Some(stack) = &error.stack {
-        out.push_str(",\"stack\":");
-        write_string(&mut out, truncate(stack, MAX_STACK_BYTES));
+        data.text("stack", truncate(stack, MAX_STACK_BYTES));
     }
     if let Some(context) = error.context_json.as_deref().filter(|c| c.starts_with('{')) {
-        out.push_str(",\"context\":");
-        out.push_str(context);
+        data.raw("context", Some(context));
     }
-    out.push('}');
-    out
+    data.finish()
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.

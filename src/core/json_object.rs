@@ -54,6 +54,13 @@ pub fn write_value(out: &mut String, value: &Value) {
 }
 
 impl Object {
+    /// An empty object with room for `capacity` bytes.
+    pub fn with_capacity(capacity: usize) -> Self {
+        let mut out = String::with_capacity(capacity);
+        out.push('{');
+        Self { out, empty: true }
+    }
+
     /// Starts member `key`; its value follows.
     fn key(&mut self, key: &str) -> &mut String {
         if !self.empty {
@@ -77,6 +84,12 @@ impl Object {
         self
     }
 
+    /// A whole-number member (timestamps in ms, line numbers).
+    pub fn whole(&mut self, key: &str, value: i64) -> &mut Self {
+        write_integer(self.key(key), value);
+        self
+    }
+
     /// A number member, `null` when `None`.
     pub fn maybe(&mut self, key: &str, value: Option<f64>) -> &mut Self {
         write_number(self.key(key), value.unwrap_or(f64::NAN));
@@ -87,6 +100,14 @@ impl Object {
     pub fn text(&mut self, key: &str, value: &str) -> &mut Self {
         write_string(self.key(key), value);
         self
+    }
+
+    /// A string member, `null` when `None`.
+    pub fn maybe_text(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        match value {
+            Some(text) => self.text(key, text),
+            None => self.raw(key, None),
+        }
     }
 
     /// A boolean member.
@@ -115,6 +136,24 @@ impl Object {
         self.empty = true;
         out
     }
+}
+
+/// A JSON array of objects, `write` filling one object per item.
+pub fn objects<T>(
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut Object, T),
+) -> String {
+    let mut out = String::from("[");
+    let mut object = Object::default();
+    for (index, item) in items.into_iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        write(&mut object, item);
+        out.push_str(&object.finish());
+    }
+    out.push(']');
+    out
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! the AI-operation timings (a window of the last `maxTimings` of each field, summarised
 //! exactly), long tasks (count and total blocking time) and the resource figures.
 
-use crate::core::json::{write_integer, write_number, write_string};
+use crate::core::json_object::Object;
 use crate::core::json_value::{parse, Value};
 use crate::core::pii::{redact, Rules};
 use crate::core::stats::{Summary, TimingWindow};
@@ -89,10 +89,9 @@ pub struct Performance {
     ai: Vec<TimingWindow>,
 }
 
-/// Appends `{ count, avg, min, max, p50, p95, p99 }`'s members (no braces).
-fn write_summary(out: &mut String, s: &Summary) {
-    out.push_str("\"count\":");
-    write_integer(out, s.count as i64);
+/// Adds the members `count, avg, min, max, p50, p95, p99` of `s`.
+fn summary_members(object: &mut Object, s: &Summary) {
+    object.count("count", s.count as u64);
     for (name, value) in [
         ("avg", s.avg),
         ("min", s.min),
@@ -101,22 +100,7 @@ fn write_summary(out: &mut String, s: &Summary) {
         ("p95", s.p95),
         ("p99", s.p99),
     ] {
-        out.push(',');
-        write_string(out, name);
-        out.push(':');
-        write_number(out, value);
-    }
-}
-
-/// `{ count, avg, min, max, p50, p95, p99 }` as JSON, `null` for none.
-pub fn summary_json(out: &mut String, summary: Option<&Summary>) {
-    match summary {
-        Some(s) => {
-            out.push('{');
-            write_summary(out, s);
-            out.push('}');
-        }
-        None => out.push_str("null"),
+        object.number(name, value);
     }
 }
 
@@ -151,25 +135,26 @@ impl Performance {
     /// `getAIOperationsSummary()`: the `totalMs` summary (`{ count: 0 }` while empty) and each
     /// field's under `fields`, as JSON.
     pub fn ai_summary_json(&self) -> String {
-        let mut out = String::from("{");
-        let mut fields = String::new();
+        let mut out = Object::default();
+        let mut fields = Object::default();
+        let mut field_summary = Object::default();
         for (window, field) in self.ai.iter().zip(AI_FIELDS) {
             let summary = window.summary();
             if field == "totalMs" {
                 match &summary {
-                    Some(s) => write_summary(&mut out, s),
-                    None => out.push_str("\"count\":0"),
+                    Some(s) => summary_members(&mut out, s),
+                    None => {
+                        out.count("count", 0);
+                    }
                 }
             }
-            fields.push(if fields.is_empty() { '{' } else { ',' });
-            write_string(&mut fields, field);
-            fields.push(':');
-            summary_json(&mut fields, summary.as_ref());
+            let json = summary.as_ref().map(|s| {
+                summary_members(&mut field_summary, s);
+                field_summary.finish()
+            });
+            fields.raw(field, json.as_deref());
         }
-        out.push_str(",\"fields\":");
-        out.push_str(&fields);
-        out.push_str("}}");
-        out
+        out.raw("fields", Some(&fields.finish())).finish()
     }
 
     /// One long task of `duration` ms.
@@ -195,31 +180,33 @@ impl Performance {
                 slowest = Some((*duration, index));
             }
         }
-        let mut out = String::from("{\"resources\":{\"count\":");
-        write_integer(&mut out, durations.len() as i64);
-        out.push_str(",\"transferBytes\":");
-        write_number(&mut out, sizes.iter().sum());
+        let mut resources = Object::default();
+        resources
+            .count("count", durations.len() as u64)
+            .number("transferBytes", sizes.iter().sum());
         if let Some((duration, index)) = slowest {
             let name = names.get(index).map_or("", String::as_str);
             let url = redact(name, &Rules::default());
-            out.push_str(",\"slowest\":{\"url\":");
-            write_string(&mut out, url.as_deref().unwrap_or(name));
-            out.push_str(",\"duration\":");
-            write_number(&mut out, duration);
-            out.push('}');
+            let slowest = Object::default()
+                .text("url", url.as_deref().unwrap_or(name))
+                .number("duration", duration)
+                .finish();
+            resources.raw("slowest", Some(&slowest));
         }
-        out.push_str("},\"longTasks\":{\"count\":");
-        write_integer(&mut out, i64::from(self.long_tasks));
-        out.push_str(",\"totalBlockingTime\":");
-        write_number(&mut out, self.blocking_ms);
-        out.push_str("},\"memory\":{\"wasmBytes\":");
-        write_number(&mut out, wasm_bytes);
+        let long_tasks = Object::default()
+            .count("count", u64::from(self.long_tasks))
+            .number("totalBlockingTime", self.blocking_ms)
+            .finish();
+        let mut memory = Object::default();
+        memory.number("wasmBytes", wasm_bytes);
         if let Some(heap) = js_heap_bytes {
-            out.push_str(",\"jsHeapBytes\":");
-            write_number(&mut out, heap);
+            memory.number("jsHeapBytes", heap);
         }
-        out.push_str("}}");
-        out
+        Object::default()
+            .raw("resources", Some(&resources.finish()))
+            .raw("longTasks", Some(&long_tasks))
+            .raw("memory", Some(&memory.finish()))
+            .finish()
     }
 }
 
@@ -283,9 +270,10 @@ mod tests {
              \"contextCompressionMs\":null,\"apiCallMs\":null,\"tokens\":null,\"contextSizeBytes\":null}}"
         );
         for i in 1..=150 {
-            let mut op = String::from("{\"totalMs\":");
-            write_integer(&mut op, i);
-            op.push_str(",\"tokens\":\"many\"}");
+            let op = Object::default()
+                .whole("totalMs", i)
+                .text("tokens", "many")
+                .finish();
             p.track_ai(&op);
         }
         let summary = parse(&p.ai_summary_json()).unwrap();

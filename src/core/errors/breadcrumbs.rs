@@ -1,6 +1,6 @@
 //! Breadcrumbs: the trail of what happened before an error, in a ring of fixed size.
 
-use crate::core::json::{write_integer, write_string};
+use crate::core::json_object::objects;
 use alloc::collections::VecDeque;
 use alloc::string::String;
 
@@ -58,29 +58,15 @@ impl Trail {
 
     /// The trail as a JSON array, oldest first.
     pub fn to_json(&self) -> String {
-        let mut out = String::from("[");
-        for (index, crumb) in self.crumbs.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"timestamp\":");
-            write_integer(&mut out, crumb.timestamp_ms);
-            out.push_str(",\"category\":");
-            write_string(&mut out, &crumb.category);
-            out.push_str(",\"message\":");
-            write_string(&mut out, &crumb.message);
-            out.push_str(",\"level\":");
-            write_string(&mut out, &crumb.level);
-            out.push_str(",\"data\":");
-            out.push_str(if crumb.data_json.starts_with('{') {
-                &crumb.data_json
-            } else {
-                "{}"
-            });
-            out.push('}');
-        }
-        out.push(']');
-        out
+        objects(&self.crumbs, |object, crumb| {
+            let data = Some(crumb.data_json.as_str()).filter(|json| json.starts_with('{'));
+            object
+                .whole("timestamp", crumb.timestamp_ms)
+                .text("category", &crumb.category)
+                .text("message", &crumb.message)
+                .text("level", &crumb.level)
+                .raw("data", Some(data.unwrap_or("{}")));
+        })
     }
 }
 

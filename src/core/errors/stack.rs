@@ -2,7 +2,7 @@
 //! into frames, file locations minimised like every other string (absolute paths reduced to
 //! file names, URLs without query values).
 
-use crate::core::json::{write_integer, write_string};
+use crate::core::json_object::objects;
 use crate::core::pii::{redact, Rules};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -126,28 +126,20 @@ pub fn parse_stack(stack: &str) -> Vec<Frame> {
         .collect()
 }
 
-/// Appends `frames` as a JSON array of `{ function, file, line?, column?, inApp }`.
-pub fn write_frames(out: &mut String, frames: &[Frame]) {
-    out.push('[');
-    for (index, frame) in frames.iter().enumerate() {
-        if index > 0 {
-            out.push(',');
+/// `frames` as a JSON array of `{ function, file, line?, column?, inApp }`.
+pub fn frames_json(frames: &[Frame]) -> String {
+    objects(frames, |object, frame| {
+        object
+            .text("function", &frame.function)
+            .text("file", &frame.file);
+        if let Some(line) = frame.line {
+            object.whole("line", i64::from(line));
         }
-        out.push_str("{\"function\":");
-        write_string(out, &frame.function);
-        out.push_str(",\"file\":");
-        write_string(out, &frame.file);
-        for (key, value) in [(",\"line\":", frame.line), (",\"column\":", frame.column)] {
-            if let Some(value) = value {
-                out.push_str(key);
-                write_integer(out, i64::from(value));
-            }
+        if let Some(column) = frame.column {
+            object.whole("column", i64::from(column));
         }
-        out.push_str(",\"inApp\":");
-        out.push_str(if frame.in_app { "true" } else { "false" });
-        out.push('}');
-    }
-    out.push(']');
+        object.flag("inApp", frame.in_app);
+    })
 }
 
 #[cfg(test)]

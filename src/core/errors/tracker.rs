@@ -6,9 +6,10 @@ use crate::core::errors::breadcrumbs::{Breadcrumb, Trail};
 use crate::core::errors::fingerprint::{fingerprint, normalize_message};
 use crate::core::errors::groups::{Groups, Occurrence};
 use crate::core::errors::options::Options;
-use crate::core::errors::stack::{parse_stack, write_frames};
+use crate::core::errors::stack::{frames_json, parse_stack};
 use crate::core::event::{truncate, MAX_MESSAGE_BYTES, MAX_STACK_BYTES, MAX_TYPE_BYTES};
-use crate::core::json::{write_decimal, write_integer, write_string};
+use crate::core::json::write_integer;
+use crate::core::json_object::{objects, Object};
 use crate::core::json_value;
 use alloc::string::String;
 
@@ -63,13 +64,10 @@ pub struct Tracker {
     pending: Option<String>,
 }
 
-/// Appends `,"key":json` when `json` is a JSON object.
-fn push_object(out: &mut String, key: &str, json: Option<&str>) {
+/// Adds member `key` when `json` is a JSON object.
+fn object_member(data: &mut Object, key: &str, json: Option<&str>) {
     if let Some(json) = json.filter(|j| j.starts_with('{')) {
-        out.push_str(",\"");
-        out.push_str(key);
-        out.push_str("\":");
-        out.push_str(json);
+        data.raw(key, Some(json));
     }
 }
 
@@ -130,34 +128,25 @@ impl Tracker {
         let Occurrence::Send { repeats } = occurrence else {
             return Some(id);
         };
-        let mut data = String::from("{\"errorId\":");
-        write_string(&mut data, &id);
-        data.push_str(",\"name\":");
-        write_string(&mut data, truncate(error.name, MAX_TYPE_BYTES));
-        data.push_str(",\"message\":");
-        write_string(&mut data, truncate(error.message, MAX_MESSAGE_BYTES));
+        let mut data = Object::default();
+        data.text("errorId", &id)
+            .text("name", truncate(error.name, MAX_TYPE_BYTES))
+            .text("message", truncate(error.message, MAX_MESSAGE_BYTES));
         if let Some(stack) = error.stack {
-            data.push_str(",\"stack\":");
-            write_string(&mut data, truncate(stack, MAX_STACK_BYTES));
+            data.text("stack", truncate(stack, MAX_STACK_BYTES));
         }
-        data.push_str(",\"frames\":");
-        write_frames(&mut data, &frames);
-        data.push_str(",\"fingerprint\":");
-        write_string(&mut data, &fingerprint);
-        data.push_str(",\"severity\":");
-        write_string(
-            &mut data,
-            SEVERITIES.get(severity).copied().unwrap_or_default(),
-        );
-        data.push_str(",\"mechanism\":");
-        write_string(&mut data, error.mechanism);
-        data.push_str(",\"repeats\":");
-        write_integer(&mut data, repeats as i64);
-        push_object(&mut data, "context", error.context_json);
-        push_object(&mut data, "user", error.user_json);
-        data.push_str(",\"breadcrumbs\":");
-        data.push_str(&self.trail.to_json());
-        data.push('}');
+        data.raw("frames", Some(&frames_json(&frames)))
+            .text("fingerprint", &fingerprint)
+            .text(
+                "severity",
+                SEVERITIES.get(severity).copied().unwrap_or_default(),
+            )
+            .text("mechanism", error.mechanism)
+            .count("repeats", repeats);
+        object_member(&mut data, "context", error.context_json);
+        object_member(&mut data, "user", error.user_json);
+        data.raw("breadcrumbs", Some(&self.trail.to_json()));
+        let data = data.finish();
         self.pending = Some(data);
         Some(id)
     }
@@ -207,18 +196,12 @@ impl Tracker {
             return;
         }
         let method = method.unwrap_or("GET").to_ascii_uppercase();
-        let mut data = String::from("{\"method\":");
-        write_string(&mut data, &method);
-        data.push_str(",\"url\":");
-        write_string(&mut data, absolute);
-        data.push_str(",\"status\":");
-        match status.filter(|s| s.is_finite()) {
-            Some(status) => write_decimal(&mut data, status),
-            None => data.push_str("null"),
-        }
-        data.push_str(",\"durationMs\":");
-        write_decimal(&mut data, duration_ms);
-        data.push('}');
+        let data = Object::default()
+            .text("method", &method)
+            .text("url", absolute)
+            .maybe("status", status)
+            .number("durationMs", duration_ms)
+            .finish();
         let failed = status.is_none_or(|s| s >= 400.0);
         let message = [method.as_str(), " ", absolute].concat();
         let level = if failed { "error" } else { "info" };
@@ -239,9 +222,7 @@ impl Tracker {
             return;
         }
         self.last_location = location;
-        let mut data = String::from("{\"via\":");
-        write_string(&mut data, via);
-        data.push('}');
+        let data = Object::default().text("via", via).finish();
         self.breadcrumb(
             Some("navigation"),
             Some(path),
@@ -263,72 +244,44 @@ impl Tracker {
     ) -> String {
         self.stats.recoveries += 1;
         self.stats.recovered += u64::from(success);
-        let mut data = String::from("{\"errorId\":");
-        write_string(&mut data, error_id);
-        data.push_str(",\"success\":");
-        data.push_str(if success { "true" } else { "false" });
+        let mut data = Object::default();
+        data.text("errorId", error_id).flag("success", success);
         for (key, json) in [("strategy", strategy_json), ("attempts", attempts_json)] {
             if let Some(json) = json.filter(|j| json_value::parse(j).is_some()) {
-                data.push_str(",\"");
-                data.push_str(key);
-                data.push_str("\":");
-                data.push_str(json);
+                data.raw(key, Some(json));
             }
         }
-        data.push('}');
-        data
+        data.finish()
     }
 
     /// `getErrorGroups()`: the groups, most frequent first.
     pub fn groups_json(&self) -> String {
-        let mut out = String::from("[");
-        for (index, group) in self.groups.by_count().into_iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"fingerprint\":");
-            write_string(&mut out, &group.fingerprint);
-            out.push_str(",\"type\":");
-            write_string(&mut out, &group.kind);
-            out.push_str(",\"message\":");
-            write_string(&mut out, &group.message);
-            out.push_str(",\"count\":");
-            write_integer(&mut out, group.count as i64);
-            out.push_str(",\"firstSeen\":");
-            write_decimal(&mut out, group.first_seen_ms);
-            out.push_str(",\"lastSeen\":");
-            write_decimal(&mut out, group.last_seen_ms);
-            out.push('}');
-        }
-        out.push(']');
-        out
+        objects(self.groups.by_count(), |object, group| {
+            object
+                .text("fingerprint", &group.fingerprint)
+                .text("type", &group.kind)
+                .text("message", &group.message)
+                .count("count", group.count)
+                .number("firstSeen", group.first_seen_ms)
+                .number("lastSeen", group.last_seen_ms);
+        })
     }
 
     /// `getStats()`: `{ totalErrors, uniqueGroups, recoveryRate, bySeverity }`; the rate is
     /// `null` before any recovery.
     pub fn stats_json(&self) -> String {
         let stats = &self.stats;
-        let mut out = String::from("{\"totalErrors\":");
-        write_integer(&mut out, stats.total as i64);
-        out.push_str(",\"uniqueGroups\":");
-        write_integer(&mut out, self.groups.len() as i64);
-        out.push_str(",\"recoveryRate\":");
-        if stats.recoveries == 0 {
-            out.push_str("null");
-        } else {
-            write_decimal(&mut out, stats.recovered as f64 / stats.recoveries as f64);
+        let mut by_severity = Object::default();
+        for (name, count) in SEVERITIES.iter().zip(stats.by_severity) {
+            by_severity.count(name, count);
         }
-        out.push_str(",\"bySeverity\":{");
-        for (index, (name, count)) in SEVERITIES.iter().zip(stats.by_severity).enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            write_string(&mut out, name);
-            out.push(':');
-            write_integer(&mut out, count as i64);
-        }
-        out.push_str("}}");
-        out
+        let rate = (stats.recoveries > 0).then(|| stats.recovered as f64 / stats.recoveries as f64);
+        Object::default()
+            .count("totalErrors", stats.total)
+            .count("uniqueGroups", self.groups.len() as u64)
+            .maybe("recoveryRate", rate)
+            .raw("bySeverity", Some(&by_severity.finish()))
+            .finish()
     }
 }
 

@@ -5,7 +5,7 @@
 use super::options::HealthOptions;
 use super::{system_status, CheckResult, HealthStatus, Service};
 use crate::core::config::ConfigError;
-use crate::core::json::{write_decimal, write_integer, write_string};
+use crate::core::json_object::{objects, Object};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -144,18 +144,14 @@ impl Monitor {
         watched.checked_at = Some(now);
         watched.message.clone_from(&message);
         let status = watched.service.record(&result, threshold)?;
-        let mut data = String::from("{\"service\":");
-        write_string(&mut data, name);
-        data.push_str(",\"status\":");
-        write_string(&mut data, status.name());
-        data.push_str(",\"system\":");
-        write_string(&mut data, self.system().name());
+        let mut data = Object::default();
+        data.text("service", name)
+            .text("status", status.name())
+            .text("system", self.system().name());
         if let Some(message) = message {
-            data.push_str(",\"message\":");
-            write_string(&mut data, &message);
+            data.text("message", &message);
         }
-        data.push('}');
-        Some(data)
+        Some(data.finish())
     }
 
     /// The system's status.
@@ -166,50 +162,26 @@ impl Monitor {
     /// `getHealthReport()` as JSON: `{ status, services: [{ name, status, critical,
     /// consecutiveFailures, responseTime, message, lastChecked }], uptime, timestamp }`.
     pub fn report_json(&self, now: f64) -> String {
-        let mut out = String::from("{\"status\":");
-        write_string(&mut out, self.system().name());
-        out.push_str(",\"services\":[");
-        for (i, watched) in self.services.iter().enumerate() {
+        let services = objects(&self.services, |object, watched| {
             let service = &watched.service;
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"name\":");
-            write_string(&mut out, &service.name);
-            out.push_str(",\"status\":");
-            write_string(&mut out, service.status.name());
-            out.push_str(if service.critical {
-                ",\"critical\":true"
-            } else {
-                ",\"critical\":false"
-            });
-            out.push_str(",\"consecutiveFailures\":");
-            write_integer(&mut out, i64::from(service.consecutive_failures));
-            out.push_str(",\"responseTime\":");
-            write_number(&mut out, watched.response_ms);
-            out.push_str(",\"message\":");
-            match &watched.message {
-                Some(message) => write_string(&mut out, message),
-                None => out.push_str("null"),
-            }
-            out.push_str(",\"lastChecked\":");
-            write_number(&mut out, watched.checked_at);
-            out.push('}');
-        }
-        out.push_str("],\"uptime\":");
-        write_number(&mut out, Some(now - self.started_at));
-        out.push_str(",\"timestamp\":");
-        write_number(&mut out, Some(now));
-        out.push('}');
-        out
-    }
-}
-
-/// A number, or `null` for none (and for a non-finite one, which JSON cannot hold).
-fn write_number(out: &mut String, value: Option<f64>) {
-    match value.filter(|v| v.is_finite()) {
-        Some(value) => write_decimal(out, value),
-        None => out.push_str("null"),
+            object
+                .text("name", &service.name)
+                .text("status", service.status.name())
+                .flag("critical", service.critical)
+                .count(
+                    "consecutiveFailures",
+                    u64::from(service.consecutive_failures),
+                )
+                .maybe("responseTime", watched.response_ms)
+                .maybe_text("message", watched.message.as_deref())
+                .maybe("lastChecked", watched.checked_at);
+        });
+        Object::default()
+            .text("status", self.system().name())
+            .raw("services", Some(&services))
+            .number("uptime", now - self.started_at)
+            .number("timestamp", now)
+            .finish()
     }
 }
 
