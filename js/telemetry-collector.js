@@ -148,13 +148,13 @@ export function collectorClass(CollectorCore) {
       this.#core.setPatterns(parsed.patterns);
       this.#custom = parsed.customTransport;
       this.#beforeSend = parsed.beforeSend;
-      this.#config = JSON.parse(this.#core.config());
-      this.#journalKey = JOURNAL_PREFIX + this.#core.sessionId();
+      this.#config = JSON.parse(run(this.#core, 'config', []));
+      this.#journalKey = JOURNAL_PREFIX + run(this.#core, 'sessionId', []);
       this.#link = {
         submit: (kind, data) => this.#accept((hold) => this.#core.submit(kind, data, Date.now(), hold)),
         endpoint: () => this.#config.endpoint,
         mayStore: () => this.#core.mayRecover(),
-        userHash: (id) => this.#core.userHash(id),
+        userHash: (id) => run(this.#core, 'userHash', [id]),
       };
       this.#restartTimer();
       this.#watch();
@@ -219,7 +219,7 @@ export function collectorClass(CollectorCore) {
 
     /** Forgets the identified user. */
     resetUser() {
-      this.#core.resetUser();
+      run(this.#core, 'resetUser', []);
     }
 
     /**
@@ -236,7 +236,7 @@ export function collectorClass(CollectorCore) {
 
     /** `'pending'`, `'granted'` or `'denied'`. */
     getConsent() {
-      return this.#core.consent();
+      return run(this.#core, 'consent', []);
     }
 
     /**
@@ -258,7 +258,7 @@ export function collectorClass(CollectorCore) {
     destroy() {
       if (this.#destroyed) return;
       this.#destroyed = true;
-      this.#core.destroy();
+      run(this.#core, 'destroy', []);
       clearInterval(this.#timer);
       clearTimeout(this.#retry);
       for (const unlisten of this.#unlisten.splice(0)) unlisten();
@@ -267,7 +267,7 @@ export function collectorClass(CollectorCore) {
 
     /** The configuration in force, defaults included. */
     getConfig() {
-      return { ...JSON.parse(this.#core.config()), customTransport: this.#custom, beforeSend: this.#beforeSend };
+      return { ...JSON.parse(run(this.#core, 'config', [])), customTransport: this.#custom, beforeSend: this.#beforeSend };
     }
 
     /**
@@ -285,13 +285,13 @@ export function collectorClass(CollectorCore) {
       if (parsed.customTransport !== undefined) this.#custom = parsed.customTransport;
       if (parsed.beforeSend !== undefined) this.#beforeSend = parsed.beforeSend;
       if (parsed.redactPatterns !== undefined) this.#core.setPatterns(parsed.patterns);
-      this.#config = JSON.parse(this.#core.config());
+      this.#config = JSON.parse(run(this.#core, 'config', []));
       if (intervalChanged && !this.#destroyed) this.#restartTimer();
     }
 
     /** Buffer size, delivery counters and discards by reason. */
     getBufferStatus() {
-      return JSON.parse(this.#core.status(Date.now()));
+      return JSON.parse(run(this.#core, 'status', [], [Date.now()]));
     }
 
     /** Runs one event through the core (`read(hold)` hands it over) and `beforeSend`, then
@@ -301,7 +301,7 @@ export function collectorClass(CollectorCore) {
       let code = read(hook !== undefined);
       if (code === HELD) code = this.#runHook(hook);
       if (code === BUFFERED) this.#schedulePersist();
-      else if (this.#config.debug) debugLog(`event dropped ${this.#core.lastRefusal()}`);
+      else if (this.#config.debug) debugLog(`event dropped ${run(this.#core, 'lastRefusal', [])}`);
       if (this.#core.shouldFlush()) this.flush();
       return code === BUFFERED;
     }
@@ -309,7 +309,7 @@ export function collectorClass(CollectorCore) {
     /** Shows the held event to `beforeSend` and hands back what it returned. */
     #runHook(hook) {
       const core = this.#core;
-      const preview = core.preview();
+      const preview = run(core, 'preview', []);
       if (preview === undefined) return 0;
       let result;
       try {
@@ -335,11 +335,11 @@ export function collectorClass(CollectorCore) {
     /** Writes the journal if it changed and consent allows storing. A failed write removes
      * this page's stale copy; the events stay in memory. */
     #persist() {
-      const text = this.#core.takeJournal();
+      const text = run(this.#core, 'takeJournal', []);
       if (text === undefined) return;
       const written = text !== '' && write(this.#journalKey, text);
       if (!written) remove(this.#journalKey);
-      this.#core.journalWritten(written || text === '');
+      run(this.#core, 'journalWritten', [written || text === '']);
     }
 
     /** Writes the journal once the current burst of calls is over. */
@@ -363,7 +363,7 @@ export function collectorClass(CollectorCore) {
       try {
         for (;;) {
           this.#persist();
-          const id = core.nextBatch(Date.now());
+          const id = run(core, 'nextBatch', [], [Date.now()]);
           if (id === undefined) {
             const wait = core.waitMs(Date.now());
             if (wait > 0) this.#scheduleRetry(wait);
@@ -451,7 +451,7 @@ export function collectorClass(CollectorCore) {
       if (consent === 'denied') {
         for (const key of keys(JOURNAL_PREFIX)) remove(key);
         remove(LOCAL_EVENTS_KEY);
-        this.#core.storagePurged();
+        run(this.#core, 'storagePurged', []);
       } else if (consent === 'granted' && !this.#destroyed) {
         this.#recover();
         this.flush();
@@ -466,17 +466,17 @@ export function collectorClass(CollectorCore) {
         this.#persist();
         if (!offline()) this.#deliver(true);
       };
-      core.setOnline(!offline());
+      run(core, 'setOnline', [!offline()]);
       this.#unlisten.push(
         listen(globalThis, 'storage', (event) => {
-          if (event.key === CONSENT_KEY) this.#consentApplied(core.followConsent(event.newValue ?? undefined));
+          if (event.key === CONSENT_KEY) this.#consentApplied(run(core, 'followConsent', [event.newValue ?? undefined]));
         }),
         listen(globalThis, 'online', () => {
-          core.setOnline(true);
+          run(core, 'setOnline', [true]);
           clearTimeout(this.#retry);
           this.flush();
         }),
-        listen(globalThis, 'offline', () => core.setOnline(false)),
+        listen(globalThis, 'offline', () => run(core, 'setOnline', [false])),
         listen(globalThis, 'pagehide', hide),
       );
       const document = globalThis.document;
@@ -502,7 +502,7 @@ export function collectorClass(CollectorCore) {
         withFreeLock(key, () => {
           const text = read(key);
           if (text === undefined) return;
-          core.adopt(text, Date.now());
+          run(core, 'adopt', [text], [Date.now()]);
           // Our journal holds the adopted events before theirs goes: a crash in between can
           // duplicate them (the collector stores each id once), never lose them.
           this.#persist();

@@ -154,6 +154,26 @@ impl Glue {
     }
 }
 
+/// The operations `CollectorCore` takes through `call` whose arguments split by type.
+const CALL_OPS: [&str; 16] = [
+    "config",
+    "status",
+    "sessionId",
+    "consent",
+    "lastRefusal",
+    "userHash",
+    "followConsent",
+    "preview",
+    "nextBatch",
+    "takeJournal",
+    "resetUser",
+    "destroy",
+    "setOnline",
+    "journalWritten",
+    "storagePurged",
+    "adopt",
+];
+
 /// A `CollectorCore`, as js/telemetry-collector.js drives it.
 #[derive(Clone)]
 struct Core(Glue);
@@ -200,8 +220,20 @@ impl Core {
         Self::seeded(1)
     }
 
+    /// Calls `method`; an operation of `call` ([`CALL_OPS`]) gets its arguments as
+    /// js/telemetry-collector.js sends them: the numbers among the numbers, everything else
+    /// among the texts.
     fn call(&self, method: &str, args: &[JsValue]) -> JsValue {
-        self.0.call(method, args)
+        if !CALL_OPS.contains(&method) {
+            return self.0.call(method, args);
+        }
+        let texts: Vec<JsValue> = args
+            .iter()
+            .filter(|a| a.as_f64().is_none())
+            .cloned()
+            .collect();
+        let numbers: Vec<f64> = args.iter().filter_map(JsValue::as_f64).collect();
+        self.0.run(method, &texts, &numbers)
     }
 
     /// A method's string answer, `None` for `undefined`.

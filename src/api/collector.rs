@@ -99,11 +99,6 @@ impl CollectorCore {
         })
     }
 
-    /// The configuration in force, as JSON.
-    pub fn config(&self) -> String {
-        self.core.config().to_json()
-    }
-
     /// Applies a configuration patch (JSON) whole or not at all; returns whether the flush
     /// interval changed, or throws an `R…`/`T…` error string.
     #[wasm_bindgen(js_name = updateConfig)]
@@ -117,12 +112,6 @@ impl CollectorCore {
     #[wasm_bindgen(js_name = setPatterns)]
     pub fn set_patterns(&mut self, patterns: Option<Function>) {
         self.patterns = patterns;
-    }
-
-    /// The session id.
-    #[wasm_bindgen(js_name = sessionId)]
-    pub fn session_id(&self) -> String {
-        self.core.session_id().into()
     }
 
     /// An event `{ type, timestamp?, data? }` as the JS class read it: `shape` 0 when it was a
@@ -166,8 +155,24 @@ impl CollectorCore {
         self.accept(input, now, hold)
     }
 
-    /// Runs the operation `op` with its [`Args`]; `undefined` where the arguments do not fit:
+    /// Runs the operation `op` with its [`Args`]; `undefined` where the operation has no answer
+    /// or the arguments do not fit:
     ///
+    /// - `config`: the configuration in force, as JSON.
+    /// - `status` (numbers `now`): `getBufferStatus()` as JSON.
+    /// - `sessionId`, `consent` (the consent state's name), `lastRefusal` (why the last event
+    ///   was dropped, for debug logs).
+    /// - `userHash` (texts `userId`): the salted hash of a user id, as events carry it.
+    /// - `resetUser`: forgets the identified user. `destroy`: refuses further events.
+    /// - `followConsent` (`stored`): follows a choice another tab stored (`null`: removed);
+    ///   answers the state applied.
+    /// - `preview`: the wire-format JSON of the event waiting for `beforeSend`.
+    /// - `setOnline` (`online`): the browser's network state.
+    /// - `nextBatch` (numbers `now`): the id of the next batch to send, if one may go now.
+    /// - `takeJournal`: the journal to write if it changed and storing is allowed (`''`:
+    ///   remove the key); `journalWritten` (`ok`) tells whether the write succeeded, and
+    ///   `storagePurged` that everything stored was purged.
+    /// - `adopt` (`journal`; `now`): takes in the journal of a page that is gone.
     /// - `trackError` (texts `name, message, stack, contextJson, hold`; numbers `now`): an error
     ///   as the JS class read it (an `Error`'s name, message and stack, or a thrown value's text
     ///   as the message; the context serialised, if it was a plain object). Answers what became
@@ -179,6 +184,35 @@ impl CollectorCore {
     ///   delivered, -2 when dropped, as text.
     pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
         let args = Args::new(texts, numbers)?;
+        let core = &mut self.core;
+        match op {
+            "config" => return Some(core.config().to_json()),
+            "status" => return Some(core.status_json(args.number(0))),
+            "sessionId" => return Some(core.session_id().into()),
+            "consent" => return Some(core.consent().name().into()),
+            "lastRefusal" => return Some(core.last_refusal()),
+            "userHash" => return Some(core.user_hash(args.text(0)?)),
+            "followConsent" => {
+                let consent = core.consent_from_storage(args.text(0));
+                core.set_consent(consent);
+                return Some(consent.name().into());
+            }
+            "preview" => return core.preview(),
+            "nextBatch" => return core.next_batch(args.number(0)),
+            "takeJournal" => return core.take_journal(),
+            "resetUser" => core.reset_user(),
+            "destroy" => core.destroy(),
+            "setOnline" => core.set_online(args.flag(0)),
+            "journalWritten" => core.journal_written(args.flag(0)),
+            "storagePurged" => core.storage_purged(),
+            "adopt" => core.adopt(args.text(0)?, args.number(0)),
+            _ => return self.track_or_deliver(op, &args),
+        }
+        None
+    }
+
+    /// The operations of [`CollectorCore::call`] that record or deliver.
+    fn track_or_deliver(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
         match op {
             "trackError" => {
                 let data = error_data_json(&ErrorInput {
@@ -247,11 +281,6 @@ impl CollectorCore {
         )
     }
 
-    /// The wire-format JSON of the event waiting for `beforeSend`.
-    pub fn preview(&mut self) -> Option<String> {
-        self.core.preview()
-    }
-
     /// What `beforeSend` returned for the held event: `shape` 0 for a plain object, with its
     /// `type` and serialised `data` (as in [`CollectorCore::track`]), 1 for nothing (drop it),
     /// 2 when reading it threw.
@@ -284,12 +313,6 @@ impl CollectorCore {
         code(self.core.drop_held())
     }
 
-    /// Why the last event was dropped, for debug logs.
-    #[wasm_bindgen(js_name = lastRefusal)]
-    pub fn last_refusal(&self) -> String {
-        self.core.last_refusal()
-    }
-
     /// Identifies the user by an id (a string or a whole number); returns whether it was one.
     pub fn identify(
         &mut self,
@@ -302,23 +325,6 @@ impl CollectorCore {
             }
             None => false,
         }
-    }
-
-    /// The salted hash of a user id, as events carry it.
-    #[wasm_bindgen(js_name = userHash)]
-    pub fn user_hash(&self, user_id: &str) -> String {
-        self.core.user_hash(user_id)
-    }
-
-    /// Forgets the identified user.
-    #[wasm_bindgen(js_name = resetUser)]
-    pub fn reset_user(&mut self) {
-        self.core.reset_user();
-    }
-
-    /// The consent state's name.
-    pub fn consent(&self) -> String {
-        self.core.consent().name().into()
     }
 
     /// Applies the user's choice; returns its name, or `''` when it is not `'granted'` or
@@ -337,19 +343,6 @@ impl CollectorCore {
         }
     }
 
-    /// Follows a choice another tab stored (`undefined`: removed); returns the state applied.
-    #[wasm_bindgen(js_name = followConsent)]
-    pub fn follow_consent(&mut self, stored: Option<String>) -> String {
-        let consent = self.core.consent_from_storage(stored.as_deref());
-        self.core.set_consent(consent);
-        consent.name().into()
-    }
-
-    /// Refuses further events.
-    pub fn destroy(&mut self) {
-        self.core.destroy();
-    }
-
     /// Whether a full batch waits.
     #[wasm_bindgen(js_name = shouldFlush)]
     pub fn should_flush(&self) -> bool {
@@ -359,18 +352,6 @@ impl CollectorCore {
     /// Events waiting in the buffer.
     pub fn buffered(&self) -> u32 {
         self.core.buffered() as u32
-    }
-
-    /// The browser's network state.
-    #[wasm_bindgen(js_name = setOnline)]
-    pub fn set_online(&mut self, online: bool) {
-        self.core.set_online(online);
-    }
-
-    /// The id of the next batch to send, if one may go now.
-    #[wasm_bindgen(js_name = nextBatch)]
-    pub fn next_batch(&mut self, now: f64) -> Option<String> {
-        self.core.next_batch(now)
     }
 
     /// How many events batch `id` holds.
@@ -392,38 +373,10 @@ impl CollectorCore {
         self.core.otlp_logs_sent(id, status)
     }
 
-    /// The journal to write if it changed and storing is allowed (`''`: remove the key).
-    #[wasm_bindgen(js_name = takeJournal)]
-    pub fn take_journal(&mut self) -> Option<String> {
-        self.core.take_journal()
-    }
-
-    /// Whether the journal write succeeded.
-    #[wasm_bindgen(js_name = journalWritten)]
-    pub fn journal_written(&mut self, ok: bool) {
-        self.core.journal_written(ok);
-    }
-
-    /// Everything stored was purged.
-    #[wasm_bindgen(js_name = storagePurged)]
-    pub fn storage_purged(&mut self) {
-        self.core.storage_purged();
-    }
-
-    /// Takes in the journal of a page that is gone.
-    pub fn adopt(&mut self, text: &str, now: f64) {
-        self.core.adopt(text, now);
-    }
-
     /// Whether other pages' journals may be taken over now.
     #[wasm_bindgen(js_name = mayRecover)]
     pub fn may_recover(&self) -> bool {
         self.core.may_recover()
-    }
-
-    /// `getBufferStatus()` as JSON.
-    pub fn status(&self, now: f64) -> String {
-        self.core.status_json(now)
     }
 }
 
