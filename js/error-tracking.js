@@ -60,7 +60,7 @@ export function errorTrackingClass(wasm, linkOf) {
       } catch (error) {
         throw typeof error === 'string' ? new RangeError(error) : error;
       }
-      const wiring = JSON.parse(this.#core.wiring());
+      const wiring = JSON.parse(run(this.#core, 'wiring', []));
       if (wiring.error) {
         this.#undo.push(
           listen(globalThis, 'error', guarded((event) => {
@@ -100,7 +100,7 @@ export function errorTrackingClass(wasm, linkOf) {
     /** The error groups, most frequent first: `{ fingerprint, type, message, count, firstSeen,
      * lastSeen }`. */
     getErrorGroups() {
-      return JSON.parse(this.#core.groups());
+      return JSON.parse(run(this.#core, 'groups', []));
     }
 
     /** Records whether recovering from `errorId` worked, with `{ strategy, attempts }`;
@@ -113,7 +113,7 @@ export function errorTrackingClass(wasm, linkOf) {
 
     /** `{ totalErrors, uniqueGroups, recoveryRate, bySeverity }`. */
     getStats() {
-      return JSON.parse(this.#core.stats());
+      return JSON.parse(run(this.#core, 'stats', []));
     }
 
     /** Removes the global handlers and automatic breadcrumbs (wrapped methods are restored). */
@@ -132,7 +132,7 @@ export function errorTrackingClass(wasm, linkOf) {
         const core = this.#core;
         const texts = [name, message, stack, contextJson, typeof severity === 'string' ? severity : undefined, recordJson(member(options, 'user')), mechanism];
         const id = run(core, 'capture', texts, [Date.now()]);
-        const data = core.takeEvent();
+        const data = run(core, 'takeEvent', []);
         if (data !== undefined) this.#submit('error', data);
         return id;
       } catch {

@@ -107,7 +107,7 @@ export function healthCheckClass(wasm, linkOf) {
     unregisterService(name) {
       if (typeof name !== 'string') return;
       this.#checks.delete(name);
-      this.#core.unregister(name);
+      run(this.#core, 'unregister', [name]);
     }
 
     /** Runs every check now; resolves with the health report. */
@@ -119,7 +119,7 @@ export function healthCheckClass(wasm, linkOf) {
     /** `{ status, services: [{ name, status, critical, consecutiveFailures, responseTime,
      * message, lastChecked }], uptime, timestamp }` as of the last checks. */
     getHealthReport() {
-      return JSON.parse(this.#core.report(Date.now()));
+      return JSON.parse(run(this.#core, 'report', [], [Date.now()]));
     }
 
     /** Whether the system status is healthy. */

@@ -126,7 +126,7 @@ export function performanceMetricsClass(wasm, linkOf) {
       if (this.#core.tracksVitals()) this.#startVitals();
       if (this.#core.tracksResources()) {
         this.#observe('longtask', (entries) => {
-          for (const entry of entries) this.#core.longTask(num(entry.duration));
+          for (const entry of entries) run(this.#core, 'longTask', [], [num(entry.duration)]);
         });
       }
     }
@@ -149,7 +149,7 @@ export function performanceMetricsClass(wasm, linkOf) {
       if (this.#cancelEvents) return;
       const read = () => {
         this.#cancelEvents = undefined;
-        this.#submit(this.#core.eventsDone(interactionCount()));
+        this.#submit(run(this.#core, 'eventsDone', [], [interactionCount()]));
       };
       try {
         if (typeof requestIdleCallback === 'function') {
@@ -174,7 +174,7 @@ export function performanceMetricsClass(wasm, linkOf) {
       } catch {
         // The pending read is read here instead.
       }
-      this.#submit(this.#core.eventsDone(interactionCount()));
+      this.#submit(run(this.#core, 'eventsDone', [], [interactionCount()]));
     }
 
     /** Reads the entries every observer holds but has not delivered yet, as web-vitals does
@@ -226,7 +226,7 @@ export function performanceMetricsClass(wasm, linkOf) {
           }
           run(core, 'shift', [target, entry.hadRecentInput === true], [num(entry.startTime), num(entry.value)]);
         }
-        this.#submit(core.shiftsDone());
+        this.#submit(run(core, 'shiftsDone', []));
       });
       for (const type of ['event', 'first-input']) {
         this.#observe(type, (entries) => {
@@ -242,7 +242,7 @@ export function performanceMetricsClass(wasm, linkOf) {
         this.#listen(globalThis, type, (event) => {
           if (event.isTrusted !== true) return;
           this.#takeLcp();
-          this.#submit(core.stopLcp());
+          this.#submit(run(core, 'stopLcp', []));
         });
       }
       const document = globalThis.document;
@@ -251,22 +251,22 @@ export function performanceMetricsClass(wasm, linkOf) {
         this.#takeLcp();
         this.#drain();
         this.#eventsNow();
-        this.#submit(core.hidden(num(event.timeStamp)));
+        this.#submit(run(core, 'hidden', [], [num(event.timeStamp)]));
       });
       this.#listen(globalThis, 'pagehide', (event) => {
         this.#drain();
         this.#eventsNow();
-        this.#submit(core.hidden(num(event.timeStamp)));
+        this.#submit(run(core, 'hidden', [], [num(event.timeStamp)]));
       });
       this.#listen(globalThis, 'pageshow', (event) => {
         if (event.persisted !== true) return;
         const restoredAt = num(event.timeStamp);
         this.#eventsNow();
-        this.#submit(core.restore(interactionCount(), Date.now()));
+        this.#submit(run(core, 'restore', [], [interactionCount(), Date.now()]));
         // FCP and LCP after a restore: the time to the next frame, read two frames later.
         try {
           requestAnimationFrame(() => requestAnimationFrame(() => {
-            this.#submit(core.restoredFrame(num(perf()?.now()), restoredAt));
+            this.#submit(run(core, 'restoredFrame', [], [num(perf()?.now()), restoredAt]));
           }));
         } catch {
           // Without frames there is no paint to time.
@@ -275,7 +275,7 @@ export function performanceMetricsClass(wasm, linkOf) {
       // TTFB once the navigation entry is complete (after load).
       const ttfb = () => {
         const navigation = entriesOf('navigation')[0];
-        if (navigation) this.#submit(core.ttfb(num(navigation.requestStart), num(navigation.responseStart)));
+        if (navigation) this.#submit(run(core, 'ttfb', [], [num(navigation.requestStart), num(navigation.responseStart)]));
       };
       let complete = false;
       try {
@@ -303,7 +303,7 @@ export function performanceMetricsClass(wasm, linkOf) {
 
     /** The current values: `{ lcp, fcp, ttfb, cls, inp }` (absent until known). */
     getCoreWebVitals() {
-      return JSON.parse(this.#core.vitals());
+      return JSON.parse(run(this.#core, 'vitals', []));
     }
 
     /** `performance.mark(name)`. */
@@ -342,7 +342,7 @@ export function performanceMetricsClass(wasm, linkOf) {
       } catch {
         // Cycles, BigInt, throwing getters: sent without data.
       }
-      if (json !== undefined) this.#core.trackAI(json);
+      if (json !== undefined) run(this.#core, 'trackAI', [json]);
       return this.#link.submit('ai.operation', json);
     }
 
@@ -350,7 +350,7 @@ export function performanceMetricsClass(wasm, linkOf) {
      * operations (exact, nearest-rank percentiles), with the same for each field under
      * `fields`. */
     getAIOperationsSummary() {
-      return JSON.parse(this.#core.aiSummary());
+      return JSON.parse(run(this.#core, 'aiSummary', []));
     }
 
     /** Resource timing (count, transfer bytes, slowest), long tasks (count, total blocking

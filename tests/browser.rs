@@ -130,10 +130,20 @@ fn page_url() -> String {
 struct Glue(JsValue);
 
 impl Glue {
+    /// Calls `method`. A name the class does not export is an operation of its `call`, and
+    /// gets its arguments as the JS classes send them: the numbers among the numbers,
+    /// everything else among the texts.
     fn try_call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-        let function: Function = get(&self.0, method)
-            .dyn_into()
-            .unwrap_or_else(|_| panic!("no method {method}"));
+        let Ok(function) = get(&self.0, method).dyn_into::<Function>() else {
+            assert_ne!(method, "call", "no method {method}");
+            let texts: Vec<JsValue> = args
+                .iter()
+                .filter(|a| a.as_f64().is_none())
+                .cloned()
+                .collect();
+            let numbers: Vec<f64> = args.iter().filter_map(JsValue::as_f64).collect();
+            return Ok(self.run(method, &texts, &numbers));
+        };
         Reflect::apply(&function, &self.0, &args.iter().collect())
     }
 
@@ -153,26 +163,6 @@ impl Glue {
         )
     }
 }
-
-/// The operations `CollectorCore` takes through `call` whose arguments split by type.
-const CALL_OPS: [&str; 16] = [
-    "config",
-    "status",
-    "sessionId",
-    "consent",
-    "lastRefusal",
-    "userHash",
-    "followConsent",
-    "preview",
-    "nextBatch",
-    "takeJournal",
-    "resetUser",
-    "destroy",
-    "setOnline",
-    "journalWritten",
-    "storagePurged",
-    "adopt",
-];
 
 /// A `CollectorCore`, as js/telemetry-collector.js drives it.
 #[derive(Clone)]
@@ -220,20 +210,8 @@ impl Core {
         Self::seeded(1)
     }
 
-    /// Calls `method`; an operation of `call` ([`CALL_OPS`]) gets its arguments as
-    /// js/telemetry-collector.js sends them: the numbers among the numbers, everything else
-    /// among the texts.
     fn call(&self, method: &str, args: &[JsValue]) -> JsValue {
-        if !CALL_OPS.contains(&method) {
-            return self.0.call(method, args);
-        }
-        let texts: Vec<JsValue> = args
-            .iter()
-            .filter(|a| a.as_f64().is_none())
-            .cloned()
-            .collect();
-        let numbers: Vec<f64> = args.iter().filter_map(JsValue::as_f64).collect();
-        self.0.run(method, &texts, &numbers)
+        self.0.call(method, args)
     }
 
     /// A method's string answer, `None` for `undefined`.

@@ -25,19 +25,16 @@ impl ErrorsCore {
             .map_err(String::from)
     }
 
-    /// What to install, as JSON: `{ error, unhandledrejection, clicks, navigation, http,
-    /// console }`.
-    pub fn wiring(&self) -> String {
-        self.core.options().wiring_json()
-    }
-
     /// Runs the operation `op` with its [`Args`]; answers `undefined` where the operation has
     /// no answer or its arguments do not fit:
     ///
+    /// - `wiring`: what to install, as JSON: `{ error, unhandledrejection, clicks,
+    ///   navigation, http, console }`.
+    /// - `groups`: `getErrorGroups()` as JSON. `stats`: `getStats()` as JSON.
     /// - `capture` (texts `name, message, stack, contextJson, severity, userJson, mechanism`;
     ///   numbers `now`): captures an error as the JS class read it and answers its id, or
     ///   `undefined` when disabled. The event to send, if any, is then
-    ///   [`ErrorsCore::take_event`].
+    ///   `takeEvent`, once.
     /// - `breadcrumb` (`category, message, level, dataJson`; `now`): adds a breadcrumb (absent
     ///   fields take their defaults).
     /// - `http` (`method, url, absoluteUrl`; `status, durationMs, now`): a finished request
@@ -49,6 +46,10 @@ impl ErrorsCore {
     pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
         let args = Args::new(texts, numbers)?;
         match op {
+            "wiring" => Some(self.core.options().wiring_json()),
+            "takeEvent" => self.core.take_event(),
+            "groups" => Some(self.core.groups_json()),
+            "stats" => Some(self.core.stats_json()),
             "capture" => {
                 let error = Captured {
                     name: args.text(0)?,
@@ -90,21 +91,5 @@ impl ErrorsCore {
             }
             _ => None,
         }
-    }
-
-    /// The `error` event data of the last capture, when it is to be sent.
-    #[wasm_bindgen(js_name = takeEvent)]
-    pub fn take_event(&mut self) -> Option<String> {
-        self.core.take_event()
-    }
-
-    /// `getErrorGroups()` as JSON.
-    pub fn groups(&self) -> String {
-        self.core.groups_json()
-    }
-
-    /// `getStats()` as JSON.
-    pub fn stats(&self) -> String {
-        self.core.stats_json()
     }
 }

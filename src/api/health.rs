@@ -59,13 +59,10 @@ impl HealthCore {
             .map_err(|e| config_error(&e))
     }
 
-    /// Removes a service.
-    pub fn unregister(&mut self, name: &str) {
-        self.monitor.unregister(name);
-    }
-
     /// Runs the operation `op` with its [`Args`]; `undefined` where there is no answer:
     ///
+    /// - `unregister` (texts `name`): removes a service.
+    /// - `report` (numbers `now`): `getHealthReport()` as JSON, as of `now`.
     /// - `record` (texts `name, outcome, status, message`; numbers `responseTime, elapsedMs,
     ///   now`): applies a check of `name` that took `elapsedMs`. `outcome` is `answered` (with
     ///   the answer's `status` and `message` if strings, `responseTime` if a number), `threw`
@@ -73,8 +70,14 @@ impl HealthCore {
     ///   of the `health.status` event to submit, if the service's status changed.
     pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
         let args = Args::new(texts, numbers)?;
-        if op != "record" {
-            return None;
+        match op {
+            "report" => return Some(self.monitor.report_json(args.number(0))),
+            "unregister" => {
+                self.monitor.unregister(args.text(0)?);
+                return None;
+            }
+            "record" => {}
+            _ => return None,
         }
         let message = args.owned(3);
         let outcome = match args.text(1)? {
@@ -94,10 +97,5 @@ impl HealthCore {
     #[wasm_bindgen(js_name = isHealthy)]
     pub fn is_healthy(&self) -> bool {
         self.monitor.system() == HealthStatus::Healthy
-    }
-
-    /// `getHealthReport()` as JSON, as of `now`.
-    pub fn report(&self, now: f64) -> String {
-        self.monitor.report_json(now)
     }
 }

@@ -85,7 +85,18 @@ impl VitalsCore {
     ///   list (its first source's selector); `shiftsDone` ends the list.
     /// - `event` (`name, target`; `interactionId, duration, startTime, processingStart,
     ///   processingEnd`): one `event` or `first-input` entry of a list (its target's selector);
-    ///   `eventsDone` ends the list.
+    ///   `eventsDone` (numbers `performance.interactionCount`) ends the list.
+    /// - `shiftsDone`: the end of a list of layout shifts.
+    /// - `stopLcp`: the first trusted key press or click; LCP is final.
+    /// - `ttfb` (numbers `requestStart, responseStart`): the complete navigation entry.
+    /// - `hidden` (numbers the event's `timeStamp`): the page hidden or left.
+    /// - `restore` (numbers `performance.interactionCount`, `Date.now()`): a bfcache restore.
+    /// - `restoredFrame` (numbers `performance.now()`, the restore event's `timeStamp`): the
+    ///   second animation frame after a restore.
+    /// - `longTask` (numbers `duration`): one `longtask` entry.
+    /// - `trackAI` (texts the operation's JSON): records an AI operation for the summaries.
+    /// - `vitals`: `getCoreWebVitals()` as JSON. `aiSummary`: `getAIOperationsSummary()` as
+    ///   JSON.
     pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
         let args = Args::new(texts, numbers)?;
         let page = &mut self.core.page;
@@ -100,6 +111,23 @@ impl VitalsCore {
                     had_recent_input: args.flag(1),
                 };
                 page.shift(shift, args.text(0));
+                return None;
+            }
+            "eventsDone" => page.events_done(args.number(0), &mut out),
+            "shiftsDone" => page.shifts_done(&mut out),
+            "stopLcp" => page.stop_lcp(&mut out),
+            "ttfb" => page.ttfb(args.number(0), args.number(1), &mut out),
+            "hidden" => page.hidden(args.number(0), &mut out),
+            "restore" => page.restore(args.number(0), args.number(1), &mut out),
+            "restoredFrame" => page.restored_frame(args.number(0), args.number(1), &mut out),
+            "vitals" => return Some(page.values_json()),
+            "aiSummary" => return Some(self.core.ai_summary_json()),
+            "longTask" => {
+                self.core.long_task(args.number(0));
+                return None;
+            }
+            "trackAI" => {
+                self.core.track_ai(args.text(0)?);
                 return None;
             }
             "event" => {
@@ -117,83 +145,6 @@ impl VitalsCore {
             _ => return None,
         }
         Some(out)
-    }
-
-    /// The first trusted key press or click: LCP is final.
-    #[wasm_bindgen(js_name = stopLcp)]
-    pub fn stop_lcp(&mut self) -> String {
-        let mut out = String::new();
-        self.core.page.stop_lcp(&mut out);
-        out
-    }
-
-    /// The end of a list of layout shifts.
-    #[wasm_bindgen(js_name = shiftsDone)]
-    pub fn shifts_done(&mut self) -> String {
-        let mut out = String::new();
-        self.core.page.shifts_done(&mut out);
-        out
-    }
-
-    /// The end of a list of event entries, with `performance.interactionCount`.
-    #[wasm_bindgen(js_name = eventsDone)]
-    pub fn events_done(&mut self, interaction_count: f64) -> String {
-        let mut out = String::new();
-        self.core.page.events_done(interaction_count, &mut out);
-        out
-    }
-
-    /// The complete navigation entry's `requestStart` and `responseStart`.
-    pub fn ttfb(&mut self, request_start: f64, response_start: f64) -> String {
-        let mut out = String::new();
-        self.core.page.ttfb(request_start, response_start, &mut out);
-        out
-    }
-
-    /// The page hidden or left, at the event's `timeStamp`.
-    pub fn hidden(&mut self, at: f64) -> String {
-        let mut out = String::new();
-        self.core.page.hidden(at, &mut out);
-        out
-    }
-
-    /// A bfcache restore, with `performance.interactionCount` and `Date.now()`.
-    pub fn restore(&mut self, interaction_count: f64, now_ms: f64) -> String {
-        let mut out = String::new();
-        self.core.page.restore(interaction_count, now_ms, &mut out);
-        out
-    }
-
-    /// The second animation frame after a restore: `performance.now()` then, and the restore
-    /// event's `timeStamp`.
-    #[wasm_bindgen(js_name = restoredFrame)]
-    pub fn restored_frame(&mut self, now: f64, restored_at: f64) -> String {
-        let mut out = String::new();
-        self.core.page.restored_frame(now, restored_at, &mut out);
-        out
-    }
-
-    /// One `longtask` entry's duration.
-    #[wasm_bindgen(js_name = longTask)]
-    pub fn long_task(&mut self, duration: f64) {
-        self.core.long_task(duration);
-    }
-
-    /// Records an AI operation (its JSON) for the summaries.
-    #[wasm_bindgen(js_name = trackAI)]
-    pub fn track_ai(&mut self, operation_json: &str) {
-        self.core.track_ai(operation_json);
-    }
-
-    /// `getCoreWebVitals()` as JSON.
-    pub fn vitals(&self) -> String {
-        self.core.page.values_json()
-    }
-
-    /// `getAIOperationsSummary()` as JSON.
-    #[wasm_bindgen(js_name = aiSummary)]
-    pub fn ai_summary(&self) -> String {
-        self.core.ai_summary_json()
     }
 
     /// `getResourceMetrics()` as JSON, from the resource entries' `transferSize`s, `duration`s
