@@ -4,7 +4,7 @@
 // persists the daily and monthly spend, and submits the events the core writes. Nothing it
 // does after construction throws into the page, but a clear TypeError or RangeError.
 import { read, write } from './platform.js';
-import { coreError, isRecord } from './read.js';
+import { coreError, isRecord, run } from './read.js';
 
 /** `localStorage` key of the daily and monthly spend. */
 const SPEND_KEY = 'telemetry-llm-spend';
@@ -149,7 +149,7 @@ export function llmTelemetryClass(wasm, linkOf) {
 
     /** Writes the spend the core changed, when the collector may store. */
     #persist() {
-      const spend = this.#core.takeSpend();
+      const spend = run(this.#core, 'takeSpend', []);
       if (spend !== undefined && this.#link.mayStore()) write(SPEND_KEY, spend);
     }
 
@@ -158,7 +158,7 @@ export function llmTelemetryClass(wasm, linkOf) {
     estimateCost(provider, model, usage, options) {
       const batch = isRecord(options) && field(options, 'batch') === true;
       const text = (value) => (typeof value === 'string' ? value : '');
-      return JSON.parse(this.#core.estimateCost(text(provider), text(model), isRecord(usage) ? json(usage, '{}') : '{}', batch));
+      return JSON.parse(run(this.#core, 'estimateCost', [text(provider), text(model), isRecord(usage) ? json(usage, '{}') : '{}', batch]));
     }
 
     /**
@@ -176,7 +176,7 @@ export function llmTelemetryClass(wasm, linkOf) {
       // Usage that is not a plain, readable object is unknown usage.
       const usageText = isRecord(usage) ? json(usage, '{}') : undefined;
       const callJson = usageText === undefined ? text : `{"usage":${usageText}${text.length > 2 ? `,${text.slice(1)}` : '}'}`;
-      const cost = this.#core.trackCall(callJson, hash, Date.now());
+      const cost = run(this.#core, 'trackCall', [callJson, hash], [Date.now()]);
       // The call is submitted, then the spend persisted, then its budget alerts reported.
       const events = this.#core.takeEvents();
       this.#report(events.slice(0, 2));
@@ -196,27 +196,27 @@ export function llmTelemetryClass(wasm, linkOf) {
 
     /** `{ session, daily, monthly }`, each `{ limit, spent, ratio }` or `null`. */
     getBudgetStatus() {
-      return JSON.parse(this.#core.budgetStatus());
+      return JSON.parse(run(this.#core, 'budgetStatus', []));
     }
 
     /** When each budget runs out at the current rate: `{ session, daily, monthly }`, each
      * `null` (no budget) or `{ limit, spent, ratePerHour, exhaustsAt, remainingMs, periodEnd,
      * projectedSpend }`. */
     forecastBudgetExhaustion() {
-      return JSON.parse(this.#core.forecast(Date.now()));
+      return JSON.parse(run(this.#core, 'forecast', [], [Date.now()]));
     }
 
     /** Evaluates the alert rules now (they are also evaluated every `alertIntervalMs`);
      * returns the alerts fired by this evaluation. */
     checkAlerts() {
-      const fired = this.#core.checkAlerts(Date.now());
+      const fired = run(this.#core, 'checkAlerts', [], [Date.now()]);
       this.#report(this.#core.takeEvents());
       return JSON.parse(fired);
     }
 
     /** The latest alerts (budget and rule), oldest first, at most 100. */
     getTriggeredAlerts() {
-      return JSON.parse(this.#core.triggeredAlerts());
+      return JSON.parse(run(this.#core, 'triggeredAlerts', []));
     }
 
     /** Aggregates of the recent calls (the last 10 000 at most): `{ groupBy, windowMs, total,

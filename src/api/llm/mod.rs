@@ -7,6 +7,7 @@ mod stream;
 
 pub use stream::StreamCore;
 
+use crate::api::args::Args;
 use crate::api::collector::thrown;
 use crate::core::llm::options::OptionError;
 use crate::core::llm::tracker::Tracker;
@@ -56,65 +57,40 @@ impl LlmCore {
         flat
     }
 
-    /// The spend to persist (JSON), when it changed since the last call.
-    #[wasm_bindgen(js_name = takeSpend)]
-    pub fn take_spend(&mut self) -> Option<String> {
-        self.tracker.take_spend()
-    }
-
-    /// The cost (JSON) of `usage_json` of `provider` on `model`.
-    #[wasm_bindgen(js_name = estimateCost)]
-    pub fn estimate_cost(
-        &self,
-        provider: &str,
-        model: &str,
-        usage_json: &str,
-        batch: bool,
-    ) -> String {
-        self.tracker
-            .estimate_cost(provider, model, usage_json, batch)
-    }
-
-    /// Records a call (JSON) whose user hashes to `user_hash`; returns its cost (JSON), or
-    /// `undefined` when the call is not an object.
-    #[wasm_bindgen(js_name = trackCall)]
-    pub fn track_call(
-        &mut self,
-        call_json: &str,
-        user_hash: Option<String>,
-        now_ms: f64,
-    ) -> Option<String> {
-        self.tracker
-            .track_call(call_json, user_hash.as_deref(), now_ms)
+    /// Runs the operation `op` with its [`Args`]; `undefined` where there is no answer:
+    ///
+    /// - `takeSpend`: the spend to persist (JSON), when it changed since the last call.
+    /// - `estimateCost` (texts `provider, model, usageJson, batch`): the cost (JSON) of a
+    ///   usage object of `provider` on `model`.
+    /// - `trackCall` (`callJson, userHash`; numbers `now`): records a call whose user hashes to
+    ///   `userHash`; answers its cost (JSON), or `undefined` when the call is not an object.
+    /// - `budgetStatus`: every budget's spend, as JSON. `forecast` (`now`): every budget's
+    ///   forecast. `checkAlerts` (`now`): evaluates the alert rules; the alerts fired, as a
+    ///   JSON array. `triggeredAlerts`: the latest alerts, as a JSON array.
+    pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
+        let args = Args::new(texts, numbers)?;
+        let tracker = &mut self.tracker;
+        match op {
+            "takeSpend" => tracker.take_spend(),
+            "estimateCost" => Some(tracker.estimate_cost(
+                args.text(0)?,
+                args.text(1)?,
+                args.text(2)?,
+                args.flag(3),
+            )),
+            "trackCall" => tracker.track_call(args.text(0)?, args.text(1), args.number(0)),
+            "budgetStatus" => Some(tracker.budget_status()),
+            "forecast" => Some(tracker.forecast(args.number(0))),
+            "checkAlerts" => Some(tracker.check_alerts(args.number(0))),
+            "triggeredAlerts" => Some(tracker.triggered_alerts()),
+            _ => None,
+        }
     }
 
     /// Adds or replaces model rates (JSON); throws a `T…` string.
     #[wasm_bindgen(js_name = setPricing)]
     pub fn set_pricing(&mut self, pricing_json: &str) -> Result<(), String> {
         self.tracker.set_pricing(pricing_json).map_err(option_error)
-    }
-
-    /// Every budget's spend, as JSON.
-    #[wasm_bindgen(js_name = budgetStatus)]
-    pub fn budget_status(&self) -> String {
-        self.tracker.budget_status()
-    }
-
-    /// Every budget's forecast at `now_ms`, as JSON.
-    pub fn forecast(&self, now_ms: f64) -> String {
-        self.tracker.forecast(now_ms)
-    }
-
-    /// Evaluates the alert rules at `now_ms`; the alerts fired, as a JSON array.
-    #[wasm_bindgen(js_name = checkAlerts)]
-    pub fn check_alerts(&mut self, now_ms: f64) -> String {
-        self.tracker.check_alerts(now_ms)
-    }
-
-    /// The latest alerts, as a JSON array.
-    #[wasm_bindgen(js_name = triggeredAlerts)]
-    pub fn triggered_alerts(&self) -> String {
-        self.tracker.triggered_alerts()
     }
 
     /// The aggregates of the recent calls, as JSON; throws an `R…` string for an unknown
