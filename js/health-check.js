@@ -66,6 +66,8 @@ async function runCheck(check, timeoutMs) {
 export function healthCheckClass(wasm, linkOf) {
   return class HealthCheck {
     #core;
+    /** `{ enabled, timerMs, timeoutMs }`. */
+    #wiring;
     #link;
     /** The check of each registered service, in the core's order. */
     #checks = new Map();
@@ -83,7 +85,8 @@ export function healthCheckClass(wasm, linkOf) {
       } catch (error) {
         throw coreError(error);
       }
-      const interval = this.#core.timerMs();
+      this.#wiring = JSON.parse(run(this.#core, 'wiring', []));
+      const interval = this.#wiring.timerMs;
       if (interval > 0) this.#timer = setInterval(() => this.#runAll(), interval);
     }
 
@@ -112,7 +115,7 @@ export function healthCheckClass(wasm, linkOf) {
 
     /** Runs every check now; resolves with the health report. */
     async runChecks() {
-      if (this.#core.enabled()) await this.#runAll();
+      if (this.#wiring.enabled) await this.#runAll();
       return this.getHealthReport();
     }
 
@@ -138,7 +141,7 @@ export function healthCheckClass(wasm, linkOf) {
       const core = this.#core;
       for (const [name, check] of [...this.#checks]) {
         const started = Date.now();
-        const [outcome, status, message, responseTime] = await runCheck(check, core.timeoutMs());
+        const [outcome, status, message, responseTime] = await runCheck(check, this.#wiring.timeoutMs);
         const now = Date.now();
         const event = run(core, 'record', [name, outcome, status, message], [responseTime, now - started, now]);
         if (event === undefined) continue;

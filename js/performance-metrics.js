@@ -92,6 +92,8 @@ function disconnect(observer) {
 export function performanceMetricsClass(wasm, linkOf) {
   return class PerformanceMetrics {
     #core;
+    /** What to observe: `{ vitals, resources, durationThreshold }`. */
+    #wiring;
     #link;
     #observers = [];
     /** Observes LCP until the first input, which makes it final. */
@@ -123,8 +125,9 @@ export function performanceMetricsClass(wasm, linkOf) {
       } catch (error) {
         throw typeof error === 'string' ? new RangeError(error) : error;
       }
-      if (this.#core.tracksVitals()) this.#startVitals();
-      if (this.#core.tracksResources()) {
+      this.#wiring = JSON.parse(run(this.#core, 'wiring', []));
+      if (this.#wiring.vitals) this.#startVitals();
+      if (this.#wiring.resources) {
         this.#observe('longtask', (entries) => {
           for (const entry of entries) run(this.#core, 'longTask', [], [num(entry.duration)]);
         });
@@ -235,7 +238,7 @@ export function performanceMetricsClass(wasm, linkOf) {
             run(core, 'event', [str(entry.name) ?? '', selector(entry.target)], timing.map(num));
           }
           this.#scheduleEvents();
-        }, { durationThreshold: core.durationThreshold() });
+        }, { durationThreshold: this.#wiring.durationThreshold });
       }
       // LCP stops at the first trusted key press or click.
       for (const type of ['keydown', 'click']) {

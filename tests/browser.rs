@@ -1356,9 +1356,10 @@ fn health_core(options: &str) -> Result<Glue, JsValue> {
 #[wasm_bindgen_test]
 fn health_core_answers_each_status_change_with_the_event_to_submit_and_reports_as_json() {
     let health = health_core(r#"{"checkIntervalMs":0,"failureThreshold":1}"#).unwrap();
-    assert_eq!(health.call("enabled", &[]).as_bool(), Some(true));
-    assert_eq!(health.call("timerMs", &[]).as_f64(), Some(0.0));
-    assert_eq!(health.call("timeoutMs", &[]).as_f64(), Some(5000.0));
+    let wiring = parse(&health.call("wiring", &[]).as_string().unwrap());
+    assert_eq!(at(&wiring, "enabled").as_bool(), Some(true));
+    assert_eq!(num(&wiring, "timerMs"), 0.0);
+    assert_eq!(num(&wiring, "timeoutMs"), 5000.0);
     health.call("register", &["db".into(), true.into(), UNDEF]);
     health.call("register", &["cache".into(), true.into(), false.into()]);
     // record: texts (name, outcome, status, message), numbers (responseTime, elapsedMs, now)
@@ -1464,8 +1465,9 @@ fn health_core_refuses_bad_registrations_and_options_with_error_strings_the_clas
         assert_eq!(error.as_string().as_deref(), Some(thrown), "{options}");
     }
     let disabled = health_core(r#"{"enabled":false,"checkIntervalMs":10}"#).unwrap();
-    assert_eq!(disabled.call("enabled", &[]).as_bool(), Some(false));
-    assert_eq!(disabled.call("timerMs", &[]).as_f64(), Some(0.0));
+    let wiring = parse(&disabled.call("wiring", &[]).as_string().unwrap());
+    assert_eq!(num(&wiring, "timerMs"), 0.0);
+    assert_eq!(at(&wiring, "enabled").as_bool(), Some(false));
 }
 
 /// An `LlmCore`, as js/llm-telemetry.js drives it: `new LlmCore(optionsJson, stored, now)`.
@@ -1593,8 +1595,9 @@ fn vital_reports(answer: &JsValue) -> Vec<JsValue> {
 #[wasm_bindgen_test]
 fn vitals_core_answers_with_web_vital_reports_and_summaries_as_json() {
     let core = vitals_core(r#"{"reportAllChanges":true}"#, "reload".into()).unwrap();
-    assert_eq!(core.call("tracksVitals", &[]).as_bool(), Some(true));
-    assert_eq!(core.call("durationThreshold", &[]).as_f64(), Some(40.0));
+    let wiring = parse(&core.call("wiring", &[]).as_string().unwrap());
+    assert_eq!(at(&wiring, "vitals").as_bool(), Some(true));
+    assert_eq!(num(&wiring, "durationThreshold"), 40.0);
     let ttfb = vital_reports(&core.call("ttfb", &[5.into(), 120.5.into()]));
     assert_eq!(ttfb.len(), 1);
     assert_eq!(text(&ttfb[0], "name").as_deref(), Some("TTFB"));

@@ -8,6 +8,7 @@ use crate::api::collector::config_error;
 use crate::core::health::monitor::{Monitor, Outcome};
 use crate::core::health::options::HealthOptions;
 use crate::core::health::HealthStatus;
+use crate::core::json_object::Object;
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
@@ -29,23 +30,6 @@ impl HealthCore {
         })
     }
 
-    /// Whether checks run (`runChecks` only reports otherwise).
-    pub fn enabled(&self) -> bool {
-        self.monitor.options().enabled
-    }
-
-    /// Milliseconds between the checks the JS class runs by itself; 0 for none.
-    #[wasm_bindgen(js_name = timerMs)]
-    pub fn timer_ms(&self) -> f64 {
-        self.monitor.options().timer_ms()
-    }
-
-    /// How long a check may take, in ms.
-    #[wasm_bindgen(js_name = timeoutMs)]
-    pub fn timeout_ms(&self) -> f64 {
-        self.monitor.options().timeout_ms
-    }
-
     /// Registers a service (`name` absent: it was not a string; `callable`: whether the check
     /// is a function; `critical` absent: it was not a boolean). Throws a `T…` error string.
     pub fn register(
@@ -61,6 +45,9 @@ impl HealthCore {
 
     /// Runs the operation `op` with its [`Args`]; `undefined` where there is no answer:
     ///
+    /// - `wiring`: `{ enabled, timerMs, timeoutMs }` as JSON: whether checks run
+    ///   (`runChecks` only reports otherwise), the milliseconds between the checks the JS
+    ///   class runs by itself (0 for none), and how long a check may take.
     /// - `unregister` (texts `name`): removes a service.
     /// - `report` (numbers `now`): `getHealthReport()` as JSON, as of `now`.
     /// - `record` (texts `name, outcome, status, message`; numbers `responseTime, elapsedMs,
@@ -71,6 +58,16 @@ impl HealthCore {
     pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
         let args = Args::new(texts, numbers)?;
         match op {
+            "wiring" => {
+                let options = self.monitor.options();
+                return Some(
+                    Object::default()
+                        .flag("enabled", options.enabled)
+                        .number("timerMs", options.timer_ms())
+                        .number("timeoutMs", options.timeout_ms)
+                        .finish(),
+                );
+            }
             "report" => return Some(self.monitor.report_json(args.number(0))),
             "unregister" => {
                 self.monitor.unregister(args.text(0)?);

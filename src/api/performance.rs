@@ -6,6 +6,7 @@
 //! none).
 
 use crate::api::args::Args;
+use crate::core::json_object::Object;
 use crate::core::performance::{Options, Performance};
 use crate::core::vitals::cls::Shift;
 use crate::core::vitals::page::{EventTiming, Navigation};
@@ -57,27 +58,11 @@ impl VitalsCore {
         })
     }
 
-    /// Whether the vitals are observed (`trackCoreWebVitals`).
-    #[wasm_bindgen(js_name = tracksVitals)]
-    pub fn tracks_vitals(&self) -> bool {
-        self.core.options.track_vitals
-    }
-
-    /// Whether long tasks are observed (`trackResources`).
-    #[wasm_bindgen(js_name = tracksResources)]
-    pub fn tracks_resources(&self) -> bool {
-        self.core.options.track_resources
-    }
-
-    /// The `durationThreshold` of the `event` observer.
-    #[wasm_bindgen(js_name = durationThreshold)]
-    pub fn duration_threshold(&self) -> f64 {
-        self.core.options.duration_threshold
-    }
-
     /// Runs the operation `op` with its [`Args`]; the operations that may report answer with
     /// the `web-vital` data as the other methods do, the others with `undefined`:
     ///
+    /// - `wiring`: what to observe, as JSON: `{ vitals, resources, durationThreshold }`
+    ///   (`trackCoreWebVitals`, `trackResources`, and the `event` observer's threshold).
     /// - `paint` (texts `name`; numbers `startTime`): a `paint` entry.
     /// - `lcp` (`target, url`; `startTime`): the last `largest-contentful-paint` entry of a list,
     ///   with its element's selector and its URL.
@@ -102,6 +87,16 @@ impl VitalsCore {
         let page = &mut self.core.page;
         let mut out = String::new();
         match op {
+            "wiring" => {
+                let options = &self.core.options;
+                return Some(
+                    Object::default()
+                        .flag("vitals", options.track_vitals)
+                        .flag("resources", options.track_resources)
+                        .number("durationThreshold", options.duration_threshold)
+                        .finish(),
+                );
+            }
             "paint" => page.paint(args.text(0)?, args.number(0), &mut out),
             "lcp" => page.lcp(args.number(0), args.text(0), args.text(1), &mut out),
             "shift" => {
