@@ -8,7 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::core::batch::Batch;
-use crate::core::config::{Config, ConfigError, ConfigPatch, TransportKind};
+use crate::core::config::{Config, ConfigError, ConfigPatch, Field, Setting, TransportKind};
 use crate::core::consent::Consent;
 use crate::core::event::{EventError, EventInput};
 use crate::core::journal;
@@ -118,7 +118,7 @@ impl Collector {
         custom_transport: bool,
     ) -> Result<bool, ConfigError> {
         let mut patch = ConfigPatch::from_json(patch_json)?;
-        patch.custom_transport = Some(custom_transport);
+        patch.set(Field::has_custom_transport, Setting::Flag(custom_transport));
         let current = self.pipeline.config();
         let next = current.apply(patch)?;
         check_transport(&next)?;

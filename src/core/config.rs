@@ -1,7 +1,8 @@
 //! `TelemetryCollector` configuration: defaults, validation and partial updates, with every
 //! field declared once in one table (`config_table!`), and its JSON form.
 
-use crate::core::json::{write_integer, write_string};
+use crate::core::json::write_string;
+use crate::core::json_object::Object;
 use crate::core::json_value::{self, Value};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -103,22 +104,21 @@ impl ConfigError {
 }
 
 /// Declares the configuration fields, one row each in `FIELDS` order, and generates from the
-/// rows `FIELDS`, `Config` with its `Default`, `ConfigPatch`, `ConfigPatch::from_json`,
-/// `Config::to_json` and the per-field half of `Config::apply`. A row is either
+/// rows `FIELDS`, `Config` with its `Default`, the `Field` names, the table of what each field
+/// accepts (`SPECS`), the placing of a checked setting in its field, and `Config::to_json`. A
+/// row is either
 ///
-/// - `"jsName" rust_field: Kind = default, rule;` (`rust_field / patch_field` when the
-///   `ConfigPatch` field has another name; the rule is optional), or
+/// - `"jsName" rust_field: Kind = default, rule;` (the rule is optional), or
 /// - `"jsName" => js;` for a field only the JS layer holds: it is in `FIELDS` and nowhere else.
 ///
-/// The kind gives the `Config` type, the `ConfigPatch` type and the JSON value read (see
-/// `config_kind!`). A rule is `range(min, max, "text")` for numbers, or `rule(check, "text")`
-/// for strings and lists, where `check` takes the value by reference and says whether it is
-/// acceptable; a broken rule is a `ConfigError::Range` with the field's JS name and the text.
+/// The kind gives the `Config` type and what is read (see `config_kind!`). A rule is
+/// `range(min, max, "text")` for numbers, or `rule(Check::…, "text")` for strings and lists;
+/// a broken rule is a `ConfigError::Range` with the field's JS name and the text. Reading, checking and
+/// placing go through the table, so each field costs a row of data and one arm of a match.
 macro_rules! config_table {
     // Every row normalised: generate.
     (@rows [$($all:literal)*] [$({
-        [$(#[$doc:meta])*] $js:literal $field:ident $patch:ident [$($kind:tt)*] [$($rule:tt)*]
-        $default:expr
+        [$(#[$doc:meta])*] $js:literal $field:ident [$($kind:tt)*] [$($rule:tt)*] $default:expr
     })*]) => {
         /// Every configuration field the collector accepts, as spelled in JavaScript.
         pub const FIELDS: [&str; [$($all),*].len()] = [$($all),*];
@@ -137,51 +137,27 @@ macro_rules! config_table {
             }
         }
 
-        /// A partial configuration as supplied by the application: `None` keeps the current
-        /// value. Numbers stay `f64` here so the core can check integrality and range.
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct ConfigPatch {
-            $(
-                #[doc = concat!("See [`Config::", stringify!($field), "`].")]
-                pub $patch: Option<config_kind!(@patch $($kind)*)>,
-            )*
+        /// A field the core keeps, named as its [`Config`] member.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum Field {
+            $( #[doc = concat!("`", $js, "`")] $field, )*
         }
 
-        impl ConfigPatch {
-            /// Reads a configuration object serialised by `JSON.stringify` (without
-            /// `beforeSend` and `redactPatterns`, whose values the core ignores if present, and
-            /// with `customTransport: true` standing for a function). A key outside [`FIELDS`]
-            /// is refused first, in key order; then each field, in `FIELDS` order, must have its
-            /// JSON type (`null` has none). A document that is not an object is refused as
-            /// `config must be an object`. Of repeated keys the last counts. Numbers of up to
-            /// 15 significant digits are read exactly; a longer one may come out one unit in
-            /// the last place off.
-            pub fn from_json(text: &str) -> Result<Self, ConfigError> {
-                let members = config_members(text)?;
-                // Filled in place, so that an early return drops one whole patch.
-                let mut patch = Self::default();
-                $(
-                    patch.$patch = read_field(
-                        &members,
-                        $js,
-                        config_kind!(@expected $($kind)*),
-                        config_kind!(@read $($kind)*),
-                    )?;
-                )*
-                Ok(patch)
-            }
-        }
+        /// Every [`Field`], in order.
+        const ORDER: [Field; [$($js),*].len()] = [$(Field::$field),*];
+
+        /// What each [`Field`] accepts, in `Field` order.
+        const SPECS: [Spec; [$($js),*].len()] = [
+            $( Spec { js: $js, kind: config_kind!(@spec [$($kind)*] [$($rule)*]) }, )*
+        ];
 
         impl Config {
-            /// Sets each field `patch` carries, checked by the field's own rule; returns the
-            /// first broken rule in `FIELDS` order.
-            fn set_fields(&mut self, patch: &mut ConfigPatch) -> Result<(), ConfigError> {
-                $(
-                    if let Some(value) = patch.$patch.take() {
-                        self.$field = config_kind!(@check [$($kind)*] [$($rule)*] $js, value);
-                    }
-                )*
-                Ok(())
+            /// Puts a checked setting in its field.
+            fn place(&mut self, field: Field, setting: Setting) {
+                match field {
+                    $( Field::$field => config_kind!(@place [$($kind)*] self.$field, setting), )*
+                }
             }
 
             /// The configuration as a JSON object with the JS field names, in `FIELDS` order,
@@ -190,10 +166,9 @@ macro_rules! config_table {
             /// out. Rates are written as the shortest decimal that reads back exactly (as JS
             /// prints them, but never in exponent form: 1e-7 is written `0.0000001`).
             pub fn to_json(&self) -> String {
-                let mut out = String::from("{");
+                let mut out = Object::default();
                 $( config_kind!(@write [$($kind)*] &mut out, $js, &self.$field); )*
-                out.push('}');
-                out
+                out.finish()
             }
         }
     };
@@ -201,23 +176,12 @@ macro_rules! config_table {
     (@rows [$($all:literal)*] [$($rows:tt)*] $js:literal => js; $($rest:tt)*) => {
         config_table!(@rows [$($all)* $js] [$($rows)*] $($rest)*);
     };
-    // A field whose `ConfigPatch` name differs from its `Config` name.
-    (@rows [$($all:literal)*] [$($rows:tt)*]
-        $(#[$doc:meta])* $js:literal $field:ident / $patch:ident : $kind:ident $(($($arg:tt)*))?
-        = $default:expr $(, $rule:ident($($rule_arg:tt)*))?; $($rest:tt)*
-    ) => {
-        config_table!(@rows [$($all)* $js] [$($rows)* {
-            [$(#[$doc])*] $js $field $patch [$kind $(($($arg)*))?] [$($rule($($rule_arg)*))?]
-            $default
-        }] $($rest)*);
-    };
-    // A field with the same name in `Config` and `ConfigPatch`.
     (@rows [$($all:literal)*] [$($rows:tt)*]
         $(#[$doc:meta])* $js:literal $field:ident : $kind:ident $(($($arg:tt)*))?
         = $default:expr $(, $rule:ident($($rule_arg:tt)*))?; $($rest:tt)*
     ) => {
         config_table!(@rows [$($all)* $js] [$($rows)* {
-            [$(#[$doc])*] $js $field $field [$kind $(($($arg)*))?] [$($rule($($rule_arg)*))?]
+            [$(#[$doc])*] $js $field [$kind $(($($arg)*))?] [$($rule($($rule_arg)*))?]
             $default
         }] $($rest)*);
     };
@@ -229,13 +193,13 @@ macro_rules! config_table {
     };
 }
 
-/// What each kind of configuration field is: its `Config` type (`@config`), its `ConfigPatch`
-/// type (`@patch`), the JSON type it must have (`@expected`, as error text) and how it is read
-/// (`@read`), how its rule is applied (`@check`) and how it is written (`@write`).
+/// What each kind of configuration field is: its `Config` type (`@config`), its row of the
+/// table (`@spec`), how a checked setting is placed (`@place`) and how it is written
+/// (`@write`).
 ///
-/// `Flag` is a boolean; `Number` an `f64`; `Integer` a `u32`, patched as `f64` so integrality
+/// `Flag` is a boolean; `Number` an `f64`; `Integer` a `u32`, read as a number so integrality
 /// and range are checked; `Choice(Enum)` a `named_enum!` value, read from its name; `Text` a
-/// string; `OptionalText` an `Option<String>`, patched as a string; `List` an array of strings;
+/// string; `OptionalText` an `Option<String>`, read as a string; `List` an array of strings;
 /// `Function` whether the application supplied a function (read from `true`, never written).
 macro_rules! config_kind {
     (@config Flag) => { bool };
@@ -247,61 +211,259 @@ macro_rules! config_kind {
     (@config List) => { Vec<String> };
     (@config Function) => { bool };
 
-    (@patch Integer) => { f64 };
-    (@patch OptionalText) => { String };
-    (@patch $($kind:tt)*) => { config_kind!(@config $($kind)*) };
-
-    (@expected Flag) => { "a boolean" };
-    (@expected Number) => { "a number" };
-    (@expected Integer) => { "a number" };
-    (@expected Choice($enum:ty)) => { <$enum>::NAMES };
-    (@expected Text) => { "a string" };
-    (@expected OptionalText) => { "a string" };
-    (@expected List) => { "an array of strings" };
-    (@expected Function) => { "a function" };
-
-    (@read Flag) => { Value::as_bool };
-    (@read Number) => { Value::as_f64 };
-    (@read Integer) => { Value::as_f64 };
-    (@read Choice($enum:ty)) => { |value: &Value| value.as_str().and_then(<$enum>::parse) };
-    (@read Text) => { read_text };
-    (@read OptionalText) => { read_text };
-    (@read List) => { read_strings };
-    (@read Function) => { read_function };
-
-    (@check [Number] [range($min:expr, $max:expr, $rule:literal)] $js:literal, $value:ident) => {
-        number_in($value, $js, $min, $max, $rule)?
+    (@spec [Flag] []) => { Kind::Flag };
+    (@spec [Function] []) => { Kind::Function };
+    (@spec [Number] [range($min:expr, $max:expr, $rule:literal)]) => {
+        Kind::Number { min: $min, max: $max, rule: $rule, whole: false }
     };
-    (@check [Integer] [range($min:expr, $max:expr, $rule:literal)] $js:literal, $value:ident) => {
-        integer_in($value, $js, $min, $max, $rule)?
+    (@spec [Integer] [range($min:expr, $max:expr, $rule:literal)]) => {
+        Kind::Number { min: $min, max: $max, rule: $rule, whole: true }
     };
-    (@check [OptionalText] [$($rule:tt)*] $js:literal, $value:ident) => {
-        Some(config_kind!(@check [Text] [$($rule)*] $js, $value))
+    (@spec [Choice($enum:ty)] []) => {
+        Kind::Choice { known: <$enum>::LIST, names: <$enum>::NAMES }
     };
-    (@check [$($kind:tt)*] [rule($check:path, $rule:literal)] $js:literal, $value:ident) => {{
-        checked($check(&$value), $js, $rule)?;
-        $value
-    }};
-    (@check [$($kind:tt)*] [] $js:literal, $value:ident) => { $value };
+    (@spec [Text] $rule:tt) => { Kind::Text(config_kind!(@text_rule $rule)) };
+    (@spec [OptionalText] $rule:tt) => { Kind::Text(config_kind!(@text_rule $rule)) };
+    (@spec [List] []) => { Kind::List(None) };
+    (@spec [List] [rule($check:expr, $rule:literal)]) => { Kind::List(Some(($check, $rule))) };
+    (@text_rule []) => { None };
+    (@text_rule [rule($check:expr, $rule:literal)]) => { Some(($check, $rule)) };
 
-    (@write [Flag] $out:expr, $js:literal, $value:expr) => { write_flag($out, $js, *$value) };
-    (@write [Number] $out:expr, $js:literal, $value:expr) => {
-        write_number($out, $js, *$value)
+    (@place [Flag] $slot:expr, $setting:ident) => {
+        if let Setting::Flag(value) = $setting { $slot = value }
     };
+    (@place [Function] $slot:expr, $setting:ident) => {
+        config_kind!(@place [Flag] $slot, $setting)
+    };
+    (@place [Number] $slot:expr, $setting:ident) => {
+        if let Setting::Number(value) = $setting { $slot = value }
+    };
+    (@place [Integer] $slot:expr, $setting:ident) => {
+        if let Setting::Number(value) = $setting { $slot = value as u32 }
+    };
+    (@place [Choice($enum:ty)] $slot:expr, $setting:ident) => {
+        if let Some(value) = $setting.text().and_then(<$enum>::parse) { $slot = value }
+    };
+    (@place [Text] $slot:expr, $setting:ident) => {
+        if let Setting::Text(value) = $setting { $slot = value }
+    };
+    (@place [OptionalText] $slot:expr, $setting:ident) => {
+        if let Setting::Text(value) = $setting { $slot = Some(value) }
+    };
+    (@place [List] $slot:expr, $setting:ident) => {
+        if let Setting::List(value) = $setting { $slot = value }
+    };
+
+    (@write [Flag] $out:expr, $js:literal, $value:expr) => { $out.flag($js, *$value) };
+    (@write [Number] $out:expr, $js:literal, $value:expr) => { $out.number($js, *$value) };
     (@write [Integer] $out:expr, $js:literal, $value:expr) => {
-        write_whole($out, $js, *$value)
+        $out.count($js, u64::from(*$value))
     };
     (@write [Choice($enum:ty)] $out:expr, $js:literal, $value:expr) => {
-        write_text($out, $js, $value.name())
+        $out.text($js, $value.name())
     };
-    (@write [Text] $out:expr, $js:literal, $value:expr) => { write_text($out, $js, $value) };
+    (@write [Text] $out:expr, $js:literal, $value:expr) => { $out.text($js, $value) };
     (@write [OptionalText] $out:expr, $js:literal, $value:expr) => {
         if let Some(text) = $value {
-            write_text($out, $js, text);
+            $out.text($js, text);
         }
     };
-    (@write [List] $out:expr, $js:literal, $value:expr) => { write_list($out, $js, $value) };
+    (@write [List] $out:expr, $js:literal, $value:expr) => {
+        $out.raw($js, Some(&write_list($value)))
+    };
     (@write [Function] $out:expr, $js:literal, $value:expr) => {};
+}
+
+/// A field's value as read from the JSON, before its rule is checked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Setting {
+    /// A boolean (and `customTransport`'s `true`).
+    Flag(bool),
+    /// A number.
+    Number(f64),
+    /// A string (and a choice's name).
+    Text(String),
+    /// An array of strings.
+    List(Vec<String>),
+}
+
+impl Setting {
+    fn text(&self) -> Option<&str> {
+        match self {
+            Setting::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// What one field accepts.
+enum Kind {
+    Flag,
+    /// A number in `[min, max]` (a whole one when `whole`); `rule` says so.
+    Number {
+        min: f64,
+        max: f64,
+        rule: &'static str,
+        whole: bool,
+    },
+    /// One of a `named_enum!`'s names (`known`; `names`, as error text).
+    Choice {
+        known: &'static [&'static str],
+        names: &'static str,
+    },
+    /// A string, with its rule if it has one.
+    Text(Option<(Check, &'static str)>),
+    /// An array of strings, with its rule if it has one.
+    List(Option<(Check, &'static str)>),
+    Function,
+}
+
+/// The rules of string and list fields. A table of data rather than of function pointers:
+/// an indirect call would keep every function of its signature in the wasm.
+#[derive(Clone, Copy)]
+enum Check {
+    /// An absolute http(s) URL or a path starting with '/'.
+    Endpoint,
+    /// 1 to 512 characters without control characters.
+    ApiKey,
+    /// Not empty.
+    NonEmpty,
+    /// No empty name in the list.
+    NoEmptyNames,
+}
+
+impl Check {
+    /// Whether `setting` keeps the rule.
+    fn accepts(self, setting: &Setting) -> bool {
+        match (self, setting) {
+            (Check::Endpoint, Setting::Text(text)) => is_endpoint(text),
+            (Check::ApiKey, Setting::Text(text)) => is_api_key(text),
+            (Check::NonEmpty, Setting::Text(text)) => !text.is_empty(),
+            (Check::NoEmptyNames, Setting::List(items)) => !items.iter().any(String::is_empty),
+            _ => true,
+        }
+    }
+}
+
+/// One row of the table: a field's JS name and what it accepts.
+struct Spec {
+    js: &'static str,
+    kind: Kind,
+}
+
+impl Spec {
+    /// Reads `value` as this field's kind, or names the field and the type it needs.
+    fn read(&self, value: &Value) -> Result<Setting, ConfigError> {
+        let setting = match (&self.kind, value) {
+            (Kind::Flag, Value::Bool(b)) => Some(Setting::Flag(*b)),
+            (Kind::Function, Value::Bool(true)) => Some(Setting::Flag(true)),
+            (Kind::Number { .. }, _) => value.as_f64().map(Setting::Number),
+            (Kind::Choice { known, .. }, Value::String(name)) if known.contains(&name.as_str()) => {
+                Some(Setting::Text(name.clone()))
+            }
+            (Kind::Text(_), Value::String(text)) => Some(Setting::Text(text.clone())),
+            (Kind::List(_), Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(String::from))
+                .collect::<Option<Vec<_>>>()
+                .map(Setting::List),
+            _ => None,
+        };
+        setting.ok_or(ConfigError::Type {
+            field: self.js,
+            expected: match self.kind {
+                Kind::Flag => "a boolean",
+                Kind::Number { .. } => "a number",
+                Kind::Choice { names, .. } => names,
+                Kind::Text(_) => "a string",
+                Kind::List(_) => "an array of strings",
+                Kind::Function => "a function",
+            },
+        })
+    }
+
+    /// Checks this field's rule on `setting`.
+    fn check(&self, setting: &Setting) -> Result<(), ConfigError> {
+        let broken = match (&self.kind, setting) {
+            (
+                Kind::Number {
+                    min,
+                    max,
+                    rule,
+                    whole,
+                },
+                Setting::Number(n),
+            ) => {
+                let in_range = (*min..=*max).contains(n) && (!whole || *n == f64::from(*n as u32));
+                (!in_range).then_some(*rule)
+            }
+            (Kind::Text(Some((check, rule))) | Kind::List(Some((check, rule))), _) => {
+                (!check.accepts(setting)).then_some(*rule)
+            }
+            _ => None,
+        };
+        match broken {
+            Some(rule) => Err(ConfigError::Range {
+                field: self.js,
+                rule,
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A partial configuration as supplied by the application: the settings of the fields it
+/// names, in `Field` order; the others keep their current value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigPatch {
+    settings: Vec<(Field, Setting)>,
+}
+
+impl ConfigPatch {
+    /// Reads a configuration object serialised by `JSON.stringify` (without `beforeSend` and
+    /// `redactPatterns`, whose values the core ignores if present, and with
+    /// `customTransport: true` standing for a function). A key outside [`FIELDS`] is refused
+    /// first, in key order; then each field, in `FIELDS` order, must have its JSON type
+    /// (`null` has none). A document that is not an object is refused as
+    /// `config must be an object`. Of repeated keys the last counts. Numbers of up to 15
+    /// significant digits are read exactly; a longer one may come out one unit in the last
+    /// place off.
+    pub fn from_json(text: &str) -> Result<Self, ConfigError> {
+        let members = config_members(text)?;
+        let mut patch = Self::default();
+        for (field, spec) in ORDER.into_iter().zip(&SPECS) {
+            if let Some((_, value)) = members.iter().rev().find(|(key, _)| key == spec.js) {
+                patch.settings.push((field, spec.read(value)?));
+            }
+        }
+        Ok(patch)
+    }
+
+    /// This patch with `field` set to `setting` (replacing what it had).
+    pub fn with(mut self, field: Field, setting: Setting) -> Self {
+        self.set(field, setting);
+        self
+    }
+
+    /// Sets `field` to `setting`, replacing what the patch had for it.
+    pub fn set(&mut self, field: Field, setting: Setting) {
+        match self.settings.binary_search_by(|(f, _)| f.cmp(&field)) {
+            Ok(at) => self.settings[at].1 = setting,
+            Err(at) => self.settings.insert(at, (field, setting)),
+        }
+    }
+
+    /// The setting the patch has for `field`.
+    pub fn get(&self, field: Field) -> Option<&Setting> {
+        self.settings
+            .iter()
+            .find_map(|(f, setting)| (*f == field).then_some(setting))
+    }
+
+    /// Whether the patch names `field`.
+    pub fn has(&self, field: Field) -> bool {
+        self.get(field).is_some()
+    }
 }
 
 /// Upper bound of the flush interval, throttle window, retry wait and breaker cool-down.
@@ -324,18 +486,18 @@ config_table! {
     "transport" transport: Choice(TransportKind) = TransportKind::Console;
     /// Destination URL for `http` and `beacon`.
     "endpoint" endpoint: OptionalText = None,
-        rule(is_endpoint, "an absolute http(s) URL or a path starting with '/'");
+        rule(Check::Endpoint, "an absolute http(s) URL or a path starting with '/'");
     /// Ingest key sent with each batch (header for fetch, `?key=` for beacons).
     "apiKey" api_key: OptionalText = None,
-        rule(is_api_key, "1 to 512 characters without control characters");
+        rule(Check::ApiKey, "1 to 512 characters without control characters");
     /// Whether the application supplied a `customTransport` function.
-    "customTransport" has_custom_transport / custom_transport: Function = false;
+    "customTransport" has_custom_transport: Function = false;
     /// Whether pattern-based PII redaction is on.
     "redactPII" redact_pii: Flag = true;
     /// Object keys whose values are replaced before storage or sending.
     "redactFields" redact_fields: List =
         DEFAULT_REDACT_FIELDS.iter().map(|f| f.to_string()).collect(),
-        rule(no_empty_names, "a list of non-empty field names");
+        rule(Check::NoEmptyNames, "a list of non-empty field names");
     /// Whether dropped input and transport failures are logged to the console.
     "debug" debug: Flag = false;
     /// Length of a throttling window in milliseconds.
@@ -356,10 +518,10 @@ config_table! {
     "beforeSend" => js;
     /// Salt of the SHA-256 hash that `identify` sends instead of the user id.
     "userIdSalt" user_id_salt: Text = String::from("wasm-telemetry"),
-        rule(non_empty, "a non-empty string");
+        rule(Check::NonEmpty, "a non-empty string");
     /// `service.name` of the OTLP export's resource.
     "serviceName" service_name: Text = String::from("unknown_service"),
-        rule(non_empty, "a non-empty string");
+        rule(Check::NonEmpty, "a non-empty string");
     /// Probability of keeping an error event under probabilistic sampling.
     "errorSamplingRate" error_sampling_rate: Number = 1.0, range(0.0, 1.0, "between 0 and 1");
     /// Error events kept per throttling window (errors have their own budget).
@@ -379,50 +541,13 @@ config_table! {
         range(1.0, ONE_DAY_MS, "an integer between 1 and 86400000");
 }
 
-fn integer_in(
-    value: f64,
-    field: &'static str,
-    min: f64,
-    max: f64,
-    rule: &'static str,
-) -> Result<u32, ConfigError> {
-    if (min..=max).contains(&value) && value == f64::from(value as u32) {
-        Ok(value as u32)
-    } else {
-        Err(ConfigError::Range { field, rule })
-    }
-}
-
-/// `value` if it lies in `[min, max]` (never NaN or infinite when the bounds are finite).
-fn number_in(
-    value: f64,
-    field: &'static str,
-    min: f64,
-    max: f64,
-    rule: &'static str,
-) -> Result<f64, ConfigError> {
-    if (min..=max).contains(&value) {
-        Ok(value)
-    } else {
-        Err(ConfigError::Range { field, rule })
-    }
-}
-
-/// `Ok` if a field's rule held, else the `Range` error naming the field and the rule.
-fn checked(ok: bool, field: &'static str, rule: &'static str) -> Result<(), ConfigError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(ConfigError::Range { field, rule })
-    }
-}
-
 impl Config {
     /// Builds a configuration from the defaults and `patch`. An endpoint given without a
     /// transport means "send it there" (`http`); with neither, batches go to the console.
     pub fn from_patch(mut patch: ConfigPatch) -> Result<Self, ConfigError> {
-        if patch.transport.is_none() && patch.endpoint.is_some() {
-            patch.transport = Some(TransportKind::Http);
+        if !patch.has(Field::transport) && patch.has(Field::endpoint) {
+            let http = TransportKind::Http.name().into();
+            patch.set(Field::transport, Setting::Text(http));
         }
         Self::default().apply(patch)
     }
@@ -430,9 +555,12 @@ impl Config {
     /// Returns this configuration with `patch` applied, or the first rule it breaks: each
     /// field's own rule in `FIELDS` order, then the rules between fields. The receiver is never
     /// changed, so a rejected update leaves the collector as it was.
-    pub fn apply(&self, mut patch: ConfigPatch) -> Result<Self, ConfigError> {
+    pub fn apply(&self, patch: ConfigPatch) -> Result<Self, ConfigError> {
         let mut next = self.clone();
-        next.set_fields(&mut patch)?;
+        for (field, setting) in patch.settings {
+            SPECS[field as usize].check(&setting)?;
+            next.place(field, setting);
+        }
         if next.retry_max_ms < next.retry_base_ms {
             return Err(ConfigError::Range {
                 field: "retryMaxMs",
@@ -470,14 +598,6 @@ fn is_api_key(key: &str) -> bool {
     !key.is_empty() && key.len() <= 512 && !key.chars().any(|c| c.is_control())
 }
 
-fn non_empty(text: &str) -> bool {
-    !text.is_empty()
-}
-
-fn no_empty_names(fields: &[String]) -> bool {
-    !fields.iter().any(|f| f.is_empty())
-}
-
 /// The members of a JSON configuration object, once every key is known to be a field.
 fn config_members(text: &str) -> Result<Vec<(String, Value)>, ConfigError> {
     let Some(Value::Object(members)) = json_value::parse(text) else {
@@ -495,77 +615,17 @@ fn config_members(text: &str) -> Result<Vec<(String, Value)>, ConfigError> {
     Ok(members)
 }
 
-/// Reads the last member named `field` with `read`, or names the field and the type it needs.
-fn read_field<T>(
-    members: &[(String, Value)],
-    field: &'static str,
-    expected: &'static str,
-    read: fn(&Value) -> Option<T>,
-) -> Result<Option<T>, ConfigError> {
-    let Some((_, value)) = members.iter().rev().find(|(key, _)| key == field) else {
-        return Ok(None);
-    };
-    match read(value) {
-        Some(read) => Ok(Some(read)),
-        None => Err(ConfigError::Type { field, expected }),
-    }
-}
-
-fn read_text(value: &Value) -> Option<String> {
-    value.as_str().map(String::from)
-}
-
-fn read_strings(value: &Value) -> Option<Vec<String>> {
-    match value {
-        Value::Array(items) => items.iter().map(read_text).collect(),
-        _ => None,
-    }
-}
-
-/// The JS layer sends `true` in place of a function.
-fn read_function(value: &Value) -> Option<bool> {
-    (*value == Value::Bool(true)).then_some(true)
-}
-
-/// Starts the member `name` of the object being written into `out`.
-fn write_key(out: &mut String, name: &str) {
-    if out.len() > 1 {
-        out.push(',');
-    }
-    write_string(out, name);
-    out.push(':');
-}
-
-fn write_flag(out: &mut String, name: &str, value: bool) {
-    write_key(out, name);
-    out.push_str(if value { "true" } else { "false" });
-}
-
-fn write_number(out: &mut String, name: &str, value: f64) {
-    write_key(out, name);
-    crate::core::json::write_number(out, value);
-}
-
-fn write_whole(out: &mut String, name: &str, value: u32) {
-    write_key(out, name);
-    write_integer(out, i64::from(value));
-}
-
-fn write_text(out: &mut String, name: &str, value: &str) {
-    write_key(out, name);
-    write_string(out, value);
-}
-
-fn write_list(out: &mut String, name: &str, values: &[String]) {
-    write_key(out, name);
-    out.push('[');
+/// A list of strings as a JSON array.
+fn write_list(values: &[String]) -> String {
+    let mut out = String::from("[");
     for (index, value) in values.iter().enumerate() {
         if index > 0 {
             out.push(',');
         }
-        write_string(out, value);
+        write_string(&mut out, value);
     }
     out.push(']');
+    out
 }
 
 #[cfg(test)]
@@ -613,11 +673,14 @@ mod tests {
 
     #[test]
     fn sampling_rate_out_of_range_names_the_field_and_rule() {
-        let error = with(ConfigPatch {
-            sampling: Some(SamplingStrategy::Probabilistic),
-            sampling_rate: Some(5.0),
-            ..Default::default()
-        })
+        let error = with(
+            ConfigPatch::default()
+                .with(
+                    Field::sampling,
+                    Setting::Text(SamplingStrategy::Probabilistic.name().into()),
+                )
+                .with(Field::sampling_rate, Setting::Number(5.0)),
+        )
         .unwrap_err();
         assert_eq!(error.to_string(), "samplingRate must be between 0 and 1");
         assert!(matches!(error, ConfigError::Range { .. }));
@@ -626,71 +689,59 @@ mod tests {
     #[test]
     fn non_finite_and_negative_rates_are_rejected_and_bounds_accepted() {
         for bad in [f64::NAN, f64::INFINITY, -0.1, 1.000_001] {
-            assert!(with(ConfigPatch {
-                sampling_rate: Some(bad),
-                ..Default::default()
-            })
-            .is_err());
+            assert!(
+                with(ConfigPatch::default().with(Field::sampling_rate, Setting::Number(bad)))
+                    .is_err()
+            );
         }
         for good in [0.0, 0.5, 1.0] {
-            let config = with(ConfigPatch {
-                sampling_rate: Some(good),
-                ..Default::default()
-            });
+            let config =
+                with(ConfigPatch::default().with(Field::sampling_rate, Setting::Number(good)));
             assert_eq!(config.unwrap().sampling_rate, good);
         }
     }
 
     #[test]
     fn integer_fields_reject_fractions_zero_and_huge_values() {
-        let error = with(ConfigPatch {
-            max_buffer_size: Some(2.5),
-            ..Default::default()
-        });
+        let error = with(ConfigPatch::default().with(Field::max_buffer_size, Setting::Number(2.5)));
         assert_eq!(
             error.unwrap_err().to_string(),
             "maxBufferSize must be an integer between 1 and 1000"
         );
-        assert!(with(ConfigPatch {
-            max_buffer_size: Some(0.0),
-            ..Default::default()
-        })
+        assert!(
+            with(ConfigPatch::default().with(Field::max_buffer_size, Setting::Number(0.0)))
+                .is_err()
+        );
+        assert!(
+            with(ConfigPatch::default().with(Field::throttle_window_ms, Setting::Number(0.0)))
+                .is_err()
+        );
+        assert!(with(
+            ConfigPatch::default().with(Field::max_events_per_window, Setting::Number(-3.0))
+        )
         .is_err());
-        assert!(with(ConfigPatch {
-            throttle_window_ms: Some(0.0),
-            ..Default::default()
-        })
-        .is_err());
-        assert!(with(ConfigPatch {
-            max_events_per_window: Some(-3.0),
-            ..Default::default()
-        })
-        .is_err());
-        assert!(with(ConfigPatch {
-            flush_interval_ms: Some(1e12),
-            ..Default::default()
-        })
-        .is_err());
-        let zero = with(ConfigPatch {
-            flush_interval_ms: Some(0.0),
-            ..Default::default()
-        });
+        assert!(
+            with(ConfigPatch::default().with(Field::flush_interval_ms, Setting::Number(1e12)))
+                .is_err()
+        );
+        let zero =
+            with(ConfigPatch::default().with(Field::flush_interval_ms, Setting::Number(0.0)));
         assert_eq!(zero.unwrap().flush_interval_ms, 0);
     }
 
     #[test]
     fn an_endpoint_alone_selects_http_and_http_requires_an_endpoint() {
-        let config = with(ConfigPatch {
-            endpoint: Some("http://127.0.0.1:4318/v1/events".into()),
-            ..Default::default()
-        })
+        let config = with(ConfigPatch::default().with(
+            Field::endpoint,
+            Setting::Text("http://127.0.0.1:4318/v1/events".into()),
+        ))
         .unwrap();
         assert_eq!(config.transport, TransportKind::Http);
 
-        let error = with(ConfigPatch {
-            transport: Some(TransportKind::Http),
-            ..Default::default()
-        })
+        let error = with(ConfigPatch::default().with(
+            Field::transport,
+            Setting::Text(TransportKind::Http.name().into()),
+        ))
         .unwrap_err();
         assert_eq!(
             error.to_string(),
@@ -705,10 +756,7 @@ mod tests {
             "http://127.0.0.1:9/v1/events",
             "/api/telemetry",
         ] {
-            let patch = ConfigPatch {
-                endpoint: Some(good.into()),
-                ..Default::default()
-            };
+            let patch = ConfigPatch::default().with(Field::endpoint, Setting::Text(good.into()));
             assert!(with(patch).is_ok(), "{good}");
         }
         for bad in [
@@ -719,10 +767,7 @@ mod tests {
             "https://",
             "http:// x",
         ] {
-            let patch = ConfigPatch {
-                endpoint: Some(bad.into()),
-                ..Default::default()
-            };
+            let patch = ConfigPatch::default().with(Field::endpoint, Setting::Text(bad.into()));
             let error = with(patch).unwrap_err();
             assert!(
                 error.to_string().starts_with("endpoint must be"),
@@ -733,19 +778,22 @@ mod tests {
 
     #[test]
     fn custom_transport_needs_a_function() {
-        let missing = with(ConfigPatch {
-            transport: Some(TransportKind::Custom),
-            ..Default::default()
-        });
+        let missing = with(ConfigPatch::default().with(
+            Field::transport,
+            Setting::Text(TransportKind::Custom.name().into()),
+        ));
         assert_eq!(
             missing.unwrap_err().to_string(),
             "customTransport is required when transport is 'custom'"
         );
-        let present = with(ConfigPatch {
-            transport: Some(TransportKind::Custom),
-            custom_transport: Some(true),
-            ..Default::default()
-        });
+        let present = with(
+            ConfigPatch::default()
+                .with(
+                    Field::transport,
+                    Setting::Text(TransportKind::Custom.name().into()),
+                )
+                .with(Field::has_custom_transport, Setting::Flag(true)),
+        );
         assert_eq!(present.unwrap().transport, TransportKind::Custom);
     }
 
@@ -754,18 +802,15 @@ mod tests {
         let config = Config::default();
         let before = config.clone();
         assert!(config
-            .apply(ConfigPatch {
-                max_buffer_size: Some(1e9),
-                ..Default::default()
-            })
+            .apply(ConfigPatch::default().with(Field::max_buffer_size, Setting::Number(1e9)))
             .is_err());
         assert_eq!(config, before);
         let updated = config
-            .apply(ConfigPatch {
-                max_buffer_size: Some(10.0),
-                debug: Some(true),
-                ..Default::default()
-            })
+            .apply(
+                ConfigPatch::default()
+                    .with(Field::max_buffer_size, Setting::Number(10.0))
+                    .with(Field::debug, Setting::Flag(true)),
+            )
             .unwrap();
         assert_eq!((updated.max_buffer_size, updated.debug), (10, true));
     }
@@ -809,10 +854,10 @@ mod tests {
 
     #[test]
     fn empty_redact_field_names_are_rejected() {
-        let patch = ConfigPatch {
-            redact_fields: Some(vec!["password".into(), String::new()]),
-            ..Default::default()
-        };
+        let patch = ConfigPatch::default().with(
+            Field::redact_fields,
+            Setting::List(vec!["password".into(), String::new()]),
+        );
         assert_eq!(
             with(patch).unwrap_err().to_string(),
             "redactFields must be a list of non-empty field names"
@@ -859,30 +904,33 @@ mod tests {
     fn a_patch_breaking_several_rules_reports_the_first_in_field_order() {
         let error = |patch: ConfigPatch| with(patch).unwrap_err().message();
         assert_eq!(
-            error(ConfigPatch {
-                retry_base_ms: Some(0.0),
-                max_buffer_size: Some(0.0),
-                ..Default::default()
-            }),
+            error(
+                ConfigPatch::default()
+                    .with(Field::retry_base_ms, Setting::Number(0.0))
+                    .with(Field::max_buffer_size, Setting::Number(0.0))
+            ),
             "maxBufferSize must be an integer between 1 and 1000"
         );
         // A field's own rule comes before the rules between fields.
         assert_eq!(
-            error(ConfigPatch {
-                retry_base_ms: Some(5000.0),
-                retry_max_ms: Some(1000.0),
-                service_name: Some(String::new()),
-                ..Default::default()
-            }),
+            error(
+                ConfigPatch::default()
+                    .with(Field::retry_base_ms, Setting::Number(5000.0))
+                    .with(Field::retry_max_ms, Setting::Number(1000.0))
+                    .with(Field::service_name, Setting::Text(String::new()))
+            ),
             "serviceName must be a non-empty string"
         );
         assert_eq!(
-            error(ConfigPatch {
-                retry_base_ms: Some(5000.0),
-                retry_max_ms: Some(1000.0),
-                transport: Some(TransportKind::Beacon),
-                ..Default::default()
-            }),
+            error(
+                ConfigPatch::default()
+                    .with(Field::retry_base_ms, Setting::Number(5000.0))
+                    .with(Field::retry_max_ms, Setting::Number(1000.0))
+                    .with(
+                        Field::transport,
+                        Setting::Text(TransportKind::Beacon.name().into())
+                    )
+            ),
             "retryMaxMs must be at least retryBaseMs"
         );
     }
@@ -906,33 +954,47 @@ mod tests {
         let patch = ConfigPatch::from_json(EVERY_FIELD).unwrap();
         assert_eq!(
             patch,
-            ConfigPatch {
-                enabled: Some(false),
-                sampling: Some(SamplingStrategy::Probabilistic),
-                sampling_rate: Some(0.25),
-                max_buffer_size: Some(10.0),
-                flush_interval_ms: Some(0.0),
-                transport: Some(TransportKind::Custom),
-                endpoint: Some("https://x.example/e?q=\"b\"".into()),
-                api_key: Some("k-é".into()),
-                custom_transport: Some(true),
-                redact_pii: Some(false),
-                redact_fields: Some(vec!["pin".into(), "mot de passe".into()]),
-                debug: Some(true),
-                throttle_window_ms: Some(1000.0),
-                max_events_per_window: Some(7.0),
-                require_consent: Some(true),
-                respect_do_not_track: Some(false),
-                allowed_query_params: Some(vec!["utm_source".into()]),
-                user_id_salt: Some("s\\😀".into()),
-                service_name: Some("shop\n".into()),
-                error_sampling_rate: Some(0.1),
-                max_errors_per_window: Some(3.0),
-                retry_base_ms: Some(500.0),
-                retry_max_ms: Some(86_400_000.0),
-                breaker_threshold: Some(2.0),
-                breaker_cooldown_ms: Some(1.0),
-            }
+            ConfigPatch::default()
+                .with(Field::enabled, Setting::Flag(false))
+                .with(
+                    Field::sampling,
+                    Setting::Text(SamplingStrategy::Probabilistic.name().into())
+                )
+                .with(Field::sampling_rate, Setting::Number(0.25))
+                .with(Field::max_buffer_size, Setting::Number(10.0))
+                .with(Field::flush_interval_ms, Setting::Number(0.0))
+                .with(
+                    Field::transport,
+                    Setting::Text(TransportKind::Custom.name().into())
+                )
+                .with(
+                    Field::endpoint,
+                    Setting::Text("https://x.example/e?q=\"b\"".into())
+                )
+                .with(Field::api_key, Setting::Text("k-é".into()))
+                .with(Field::has_custom_transport, Setting::Flag(true))
+                .with(Field::redact_pii, Setting::Flag(false))
+                .with(
+                    Field::redact_fields,
+                    Setting::List(vec!["pin".into(), "mot de passe".into()])
+                )
+                .with(Field::debug, Setting::Flag(true))
+                .with(Field::throttle_window_ms, Setting::Number(1000.0))
+                .with(Field::max_events_per_window, Setting::Number(7.0))
+                .with(Field::require_consent, Setting::Flag(true))
+                .with(Field::respect_do_not_track, Setting::Flag(false))
+                .with(
+                    Field::allowed_query_params,
+                    Setting::List(vec!["utm_source".into()])
+                )
+                .with(Field::user_id_salt, Setting::Text("s\\😀".into()))
+                .with(Field::service_name, Setting::Text("shop\n".into()))
+                .with(Field::error_sampling_rate, Setting::Number(0.1))
+                .with(Field::max_errors_per_window, Setting::Number(3.0))
+                .with(Field::retry_base_ms, Setting::Number(500.0))
+                .with(Field::retry_max_ms, Setting::Number(86_400_000.0))
+                .with(Field::breaker_threshold, Setting::Number(2.0))
+                .with(Field::breaker_cooldown_ms, Setting::Number(1.0))
         );
         let config = Config::from_patch(patch).unwrap();
         let json = config.to_json();
@@ -956,10 +1018,10 @@ mod tests {
     /// What the JS layer would get back from `to_json`, handed to the core again (with
     /// `customTransport`, which the JS layer adds).
     fn read_back(config: &Config) -> Config {
-        let patch = ConfigPatch {
-            custom_transport: Some(config.has_custom_transport),
-            ..ConfigPatch::from_json(&config.to_json()).unwrap()
-        };
+        let patch = ConfigPatch::from_json(&config.to_json()).unwrap().with(
+            Field::has_custom_transport,
+            Setting::Flag(config.has_custom_transport),
+        );
         Config::from_patch(patch).unwrap()
     }
 
@@ -1143,8 +1205,8 @@ mod tests {
         assert_eq!(
             ConfigPatch::from_json(r#"{"\u0064ebug":true}"#)
                 .unwrap()
-                .debug,
-            Some(true)
+                .get(Field::debug),
+            Some(&Setting::Flag(true))
         );
     }
 
@@ -1190,10 +1252,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             patch,
-            ConfigPatch {
-                custom_transport: Some(true),
-                ..Default::default()
-            }
+            ConfigPatch::default().with(Field::has_custom_transport, Setting::Flag(true))
         );
         let json = Config::from_patch(patch).unwrap().to_json();
         for js_only in ["customTransport", "beforeSend", "redactPatterns"] {
@@ -1208,11 +1267,17 @@ mod tests {
             r#""debug":false,"debug":true}"#
         ))
         .unwrap();
-        assert_eq!(patch.service_name.as_deref(), Some("café 😀 \"\\/\t"));
-        assert_eq!(patch.debug, Some(true));
+        assert_eq!(
+            patch.get(Field::service_name),
+            Some(&Setting::Text("café 😀 \"\\/\t".into()))
+        );
+        assert_eq!(patch.get(Field::debug), Some(&Setting::Flag(true)));
         // A lone surrogate, which JSON.stringify escapes, becomes U+FFFD.
         let lone = ConfigPatch::from_json(r#"{"userIdSalt":"a\ud800b"}"#).unwrap();
-        assert_eq!(lone.user_id_salt.as_deref(), Some("a\u{fffd}b"));
+        assert_eq!(
+            lone.get(Field::user_id_salt),
+            Some(&Setting::Text("a\u{fffd}b".into()))
+        );
     }
 
     /// The JSON reader is exact for the numbers a configuration holds: integers, and decimals
@@ -1222,10 +1287,13 @@ mod tests {
     fn json_numbers_are_read_exactly_up_to_fifteen_significant_digits() {
         let rate = |text: &str| {
             let json = ["{\"samplingRate\":", text, "}"].concat();
-            ConfigPatch::from_json(&json)
+            match ConfigPatch::from_json(&json)
                 .unwrap()
-                .sampling_rate
-                .unwrap()
+                .get(Field::sampling_rate)
+            {
+                Some(Setting::Number(rate)) => *rate,
+                other => panic!("{other:?}"),
+            }
         };
         for (text, value) in [
             ("1", 1.0),

@@ -1,7 +1,7 @@
 //! Enums whose values have names in the JS API, declared with each variant and its name once.
 
 /// Declares a fieldless enum from `Variant = "name"` pairs and generates, from that one list,
-/// `ALL` (the variants in order), `NAMES` (the names quoted and joined as in error messages:
+/// `ALL` (the variants in order), `LIST` (their names), `NAMES` (the names quoted and joined as in error messages:
 /// `'a', 'b' or 'c'`), `parse` and `name`. Attributes and doc comments pass through.
 macro_rules! named_enum {
     (
@@ -18,6 +18,9 @@ macro_rules! named_enum {
         impl $enum {
             /// Every value, in the order of the variants.
             pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// Every name, in the order of the variants.
+            pub const LIST: &'static [&'static str] = &[$($name),+];
 
             /// The accepted names, quoted and joined for error messages, in the order of the
             /// variants.
