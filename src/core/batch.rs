@@ -18,7 +18,9 @@ pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// 16-digit timestamp, rounded up.
 pub const WRAPPER_BYTES: usize = 160;
 
-/// A group of encoded events sent in one request; its id is kept across retries.
+/// A group of encoded events sent in one request. Its id names this attempt: after a failed
+/// one the events go back to the buffer and leave again in a new batch, keeping their own ids,
+/// by which the collector stores each event once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch {
     /// Random UUID of this batch.
