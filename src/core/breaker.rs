@@ -1,25 +1,16 @@
 //! A circuit breaker: stop hammering a dead endpoint, probe it after a cool-down.
 
-/// The breaker's state, as `getBufferStatus().breaker` reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BreakerState {
-    /// Sending normally.
-    Closed,
-    /// Too many consecutive failures: nothing is sent until the cool-down ends.
-    Open,
-    /// Cool-down over: one probe is allowed; its success closes the breaker, its failure
-    /// opens it again.
-    HalfOpen,
-}
-
-impl BreakerState {
-    /// `closed`, `open` or `half-open`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Closed => "closed",
-            Self::Open => "open",
-            Self::HalfOpen => "half-open",
-        }
+named_enum! {
+    /// The breaker's state, as `getBufferStatus().breaker` reports it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum BreakerState {
+        /// Sending normally.
+        Closed = "closed",
+        /// Too many consecutive failures: nothing is sent until the cool-down ends.
+        Open = "open",
+        /// Cool-down over: one probe is allowed; its success closes the breaker, its failure
+        /// opens it again.
+        HalfOpen = "half-open",
     }
 }
 

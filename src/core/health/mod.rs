@@ -9,35 +9,23 @@ pub mod options;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// A service's or the system's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HealthStatus {
-    /// Working.
-    Healthy,
-    /// Working with problems (a reported degradation, or failures below the threshold).
-    Degraded,
-    /// Failing: `failureThreshold` consecutive failures.
-    Unhealthy,
+named_enum! {
+    /// A service's or the system's status.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum HealthStatus {
+        /// Working.
+        Healthy = "healthy",
+        /// Working with problems (a reported degradation, or failures below the threshold).
+        Degraded = "degraded",
+        /// Failing: `failureThreshold` consecutive failures.
+        Unhealthy = "unhealthy",
+    }
 }
 
 impl HealthStatus {
-    /// `healthy`, `degraded` or `unhealthy`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Healthy => "healthy",
-            Self::Degraded => "degraded",
-            Self::Unhealthy => "unhealthy",
-        }
-    }
-
-    /// Parses a status a check reported (case-insensitive).
-    pub fn parse(name: &str) -> Option<Self> {
-        match name.to_ascii_lowercase().as_str() {
-            "healthy" => Some(Self::Healthy),
-            "degraded" => Some(Self::Degraded),
-            "unhealthy" => Some(Self::Unhealthy),
-            _ => None,
-        }
+    /// Parses a status a check reported, whatever its case.
+    pub fn parse_any_case(name: &str) -> Option<Self> {
+        Self::parse(&name.to_ascii_lowercase())
     }
 }
 
@@ -189,7 +177,7 @@ mod tests {
         );
         assert_eq!(unhealthy_names(&services), ["api", "cache"]);
         assert_eq!(system_status(&[] as &[Service]), Healthy);
-        assert_eq!(HealthStatus::parse("DEGRADED"), Some(Degraded));
-        assert_eq!(HealthStatus::parse("fine"), None);
+        assert_eq!(HealthStatus::parse_any_case("DEGRADED"), Some(Degraded));
+        assert_eq!(HealthStatus::parse_any_case("fine"), None);
     }
 }

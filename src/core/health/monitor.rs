@@ -43,7 +43,7 @@ impl Outcome {
                 status,
                 message,
                 response_ms,
-            } => match status.as_deref().and_then(HealthStatus::parse) {
+            } => match status.as_deref().and_then(HealthStatus::parse_any_case) {
                 Some(status) => (
                     CheckResult::Reported(status),
                     response_ms

@@ -36,34 +36,25 @@ pub struct Call {
     pub cost: Option<f64>,
 }
 
-/// The dimension `getSummary` groups by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupBy {
-    /// The model id.
-    Model,
-    /// The provider name.
-    Provider,
-    /// The application's user id.
-    User,
-    /// The application's space.
-    Space,
+named_enum! {
+    /// The dimension `getSummary` groups by.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum GroupBy {
+        /// The model id.
+        Model = "model",
+        /// The provider name.
+        Provider = "provider",
+        /// The application's user id.
+        User = "user",
+        /// The application's space.
+        Space = "space",
+    }
 }
 
 /// Group key of calls without a user or space.
 pub const NO_KEY: &str = "(none)";
 
 impl GroupBy {
-    /// Parses `model`, `provider`, `user` or `space`.
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "model" => Self::Model,
-            "provider" => Self::Provider,
-            "user" => Self::User,
-            "space" => Self::Space,
-            _ => return None,
-        })
-    }
-
     fn key(self, call: &Call) -> &str {
         match self {
             Self::Model => &call.model,
