@@ -152,7 +152,7 @@ export function performanceMetricsClass(wasm, linkOf) {
       if (this.#cancelEvents) return;
       const read = () => {
         this.#cancelEvents = undefined;
-        this.#submit(run(this.#core, 'eventsDone', [], [interactionCount()]));
+        this.#readEvents();
       };
       try {
         if (typeof requestIdleCallback === 'function') {
@@ -177,7 +177,20 @@ export function performanceMetricsClass(wasm, linkOf) {
       } catch {
         // The pending read is read here instead.
       }
+      this.#readEvents();
+    }
+
+    /** INP from the entries handed over so far, with `performance.interactionCount`. */
+    #readEvents() {
       this.#submit(run(this.#core, 'eventsDone', [], [interactionCount()]));
+    }
+
+    /** The page is hidden or left: what the observers still hold is read, then the values
+     * are final. */
+    #hidden(event) {
+      this.#drain();
+      this.#eventsNow();
+      this.#submit(run(this.#core, 'hidden', [], [num(event.timeStamp)]));
     }
 
     /** Reads the entries every observer holds but has not delivered yet, as web-vitals does
@@ -252,15 +265,9 @@ export function performanceMetricsClass(wasm, linkOf) {
       this.#listen(document, 'visibilitychange', (event) => {
         if (document.visibilityState !== 'hidden') return;
         this.#takeLcp();
-        this.#drain();
-        this.#eventsNow();
-        this.#submit(run(core, 'hidden', [], [num(event.timeStamp)]));
+        this.#hidden(event);
       });
-      this.#listen(globalThis, 'pagehide', (event) => {
-        this.#drain();
-        this.#eventsNow();
-        this.#submit(run(core, 'hidden', [], [num(event.timeStamp)]));
-      });
+      this.#listen(globalThis, 'pagehide', (event) => this.#hidden(event));
       this.#listen(globalThis, 'pageshow', (event) => {
         if (event.persisted !== true) return;
         const restoredAt = num(event.timeStamp);

@@ -60,22 +60,25 @@ impl HealthCore {
         match op {
             "wiring" => {
                 let options = self.monitor.options();
-                return Some(
-                    Object::default()
-                        .flag("enabled", options.enabled)
-                        .number("timerMs", options.timer_ms())
-                        .number("timeoutMs", options.timeout_ms)
-                        .finish(),
-                );
+                let wiring = Object::default()
+                    .flag("enabled", options.enabled)
+                    .number("timerMs", options.timer_ms())
+                    .number("timeoutMs", options.timeout_ms)
+                    .finish();
+                Some(wiring)
             }
-            "report" => return Some(self.monitor.report_json(args.number(0))),
+            "report" => Some(self.monitor.report_json(args.number(0))),
             "unregister" => {
                 self.monitor.unregister(args.text(0)?);
-                return None;
+                None
             }
-            "record" => {}
-            _ => return None,
+            "record" => self.record(&args),
+            _ => None,
         }
+    }
+
+    /// The `record` operation of [`HealthCore::call`].
+    fn record(&mut self, args: &Args<'_>) -> Option<String> {
         let message = args.owned(3);
         let outcome = match args.text(1)? {
             "answered" => Outcome::Answered {
