@@ -13,6 +13,7 @@ pub mod config;
 pub mod consent;
 pub mod errors;
 pub mod event;
+pub mod find;
 pub mod grouping;
 pub mod health;
 pub mod journal;

@@ -2,6 +2,7 @@
 //! into frames, file locations minimised like every other string (absolute paths reduced to
 //! file names, URLs without query values).
 
+use crate::core::find;
 use crate::core::json_object::objects;
 use crate::core::pii::{redact, Rules};
 use alloc::string::String;
@@ -47,7 +48,7 @@ fn location(text: &str) -> (String, Option<u32>, Option<u32>) {
 
 fn in_app(file: &str) -> bool {
     !(file.is_empty()
-        || file.contains("/node_modules/")
+        || find::contains(file, "/node_modules/")
         || file.starts_with("chrome-extension://")
         || file.starts_with("moz-extension://")
         || file.starts_with("safari-extension://")
@@ -77,13 +78,12 @@ fn frame(function: &str, place: &str) -> Frame {
 fn chromium(line: &str) -> Option<Frame> {
     let rest = line.trim().strip_prefix("at ")?;
     let rest = rest.strip_prefix("async ").unwrap_or(rest);
-    if let Some(open) = rest.find(" (") {
+    if let Some(open) = find::find(rest, " (") {
         let function = rest.get(..open)?;
         let inner = rest.get(open + 2..)?.strip_suffix(')')?;
         // `eval at outer (url:1:2), <anonymous>:3:4`: the script that called eval is the place.
         let place = match inner.strip_prefix("eval at ") {
-            Some(eval) => eval
-                .split_once(" (")
+            Some(eval) => find::split_once(eval, " (")
                 .and_then(|(_, r)| r.split_once(')'))
                 .map_or(inner, |(p, _)| p),
             None => inner,

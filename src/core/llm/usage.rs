@@ -2,6 +2,7 @@
 //! the OpenTelemetry GenAI rule: input includes cached tokens, output includes reasoning tokens.
 //! A count the provider did not report stays unknown (`None`), never 0.
 
+use crate::core::find::contains;
 use crate::core::json_value::Value;
 
 /// The providers whose usage shapes are understood.
@@ -21,11 +22,12 @@ impl Provider {
     /// Parses a provider name (`openai`, `azure.openai`, `anthropic`, `gemini`, `google`, …).
     pub fn parse(name: &str) -> Self {
         let name = name.to_ascii_lowercase();
-        if name.contains("openai") {
+        let any = |needles: &[&str]| needles.iter().any(|needle| contains(&name, needle));
+        if any(&["openai"]) {
             Self::OpenAi
-        } else if name.contains("anthropic") || name.contains("claude") {
+        } else if any(&["anthropic", "claude"]) {
             Self::Anthropic
-        } else if name.contains("gemini") || name.contains("google") || name.contains("vertex") {
+        } else if any(&["gemini", "google", "vertex"]) {
             Self::Gemini
         } else {
             Self::Other
