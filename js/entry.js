@@ -22,6 +22,11 @@ export function initOnce(initWasm) {
   };
 }
 
+/** The `redact` function of an entry's wasm: anything but a string gives `''`. */
+export function redactOf(wasm) {
+  return (text) => (typeof text === 'string' ? wasm.redact(text) : '');
+}
+
 /** Severities accepted by ErrorTracking.captureError. */
 export const ErrorSeverity = Object.freeze({ DEBUG: 'debug', INFO: 'info', WARNING: 'warning', ERROR: 'error', CRITICAL: 'critical' });
 

@@ -1,13 +1,14 @@
 // ErrorTracking: the browser side of error capture. Its rules (options, stack parsing,
 // fingerprints, grouping and deduplication, the breadcrumb ring, severities, recoveries and
-// counts) are in the wasm core (`ErrorsCore`), which writes every event and answer as JSON;
+// counts) are in the wasm core (kind `errors`), which writes every event and answer as JSON;
 // this class listens for the page's `error` and `unhandledrejection` events (beside the page's
 // own handlers), installs the automatic breadcrumbs (instrument.js), reads thrown values and
 // submits the events through the collector's link. Nothing it does after construction throws
 // into the page.
 import { guarded, instrument } from './instrument.js';
 import { listen } from './platform.js';
-import { isRecord, jsonOf, member, readError, recordJson, run } from './read.js';
+import { openCore, run } from './core.js';
+import { isRecord, jsonOf, member, readError, recordJson } from './read.js';
 
 /**
  * The options as the core reads them: the JSON of a plain object and of the objects it holds
@@ -33,7 +34,7 @@ function optionsJson(options) {
   }
 }
 
-/** The `ErrorTracking` class of an entry, over that entry's `ErrorsCore`. */
+/** The `ErrorTracking` class of an entry, over that entry's wasm (its `errors` core). */
 export function errorTrackingClass(wasm, linkOf) {
   return class ErrorTracking {
     #core;
@@ -55,12 +56,8 @@ export function errorTrackingClass(wasm, linkOf) {
       } catch {
         // No endpoint: no request is the SDK's own.
       }
-      try {
-        this.#core = new wasm.ErrorsCore(optionsJson(options), typeof endpoint === 'string' ? endpoint : undefined);
-      } catch (error) {
-        throw typeof error === 'string' ? new RangeError(error) : error;
-      }
-      const wiring = JSON.parse(run(this.#core, 'wiring', []));
+      this.#core = openCore(wasm, this, 'errors', [optionsJson(options), typeof endpoint === 'string' ? endpoint : undefined]);
+      const wiring = JSON.parse(run(this.#core, 'wiring'));
       if (wiring.error) {
         this.#undo.push(
           listen(globalThis, 'error', guarded((event) => {
@@ -100,7 +97,7 @@ export function errorTrackingClass(wasm, linkOf) {
     /** The error groups, most frequent first: `{ fingerprint, type, message, count, firstSeen,
      * lastSeen }`. */
     getErrorGroups() {
-      return JSON.parse(run(this.#core, 'groups', []));
+      return JSON.parse(run(this.#core, 'groups'));
     }
 
     /** Records whether recovering from `errorId` worked, with `{ strategy, attempts }`;
@@ -113,7 +110,7 @@ export function errorTrackingClass(wasm, linkOf) {
 
     /** `{ totalErrors, uniqueGroups, recoveryRate, bySeverity }`. */
     getStats() {
-      return JSON.parse(run(this.#core, 'stats', []));
+      return JSON.parse(run(this.#core, 'stats'));
     }
 
     /** Removes the global handlers and automatic breadcrumbs (wrapped methods are restored). */
@@ -132,7 +129,7 @@ export function errorTrackingClass(wasm, linkOf) {
         const core = this.#core;
         const texts = [name, message, stack, contextJson, typeof severity === 'string' ? severity : undefined, recordJson(member(options, 'user')), mechanism];
         const id = run(core, 'capture', texts, [Date.now()]);
-        const data = run(core, 'takeEvent', []);
+        const data = run(core, 'takeEvent');
         if (data !== undefined) this.#submit('error', data);
         return id;
       } catch {

@@ -1,9 +1,9 @@
 // HealthCheck: the browser side of service health monitoring. Its rules (the options, failure
 // thresholds, healing, the system status, the events and the report) are in the wasm core
-// (`HealthCore`); this class keeps the check functions and the timer, runs each check against
+// (kind `health`); this class keeps the check functions and the timer, runs each check against
 // the timeout and hands the core what came of it. Nothing it does after construction throws
 // into the page, except registerService's TypeErrors.
-import { coreError, run } from './read.js';
+import { ask, checked, openCore, run } from './core.js';
 
 /** How a check ended, as the core reads it. */
 const ANSWERED = 'answered';
@@ -60,7 +60,7 @@ async function runCheck(check, timeoutMs) {
 }
 
 /**
- * The `HealthCheck` class of an entry, over that entry's `HealthCore`; `linkOf` gives the link
+ * The `HealthCheck` class of an entry, over that entry's wasm (its `health` core); `linkOf` gives the link
  * of the collector it reports through.
  */
 export function healthCheckClass(wasm, linkOf) {
@@ -80,12 +80,8 @@ export function healthCheckClass(wasm, linkOf) {
      */
     constructor(collector, options) {
       this.#link = linkOf(collector);
-      try {
-        this.#core = new wasm.HealthCore(optionsJson(options), Date.now());
-      } catch (error) {
-        throw coreError(error);
-      }
-      this.#wiring = JSON.parse(run(this.#core, 'wiring', []));
+      this.#core = openCore(wasm, this, 'health', [optionsJson(options)], [Date.now()]);
+      this.#wiring = JSON.parse(run(this.#core, 'wiring'));
       const interval = this.#wiring.timerMs;
       if (interval > 0) this.#timer = setInterval(() => this.#runAll(), interval);
     }
@@ -97,11 +93,7 @@ export function healthCheckClass(wasm, linkOf) {
      */
     registerService(name, check, critical) {
       const text = typeof name === 'string' ? name : undefined;
-      try {
-        this.#core.register(text, typeof check === 'function', typeof critical === 'boolean' ? critical : undefined);
-      } catch (error) {
-        throw coreError(error);
-      }
+      checked(run(this.#core, 'register', [text, typeof check === 'function', typeof critical === 'boolean' ? critical : undefined]));
       this.#checks.delete(text);
       this.#checks.set(text, check);
     }
@@ -127,7 +119,7 @@ export function healthCheckClass(wasm, linkOf) {
 
     /** Whether the system status is healthy. */
     isHealthy() {
-      return this.#core.isHealthy();
+      return ask(this.#core, 'isHealthy');
     }
 
     /** Stops the periodic checks. */

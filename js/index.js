@@ -2,15 +2,14 @@
 // touches `window` or `document` until `init()` is called and a class is constructed. Pages that
 // need fewer classes import `wasm-telemetry/web` or `wasm-telemetry/collector` and load less.
 import initWasm, * as wasm from './wasm_telemetry.js';
-import { initOnce } from './entry.js';
+import { initOnce, redactOf } from './entry.js';
 import { fullModules, webModules } from './modules.js';
 import { collectorClass } from './telemetry-collector.js';
 
-export { redact } from './wasm_telemetry.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 export { replayQueue } from './queue.js';
 
-const { TelemetryCollector, linkOf } = collectorClass(wasm.CollectorCore);
+const { TelemetryCollector, linkOf } = collectorClass(wasm);
 export { TelemetryCollector };
 export const { PerformanceMetrics, ErrorTracking, HealthCheck } = webModules(wasm, linkOf);
 export const { UsageAnalytics, LlmTelemetry } = fullModules(wasm, linkOf);
@@ -20,5 +19,9 @@ export const { UsageAnalytics, LlmTelemetry } = fullModules(wasm, linkOf);
  * @type {(source?: string | URL | Request | Response | BufferSource | WebAssembly.Module) => Promise<void>}
  */
 export const init = initOnce(initWasm);
+
+/** Replaces the PII in `text` with `[REDACTED_<TYPE>]` markers (see the README); anything but a
+ * string gives `''`. */
+export const redact = redactOf(wasm);
 
 export default init;

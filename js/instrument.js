@@ -5,7 +5,8 @@
 // every argument and result through unchanged, and nothing they observe can disturb the page's
 // call.
 import { listen } from './platform.js';
-import { run, selector } from './read.js';
+import { run } from './core.js';
+import { selector } from './read.js';
 
 /**
  * Replaces `target[name]` with a wrapper that calls the original and then
@@ -80,7 +81,7 @@ function consoleLine(args) {
 
 /**
  * Installs the breadcrumbs `wiring` asks for (`{ clicks, navigation, http, console }`), each
- * reported to `core` (an `ErrorsCore`). Returns the functions that undo them.
+ * reported to `core` (an `errors` core). Returns the functions that undo them.
  */
 export function instrument(core, wiring) {
   const undo = [];

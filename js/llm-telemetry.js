@@ -1,10 +1,11 @@
 // LlmTelemetry: the browser side of LLM cost telemetry. Its rules (usage normalisation,
-// pricing, budgets, alert rules, forecasts and summaries) are in the wasm core (`LlmCore`);
+// pricing, budgets, alert rules, forecasts and summaries) are in the wasm cores (kinds `llm` and `stream`);
 // this class reads the application's values as JSON, keeps the alert timer, calls `onAlert`,
 // persists the daily and monthly spend, and submits the events the core writes. Nothing it
 // does after construction throws into the page, but a clear TypeError or RangeError.
 import { read, write } from './platform.js';
-import { coreError, isRecord, run } from './read.js';
+import { ask, checked, count, openCore, run } from './core.js';
+import { isRecord } from './read.js';
 
 /** `localStorage` key of the daily and monthly spend. */
 const SPEND_KEY = 'telemetry-llm-spend';
@@ -58,32 +59,32 @@ const pricingJson = (pricing) => (isRecord(pricing) ? json(pricing, 'null') : 'n
 /** The chunk fields the core reads usage from. */
 const CHUNK_FIELDS = ['type', 'usage', 'usageMetadata', 'message', 'response', 'candidates'];
 
-/** The `LlmTelemetry` class of an entry, over that entry's `LlmCore` and `StreamCore`. */
+/** The `LlmTelemetry` class of an entry, over that entry's wasm (its `llm` and `stream` cores). */
 export function llmTelemetryClass(wasm, linkOf) {
   /** The usage of one streamed response, fed chunk by chunk (`createStreamAccumulator`). */
   class LlmStream {
     #core;
 
     constructor(provider) {
-      this.#core = new wasm.StreamCore(typeof provider === 'string' ? provider : '');
+      this.#core = openCore(wasm, this, 'stream', [typeof provider === 'string' ? provider : '']);
     }
 
     /** Takes one chunk or event: an OpenAI Chat Completions chunk, a Responses API event, an
      * Anthropic event or a Gemini `GenerateContentResponse` chunk. */
     push(chunk) {
-      this.#core.push(chunk !== null && typeof chunk === 'object' ? members(chunk, CHUNK_FIELDS) : '{}');
+      run(this.#core, 'push', [chunk !== null && typeof chunk === 'object' ? members(chunk, CHUNK_FIELDS) : '{}']);
     }
 
     /** The normalised usage so far (`{ inputTokens, outputTokens, … }`), or `null` if none was
      * reported. */
     usage() {
-      const usage = this.#core.usage();
+      const usage = run(this.#core, 'usage');
       return usage === undefined ? null : JSON.parse(usage);
     }
 
     /** Whether the stream ended before its final usage. */
     isPartial() {
-      return this.#core.isPartial();
+      return ask(this.#core, 'isPartial');
     }
   }
 
@@ -114,12 +115,8 @@ export function llmTelemetryClass(wasm, linkOf) {
         const onAlert = field(options, 'onAlert');
         if (typeof onAlert === 'function') this.#onAlert = onAlert;
       }
-      try {
-        this.#core = new wasm.LlmCore(text, read(SPEND_KEY), Date.now());
-      } catch (error) {
-        throw coreError(error);
-      }
-      const interval = this.#core.alertIntervalMs();
+      this.#core = openCore(wasm, this, 'llm', [text, read(SPEND_KEY)], [Date.now()]);
+      const interval = count(this.#core, 'alertIntervalMs');
       if (interval > 0) {
         // The timer does not keep an instance the application dropped.
         const self = new WeakRef(this);
@@ -147,9 +144,14 @@ export function llmTelemetryClass(wasm, linkOf) {
       }
     }
 
+    /** The events the core raised since the last call, `[type, dataJson, …]`. */
+    #takeEvents() {
+      return JSON.parse(run(this.#core, 'takeEvents'));
+    }
+
     /** Writes the spend the core changed, when the collector may store. */
     #persist() {
-      const spend = run(this.#core, 'takeSpend', []);
+      const spend = run(this.#core, 'takeSpend');
       if (spend !== undefined && this.#link.mayStore()) write(SPEND_KEY, spend);
     }
 
@@ -178,7 +180,7 @@ export function llmTelemetryClass(wasm, linkOf) {
       const callJson = usageText === undefined ? text : `{"usage":${usageText}${text.length > 2 ? `,${text.slice(1)}` : '}'}`;
       const cost = run(this.#core, 'trackCall', [callJson, hash], [Date.now()]);
       // The call is submitted, then the spend persisted, then its budget alerts reported.
-      const events = this.#core.takeEvents();
+      const events = this.#takeEvents();
       this.#report(events.slice(0, 2));
       this.#persist();
       this.#report(events.slice(2));
@@ -187,16 +189,12 @@ export function llmTelemetryClass(wasm, linkOf) {
 
     /** Adds or replaces model rates: `{ model: { input, output, cacheRead?, … } }`. */
     setPricing(pricing) {
-      try {
-        this.#core.setPricing(pricingJson(pricing));
-      } catch (error) {
-        throw coreError(error);
-      }
+      checked(run(this.#core, 'setPricing', [pricingJson(pricing)]));
     }
 
     /** `{ session, daily, monthly }`, each `{ limit, spent, ratio }` or `null`. */
     getBudgetStatus() {
-      return JSON.parse(run(this.#core, 'budgetStatus', []));
+      return JSON.parse(run(this.#core, 'budgetStatus'));
     }
 
     /** When each budget runs out at the current rate: `{ session, daily, monthly }`, each
@@ -210,13 +208,13 @@ export function llmTelemetryClass(wasm, linkOf) {
      * returns the alerts fired by this evaluation. */
     checkAlerts() {
       const fired = run(this.#core, 'checkAlerts', [], [Date.now()]);
-      this.#report(this.#core.takeEvents());
+      this.#report(this.#takeEvents());
       return JSON.parse(fired);
     }
 
     /** The latest alerts (budget and rule), oldest first, at most 100. */
     getTriggeredAlerts() {
-      return JSON.parse(run(this.#core, 'triggeredAlerts', []));
+      return JSON.parse(run(this.#core, 'triggeredAlerts'));
     }
 
     /** Aggregates of the recent calls (the last 10 000 at most): `{ groupBy, windowMs, total,
@@ -224,11 +222,8 @@ export function llmTelemetryClass(wasm, linkOf) {
     getSummary(options) {
       const groupBy = isRecord(options) ? field(options, 'groupBy') : undefined;
       const windowMs = isRecord(options) ? field(options, 'windowMs') : undefined;
-      try {
-        return JSON.parse(this.#core.summary(typeof groupBy === 'string' ? groupBy : undefined, typeof windowMs === 'number' ? windowMs : undefined, Date.now()));
-      } catch (error) {
-        throw coreError(error);
-      }
+      const texts = [typeof groupBy === 'string' ? groupBy : undefined];
+      return JSON.parse(checked(run(this.#core, 'summary', texts, [typeof windowMs === 'number' ? windowMs : NaN, Date.now()])));
     }
 
     /** An accumulator for a streamed response from `provider` (`push`, `usage`, `isPartial`). */

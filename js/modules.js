@@ -6,7 +6,7 @@ import { llmTelemetryClass } from './llm-telemetry.js';
 import { performanceMetricsClass } from './performance-metrics.js';
 import { usageAnalyticsClass } from './usage-analytics.js';
 
-/** PerformanceMetrics, ErrorTracking and HealthCheck over the wasm classes of `wasm`. */
+/** PerformanceMetrics, ErrorTracking and HealthCheck over the cores of the entry's wasm `wasm`. */
 export function webModules(wasm, linkOf) {
   const PerformanceMetrics = performanceMetricsClass(wasm, linkOf);
   const ErrorTracking = errorTrackingClass(wasm, linkOf);
@@ -14,9 +14,9 @@ export function webModules(wasm, linkOf) {
   return { PerformanceMetrics, ErrorTracking, HealthCheck };
 }
 
-/** UsageAnalytics and LlmTelemetry over the wasm classes of `wasm`. */
+/** UsageAnalytics and LlmTelemetry over the cores of the entry's wasm `wasm`. */
 export function fullModules(wasm, linkOf) {
-  const UsageAnalytics = usageAnalyticsClass(wasm.AnalyticsCore, linkOf);
+  const UsageAnalytics = usageAnalyticsClass(wasm, linkOf);
   const LlmTelemetry = llmTelemetryClass(wasm, linkOf);
   return { UsageAnalytics, LlmTelemetry };
 }

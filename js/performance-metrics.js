@@ -1,12 +1,13 @@
 // PerformanceMetrics: the browser side of the Core Web Vitals, marks and measures, AI-operation
 // timings and resource figures. Its rules (which entries count, CLS session windows, INP, when
 // LCP stops, ratings, deltas and ids, the restart after a bfcache restore, the AI summaries,
-// total blocking time, the options) are in the wasm core (`VitalsCore`); this class keeps the
+// total blocking time, the options) are in the wasm core (kind `vitals`); this class keeps the
 // PerformanceObservers and listeners, reads each entry into numbers and strings for the core,
 // and submits the `web-vital` events the core writes. Nothing it does after construction throws
 // into the page.
 import { listen } from './platform.js';
-import { isRecord, run, selector } from './read.js';
+import { openCore, run } from './core.js';
+import { isRecord, selector } from './read.js';
 
 /** A non-null object that is not an array (reading it may still throw). */
 
@@ -88,7 +89,7 @@ function disconnect(observer) {
   }
 }
 
-/** The `PerformanceMetrics` class of an entry, over that entry's `VitalsCore`. */
+/** The `PerformanceMetrics` class of an entry, over that entry's wasm (its `vitals` core). */
 export function performanceMetricsClass(wasm, linkOf) {
   return class PerformanceMetrics {
     #core;
@@ -120,12 +121,8 @@ export function performanceMetricsClass(wasm, linkOf) {
       } catch {
         // A document that cannot be read is visible and loaded normally.
       }
-      try {
-        this.#core = new wasm.VitalsCore(json, str(navigation?.type), num(navigation?.activationStart), prerendering, hidden, Date.now());
-      } catch (error) {
-        throw typeof error === 'string' ? new RangeError(error) : error;
-      }
-      this.#wiring = JSON.parse(run(this.#core, 'wiring', []));
+      this.#core = openCore(wasm, this, 'vitals', [json, str(navigation?.type), prerendering, hidden], [num(navigation?.activationStart), Date.now()]);
+      this.#wiring = JSON.parse(run(this.#core, 'wiring'));
       if (this.#wiring.vitals) this.#startVitals();
       if (this.#wiring.resources) {
         this.#observe('longtask', (entries) => {
@@ -242,7 +239,7 @@ export function performanceMetricsClass(wasm, linkOf) {
           }
           run(core, 'shift', [target, entry.hadRecentInput === true], [num(entry.startTime), num(entry.value)]);
         }
-        this.#submit(run(core, 'shiftsDone', []));
+        this.#submit(run(core, 'shiftsDone'));
       });
       for (const type of ['event', 'first-input']) {
         this.#observe(type, (entries) => {
@@ -258,7 +255,7 @@ export function performanceMetricsClass(wasm, linkOf) {
         this.#listen(globalThis, type, (event) => {
           if (event.isTrusted !== true) return;
           this.#takeLcp();
-          this.#submit(run(core, 'stopLcp', []));
+          this.#submit(run(core, 'stopLcp'));
         });
       }
       const document = globalThis.document;
@@ -313,7 +310,7 @@ export function performanceMetricsClass(wasm, linkOf) {
 
     /** The current values: `{ lcp, fcp, ttfb, cls, inp }` (absent until known). */
     getCoreWebVitals() {
-      return JSON.parse(run(this.#core, 'vitals', []));
+      return JSON.parse(run(this.#core, 'vitals'));
     }
 
     /** `performance.mark(name)`. */
@@ -360,28 +357,28 @@ export function performanceMetricsClass(wasm, linkOf) {
      * operations (exact, nearest-rank percentiles), with the same for each field under
      * `fields`. */
     getAIOperationsSummary() {
-      return JSON.parse(run(this.#core, 'aiSummary', []));
+      return JSON.parse(run(this.#core, 'aiSummary'));
     }
 
     /** Resource timing (count, transfer bytes, slowest), long tasks (count, total blocking
      * time) and memory (wasm memory; JS heap where the browser exposes it). */
     getResourceMetrics() {
       const entries = entriesOf('resource');
-      const sizes = new Float64Array(entries.length);
-      const durations = new Float64Array(entries.length);
+      // The JS heap first, then each entry's transfer size and duration.
+      const numbers = [NaN];
       const names = [];
-      let heap;
       try {
-        entries.forEach((entry, i) => {
-          sizes[i] = num(entry.transferSize);
-          durations[i] = num(entry.duration);
-          names.push(str(entry.name) ?? '');
-        });
-        heap = perf().memory?.usedJSHeapSize;
+        for (const entry of entries) {
+          const [size, duration, name] = [num(entry.transferSize), num(entry.duration), str(entry.name) ?? ''];
+          numbers.push(size, duration);
+          names.push(name);
+        }
+        const heap = perf().memory?.usedJSHeapSize;
+        if (typeof heap === 'number') numbers[0] = heap;
       } catch {
-        // What could not be read counts as zero.
+        // What could not be read is left out.
       }
-      return JSON.parse(this.#core.resources(sizes, durations, names, typeof heap === 'number' ? heap : undefined));
+      return JSON.parse(run(this.#core, 'resources', names, numbers));
     }
 
     /** Stops observing. */

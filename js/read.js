@@ -63,12 +63,6 @@ export function readError(error, context) {
   return [name, message, stack, recordJson(context)];
 }
 
-/** What a wasm core threw, as the JS error to throw: its error strings start with `R` for a
- * RangeError or `T` for a TypeError, then the message; anything else is thrown as it is. */
-export function coreError(thrown) {
-  return typeof thrown === 'string' ? new (thrown[0] === 'R' ? RangeError : TypeError)(thrown.slice(1)) : thrown;
-}
-
 /** A short CSS selector of an element, `tag#id` or `tag.class` (never its text); `undefined`
  * for anything that is not an element. */
 export function selector(node) {
@@ -84,11 +78,4 @@ export function selector(node) {
   } catch {
     return undefined;
   }
-}
-
-/** Runs the operation `op` of a wasm core: `texts` (strings, booleans, ids, `undefined`) cross
- * as one JSON array and `numbers` as one array of floats (`undefined` becomes NaN), the one
- * shape of the cores' `call`. */
-export function run(core, op, texts, numbers = []) {
-  return core.call(op, JSON.stringify(texts), numbers);
 }

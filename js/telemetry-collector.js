@@ -1,6 +1,6 @@
 // TelemetryCollector: the browser side of a collector. Its rules (validation, sampling,
 // redaction, consent, batching, the journal, retry and the breaker) are in the wasm core
-// (`CollectorCore`); this class reads the page's arguments, keeps the timers and listeners,
+// (kind `collector`); this class reads the page's arguments, keeps the timers and listeners,
 // reads and writes storage and sends the requests the core prepares. Nothing it does after
 // construction throws into the page.
 import {
@@ -23,7 +23,8 @@ import {
   withFreeLock,
   write,
 } from './platform.js';
-import { coreError, isRecord, readError, run } from './read.js';
+import { ask, checked, count, openCore, run, setPatterns } from './core.js';
+import { isRecord, readError } from './read.js';
 
 /** The core's answers to an event: dropped, buffered, or held for `beforeSend`. */
 const BUFFERED = 1;
@@ -102,11 +103,11 @@ function readConfig(config) {
 }
 
 /**
- * The `TelemetryCollector` class of an entry, over that entry's `CollectorCore`; `linkOf`
+ * The `TelemetryCollector` class of an entry, over that entry's wasm (its `collector` core); `linkOf`
  * gives a collector's link for the modules (PerformanceMetrics, …), and throws a TypeError for
  * anything that is not a collector of this class.
  */
-export function collectorClass(CollectorCore) {
+export function collectorClass(wasm) {
   let linkOf;
 
   class TelemetryCollector {
@@ -140,20 +141,17 @@ export function collectorClass(CollectorCore) {
      */
     constructor(config) {
       const parsed = readConfig(config);
-      try {
-        this.#core = new CollectorCore(parsed.json, seed(), pageUrl(), read(CONSENT_KEY), privacySignal());
-      } catch (error) {
-        throw coreError(error);
-      }
-      this.#core.setPatterns(parsed.patterns);
+      const core = openCore(wasm, this, 'collector', [parsed.json, pageUrl(), read(CONSENT_KEY), privacySignal()], seed());
+      this.#core = core;
+      setPatterns(core, parsed.patterns);
       this.#custom = parsed.customTransport;
       this.#beforeSend = parsed.beforeSend;
-      this.#config = JSON.parse(run(this.#core, 'config', []));
-      this.#journalKey = JOURNAL_PREFIX + run(this.#core, 'sessionId', []);
+      this.#config = JSON.parse(run(this.#core, 'config'));
+      this.#journalKey = JOURNAL_PREFIX + run(this.#core, 'sessionId');
       this.#link = {
-        submit: (kind, data) => this.#accept((hold) => this.#core.submit(kind, data, Date.now(), hold)),
+        submit: (kind, data) => this.#accept((hold) => count(core, 'submit', [kind, data, hold], [Date.now()])),
         endpoint: () => this.#config.endpoint,
-        mayStore: () => this.#core.mayRecover(),
+        mayStore: () => ask(core, 'mayRecover'),
         userHash: (id) => run(this.#core, 'userHash', [id]),
       };
       this.#restartTimer();
@@ -177,7 +175,9 @@ export function collectorClass(CollectorCore) {
         } catch {
           shape = 2;
         }
-        return this.#core.track(shape, kind, timestamp, data, Date.now(), hold);
+        const stamped = timestamp !== undefined && timestamp !== null;
+        const texts = [typeof kind === 'string' ? kind : undefined, data, hold, stamped];
+        return count(this.#core, 'track', texts, [shape, Date.now(), typeof timestamp === 'number' ? timestamp : NaN]);
       });
     }
 
@@ -190,13 +190,13 @@ export function collectorClass(CollectorCore) {
         } catch {
           // Counted as invalid by the core.
         }
-        return this.#core.trackMetric(json, Date.now(), hold);
+        return count(this.#core, 'trackMetric', [json, hold], [Date.now()]);
       });
     }
 
     /** Records an error (an `Error` or any thrown value) with optional context. */
     trackError(error, context) {
-      return this.#accept((hold) => Number(run(this.#core, 'trackError', [...readError(error, context), hold], [Date.now()])));
+      return this.#accept((hold) => count(this.#core, 'trackError', [...readError(error, context), hold], [Date.now()]));
     }
 
     /**
@@ -204,7 +204,8 @@ export function collectorClass(CollectorCore) {
      * events); `traits` go, redacted, in an `identify` event. Returns whether it was accepted.
      */
     identify(userId, traits) {
-      if (!this.#core.identify(userId)) return false;
+      const id = typeof userId === 'string' || typeof userId === 'number' ? userId : undefined;
+      if (!ask(this.#core, 'identify', [id])) return false;
       return this.#accept((hold) => {
         let shape = 0;
         let data;
@@ -213,13 +214,13 @@ export function collectorClass(CollectorCore) {
         } catch {
           shape = 2;
         }
-        return this.#core.track(shape, 'identify', undefined, data, Date.now(), hold);
+        return count(this.#core, 'track', ['identify', data, hold, false], [shape, Date.now()]);
       });
     }
 
     /** Forgets the identified user. */
     resetUser() {
-      run(this.#core, 'resetUser', []);
+      run(this.#core, 'resetUser');
     }
 
     /**
@@ -227,7 +228,7 @@ export function collectorClass(CollectorCore) {
      * it). Denying purges everything buffered or stored. Returns false for any other value.
      */
     setConsent(consent) {
-      const applied = this.#core.setConsent(consent);
+      const applied = run(this.#core, 'setConsent', [typeof consent === 'string' ? consent : undefined]);
       if (!applied) return false;
       write(CONSENT_KEY, applied);
       this.#consentApplied(applied);
@@ -236,7 +237,7 @@ export function collectorClass(CollectorCore) {
 
     /** `'pending'`, `'granted'` or `'denied'`. */
     getConsent() {
-      return run(this.#core, 'consent', []);
+      return run(this.#core, 'consent');
     }
 
     /**
@@ -258,7 +259,7 @@ export function collectorClass(CollectorCore) {
     destroy() {
       if (this.#destroyed) return;
       this.#destroyed = true;
-      run(this.#core, 'destroy', []);
+      run(this.#core, 'destroy');
       clearInterval(this.#timer);
       clearTimeout(this.#retry);
       for (const unlisten of this.#unlisten.splice(0)) unlisten();
@@ -267,7 +268,7 @@ export function collectorClass(CollectorCore) {
 
     /** The configuration in force, defaults included. */
     getConfig() {
-      return { ...JSON.parse(run(this.#core, 'config', [])), customTransport: this.#custom, beforeSend: this.#beforeSend };
+      return { ...JSON.parse(run(this.#core, 'config')), customTransport: this.#custom, beforeSend: this.#beforeSend };
     }
 
     /**
@@ -276,16 +277,12 @@ export function collectorClass(CollectorCore) {
      */
     updateConfig(patch) {
       const parsed = readConfig(patch === undefined || patch === null ? {} : patch);
-      let intervalChanged;
-      try {
-        intervalChanged = this.#core.updateConfig(parsed.json, (parsed.customTransport ?? this.#custom) !== undefined);
-      } catch (error) {
-        throw coreError(error);
-      }
+      const custom = (parsed.customTransport ?? this.#custom) !== undefined;
+      const intervalChanged = checked(run(this.#core, 'updateConfig', [parsed.json, custom])) === '1';
       if (parsed.customTransport !== undefined) this.#custom = parsed.customTransport;
       if (parsed.beforeSend !== undefined) this.#beforeSend = parsed.beforeSend;
-      if (parsed.redactPatterns !== undefined) this.#core.setPatterns(parsed.patterns);
-      this.#config = JSON.parse(run(this.#core, 'config', []));
+      if (parsed.redactPatterns !== undefined) setPatterns(this.#core, parsed.patterns);
+      this.#config = JSON.parse(run(this.#core, 'config'));
       if (intervalChanged && !this.#destroyed) this.#restartTimer();
     }
 
@@ -301,21 +298,21 @@ export function collectorClass(CollectorCore) {
       let code = read(hook !== undefined);
       if (code === HELD) code = this.#runHook(hook);
       if (code === BUFFERED) this.#schedulePersist();
-      else if (this.#config.debug) debugLog(`event dropped ${run(this.#core, 'lastRefusal', [])}`);
-      if (this.#core.shouldFlush()) this.flush();
+      else if (this.#config.debug) debugLog(`event dropped ${run(this.#core, 'lastRefusal')}`);
+      if (ask(this.#core, 'shouldFlush')) this.flush();
       return code === BUFFERED;
     }
 
     /** Shows the held event to `beforeSend` and hands back what it returned. */
     #runHook(hook) {
       const core = this.#core;
-      const preview = run(core, 'preview', []);
+      const preview = run(core, 'preview');
       if (preview === undefined) return 0;
       let result;
       try {
         result = hook(JSON.parse(preview));
       } catch {
-        return core.dropHeld(); // it threw: the event is dropped, the page is not disturbed
+        return count(core, 'dropHeld'); // it threw: the event is dropped, the page is not disturbed
       }
       let shape = 1;
       let kind;
@@ -329,13 +326,13 @@ export function collectorClass(CollectorCore) {
       } catch {
         shape = 2;
       }
-      return core.revise(shape, kind, data);
+      return count(core, 'revise', [typeof kind === 'string' ? kind : undefined, data], [shape]);
     }
 
     /** Writes the journal if it changed and consent allows storing. A failed write removes
      * this page's stale copy; the events stay in memory. */
     #persist() {
-      const text = run(this.#core, 'takeJournal', []);
+      const text = run(this.#core, 'takeJournal');
       if (text === undefined) return;
       const written = text !== '' && write(this.#journalKey, text);
       if (!written) remove(this.#journalKey);
@@ -365,20 +362,20 @@ export function collectorClass(CollectorCore) {
           this.#persist();
           const id = run(core, 'nextBatch', [], [Date.now()]);
           if (id === undefined) {
-            const wait = core.waitMs(Date.now());
+            const wait = count(core, 'waitMs', [], [Date.now()]);
             if (wait > 0) this.#scheduleRetry(wait);
             break;
           }
-          const count = core.batchLength(id);
+          const events = count(core, 'batchLength', [id]);
           const [status, retryAfter, error] = await this.#send(id, keepalive);
-          const outcome = Number(run(core, 'settle', [id, retryAfter, error], [status, Date.now()]));
+          const outcome = count(core, 'settle', [id, retryAfter, error], [status, Date.now()]);
           this.#persist();
           if (outcome >= 0) {
-            if (this.#config.debug) debugLog(`batch of ${count} events not delivered: will retry`);
+            if (this.#config.debug) debugLog(`batch of ${events} events not delivered: will retry`);
             this.#scheduleRetry(outcome);
             break;
           }
-          if (outcome === -1) delivered += count;
+          if (outcome === -1) delivered += events;
         }
       } catch {
         // A delivery never throws into the page; what was not settled stays journaled.
@@ -422,7 +419,7 @@ export function collectorClass(CollectorCore) {
       let result = [200];
       if (logs !== undefined) {
         result = await post(`${base}/v1/logs`, logs, apiKey, keepalive);
-        if (!core.otlpLogsSent(id, result[0])) return result;
+        if (!ask(core, 'otlpLogsSent', [id], [result[0]])) return result;
       }
       if (metrics !== undefined) result = await post(`${base}/v1/metrics`, metrics, apiKey, keepalive);
       return result;
@@ -440,7 +437,7 @@ export function collectorClass(CollectorCore) {
       const interval = this.#config.flushIntervalMs;
       if (interval > 0) {
         this.#timer = setInterval(() => {
-          if (this.#core.buffered() > 0) this.flush();
+          if (count(this.#core, 'buffered') > 0) this.flush();
         }, interval);
       }
     }
@@ -451,7 +448,7 @@ export function collectorClass(CollectorCore) {
       if (consent === 'denied') {
         for (const key of keys(JOURNAL_PREFIX)) remove(key);
         remove(LOCAL_EVENTS_KEY);
-        run(this.#core, 'storagePurged', []);
+        run(this.#core, 'storagePurged');
       } else if (consent === 'granted' && !this.#destroyed) {
         this.#recover();
         this.flush();
@@ -494,7 +491,7 @@ export function collectorClass(CollectorCore) {
      * persisted event. */
     #recover() {
       const core = this.#core;
-      if (!core.mayRecover() || this.#recovering) return;
+      if (!ask(core, 'mayRecover') || this.#recovering) return;
       this.#recovering = true;
       const locked = hasLocks() && holdLock(this.#journalKey);
       for (const key of keys(JOURNAL_PREFIX)) {

@@ -1,12 +1,20 @@
 // UsageAnalytics: feature adoption, conversations (lengths only, never content), provider
-// requests and proactive suggestions. The rules and the JSON are the wasm core's
-// (`AnalyticsCore`); this class hands it the page's arguments and sends what it answers
-// through the collector.
+// requests and proactive suggestions. The rules and the JSON are the wasm core's (kind
+// `analytics`); this class hands it the page's arguments and sends what it answers through the
+// collector.
+import { openCore, run } from './core.js';
 import { submitEvent } from './module-io.js';
 import { recordJson } from './read.js';
 
-/** The UsageAnalytics class over an entry's `AnalyticsCore`. */
-export function usageAnalyticsClass(AnalyticsCore, linkOf) {
+/** An id as the core takes it: a string or a number; `undefined` for anything else. */
+const id = (value) => (typeof value === 'string' || typeof value === 'number' ? value : undefined);
+/** A string argument; `undefined` for anything else. */
+const text = (value) => (typeof value === 'string' ? value : undefined);
+/** A number argument; NaN for anything else. */
+const num = (value) => (typeof value === 'number' ? value : NaN);
+
+/** The UsageAnalytics class over an entry's wasm (its `analytics` core). */
+export function usageAnalyticsClass(wasm, linkOf) {
   return class UsageAnalytics {
     #core;
     #link;
@@ -15,67 +23,68 @@ export function usageAnalyticsClass(AnalyticsCore, linkOf) {
      * (all true). */
     constructor(collector, options) {
       this.#link = linkOf(collector);
-      this.#core = new AnalyticsCore(recordJson(options));
+      this.#core = openCore(wasm, this, 'analytics', [recordJson(options)]);
     }
 
-    #send(event) {
-      submitEvent(this.#link, event);
+    /** Runs one operation and sends the event it answers. */
+    #send(op, texts, numbers) {
+      submitEvent(this.#link, run(this.#core, op, texts, numbers));
     }
 
     /** A feature was used (`action`: `opened`, `enabled`, …); `meta` goes with the event. */
     trackFeature(featureId, action, meta) {
-      this.#send(this.#core.trackFeature(featureId, action, recordJson(meta), Date.now()));
+      this.#send('trackFeature', [id(featureId), text(action), recordJson(meta)], [Date.now()]);
     }
 
     /** A conversation started with `provider`. */
-    startConversation(id, provider) {
-      this.#send(this.#core.startConversation(id, provider, Date.now()));
+    startConversation(conversationId, provider) {
+      this.#send('startConversation', [id(conversationId), text(provider)], [Date.now()]);
     }
 
     /** A message of `length` characters by `role`. The content itself is never taken. */
-    trackMessage(id, length, role) {
-      this.#send(this.#core.trackMessage(id, length, role));
+    trackMessage(conversationId, length, role) {
+      this.#send('trackMessage', [id(conversationId), text(role)], [num(length)]);
     }
 
     /** A conversation ended. */
-    endConversation(id, success) {
-      this.#send(this.#core.endConversation(id, success, Date.now()));
+    endConversation(conversationId, success) {
+      this.#send('endConversation', [id(conversationId), Boolean(success)], [Date.now()]);
     }
 
     /** A request to `provider` took `latencyMs` and used `tokens`. */
     trackProviderRequest(provider, latencyMs, success, tokens) {
-      this.#send(this.#core.trackProviderRequest(provider, latencyMs, success, tokens));
+      this.#send('trackProviderRequest', [text(provider), Boolean(success)], [num(latencyMs), num(tokens)]);
     }
 
     /** A proactive suggestion was shown; `meta` (e.g. `{ intrusionLevel }`) goes with it. */
-    trackProactiveSuggestion(id, meta) {
-      this.#send(this.#core.trackProactiveSuggestion(id, recordJson(meta)));
+    trackProactiveSuggestion(suggestionId, meta) {
+      this.#send('trackProactiveSuggestion', [id(suggestionId), recordJson(meta)]);
     }
 
     /** A suggestion was accepted after `timeToAcceptMs`. */
-    trackProactiveAcceptance(id, timeToAcceptMs) {
-      this.#send(this.#core.trackProactiveAcceptance(id, timeToAcceptMs));
+    trackProactiveAcceptance(suggestionId, timeToAcceptMs) {
+      this.#send('trackProactiveAcceptance', [id(suggestionId)], [num(timeToAcceptMs)]);
     }
 
     /** A suggestion was dismissed. */
-    trackProactiveDismissal(id) {
-      this.#send(this.#core.trackProactiveDismissal(id));
+    trackProactiveDismissal(suggestionId) {
+      this.#send('trackProactiveDismissal', [id(suggestionId)]);
     }
 
     /** `[{ featureId, uses, actions, firstUsed, lastUsed }]`, most used first. */
     getFeatureAdoptionStats() {
-      return JSON.parse(this.#core.featureStats());
+      return JSON.parse(run(this.#core, 'featureStats'));
     }
 
     /** `{ started, active, ended, successRate, avgMessages, avgDurationMs, avgLengthByRole,
      * byProvider, providers }`. */
     getConversationStats() {
-      return JSON.parse(this.#core.conversationStats());
+      return JSON.parse(run(this.#core, 'conversationStats'));
     }
 
     /** `{ shown, accepted, dismissed, acceptanceRate, medianTimeToAcceptMs }`. */
     getProactiveMetrics() {
-      return JSON.parse(this.#core.proactiveMetrics());
+      return JSON.parse(run(this.#core, 'proactiveMetrics'));
     }
   };
 }

@@ -1,15 +1,14 @@
 // Package entry `wasm-telemetry/web`: TelemetryCollector, redact, PerformanceMetrics,
 // ErrorTracking and HealthCheck, in a wasm without UsageAnalytics and LlmTelemetry.
 import initWasm, * as wasm from './wasm_telemetry_web.js';
-import { initOnce } from './entry.js';
+import { initOnce, redactOf } from './entry.js';
 import { webModules } from './modules.js';
 import { collectorClass } from './telemetry-collector.js';
 
-export { redact } from './wasm_telemetry_web.js';
 export { ErrorSeverity, HealthStatus } from './entry.js';
 export { replayQueue } from './queue.js';
 
-const { TelemetryCollector, linkOf } = collectorClass(wasm.CollectorCore);
+const { TelemetryCollector, linkOf } = collectorClass(wasm);
 export { TelemetryCollector };
 export const { PerformanceMetrics, ErrorTracking, HealthCheck } = webModules(wasm, linkOf);
 
@@ -18,5 +17,9 @@ export const { PerformanceMetrics, ErrorTracking, HealthCheck } = webModules(was
  * @type {(source?: string | URL | Request | Response | BufferSource | WebAssembly.Module) => Promise<void>}
  */
 export const init = initOnce(initWasm);
+
+/** Replaces the PII in `text` with `[REDACTED_<TYPE>]` markers (see the README); anything but a
+ * string gives `''`. */
+export const redact = redactOf(wasm);
 
 export default init;

@@ -1,15 +1,15 @@
 //! `AnalyticsCore`: the rules of UsageAnalytics (feature adoption, conversations, provider
 //! requests, proactive suggestions) for the JS class `UsageAnalytics`
-//! (js/usage-analytics.js). Arguments come in as the page passed them; each call answers with
+//! (js/usage-analytics.js). Each operation takes the page's arguments as the JS class read them; each call answers with
 //! the event to send, as `"<type>\n<data JSON>"`, `""` for an invalid call (counted by the
 //! collector), or nothing.
 
-use crate::api::collector::read_id;
+use crate::api::args::Args;
+use crate::api::cores::Core;
 use crate::core::analytics::Analytics;
 use crate::core::json_value;
 use crate::core::usage_report as report;
 use alloc::string::String;
-use wasm_bindgen::prelude::*;
 
 /// An event for the JS class: its type and data.
 fn event(kind: &str, data: String) -> Option<String> {
@@ -22,15 +22,15 @@ fn invalid() -> Option<String> {
 }
 
 /// A count argument: a finite, non-negative number, else 0.
-fn count(value: &JsValue) -> u64 {
-    match value.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 => n as u64,
-        _ => 0,
+fn count(value: f64) -> u64 {
+    if value.is_finite() && value >= 0.0 {
+        value as u64
+    } else {
+        0
     }
 }
 
-/// The rules of one `UsageAnalytics`. Internal: the package's JS class wraps it.
-#[wasm_bindgen]
+/// The rules of one `UsageAnalytics` (the core kind `analytics`).
 pub struct AnalyticsCore {
     analytics: Analytics,
     features: bool,
@@ -39,13 +39,11 @@ pub struct AnalyticsCore {
     proactive: bool,
 }
 
-#[wasm_bindgen]
 impl AnalyticsCore {
-    /// Options (JSON): `trackFeatures`, `trackConversations`, `trackProviders`,
-    /// `trackProactive`, each on unless `false`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(options_json: Option<String>) -> AnalyticsCore {
-        let options = options_json.as_deref().and_then(json_value::parse);
+    /// Options (texts `optionsJson`, null for none): `trackFeatures`, `trackConversations`,
+    /// `trackProviders`, `trackProactive`, each on unless `false`.
+    pub fn open(args: &Args<'_>) -> AnalyticsCore {
+        let options = args.text(0).and_then(json_value::parse);
         let flag = |key: &str| {
             options
                 .as_ref()
@@ -62,184 +60,126 @@ impl AnalyticsCore {
         }
     }
 
-    /// A feature was used; `meta_json` is the serialised `meta` object, if any.
-    #[wasm_bindgen(js_name = trackFeature)]
-    pub fn track_feature(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] feature_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] action: JsValue,
-        meta_json: Option<String>,
-        now: f64,
-    ) -> Option<String> {
-        if !self.features {
-            return None;
-        }
-        let (Some(feature_id), Some(action)) = (read_id(&feature_id), action.as_string()) else {
-            return invalid();
-        };
-        self.analytics.feature(&feature_id, &action, now);
-        let data = report::feature_used(&feature_id, &action, meta_json.as_deref());
-        event("feature.used", data)
-    }
-
-    /// A conversation started with `provider`.
-    #[wasm_bindgen(js_name = startConversation)]
-    pub fn start_conversation(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] provider: JsValue,
-        now: f64,
-    ) -> Option<String> {
+    /// The operations on conversations.
+    fn conversation(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
         if !self.conversations {
             return None;
         }
-        let (Some(id), Some(provider)) = (read_id(&id), provider.as_string()) else {
+        let Some(id) = args.id(0) else {
             return invalid();
         };
-        self.analytics
-            .start_conversation(&id, &provider, now)
-            .then(|| report::conversation_started(&id, &provider))
-            .and_then(|data| event("conversation.started", data))
-    }
-
-    /// A message of `length` characters by `role` (never its content).
-    #[wasm_bindgen(js_name = trackMessage)]
-    pub fn track_message(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] length: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] role: JsValue,
-    ) -> Option<String> {
-        if !self.conversations {
-            return None;
+        let analytics = &mut self.analytics;
+        match op {
+            "startConversation" => {
+                let Some(provider) = args.text(1) else {
+                    return invalid();
+                };
+                analytics
+                    .start_conversation(&id, provider, args.number(0))
+                    .then(|| report::conversation_started(&id, provider))
+                    .and_then(|data| event("conversation.started", data))
+            }
+            "trackMessage" => {
+                let (Some(role), Some(length)) = (args.text(1), args.optional_number(0)) else {
+                    return invalid();
+                };
+                let length = count(length);
+                analytics
+                    .message(&id, length, role)
+                    .then(|| report::conversation_message(&id, length, role))
+                    .and_then(|data| event("conversation.message", data))
+            }
+            _ => {
+                let success = args.flag(1);
+                analytics
+                    .end_conversation(&id, success, args.number(0))
+                    .then(|| report::conversation_ended(&id, success))
+                    .and_then(|data| event("conversation.ended", data))
+            }
         }
-        let (Some(id), true, Some(role)) =
-            (read_id(&id), length.as_f64().is_some(), role.as_string())
-        else {
-            return invalid();
-        };
-        let length = count(&length);
-        self.analytics
-            .message(&id, length, &role)
-            .then(|| report::conversation_message(&id, length, &role))
-            .and_then(|data| event("conversation.message", data))
     }
 
-    /// A conversation ended.
-    #[wasm_bindgen(js_name = endConversation)]
-    pub fn end_conversation(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] success: JsValue,
-        now: f64,
-    ) -> Option<String> {
-        if !self.conversations {
-            return None;
-        }
-        let Some(id) = read_id(&id) else {
-            return invalid();
-        };
-        let success = success.is_truthy();
-        self.analytics
-            .end_conversation(&id, success, now)
-            .then(|| report::conversation_ended(&id, success))
-            .and_then(|data| event("conversation.ended", data))
-    }
-
-    /// A request to `provider` took `latencyMs` and used `tokens`.
-    #[wasm_bindgen(js_name = trackProviderRequest)]
-    pub fn track_provider_request(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] provider: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] latency_ms: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] success: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] tokens: JsValue,
-    ) -> Option<String> {
-        if !self.providers {
-            return None;
-        }
-        let (Some(provider), Some(latency_ms)) = (provider.as_string(), latency_ms.as_f64()) else {
-            return invalid();
-        };
-        let (success, tokens) = (success.is_truthy(), count(&tokens));
-        self.analytics
-            .provider_request(&provider, latency_ms, success, tokens);
-        let data = report::provider_request(&provider, latency_ms, success, tokens);
-        event("provider.request", data)
-    }
-
-    /// A proactive suggestion was shown; `meta_json` is the serialised `meta`, if any.
-    #[wasm_bindgen(js_name = trackProactiveSuggestion)]
-    pub fn track_proactive_suggestion(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] id: JsValue,
-        meta_json: Option<String>,
-    ) -> Option<String> {
+    /// The operations on proactive suggestions.
+    fn proactive(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
         if !self.proactive {
             return None;
         }
-        let Some(id) = read_id(&id) else {
+        let Some(id) = args.id(0) else {
             return invalid();
         };
-        self.analytics.suggested(&id);
-        event(
-            "proactive.suggested",
-            report::suggested(&id, meta_json.as_deref()),
-        )
-    }
-
-    /// A suggestion was accepted after `timeToAcceptMs`.
-    #[wasm_bindgen(js_name = trackProactiveAcceptance)]
-    pub fn track_proactive_acceptance(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] time_to_accept_ms: JsValue,
-    ) -> Option<String> {
-        if !self.proactive {
-            return None;
+        let analytics = &mut self.analytics;
+        match op {
+            "trackProactiveSuggestion" => {
+                analytics.suggested(&id);
+                event("proactive.suggested", report::suggested(&id, args.text(1)))
+            }
+            "trackProactiveAcceptance" => {
+                let Some(time) = args.optional_number(0) else {
+                    return invalid();
+                };
+                analytics
+                    .accepted(&id, time)
+                    .then(|| report::accepted(&id, time))
+                    .and_then(|data| event("proactive.accepted", data))
+            }
+            _ => analytics
+                .dismissed(&id)
+                .then(|| report::dismissed(&id))
+                .and_then(|data| event("proactive.dismissed", data)),
         }
-        let (Some(id), Some(time)) = (read_id(&id), time_to_accept_ms.as_f64()) else {
-            return invalid();
-        };
-        self.analytics
-            .accepted(&id, time)
-            .then(|| report::accepted(&id, time))
-            .and_then(|data| event("proactive.accepted", data))
     }
+}
 
-    /// A suggestion was dismissed.
-    #[wasm_bindgen(js_name = trackProactiveDismissal)]
-    pub fn track_proactive_dismissal(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] id: JsValue,
-    ) -> Option<String> {
-        if !self.proactive {
-            return None;
+impl Core for AnalyticsCore {
+    /// Runs the operation `op` with its [`Args`] (ids are strings or whole numbers; a text
+    /// that was not a string is null, a number that was not one NaN):
+    ///
+    /// - `trackFeature` (texts `featureId, action, metaJson`; numbers `now`): a feature was
+    ///   used.
+    /// - `startConversation` (`id, provider`; `now`), `trackMessage` (`id, role`; `length`: a
+    ///   message's length, never its content), `endConversation` (`id, success`; `now`).
+    /// - `trackProviderRequest` (`provider, success`; `latencyMs, tokens`): a request to a
+    ///   provider.
+    /// - `trackProactiveSuggestion` (`id, metaJson`), `trackProactiveAcceptance` (`id`;
+    ///   `timeToAcceptMs`), `trackProactiveDismissal` (`id`).
+    /// - `featureStats`, `conversationStats`, `proactiveMetrics`: the reports, as JSON.
+    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+        match op {
+            "featureStats" => Some(report::feature_stats(&self.analytics)),
+            "conversationStats" => Some(report::conversation_stats(&self.analytics)),
+            "proactiveMetrics" => Some(report::proactive_metrics(&self.analytics)),
+            "trackFeature" => {
+                if !self.features {
+                    return None;
+                }
+                let (Some(feature_id), Some(action)) = (args.id(0), args.text(1)) else {
+                    return invalid();
+                };
+                self.analytics.feature(&feature_id, action, args.number(0));
+                event(
+                    "feature.used",
+                    report::feature_used(&feature_id, action, args.text(2)),
+                )
+            }
+            "trackProviderRequest" => {
+                if !self.providers {
+                    return None;
+                }
+                let (Some(provider), Some(latency_ms)) = (args.text(0), args.optional_number(0))
+                else {
+                    return invalid();
+                };
+                let (success, tokens) = (args.flag(1), count(args.number(1)));
+                self.analytics
+                    .provider_request(provider, latency_ms, success, tokens);
+                let data = report::provider_request(provider, latency_ms, success, tokens);
+                event("provider.request", data)
+            }
+            "startConversation" | "trackMessage" | "endConversation" => self.conversation(op, args),
+            "trackProactiveSuggestion" | "trackProactiveAcceptance" | "trackProactiveDismissal" => {
+                self.proactive(op, args)
+            }
+            _ => None,
         }
-        let Some(id) = read_id(&id) else {
-            return invalid();
-        };
-        self.analytics
-            .dismissed(&id)
-            .then(|| report::dismissed(&id))
-            .and_then(|data| event("proactive.dismissed", data))
-    }
-
-    /// `getFeatureAdoptionStats()` as JSON.
-    #[wasm_bindgen(js_name = featureStats)]
-    pub fn feature_stats(&self) -> String {
-        report::feature_stats(&self.analytics)
-    }
-
-    /// `getConversationStats()` as JSON.
-    #[wasm_bindgen(js_name = conversationStats)]
-    pub fn conversation_stats(&self) -> String {
-        report::conversation_stats(&self.analytics)
-    }
-
-    /// `getProactiveMetrics()` as JSON.
-    #[wasm_bindgen(js_name = proactiveMetrics)]
-    pub fn proactive_metrics(&self) -> String {
-        report::proactive_metrics(&self.analytics)
     }
 }

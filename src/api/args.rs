@@ -23,6 +23,16 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// How many texts there are.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Whether there are no texts.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
     /// The `index`-th text, if it is a string.
     pub fn text(&self, index: usize) -> Option<&str> {
         self.texts.get(index).and_then(Value::as_str)
@@ -31,6 +41,11 @@ impl<'a> Args<'a> {
     /// The `index`-th text as an owned string.
     pub fn owned(&self, index: usize) -> Option<String> {
         self.text(index).map(String::from)
+    }
+
+    /// Whether the `index`-th text is `null` or absent.
+    pub fn is_null(&self, index: usize) -> bool {
+        matches!(self.texts.get(index), None | Some(Value::Null))
     }
 
     /// Whether the `index`-th text is `true`.
@@ -67,6 +82,7 @@ mod tests {
         let args = Args::new(r#"["a\"b",null,true,42,"7",1.5]"#, &numbers).unwrap();
         assert_eq!(args.text(0), Some("a\"b"));
         assert_eq!(args.text(1), None);
+        assert!(args.is_null(1) && args.is_null(9) && !args.is_null(0));
         assert!(args.flag(2) && !args.flag(0) && !args.flag(9));
         assert_eq!(args.id(3).as_deref(), Some("42"));
         assert_eq!(args.id(4).as_deref(), Some("7"));

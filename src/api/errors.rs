@@ -4,27 +4,27 @@
 //! and submits what this one writes.
 
 use crate::api::args::Args;
+use crate::api::collector::thrown;
+use crate::api::cores::Core;
 use crate::core::errors::tracker::{Captured, Tracker};
 use alloc::string::String;
-use wasm_bindgen::prelude::*;
 
-/// The rules of one `ErrorTracking`. Internal: the package's JS class wraps it.
-#[wasm_bindgen]
+/// The rules of one `ErrorTracking` (the core kind `errors`).
 pub struct ErrorsCore {
     core: Tracker,
 }
 
-#[wasm_bindgen]
 impl ErrorsCore {
-    /// A tracker for the options the JS class serialised, reporting through a collector whose
-    /// endpoint is `endpoint`; throws a RangeError's message.
-    #[wasm_bindgen(constructor)]
-    pub fn new(options_json: &str, endpoint: Option<String>) -> Result<ErrorsCore, String> {
-        Tracker::new(options_json, endpoint)
+    /// A tracker for the texts `optionsJson, endpoint` (the options the JS class serialised,
+    /// and the endpoint of the collector it reports through); an `R…` error string.
+    pub fn open(args: &Args<'_>) -> Result<ErrorsCore, String> {
+        Tracker::new(args.text(0).unwrap_or("{}"), args.owned(1))
             .map(|core| ErrorsCore { core })
-            .map_err(String::from)
+            .map_err(|message| thrown(true, message))
     }
+}
 
+impl Core for ErrorsCore {
     /// Runs the operation `op` with its [`Args`]; answers `undefined` where the operation has
     /// no answer or its arguments do not fit:
     ///
@@ -43,8 +43,7 @@ impl ErrorsCore {
     ///   history method).
     /// - `recovery` (`errorId, success, strategyJson, attemptsJson`): a recovery attempt from
     ///   `errorId` (a string or a whole number); answers the `error.recovery` event data.
-    pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
-        let args = Args::new(texts, numbers)?;
+    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
         match op {
             "wiring" => Some(self.core.options().wiring_json()),
             "takeEvent" => self.core.take_event(),

@@ -1,11 +1,13 @@
-//! The wasm boundary: one core class per JS class of the package, taking plain values and
-//! strings and answering with decisions and finished JSON. The `web` and `full` features choose
-//! which classes a build exports (see Cargo.toml).
+//! The wasm boundary: one core per JS class of the package, opened, called and closed through
+//! the few functions of [`cores`], taking plain values and strings and answering with decisions
+//! and finished JSON. The `web` and `full` features choose which kinds of core a build has (see
+//! Cargo.toml).
 
 #[cfg(feature = "full")]
 pub mod analytics;
 pub mod args;
 pub mod collector;
+pub mod cores;
 #[cfg(feature = "web")]
 pub mod errors;
 #[cfg(feature = "web")]

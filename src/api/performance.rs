@@ -6,16 +6,16 @@
 //! none).
 
 use crate::api::args::Args;
+use crate::api::collector::thrown;
+use crate::api::cores::Core;
 use crate::core::json_object::Object;
 use crate::core::performance::{Options, Performance};
 use crate::core::vitals::cls::Shift;
 use crate::core::vitals::page::{EventTiming, Navigation};
 use alloc::string::String;
 use alloc::vec::Vec;
-use wasm_bindgen::prelude::*;
 
-/// The rules of one `PerformanceMetrics`. Internal: the package's JS class wraps it.
-#[wasm_bindgen]
+/// The rules of one `PerformanceMetrics` (the core kind `vitals`).
 pub struct VitalsCore {
     core: Performance,
 }
@@ -32,32 +32,26 @@ fn wasm_bytes() -> f64 {
     }
 }
 
-#[wasm_bindgen]
 impl VitalsCore {
-    /// Reads the options (JSON) and the page's navigation (the navigation entry's `type` and
-    /// `activationStart`, `document.prerendering`, whether the page is hidden); `now_ms` is
-    /// `Date.now()`. Throws the message of the RangeError for a bad `maxTimings`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        options_json: &str,
-        navigation_type: Option<String>,
-        activation_start: f64,
-        prerendering: bool,
-        hidden: bool,
-        now_ms: f64,
-    ) -> Result<VitalsCore, String> {
-        let options = Options::from_json(options_json).map_err(String::from)?;
+    /// Reads the options (texts `optionsJson`) and the page's navigation (texts the navigation
+    /// entry's `type`, `document.prerendering`, whether the page is hidden; numbers its
+    /// `activationStart`, and `Date.now()`). An `R…` error string for a bad `maxTimings`.
+    pub fn open(args: &Args<'_>) -> Result<VitalsCore, String> {
+        let options =
+            Options::from_json(args.text(0).unwrap_or("{}")).map_err(|e| thrown(true, e))?;
         let navigation = Navigation {
-            kind: navigation_type,
-            activation_start,
-            prerendering,
-            hidden,
+            kind: args.owned(1),
+            activation_start: args.number(0),
+            prerendering: args.flag(2),
+            hidden: args.flag(3),
         };
         Ok(VitalsCore {
-            core: Performance::new(options, &navigation, now_ms),
+            core: Performance::new(options, &navigation, args.number(1)),
         })
     }
+}
 
+impl Core for VitalsCore {
     /// Runs the operation `op` with its [`Args`]; the operations that may report answer with
     /// the `web-vital` data as the other methods do, the others with `undefined`:
     ///
@@ -80,10 +74,12 @@ impl VitalsCore {
     ///   second animation frame after a restore.
     /// - `longTask` (numbers `duration`): one `longtask` entry.
     /// - `trackAI` (texts the operation's JSON): records an AI operation for the summaries.
+    /// - `resources` (texts every resource entry's `name`; numbers the JS heap's
+    ///   `usedJSHeapSize` (NaN when the browser does not tell it), then each entry's
+    ///   `transferSize` and `duration`): `getResourceMetrics()` as JSON.
     /// - `vitals`: `getCoreWebVitals()` as JSON. `aiSummary`: `getAIOperationsSummary()` as
     ///   JSON.
-    pub fn call(&mut self, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
-        let args = Args::new(texts, numbers)?;
+    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
         let page = &mut self.core.page;
         let mut out = String::new();
         match op {
@@ -116,6 +112,22 @@ impl VitalsCore {
             "restore" => page.restore(args.number(0), args.number(1), &mut out),
             "restoredFrame" => page.restored_frame(args.number(0), args.number(1), &mut out),
             "vitals" => return Some(page.values_json()),
+            "resources" => {
+                let count = args.len();
+                let names: Vec<String> = (0..count)
+                    .map(|i| args.owned(i).unwrap_or_default())
+                    .collect();
+                let sizes: Vec<f64> = (0..count).map(|i| args.number(1 + 2 * i)).collect();
+                let durations: Vec<f64> = (0..count).map(|i| args.number(2 + 2 * i)).collect();
+                let heap = args.optional_number(0);
+                return Some(self.core.resources_json(
+                    &sizes,
+                    &durations,
+                    &names,
+                    wasm_bytes(),
+                    heap,
+                ));
+            }
             "aiSummary" => return Some(self.core.ai_summary_json()),
             "longTask" => {
                 self.core.long_task(args.number(0));
@@ -140,18 +152,5 @@ impl VitalsCore {
             _ => return None,
         }
         Some(out)
-    }
-
-    /// `getResourceMetrics()` as JSON, from the resource entries' `transferSize`s, `duration`s
-    /// and `name`s and the JS heap's `usedJSHeapSize` (when the browser tells it).
-    pub fn resources(
-        &self,
-        sizes: &[f64],
-        durations: &[f64],
-        names: Vec<String>,
-        js_heap_bytes: Option<f64>,
-    ) -> String {
-        self.core
-            .resources_json(sizes, durations, &names, wasm_bytes(), js_heap_bytes)
     }
 }

@@ -40,7 +40,11 @@ mod tests {
             ("x", ""),
             ("aaab", "aab"),
         ] {
-            assert_eq!(find(haystack, needle), haystack.find(needle), "{haystack} {needle}");
+            assert_eq!(
+                find(haystack, needle),
+                haystack.find(needle),
+                "{haystack} {needle}"
+            );
             assert_eq!(contains(haystack, needle), haystack.contains(needle));
             assert_eq!(split_once(haystack, needle), haystack.split_once(needle));
         }

@@ -1,0 +1,241 @@
+//! The boundary itself: four functions for every class. `open` makes a core of one kind and
+//! answers its handle, `call` runs one of its operations, `patterns` hands a collector the
+//! application's redaction function, and `close` drops the core (the JS classes close theirs
+//! when they are garbage collected). The JS side holds plain handles, so the glue is the same
+//! few functions however many classes an entry has.
+
+use crate::api::args::Args;
+use crate::api::collector::{thrown, CollectorCore};
+use crate::core::json::write_integer;
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+use js_sys::Function;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen::prelude::*;
+
+/// What every core answers to.
+pub trait Core {
+    /// Runs the operation `op`; `None` where it has no answer or its arguments do not fit.
+    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String>;
+
+    /// Sets the application's redaction function; only a collector has one.
+    fn set_patterns(&mut self, _patterns: Option<Function>) {}
+}
+
+/// A new core of `kind`, or the `R…`/`T…` error string its constructor refused with.
+fn make(kind: &str, args: &Args<'_>) -> Result<Box<dyn Core>, String> {
+    Ok(match kind {
+        "collector" => Box::new(CollectorCore::open(args)?),
+        #[cfg(feature = "web")]
+        "errors" => Box::new(crate::api::errors::ErrorsCore::open(args)?),
+        #[cfg(feature = "web")]
+        "vitals" => Box::new(crate::api::performance::VitalsCore::open(args)?),
+        #[cfg(feature = "web")]
+        "health" => Box::new(crate::api::health::HealthCore::open(args)?),
+        #[cfg(feature = "full")]
+        "analytics" => Box::new(crate::api::analytics::AnalyticsCore::open(args)),
+        #[cfg(feature = "full")]
+        "llm" => Box::new(crate::api::llm::LlmCore::open(args)?),
+        #[cfg(feature = "full")]
+        "stream" => Box::new(crate::api::llm::StreamCore::open(args)),
+        _ => return Err(thrown(false, "this entry has no such class")),
+    })
+}
+
+/// One place of the table.
+enum Slot {
+    Open(Box<dyn Core>),
+    /// Its core is running an operation.
+    Busy,
+    Free,
+}
+
+/// The open cores, by handle (index + 1).
+#[derive(Default)]
+pub struct Cores {
+    slots: Vec<Slot>,
+}
+
+impl Cores {
+    /// Opens a core of `kind`: its handle in decimal digits, or the constructor's `R…`/`T…`
+    /// error string.
+    pub fn open(&mut self, kind: &str, texts: &str, numbers: &[f64]) -> String {
+        let Some(args) = Args::new(texts, numbers) else {
+            return thrown(false, "arguments must be a JSON array");
+        };
+        let core = match make(kind, &args) {
+            Ok(core) => core,
+            Err(error) => return error,
+        };
+        let index = match self.slots.iter().position(|s| matches!(s, Slot::Free)) {
+            Some(index) => {
+                self.slots[index] = Slot::Open(core);
+                index
+            }
+            None => {
+                self.slots.push(Slot::Open(core));
+                self.slots.len() - 1
+            }
+        };
+        let mut out = String::new();
+        write_integer(&mut out, index as i64 + 1);
+        out
+    }
+
+    /// Takes the core of `handle` out for one operation; `None` for a handle that is not open
+    /// or whose core is already running (a call from inside a call).
+    pub fn take(&mut self, handle: u32) -> Option<Box<dyn Core>> {
+        let slot = self.slots.get_mut((handle as usize).checked_sub(1)?)?;
+        match core::mem::replace(slot, Slot::Busy) {
+            Slot::Open(core) => Some(core),
+            other => {
+                *slot = other;
+                None
+            }
+        }
+    }
+
+    /// Puts back a core taken by [`Cores::take`], unless it was closed meanwhile.
+    pub fn put_back(&mut self, handle: u32, core: Box<dyn Core>) {
+        if let Some(slot @ Slot::Busy) = self.slots.get_mut(handle as usize - 1) {
+            *slot = Slot::Open(core);
+        }
+    }
+
+    /// Drops the core of `handle` (at the end of its operation if one is running).
+    pub fn close(&mut self, handle: u32) {
+        let Some(index) = (handle as usize).checked_sub(1) else {
+            return;
+        };
+        if let Some(slot) = self.slots.get_mut(index) {
+            *slot = Slot::Free;
+        }
+    }
+
+    /// How many cores are open.
+    pub fn open_count(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| !matches!(s, Slot::Free))
+            .count()
+    }
+}
+
+/// The page's cores. The wasm instance runs on one thread and nothing here is held across a
+/// core's operation, which may call back into the page and from there into this table.
+#[cfg(target_arch = "wasm32")]
+mod table {
+    use super::Cores;
+    use core::cell::UnsafeCell;
+
+    struct Table(UnsafeCell<Option<Cores>>);
+    // SAFETY: wasm32-unknown-unknown without the atomics feature has one thread.
+    unsafe impl Sync for Table {}
+    static TABLE: Table = Table(UnsafeCell::new(None));
+
+    /// Runs `with` on the table; the borrow ends before `with`'s caller runs a core.
+    pub fn with<T>(with: impl FnOnce(&mut Cores) -> T) -> T {
+        // SAFETY: one thread, and no caller keeps the borrow beyond `with`.
+        with(unsafe { &mut *TABLE.0.get() }.get_or_insert_with(Cores::default))
+    }
+}
+
+/// Opens a core of `kind` (`collector`, and in larger entries `errors`, `vitals`, `health`,
+/// `analytics`, `llm`, `stream`) with its constructor's [`Args`]: its handle in decimal digits,
+/// or the `R…`/`T…` error string to throw.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn open(kind: &str, texts: &str, numbers: &[f64]) -> String {
+    table::with(|cores| cores.open(kind, texts, numbers))
+}
+
+/// Runs the operation `op` of the core `handle` with its [`Args`]; `undefined` where it has no
+/// answer, where the arguments do not fit, or for a handle that is not open.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn call(handle: u32, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
+    let args = Args::new(texts, numbers)?;
+    let mut core = table::with(|cores| cores.take(handle))?;
+    let answer = core.call(op, &args);
+    table::with(|cores| cores.put_back(handle, core));
+    answer
+}
+
+/// Sets the application's redaction function of the collector `handle`: text in, the redacted
+/// text (or `undefined` when nothing matched) out. Ignored while that core is running an
+/// operation (a call from inside the function itself).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn patterns(handle: u32, patterns: Option<Function>) {
+    if let Some(mut core) = table::with(|cores| cores.take(handle)) {
+        core.set_patterns(patterns);
+        table::with(|cores| cores.put_back(handle, core));
+    }
+}
+
+/// Drops the core `handle`.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn close(handle: u32) {
+    table::with(|cores| cores.close(handle));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(cores: &mut Cores) -> u32 {
+        let answer = cores.open(
+            "collector",
+            r#"["{}","https://a.test/",null,false]"#,
+            &[1.0],
+        );
+        answer
+            .parse()
+            .unwrap_or_else(|_| panic!("refused: {answer}"))
+    }
+
+    #[test]
+    fn handles_name_open_cores_and_closed_places_are_reused() {
+        let mut cores = Cores::default();
+        let (a, b) = (open(&mut cores), open(&mut cores));
+        assert_eq!((a, b), (1, 2));
+        cores.close(a);
+        assert!(cores.take(a).is_none(), "a closed handle has no core");
+        assert_eq!(open(&mut cores), 1, "the free place is reused");
+        assert_eq!(cores.open_count(), 2);
+        assert!(cores.take(0).is_none() && cores.take(99).is_none());
+        cores.close(0);
+        cores.close(99);
+    }
+
+    #[test]
+    fn a_running_core_is_not_lent_twice_and_closing_it_drops_it_afterwards() {
+        let mut cores = Cores::default();
+        let a = open(&mut cores);
+        let core = cores.take(a).expect("open");
+        assert!(
+            cores.take(a).is_none(),
+            "a call from inside a call finds nothing"
+        );
+        cores.close(a);
+        cores.put_back(a, core);
+        assert!(cores.take(a).is_none(), "closed while running: dropped");
+        assert_eq!(cores.open_count(), 0);
+    }
+
+    #[test]
+    fn refusals_and_unknown_kinds_are_error_strings() {
+        let mut cores = Cores::default();
+        let refused = cores.open(
+            "collector",
+            r#"["{\"samplingRate\":5}","",null,false]"#,
+            &[],
+        );
+        assert!(refused.starts_with('R'), "{refused}");
+        assert!(cores.open("nothing", "[]", &[]).starts_with('T'));
+        assert!(cores.open("collector", "{}", &[]).starts_with('T'));
+        assert_eq!(cores.open_count(), 0);
+    }
+}
