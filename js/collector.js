@@ -1,8 +1,11 @@
 // Package entry `wasm-telemetry/collector`: TelemetryCollector and redact only, the smallest
 // wasm.
-import initWasm, * as wasm from './wasm_telemetry_collector.js';
+import { call, close, initSync, open, patterns, redact as redactText } from './wasm_telemetry_collector.js';
 import { initOnce, redactOf } from './entry.js';
 import { collectorClass } from './telemetry-collector.js';
+
+/** The boundary functions of this entry's wasm, which every class goes through. */
+const wasm = { open, call, patterns, close };
 
 export { replayQueue } from './queue.js';
 
@@ -12,10 +15,10 @@ export const { TelemetryCollector } = collectorClass(wasm);
  * Loads and instantiates this entry's WebAssembly module. Idempotent.
  * @type {(source?: string | URL | Request | Response | BufferSource | WebAssembly.Module) => Promise<void>}
  */
-export const init = initOnce(initWasm);
+export const init = initOnce(initSync, new URL('wasm_telemetry_collector_bg.wasm', import.meta.url));
 
 /** Replaces the PII in `text` with `[REDACTED_<TYPE>]` markers (see the README); anything but a
  * string gives `''`. */
-export const redact = redactOf(wasm);
+export const redact = redactOf(redactText);
 
 export default init;
