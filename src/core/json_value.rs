@@ -1,13 +1,22 @@
-//! A small JSON reader for the events the core itself encoded (the OTLP export reads them back).
-//! Numbers keep their text, so they can be copied exactly; `as_f64` reads them without the
+//! The core's JSON reader: the arguments of every call, options, configurations, event data,
+//! and the events the OTLP export reads back. Numbers keep their text, so they can be copied exactly; `as_f64` reads them without the
 //! standard float parser, which would cost more wasm than this whole module.
 
 use crate::core::json::read_string;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Deepest nesting read; deeper documents are refused.
-const MAX_DEPTH: usize = 64;
+/// Deepest nesting read; deeper documents are refused rather than risking the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why a document was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not valid JSON.
+    Invalid,
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
 
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,20 +151,32 @@ fn decimal(text: &str) -> Option<f64> {
 
 /// Parses a JSON document; `None` if it is not valid JSON or nests deeper than 64 levels.
 pub fn parse(text: &str) -> Option<Value> {
+    read(text).ok()
+}
+
+/// Parses a JSON document, telling why it was refused.
+pub fn read(text: &str) -> Result<Value, Refusal> {
     let mut reader = Reader {
         bytes: text.as_bytes(),
         text,
         at: 0,
+        too_deep: false,
     };
-    let value = reader.value(0)?;
+    let value = reader.value(0);
     reader.whitespace();
-    (reader.at == reader.bytes.len()).then_some(value)
+    match value {
+        Some(value) if reader.at == reader.bytes.len() => Ok(value),
+        _ if reader.too_deep => Err(Refusal::TooDeep),
+        _ => Err(Refusal::Invalid),
+    }
 }
 
 struct Reader<'a> {
     bytes: &'a [u8],
     text: &'a str,
     at: usize,
+    /// Whether reading stopped at the depth limit.
+    too_deep: bool,
 }
 
 impl Reader<'_> {
@@ -176,6 +197,7 @@ impl Reader<'_> {
 
     fn value(&mut self, depth: usize) -> Option<Value> {
         if depth > MAX_DEPTH {
+            self.too_deep = true;
             return None;
         }
         self.whitespace();
@@ -294,6 +316,8 @@ mod tests {
         }
         let deep = format!("{}{}", "[".repeat(66), "]".repeat(66));
         assert_eq!(parse(&deep), None);
+        assert_eq!(read(&deep), Err(Refusal::TooDeep));
+        assert_eq!(read("[1,]"), Err(Refusal::Invalid));
         let fine = format!("{}{}", "[".repeat(60), "]".repeat(60));
         assert!(parse(&fine).is_some());
     }

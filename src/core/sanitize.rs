@@ -1,15 +1,14 @@
 //! Redaction of a JSON document: field values by key name, PII patterns in every string and key,
-//! at any depth, in one pass over the text.
+//! at any depth.
 
-use crate::core::json::{read_string, write_string};
+use crate::core::json::write_string;
+use crate::core::json_object::write_value;
+use crate::core::json_value::{read, Refusal, Value};
 use crate::core::pii::{redact, Rules};
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use thiserror::Error;
-
-/// Deepest nesting accepted; deeper documents are refused rather than risking the stack.
-pub const MAX_DEPTH: usize = 64;
 
 /// What replaces the value of a redacted field.
 pub const REDACTED_FIELD: &str = "[REDACTED]";
@@ -20,7 +19,7 @@ pub const REDACTED_FIELD: &str = "[REDACTED]";
 pub enum SanitizeError {
     /// Not valid JSON.
     Invalid,
-    /// Nested deeper than [`MAX_DEPTH`].
+    /// Nested deeper than [`crate::core::json_value::MAX_DEPTH`].
     TooDeep,
 }
 
@@ -92,177 +91,62 @@ pub fn sanitize_json(
     custom: &mut dyn FnMut(&str) -> Option<String>,
     out: &mut String,
 ) -> Result<(), SanitizeError> {
-    let mut walker = Walker {
-        text: json,
-        bytes: json.as_bytes(),
-        at: 0,
-        policy,
-        custom,
-    };
-    walker.value(out, 0)?;
-    walker.whitespace();
-    if walker.at == walker.bytes.len() {
-        Ok(())
-    } else {
-        Err(SanitizeError::Invalid)
-    }
+    let value = read(json).map_err(|refusal| match refusal {
+        Refusal::TooDeep => SanitizeError::TooDeep,
+        Refusal::Invalid => SanitizeError::Invalid,
+    })?;
+    write(&value, policy, custom, out);
+    Ok(())
 }
 
-struct Walker<'a, 'c> {
-    text: &'a str,
-    bytes: &'a [u8],
-    at: usize,
-    policy: &'a Policy,
-    custom: &'c mut dyn FnMut(&str) -> Option<String>,
-}
-
-impl<'a> Walker<'a, '_> {
-    fn peek(&self) -> u8 {
-        self.bytes.get(self.at).copied().unwrap_or(0)
-    }
-
-    fn whitespace(&mut self) {
-        while matches!(self.peek(), b' ' | b'\t' | b'\n' | b'\r') {
-            self.at += 1;
-        }
-    }
-
-    fn expect(&mut self, b: u8) -> Result<(), SanitizeError> {
-        self.whitespace();
-        if self.peek() == b {
-            self.at += 1;
-            Ok(())
-        } else {
-            Err(SanitizeError::Invalid)
-        }
-    }
-
-    /// Writes the next value to `out` (or only skips it when `out` is `None`).
-    fn value(&mut self, out: &mut String, depth: usize) -> Result<(), SanitizeError> {
-        if depth > MAX_DEPTH {
-            return Err(SanitizeError::TooDeep);
-        }
-        self.whitespace();
-        match self.peek() {
-            b'{' => self.object(out, depth),
-            b'[' => self.array(out, depth),
-            b'"' => {
-                let text = self.string()?;
-                let redacted = self.policy.text(&text, self.custom);
-                write_string(out, &redacted);
-                Ok(())
+/// Writes `value` with the policy applied: every key and string redacted, the values of
+/// redacted fields replaced, and a number long enough to be a card number checked like text.
+fn write(
+    value: &Value,
+    policy: &Policy,
+    custom: &mut dyn FnMut(&str) -> Option<String>,
+    out: &mut String,
+) {
+    match value {
+        Value::String(text) => write_string(out, &policy.text(text, custom)),
+        Value::Number(number) if number.len() >= 13 => match policy.text(number, custom) {
+            Cow::Owned(redacted) => write_string(out, &redacted),
+            Cow::Borrowed(number) => out.push_str(number),
+        },
+        Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write(item, policy, custom, out);
             }
-            b't' => self.literal(out, "true"),
-            b'f' => self.literal(out, "false"),
-            b'n' => self.literal(out, "null"),
-            b'-' | b'0'..=b'9' => self.number(out),
-            _ => Err(SanitizeError::Invalid),
-        }
-    }
-
-    fn object(&mut self, out: &mut String, depth: usize) -> Result<(), SanitizeError> {
-        self.at += 1;
-        out.push('{');
-        self.whitespace();
-        if self.peek() == b'}' {
-            self.at += 1;
-            out.push('}');
-            return Ok(());
-        }
-        loop {
-            self.whitespace();
-            if self.peek() != b'"' {
-                return Err(SanitizeError::Invalid);
-            }
-            let key = self.string()?;
-            let hidden = self.policy.is_redacted_field(&key);
-            let key = self.policy.text(&key, self.custom);
-            write_string(out, &key);
-            self.expect(b':')?;
-            out.push(':');
-            if hidden {
-                let mut discarded = String::new();
-                self.value(&mut discarded, depth + 1)?;
-                write_string(out, REDACTED_FIELD);
-            } else {
-                self.value(out, depth + 1)?;
-            }
-            if self.separator(out, b'}')? {
-                return Ok(());
-            }
-        }
-    }
-
-    fn array(&mut self, out: &mut String, depth: usize) -> Result<(), SanitizeError> {
-        self.at += 1;
-        out.push('[');
-        self.whitespace();
-        if self.peek() == b']' {
-            self.at += 1;
             out.push(']');
-            return Ok(());
         }
-        loop {
-            self.value(out, depth + 1)?;
-            if self.separator(out, b']')? {
-                return Ok(());
+        Value::Object(members) => {
+            out.push('{');
+            for (index, (key, member)) in members.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write_string(out, &policy.text(key, custom));
+                out.push(':');
+                if policy.is_redacted_field(key) {
+                    write_string(out, REDACTED_FIELD);
+                } else {
+                    write(member, policy, custom, out);
+                }
             }
+            out.push('}');
         }
-    }
-
-    /// After a member or element: copies a `,` (returns false) or the closing `close` (true).
-    fn separator(&mut self, out: &mut String, close: u8) -> Result<bool, SanitizeError> {
-        self.whitespace();
-        let b = self.peek();
-        if b != b',' && b != close {
-            return Err(SanitizeError::Invalid);
-        }
-        self.at += 1;
-        out.push(char::from(b));
-        Ok(b == close)
-    }
-
-    fn literal(&mut self, out: &mut String, word: &str) -> Result<(), SanitizeError> {
-        let end = self.at + word.len();
-        if self.text.get(self.at..end) != Some(word) {
-            return Err(SanitizeError::Invalid);
-        }
-        self.at = end;
-        out.push_str(word);
-        Ok(())
-    }
-
-    /// Numbers are copied; one long enough to be a card number is checked like text.
-    fn number(&mut self, out: &mut String) -> Result<(), SanitizeError> {
-        let start = self.at;
-        while matches!(self.peek(), b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
-            self.at += 1;
-        }
-        let number = self
-            .text
-            .get(start..self.at)
-            .ok_or(SanitizeError::Invalid)?;
-        if number.len() >= 13 {
-            if let Cow::Owned(redacted) = self.policy.text(number, self.custom) {
-                write_string(out, &redacted);
-                return Ok(());
-            }
-        }
-        out.push_str(number);
-        Ok(())
-    }
-
-    /// Reads a string literal and returns its decoded text (borrowed when it has no escapes).
-    fn string(&mut self) -> Result<Cow<'a, str>, SanitizeError> {
-        let (text, next) = read_string(self.text, self.at).ok_or(SanitizeError::Invalid)?;
-        self.at = next;
-        Ok(text)
+        literal => write_value(out, literal),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::json_value::MAX_DEPTH;
     use alloc::string::ToString;
     use alloc::vec;
 
