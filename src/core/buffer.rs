@@ -54,7 +54,8 @@ impl EventBuffer {
             size = next;
             count += 1;
         }
-        let taken: Vec<Entry> = self.queue.drain(..count).collect();
+        let rest = self.queue.split_off(count);
+        let taken = core::mem::replace(&mut self.queue, rest);
         self.bytes -= taken.iter().map(|e| e.event.len()).sum::<usize>();
         taken
     }
@@ -63,7 +64,9 @@ impl EventBuffer {
     /// many events were dropped to stay in bounds.
     pub fn restore(&mut self, entries: Vec<Entry>) -> usize {
         self.bytes += entries.iter().map(|e| e.event.len()).sum::<usize>();
-        self.queue.splice(0..0, entries);
+        let mut queue = entries;
+        queue.append(&mut self.queue);
+        self.queue = queue;
         self.enforce_bounds()
     }
 
@@ -90,7 +93,9 @@ impl EventBuffer {
             bytes -= oldest.event.len();
             dropped += 1;
         }
-        self.queue.drain(..dropped);
+        if dropped > 0 {
+            self.queue = self.queue.split_off(dropped);
+        }
         self.bytes = bytes;
         dropped
     }
