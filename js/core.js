@@ -28,9 +28,10 @@ export function openCore(wasm, owner, kind, texts, numbers = []) {
 }
 
 /** Runs the operation `op` of a core: `texts` (strings, booleans, ids, `undefined`) cross as
- * one JSON array and `numbers` as one array of floats (`undefined` becomes NaN). */
-export function run(core, op, texts = [], numbers = []) {
-  return core.wasm.call(core.handle, op, JSON.stringify(texts), numbers);
+ * one JSON array, `numbers` as one array of floats (`undefined` becomes NaN), and `payload`,
+ * the operation's one large text (event data, a journal), as it is. */
+export function run(core, op, texts = [], numbers = [], payload = undefined) {
+  return core.wasm.call(core.handle, op, JSON.stringify(texts), numbers, payload);
 }
 
 /** `run`, for an operation that answers yes (`'1'`) or no. */
@@ -38,9 +39,9 @@ export function ask(core, op, texts, numbers) {
   return run(core, op, texts, numbers) === '1';
 }
 
-/** `run`, for an operation that answers a number. */
-export function count(core, op, texts, numbers) {
-  return Number(run(core, op, texts, numbers));
+/** `run`, for an operation that answers a number (NaN for none). */
+export function count(core, op, texts, numbers, payload) {
+  return Number(run(core, op, texts, numbers, payload) ?? NaN);
 }
 
 /** Hands a collector core the application's redaction function (`undefined`: none). */

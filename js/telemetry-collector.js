@@ -26,9 +26,11 @@ import {
 import { ask, checked, count, openCore, run, setPatterns } from './core.js';
 import { isRecord, readError } from './read.js';
 
-/** The core's answers to an event: dropped, buffered, or held for `beforeSend`. */
+/** The core's answers to an event: dropped, buffered, or held for `beforeSend`; `FULL` more
+ * when a full batch waits to be sent. */
 const BUFFERED = 1;
 const HELD = 2;
+const FULL = 10;
 
 /** `data` as the core takes it: `undefined` for none, the JSON of a plain object, or `false`
  * for anything else. Throws when serialising throws (cycles, BigInt, getters). */
@@ -149,7 +151,7 @@ export function collectorClass(wasm) {
       this.#config = JSON.parse(run(this.#core, 'config'));
       this.#journalKey = JOURNAL_PREFIX + run(this.#core, 'sessionId');
       this.#link = {
-        submit: (kind, data) => this.#accept((hold) => count(core, 'submit', [kind, data, hold], [Date.now()])),
+        submit: (kind, data) => this.#accept((hold) => count(core, 'submit', [kind, hold], [Date.now()], data)),
         endpoint: () => this.#config.endpoint,
         mayStore: () => ask(core, 'mayRecover'),
         userHash: (id) => run(this.#core, 'userHash', [id]),
@@ -176,8 +178,9 @@ export function collectorClass(wasm) {
           shape = 2;
         }
         const stamped = timestamp !== undefined && timestamp !== null;
-        const texts = [typeof kind === 'string' ? kind : undefined, data, hold, stamped];
-        return count(this.#core, 'track', texts, [shape, Date.now(), typeof timestamp === 'number' ? timestamp : NaN]);
+        const texts = [typeof kind === 'string' ? kind : undefined, data !== false, hold, stamped];
+        const numbers = [shape, Date.now(), typeof timestamp === 'number' ? timestamp : NaN];
+        return count(this.#core, 'track', texts, numbers, data || undefined);
       });
     }
 
@@ -190,7 +193,7 @@ export function collectorClass(wasm) {
         } catch {
           // Counted as invalid by the core.
         }
-        return count(this.#core, 'trackMetric', [json, hold], [Date.now()]);
+        return count(this.#core, 'trackMetric', [hold], [Date.now()], json);
       });
     }
 
@@ -214,7 +217,7 @@ export function collectorClass(wasm) {
         } catch {
           shape = 2;
         }
-        return count(this.#core, 'track', ['identify', data, hold, false], [shape, Date.now()]);
+        return count(this.#core, 'track', ['identify', data !== false, hold, false], [shape, Date.now()], data || undefined);
       });
     }
 
@@ -295,11 +298,12 @@ export function collectorClass(wasm) {
      * journals it and starts a delivery when a batch is full. */
     #accept(read) {
       const hook = this.#beforeSend;
-      let code = read(hook !== undefined);
-      if (code === HELD) code = this.#runHook(hook);
+      let answer = read(hook !== undefined);
+      if (answer % FULL === HELD) answer = this.#runHook(hook);
+      const code = answer % FULL;
       if (code === BUFFERED) this.#schedulePersist();
       else if (this.#config.debug) debugLog(`event dropped ${run(this.#core, 'lastRefusal')}`);
-      if (ask(this.#core, 'shouldFlush')) this.flush();
+      if (answer >= FULL) this.flush();
       return code === BUFFERED;
     }
 
@@ -326,7 +330,7 @@ export function collectorClass(wasm) {
       } catch {
         shape = 2;
       }
-      return count(core, 'revise', [typeof kind === 'string' ? kind : undefined, data], [shape]);
+      return count(core, 'revise', [typeof kind === 'string' ? kind : undefined, data !== false], [shape], data || undefined);
     }
 
     /** Writes the journal if it changed and consent allows storing. A failed write removes
@@ -387,7 +391,7 @@ export function collectorClass(wasm) {
     async #send(id, keepalive) {
       const core = this.#core;
       const { transport, endpoint, apiKey } = this.#config;
-      const body = (part = 0, stored) => run(core, 'body', [id, stored], [part, Date.now()]);
+      const body = (part = 0, stored) => run(core, 'body', [id], [part, Date.now()], stored);
       switch (transport) {
         case 'http':
           return post(endpoint, body(), apiKey, keepalive);
@@ -499,7 +503,7 @@ export function collectorClass(wasm) {
         withFreeLock(key, () => {
           const text = read(key);
           if (text === undefined) return;
-          run(core, 'adopt', [text], [Date.now()]);
+          run(core, 'adopt', [], [Date.now()], text);
           // Our journal holds the adopted events before theirs goes: a crash in between can
           // duplicate them (the collector stores each id once), never lose them.
           this.#persist();

@@ -108,6 +108,16 @@ fn page_url() -> String {
 // The boundary: open, call, patterns, close
 
 /// The texts of a call as js/core.js sends them: `JSON.stringify` of the array.
+/// Event data as the JS class hands it over: the `plainData` text (true, or the value itself
+/// when it is not a JSON text: `false` for data that was not a plain object, null for none)
+/// and the payload, the JSON text.
+fn data_args(data: JsValue) -> (JsValue, Option<String>) {
+    match data.as_string() {
+        Some(json) => (true.into(), Some(json)),
+        None => (data, None),
+    }
+}
+
 fn texts_of(values: &[JsValue]) -> String {
     let array: Array = values.iter().collect();
     JSON::stringify(&array)
@@ -138,9 +148,20 @@ impl Handle {
         }
     }
 
-    /// `call(handle, op, texts, numbers)`.
+    /// `call(handle, op, texts, numbers)`, without a payload.
     fn run(&self, op: &str, texts: &[JsValue], numbers: &[f64]) -> Option<String> {
-        call(self.0, op, &texts_of(texts), numbers)
+        self.run_with(op, texts, numbers, None)
+    }
+
+    /// `call(handle, op, texts, numbers, payload)`.
+    fn run_with(
+        &self,
+        op: &str,
+        texts: &[JsValue],
+        numbers: &[f64],
+        payload: Option<String>,
+    ) -> Option<String> {
+        call(self.0, op, &texts_of(texts), numbers, payload)
     }
 
     /// An answer there must be.
@@ -241,19 +262,48 @@ impl Core {
         self.0.yes(op, texts)
     }
 
-    /// What became of an event: 0 dropped, 1 buffered, 2 held.
-    fn outcome(&self, op: &str, texts: &[JsValue], numbers: &[f64]) -> u8 {
-        match self.run(op, texts, numbers).as_deref() {
-            Some("0") => 0,
-            Some("1") => 1,
-            Some("2") => 2,
+    /// What became of an event (0 dropped, 1 buffered, 2 held) and whether a full batch now
+    /// waits (the answer is then 10 more).
+    fn answer(&self, op: &str, texts: &[JsValue], numbers: &[f64]) -> (u8, bool) {
+        self.answer_with(op, texts, numbers, None)
+    }
+
+    /// [`Core::answer`], with a payload.
+    fn answer_with(
+        &self,
+        op: &str,
+        texts: &[JsValue],
+        numbers: &[f64],
+        payload: Option<String>,
+    ) -> (u8, bool) {
+        let answer = self.0.run_with(op, texts, numbers, payload);
+        match answer.as_deref() {
+            Some("0") => (0, false),
+            Some("1") => (1, false),
+            Some("2") => (2, false),
+            Some("10") => (0, true),
+            Some("11") => (1, true),
+            Some("12") => (2, true),
             answer => panic!("{op} answered {answer:?}, not an outcome"),
         }
     }
 
-    /// `track`: texts `type, data, hold, timestampGiven`; numbers `shape, now, timestamp`.
-    /// `timestamp` `None` is one the page left undefined or null; `Some(NaN)` one that was not
-    /// a number.
+    /// What became of an event: 0 dropped, 1 buffered, 2 held.
+    fn outcome(&self, op: &str, texts: &[JsValue], numbers: &[f64]) -> u8 {
+        self.answer(op, texts, numbers).0
+    }
+
+    /// Whether a full batch waits after the plain event `{ type, data }`.
+    fn fills_a_batch(&self, kind: &str, data_json: &str) -> bool {
+        let texts = [kind.into(), true.into(), false.into(), false.into()];
+        let payload = Some(data_json.into());
+        self.answer_with("track", &texts, &[0.0, NOW, NAN], payload)
+            .1
+    }
+
+    /// `track`: texts `type, plainData, hold, timestampGiven`; numbers `shape, now,
+    /// timestamp`; payload `data` (see [`data_args`]). `timestamp` `None` is one the page left
+    /// undefined or null; `Some(NaN)` one that was not a number.
     fn track(
         &self,
         shape: u8,
@@ -262,9 +312,10 @@ impl Core {
         data: JsValue,
         hold: bool,
     ) -> u8 {
-        let texts = [kind, data, hold.into(), timestamp.is_some().into()];
+        let (plain, payload) = data_args(data);
+        let texts = [kind, plain, hold.into(), timestamp.is_some().into()];
         let numbers = [f64::from(shape), NOW, timestamp.unwrap_or(NAN)];
-        self.outcome("track", &texts, &numbers)
+        self.answer_with("track", &texts, &numbers, payload).0
     }
 
     /// A plain event `{ type, data }` with `data` already serialised.
@@ -335,9 +386,20 @@ impl Core {
         self.string("preview", &[]).map(|json| parse(&json))
     }
 
-    /// `revise`: texts `type, data`; numbers `shape`.
+    /// `adopt`: numbers `now`; payload the journal of a page that is gone.
+    fn adopt(&self, journal: &str, now: f64) {
+        assert_eq!(
+            self.0.run_with("adopt", &[], &[now], Some(journal.into())),
+            None
+        );
+    }
+
+    /// `revise`: texts `type, plainData`; numbers `shape`; payload `data` (see
+    /// [`data_args`]).
     fn revise(&self, shape: u8, kind: JsValue, data: JsValue) -> u8 {
-        self.outcome("revise", &[kind, data], &[f64::from(shape)])
+        let (plain, payload) = data_args(data);
+        self.answer_with("revise", &[kind, plain], &[f64::from(shape)], payload)
+            .0
     }
 
     /// Hands the core the application's redaction function.
@@ -377,11 +439,11 @@ fn open_answers_decimal_handles_and_a_closed_handle_answers_nothing_until_its_pl
     let (a_handle, b_session) = (a.handle(), b.session());
     assert!(a.session().is_some());
     a.0.close();
-    assert_eq!(call(a_handle, "sessionId", "[]", &[]), None, "closed");
-    assert_eq!(call(a_handle, "buffered", "[]", &[]), None);
+    assert_eq!(call(a_handle, "sessionId", "[]", &[], None), None, "closed");
+    assert_eq!(call(a_handle, "buffered", "[]", &[], None), None);
     patterns(a_handle, Some(Function::new_no_args("return 'x';")));
     assert_eq!(
-        call(a_handle, "consent", "[]", &[]),
+        call(a_handle, "consent", "[]", &[], None),
         None,
         "patterns does not reopen a closed handle"
     );
@@ -398,9 +460,15 @@ fn open_answers_decimal_handles_and_a_closed_handle_answers_nothing_until_its_pl
 #[wasm_bindgen_test]
 fn calls_to_handles_that_were_never_opened_answer_undefined() {
     for handle in [0, u32::MAX, u32::MAX - 1, 1 << 20] {
-        assert_eq!(call(handle, "sessionId", "[]", &[]), None, "{handle}");
+        assert_eq!(call(handle, "sessionId", "[]", &[], None), None, "{handle}");
         assert_eq!(
-            call(handle, "track", r#"["x",null,false,false]"#, &[0.0, NOW]),
+            call(
+                handle,
+                "track",
+                r#"["x",null,false,false]"#,
+                &[0.0, NOW],
+                None
+            ),
             None
         );
         patterns(handle, None);
@@ -464,7 +532,13 @@ fn unknown_operations_and_texts_that_are_not_a_json_array_answer_undefined_and_c
         "takeEvents",
         "wiring",
     ] {
-        let answer = call(core.handle(), op, r#"["x",null,false,false]"#, &[0.0, NOW]);
+        let answer = call(
+            core.handle(),
+            op,
+            r#"["x",null,false,false]"#,
+            &[0.0, NOW],
+            None,
+        );
         assert_eq!(answer, None, "{op:?}");
     }
     let deep = ["[".repeat(70), "]".repeat(70)].concat();
@@ -477,10 +551,10 @@ fn unknown_operations_and_texts_that_are_not_a_json_array_answer_undefined_and_c
         "[\"\\ud800\"",
         &deep[..],
     ] {
-        let answer = call(core.handle(), "track", texts, &[0.0, NOW]);
+        let answer = call(core.handle(), "track", texts, &[0.0, NOW], None);
         assert_eq!(answer, None, "{texts:?}");
         assert_eq!(
-            call(core.handle(), "sessionId", texts, &[]),
+            call(core.handle(), "sessionId", texts, &[], None),
             None,
             "{texts:?}"
         );
@@ -570,7 +644,7 @@ fn lone_surrogates_in_texts_become_replacement_characters_and_pairs_are_joined()
     // Escapes written by hand into the texts themselves, a pair among them.
     let texts = r#"["\ud83d\ude00 \udc00\ud800",null,false,false]"#;
     assert_eq!(
-        call(core.handle(), "track", texts, &[0.0, NOW]).as_deref(),
+        call(core.handle(), "track", texts, &[0.0, NOW], None).as_deref(),
         Some("1")
     );
     let (_, events) = core.batch();
@@ -613,16 +687,19 @@ fn a_patterns_function_calling_its_own_core_gets_undefined_while_other_cores_ans
     let (function, _closure) = reentrant_patterns(move |text| {
         let mut seen = seen.borrow_mut();
         let track = r#"["inner",null,false,false]"#;
-        seen.push(("buffered".into(), call(own, "buffered", "[]", &[])));
-        seen.push(("track".into(), call(own, "track", track, &[0.0, NOW])));
-        seen.push(("status".into(), call(own, "status", "[]", &[NOW])));
+        seen.push(("buffered".into(), call(own, "buffered", "[]", &[], None)));
+        seen.push(("track".into(), call(own, "track", track, &[0.0, NOW], None)));
+        seen.push(("status".into(), call(own, "status", "[]", &[NOW], None)));
         // Replacing the function from inside it is refused: the core is running.
         patterns(
             own,
             Some(Function::new_with_args("text", "return 'replaced';")),
         );
         if text == "outer" {
-            seen.push(("other".into(), call(second, "track", track, &[0.0, NOW])));
+            seen.push((
+                "other".into(),
+                call(second, "track", track, &[0.0, NOW], None),
+            ));
         }
     });
     core.patterns(Some(function));
@@ -658,7 +735,7 @@ fn a_patterns_function_that_calls_its_own_core_and_throws_leaves_the_text_as_it_
     let count = calls.clone();
     let reenter = Closure::<dyn FnMut() -> JsValue>::new(move || {
         *count.borrow_mut() += 1;
-        call(own, "dropHeld", "[]", &[]).map_or(UNDEF, |a| JsValue::from_str(&a))
+        call(own, "dropHeld", "[]", &[], None).map_or(UNDEF, |a| JsValue::from_str(&a))
     });
     let function = Function::new_with_args(
         "reenter",
@@ -711,16 +788,19 @@ fn a_patterns_function_closing_its_own_core_ends_it_after_the_operation() {
         .expect("the patterns function ran");
     assert_eq!(reopened, own.to_string(), "the closed place was reused");
     // The collector is gone: the handle is the stream's now.
-    assert_eq!(call(own, "sessionId", "[]", &[]), None);
-    assert_eq!(call(own, "buffered", "[]", &[]), None);
+    assert_eq!(call(own, "sessionId", "[]", &[], None), None);
+    assert_eq!(call(own, "buffered", "[]", &[], None), None);
     assert!(matches!(
-        call(own, "isPartial", "[]", &[]).as_deref(),
+        call(own, "isPartial", "[]", &[], None).as_deref(),
         Some("0" | "1")
     ));
     let chunk =
         r#"{"type":"message_start","message":{"usage":{"input_tokens":4,"output_tokens":1}}}"#;
-    assert_eq!(call(own, "push", &texts_of(&[chunk.into()]), &[]), None);
-    let usage = parse(&call(own, "usage", "[]", &[]).expect("the stream's usage"));
+    assert_eq!(
+        call(own, "push", &texts_of(&[chunk.into()]), &[], None),
+        None
+    );
+    let usage = parse(&call(own, "usage", "[]", &[], None).expect("the stream's usage"));
     assert_eq!(num(&usage, "inputTokens"), 4.0);
 }
 
@@ -743,7 +823,6 @@ fn a_default_core_has_a_uuid_session_and_an_empty_granted_status() {
     assert_eq!(get(&status, "online").as_bool(), Some(true));
     assert!(get(&status, "lastError").is_null());
     assert_eq!(core.run("buffered", &[], &[]).as_deref(), Some("0"));
-    assert!(!core.yes("shouldFlush", &[]));
     assert_eq!(core.next_batch(), None);
 }
 
@@ -833,8 +912,7 @@ fn data_that_is_not_a_plain_object_json_text_is_dropped_as_invalid() {
     let data = [
         // What the JS class sends for data that is not a plain object.
         JsValue::FALSE,
-        // Texts that are JSON but no string.
-        JsValue::TRUE,
+        // Texts that are JSON but neither a flag nor a payload.
         0.into(),
         Object::new().into(),
         Array::new().into(),
@@ -958,7 +1036,10 @@ fn the_context_url_is_the_page_url_given_to_open_redacted() {
 #[wasm_bindgen_test]
 fn metrics_and_errors_read_by_the_js_class_become_events() {
     let core = Core::new();
-    let metric = |json: JsValue| core.outcome("trackMetric", &[json, false.into()], &[NOW]);
+    let metric = |json: JsValue| {
+        core.answer_with("trackMetric", &[false.into()], &[NOW], json.as_string())
+            .0
+    };
     assert_eq!(metric(NULL), 0);
     assert_eq!(metric(r#"{"name":"lcp","value":"fast"}"#.into()), 0);
     assert_eq!(metric(r#"{"name":"","value":1}"#.into()), 0);
@@ -1429,7 +1510,7 @@ fn a_journal_adopted_by_another_core_comes_out_of_its_batches_with_the_same_ids(
     let next = Core::seeded(2);
     assert!(next.yes("mayRecover", &[]));
     next.event("own", "{}");
-    next.run("adopt", &[journal.as_str().into()], &[NOW]);
+    next.adopt(&journal, NOW);
     assert_eq!(next.count("recovered"), 2.0);
     assert_eq!(next.buffered(), 3.0);
     assert!(next.journal().is_some_and(|j| j.lines().count() == 3));
@@ -1441,7 +1522,7 @@ fn a_journal_adopted_by_another_core_comes_out_of_its_batches_with_the_same_ids(
     assert_eq!(num(&events[1], "data.n"), 2.0);
 
     // Taking the same journal in again (another tab found it too) duplicates nothing.
-    next.run("adopt", &[journal.as_str().into()], &[NOW]);
+    next.adopt(&journal, NOW);
     assert_eq!(next.count("recovered"), 2.0);
     assert_eq!(next.buffered(), 0.0);
 }
@@ -1453,9 +1534,9 @@ fn corrupt_and_week_old_journal_lines_are_counted_not_adopted() {
     let journal = gone.journal().unwrap();
     let next = Core::seeded(2);
     let week = 8.0 * 24.0 * 3600.0 * 1000.0;
-    next.run("adopt", &[journal.as_str().into()], &[NOW + week]);
+    next.adopt(&journal, NOW + week);
     let garbage = "garbage\n12 {\"id\":\"short\"}\n";
-    next.run("adopt", &[garbage.into()], &[NOW]);
+    next.adopt(garbage, NOW);
     let status = next.status();
     assert_eq!(
         (
@@ -1710,8 +1791,10 @@ fn module_events_submitted_to_a_core_reach_its_batches_and_bad_calls_count_as_in
         )
         .unwrap();
     let (kind, data) = feature.split_once('\n').unwrap();
-    let submit =
-        |kind: JsValue, data: JsValue| core.outcome("submit", &[kind, data, false.into()], &[NOW]);
+    let submit = |kind: JsValue, data: JsValue| {
+        core.answer_with("submit", &[kind, false.into()], &[NOW], data.as_string())
+            .0
+    };
     assert_eq!(submit(kind.into(), data.into()), 1);
     let bad = analytics.run("trackFeature", &[NULL, "clicked".into(), NULL], &[0.0]);
     assert_eq!(bad.as_deref(), Some(""));
@@ -2188,7 +2271,7 @@ fn errors_core_writes_error_events_breadcrumbs_and_answers_as_json() {
         assert_eq!(answer, None, "{id:?}");
     }
     assert_eq!(
-        call(errors.0, "recovery", "{", &[]),
+        call(errors.0, "recovery", "{", &[], None),
         None,
         "texts that are not JSON"
     );
@@ -2391,11 +2474,12 @@ mod config_parsing {
     #[wasm_bindgen_test]
     fn config_parsing_max_buffer_size_decides_when_a_batch_is_full() {
         let core = Core::with(r#"{"maxBufferSize":2}"#);
-        core.event("a", "{}");
-        assert!(!core.yes("shouldFlush", &[]));
-        core.event("b", "{}");
-        core.event("c", "{}");
-        assert!(core.yes("shouldFlush", &[]));
+        assert!(!core.fills_a_batch("a", "{}"));
+        assert!(
+            core.fills_a_batch("b", "{}"),
+            "two events fill a batch of 2"
+        );
+        assert!(core.fills_a_batch("c", "{}"));
         let (_, events) = core.batch();
         assert_eq!(types(&events), ["a", "b"]);
         assert_eq!(num(&core.status(), "maxSize"), 2.0);

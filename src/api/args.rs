@@ -1,7 +1,9 @@
 //! The arguments of one coarse call into a core: the JS class hands its texts (strings,
-//! booleans, ids, `undefined`) as one JSON array and its numbers as one `Float64Array`, so
-//! that every operation crosses the boundary in the same two-value shape and numbers arrive
-//! exact. `undefined` is `null` in the texts and NaN among the numbers.
+//! booleans, ids, `undefined`) as one JSON array, its numbers as one array of floats, and the
+//! operation's one large text (event data, a journal) as its payload, as it is, so that every
+//! operation crosses the boundary in the same shape, numbers arrive exact and the large text is
+//! never escaped into JSON and read back. `undefined` is `null` in the texts and NaN among the
+//! numbers.
 
 use crate::core::event::whole_number_id;
 use crate::core::json_value::{parse, Value};
@@ -12,15 +14,25 @@ use alloc::vec::Vec;
 pub struct Args<'a> {
     texts: Vec<Value>,
     numbers: &'a [f64],
+    payload: Option<&'a str>,
 }
 
 impl<'a> Args<'a> {
     /// The arguments of a call; `None` when `texts` is not a JSON array.
-    pub fn new(texts: &str, numbers: &'a [f64]) -> Option<Self> {
+    pub fn new(texts: &str, numbers: &'a [f64], payload: Option<&'a str>) -> Option<Self> {
         match parse(texts)? {
-            Value::Array(texts) => Some(Args { texts, numbers }),
+            Value::Array(texts) => Some(Args {
+                texts,
+                numbers,
+                payload,
+            }),
             _ => None,
         }
+    }
+
+    /// The payload, if the call has one.
+    pub fn payload(&self) -> Option<&'a str> {
+        self.payload
     }
 
     /// How many texts there are.
@@ -79,7 +91,8 @@ mod tests {
     #[test]
     fn texts_ids_flags_and_numbers_are_read_by_position() {
         let numbers = [1.5, f64::NAN, 1_733_000_000_123.0];
-        let args = Args::new(r#"["a\"b",null,true,42,"7",1.5]"#, &numbers).unwrap();
+        let args = Args::new(r#"["a\"b",null,true,42,"7",1.5]"#, &numbers, Some("{}")).unwrap();
+        assert_eq!(args.payload(), Some("{}"));
         assert_eq!(args.text(0), Some("a\"b"));
         assert_eq!(args.text(1), None);
         assert!(args.is_null(1) && args.is_null(9) && !args.is_null(0));
@@ -96,7 +109,7 @@ mod tests {
 
     #[test]
     fn texts_that_are_not_an_array_are_no_call() {
-        assert!(Args::new("{}", &[]).is_none());
-        assert!(Args::new("[1,", &[]).is_none());
+        assert!(Args::new("{}", &[], None).is_none());
+        assert!(Args::new("[1,", &[], None).is_none());
     }
 }

@@ -33,6 +33,9 @@ pub fn config_error(error: &ConfigError) -> String {
     thrown(matches!(error, ConfigError::Range { .. }), &error.message())
 }
 
+/// Added to what became of an event when a full batch waits (see [`CollectorCore`]'s `call`).
+pub const FULL: u8 = 10;
+
 /// What became of an event, for the JS class: 0 dropped, 1 buffered, 2 held for `beforeSend`.
 fn code(accepted: Accepted) -> u8 {
     match accepted {
@@ -51,13 +54,13 @@ fn shape_error(shape: u8) -> Option<EventError> {
     }
 }
 
-/// The `index`-th text as event data: `null` for none, a JSON object text the JS class
-/// serialised, or anything else (`false`) for a value that was not a plain, serialisable object.
+/// Event data: the payload (the JSON object text the JS class serialised; none when absent),
+/// unless the `index`-th text is `false`: a value that was not a plain, serialisable object.
 fn data_of(args: &Args<'_>, index: usize) -> Result<Option<String>, EventError> {
-    if args.is_null(index) {
-        Ok(None)
+    if args.is_null(index) || args.flag(index) {
+        Ok(args.payload().map(String::from))
     } else {
-        args.owned(index).map(Some).ok_or(EventError::BadData)
+        Err(EventError::BadData)
     }
 }
 
@@ -71,11 +74,6 @@ pub fn number(value: f64) -> Option<String> {
     let mut out = String::new();
     write_number(&mut out, value);
     Some(out)
-}
-
-/// What became of an event, as the JS class reads it (see [`code`]).
-fn outcome(accepted: u8) -> Option<String> {
-    number(f64::from(accepted))
 }
 
 impl CollectorCore {
@@ -103,10 +101,11 @@ impl CollectorCore {
     /// The operations that record events.
     fn record(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
         let code = match op {
-            // texts `type, data, hold, timestampGiven`; numbers `shape, now, timestamp`: an event
-            // `{ type, timestamp?, data? }` as the JS class read it (`shape` 0 a plain object,
-            // 1 not one, 2 reading it threw; `type` null when not a string; `timestamp` NaN
-            // when not a number).
+            // texts `type, plainData, hold, timestampGiven`; numbers `shape, now, timestamp`;
+            // payload `data`: an event `{ type, timestamp?, data? }` as the JS class read it
+            // (`shape` 0 a plain object, 1 not one, 2 reading it threw; `type` null when not a
+            // string; `plainData` false when `data` was not a plain, serialisable object;
+            // `timestamp` NaN when not a number).
             "track" => {
                 let input = shape_error(args.number(0) as u8).map_or_else(
                     || {
@@ -120,17 +119,17 @@ impl CollectorCore {
                 );
                 self.accept(input, args.number(1), args.flag(2))
             }
-            // texts `metricJson, hold`; numbers `now`: a measurement `{ name, value, unit? }`
-            // (null: not a plain, serialisable object).
+            // texts `hold`; numbers `now`; payload `metricJson`: a measurement `{ name, value,
+            // unit? }` (absent: not a plain, serialisable object).
             "trackMetric" => {
                 let input = args
-                    .text(0)
+                    .payload()
                     .ok_or(EventError::BadData)
                     .and_then(metric_input);
-                self.accept(input, args.number(0), args.flag(1))
+                self.accept(input, args.number(0), args.flag(0))
             }
-            // texts `type, data, hold`; numbers `now`: an event a module built (`type` null:
-            // the module's input was invalid).
+            // texts `type, hold`; numbers `now`; payload `data`: an event a module built (`type`
+            // null: the module's input was invalid).
             "submit" => {
                 let input = args
                     .owned(0)
@@ -138,12 +137,13 @@ impl CollectorCore {
                     .map(|kind| EventInput {
                         kind,
                         timestamp_ms: None,
-                        data_json: args.owned(1),
+                        data_json: args.payload().map(String::from),
                     });
-                self.accept(input, args.number(0), args.flag(2))
+                self.accept(input, args.number(0), args.flag(1))
             }
-            // texts `type, data`; numbers `shape`: what `beforeSend` returned for the held
-            // event (`shape` 0 a plain object, 1 nothing: drop it, 2 reading it threw).
+            // texts `type, plainData`; numbers `shape`; payload `data`: what `beforeSend`
+            // returned for the held event (`shape` 0 a plain object, 1 nothing: drop it, 2
+            // reading it threw).
             "revise" => {
                 let shape = args.number(0) as u8;
                 if shape == 1 {
@@ -180,14 +180,15 @@ impl CollectorCore {
             }
             _ => return self.deliver(op, args),
         };
-        outcome(code)
+        // A full batch may go at once: saying so here saves the JS class a call per event.
+        let full = if self.core.should_flush() { FULL } else { 0 };
+        number(f64::from(code + full))
     }
 
     /// The operations of delivery.
     fn deliver(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
         let core = &mut self.core;
         match op {
-            "shouldFlush" => yes(core.should_flush()),
             "buffered" => number(core.buffered() as f64),
             "batchLength" => number(core.batch_length(args.text(0)?) as f64),
             "waitMs" => number(core.wait_ms(args.number(0))),
@@ -199,7 +200,7 @@ impl CollectorCore {
                 } else {
                     Part::Metrics
                 };
-                core.body(args.text(0)?, part, args.number(1), args.text(1))
+                core.body(args.text(0)?, part, args.number(1), args.payload())
             }
             "settle" => {
                 let attempt = Attempt {
@@ -241,16 +242,19 @@ impl Core for CollectorCore {
     /// - `setConsent` (`choice`): applies `'granted'` or `'denied'`; answers the name, or `''`
     ///   for any other value. `followConsent` (`stored`): follows a choice another tab stored
     ///   (`null`: removed); answers the state applied.
-    /// - `track`, `trackMetric`, `submit`, `revise`, `dropHeld`, `trackError` (texts `name,
+    /// - `track`, `trackMetric`, `submit`, `revise` (their arguments are listed in `record`;
+    ///   the event data is the payload), `dropHeld`, `trackError` (texts `name,
     ///   message, stack, contextJson, hold`; numbers `now`): records an event; answers what
-    ///   became of it: `0` dropped, `1` buffered, `2` held for `beforeSend`.
+    ///   became of it, `0` dropped, `1` buffered, `2` held for `beforeSend`, plus [`FULL`]
+    ///   when a full batch now waits to be sent.
     /// - `preview`: the wire-format JSON of the event waiting for `beforeSend`.
     /// - `setOnline` (`online`): the browser's network state.
-    /// - `shouldFlush`: whether a full batch waits. `buffered`: the events waiting.
+    /// - `buffered`: the events waiting.
     /// - `nextBatch` (numbers `now`): the id of the next batch to send, if one may go now;
     ///   `batchLength` (texts `id`): how many events it holds.
-    /// - `body` (`id, stored`; `part, now`): a body of batch `id`; `part` 0 what the transport
-    ///   sends (`stored`: the `localStorage` transport's current array), 1 the OTLP metrics.
+    /// - `body` (`id`; `part, now`; payload `stored`): a body of batch `id`; `part` 0 what the
+    ///   transport sends (`stored`: the `localStorage` transport's current array), 1 the OTLP
+    ///   metrics.
     /// - `settle` (`id, retryAfter, error`; `status, now`): settles batch `id` after an attempt
     ///   (`status` 0: no HTTP answer, see `error`). Answers the delay before a retry, -1 when
     ///   delivered, -2 when dropped.
@@ -261,8 +265,8 @@ impl Core for CollectorCore {
     /// - `takeJournal`: the journal to write if it changed and storing is allowed (`''`:
     ///   remove the key); `journalWritten` (`ok`) tells whether the write succeeded, and
     ///   `storagePurged` that everything stored was purged.
-    /// - `mayRecover`: whether other pages' journals may be taken over now; `adopt`
-    ///   (`journal`; `now`) takes in the journal of a page that is gone.
+    /// - `mayRecover`: whether other pages' journals may be taken over now; `adopt` (numbers
+    ///   `now`; payload the journal) takes in the journal of a page that is gone.
     fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
         let core = &mut self.core;
         match op {
@@ -307,7 +311,7 @@ impl Core for CollectorCore {
             "setOnline" => core.set_online(args.flag(0)),
             "journalWritten" => core.journal_written(args.flag(0)),
             "storagePurged" => core.storage_purged(),
-            "adopt" => core.adopt(args.text(0)?, args.number(0)),
+            "adopt" => core.adopt(args.payload()?, args.number(0)),
             _ => return self.record(op, args),
         }
         None

@@ -61,7 +61,7 @@ impl Cores {
     /// Opens a core of `kind`: its handle in decimal digits, or the constructor's `R…`/`T…`
     /// error string.
     pub fn open(&mut self, kind: &str, texts: &str, numbers: &[f64]) -> String {
-        let Some(args) = Args::new(texts, numbers) else {
+        let Some(args) = Args::new(texts, numbers, None) else {
             return thrown(false, "arguments must be a JSON array");
         };
         let core = match make(kind, &args) {
@@ -154,8 +154,14 @@ pub fn open(kind: &str, texts: &str, numbers: &[f64]) -> String {
 /// answer, where the arguments do not fit, or for a handle that is not open.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
-pub fn call(handle: u32, op: &str, texts: &str, numbers: &[f64]) -> Option<String> {
-    let args = Args::new(texts, numbers)?;
+pub fn call(
+    handle: u32,
+    op: &str,
+    texts: &str,
+    numbers: &[f64],
+    payload: Option<String>,
+) -> Option<String> {
+    let args = Args::new(texts, numbers, payload.as_deref())?;
     let mut core = table::with(|cores| cores.take(handle))?;
     let answer = core.call(op, &args);
     table::with(|cores| cores.put_back(handle, core));
