@@ -350,23 +350,27 @@ impl Pipeline {
         self.journal_dirty = true;
     }
 
+    /// Whether the event `id` is in flight or buffered.
+    fn holds(&self, id: &str) -> bool {
+        for batch in &self.in_flight {
+            if batch.events.iter().any(|e| e.id() == Some(id)) {
+                return true;
+            }
+        }
+        self.buffer.entries().any(|e| e.id() == Some(id))
+    }
+
     /// Takes in events recovered from storage (earlier loads, closed tabs): they go before
     /// everything else, except ids this pipeline already holds.
     pub fn adopt(&mut self, loaded: journal::Loaded) {
         self.counters.corrupt += loaded.corrupt as u64;
         self.counters.expired += loaded.expired as u64;
-        let held: Vec<String> = self
-            .in_flight
-            .iter()
-            .flat_map(|b| b.events.iter())
-            .chain(self.buffer.entries())
-            .filter_map(|e| e.id().map(String::from))
-            .collect();
-        let fresh: Vec<Entry> = loaded
-            .entries
-            .into_iter()
-            .filter(|e| e.id().is_some_and(|id| !held.iter().any(|h| h == id)))
-            .collect();
+        let mut fresh = Vec::new();
+        for entry in loaded.entries {
+            if entry.id().is_some_and(|id| !self.holds(id)) {
+                fresh.push(entry);
+            }
+        }
         self.counters.recovered += fresh.len() as u64;
         if !fresh.is_empty() {
             let evicted = self.buffer.restore(fresh);
