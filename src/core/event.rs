@@ -78,7 +78,7 @@ pub struct Envelope<'a> {
 /// Checks the rules of an application event: a non-empty `type` of at most 256 bytes, a
 /// timestamp (if any) in milliseconds since the epoch, and `data` (if any) a JSON object.
 pub fn check_input(input: &EventInput) -> Result<(), EventError> {
-    if input.kind.trim().is_empty() {
+    if input.kind.chars().all(char::is_whitespace) {
         return Err(EventError::MissingType);
     }
     if input.kind.len() > MAX_TYPE_BYTES {
@@ -200,10 +200,12 @@ pub fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }
-    (0..=max)
-        .rev()
-        .find_map(|end| text.get(..end))
-        .unwrap_or_default()
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // `get`, not indexing: indexing a `str` links its panic message, with Unicode tables.
+    text.get(..end).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ impl Backoff {
 
 /// Parses a `Retry-After` value, delay-seconds or an HTTP date, into milliseconds from `now_ms`.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
-    let value = value.trim();
+    let value = value.trim_ascii();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         let seconds: f64 = value
             .bytes()
