@@ -133,7 +133,7 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
             }
             let email_in_reach = next_at_sign < bytes.len() && next_at_sign - index <= 64;
             detect(
-                bytes,
+                text,
                 index,
                 previous,
                 rules,
@@ -177,7 +177,7 @@ fn is_candidate_start(b: u8) -> bool {
 }
 
 fn detect(
-    bytes: &[u8],
+    text: &str,
     start: usize,
     previous: u8,
     rules: &Rules,
@@ -185,9 +185,10 @@ fn detect(
     email_in_reach: bool,
     run_checked_until: &mut usize,
 ) -> Option<Found> {
+    let bytes = text.as_bytes();
     if scope == Scope::Text {
         let found =
-            network::url(bytes, start, rules).or_else(|| paths::file_path(bytes, start, previous));
+            network::url(text, start, rules).or_else(|| paths::file_path(text, start, previous));
         if found.is_some() {
             return found;
         }
@@ -195,7 +196,7 @@ fn detect(
     let fixed = email_in_reach
         .then(|| network::email(bytes, start))
         .flatten()
-        .or_else(|| secrets::bearer(bytes, start))
+        .or_else(|| secrets::bearer(text, start))
         .or_else(|| network::ipv6(bytes, start, previous))
         .or_else(|| network::ipv4(bytes, start, previous))
         .or_else(|| numbers::ssn(bytes, start, previous))

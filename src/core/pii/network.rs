@@ -18,7 +18,8 @@ fn ends_url(b: u8) -> bool {
 
 /// An `http(s)://` URL, rewritten to keep scheme, host and path (itself redacted) while
 /// dropping credentials and the fragment and replacing query values that are not allow-listed.
-pub(crate) fn url(bytes: &[u8], start: usize, rules: &Rules) -> Option<Found> {
+pub(crate) fn url(text: &str, start: usize, rules: &Rules) -> Option<Found> {
+    let bytes = text.as_bytes();
     let scheme_end = if starts_with_ignore_case(bytes, start, b"https://") {
         start + 8
     } else if starts_with_ignore_case(bytes, start, b"http://") {
@@ -38,7 +39,7 @@ pub(crate) fn url(bytes: &[u8], start: usize, rules: &Rules) -> Option<Found> {
     {
         end -= 1;
     }
-    let text = core::str::from_utf8(bytes.get(start..end)?).ok()?;
+    let text = text.get(start..end)?;
     let rewritten = minimise_url(text, scheme_end - start, rules);
     let replacement = if rewritten == text {
         Replacement::Keep

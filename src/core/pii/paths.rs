@@ -73,7 +73,8 @@ fn path_start(bytes: &[u8], start: usize) -> Option<usize> {
 
 /// An absolute path (`/home/…`, `/Users/…`, `C:\…`, `\\server\…`, `file:///…`), replaced by
 /// its last segment: `/home/ana/app/src/main.js:10:5` becomes `main.js:10:5`.
-pub(crate) fn file_path(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
+pub(crate) fn file_path(text: &str, start: usize, previous: u8) -> Option<Found> {
+    let bytes = text.as_bytes();
     if is_separator(previous) || previous == b'.' {
         return None;
     }
@@ -93,7 +94,7 @@ pub(crate) fn file_path(bytes: &[u8], start: usize, previous: u8) -> Option<Foun
     if separators < 2 {
         return None;
     }
-    let name = core::str::from_utf8(bytes.get(last_segment..end)?).ok()?;
+    let name = text.get(last_segment..end)?;
     let name = name.trim_end_matches(['/', '\\']);
     Some(Found {
         end,

@@ -68,7 +68,8 @@ fn run_end(bytes: &[u8], start: usize, accept: fn(u8) -> bool) -> usize {
 }
 
 /// `Bearer <token>` or `Basic <credentials>` (any case): the scheme stays, the credential goes.
-pub(crate) fn bearer(bytes: &[u8], start: usize) -> Option<Found> {
+pub(crate) fn bearer(text: &str, start: usize) -> Option<Found> {
+    let bytes = text.as_bytes();
     let scheme_length = [b"bearer".as_slice(), b"basic".as_slice()]
         .into_iter()
         .find_map(|scheme| {
@@ -91,7 +92,7 @@ pub(crate) fn bearer(bytes: &[u8], start: usize) -> Option<Found> {
     if end - token_start < 8 {
         return None;
     }
-    let scheme = core::str::from_utf8(bytes.get(start..start + scheme_length)?).ok()?;
+    let scheme = text.get(start..start + scheme_length)?;
     let mut replacement = String::from(scheme);
     replacement.push(' ');
     replacement.push_str(Kind::ApiKey.marker());
