@@ -2,6 +2,7 @@
 //! `<stored-at ms> <event JSON>`. Encoded events never contain a raw newline (JSON escapes it),
 //! so a line is always one event. Anything else found under the key is dropped and counted.
 
+use crate::core::find;
 use crate::core::json::write_integer;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -58,7 +59,7 @@ pub struct Loaded {
 /// Reads a journal, keeping valid entries younger than [`MAX_AGE_MS`] at `now_ms`.
 pub fn decode(text: &str, now_ms: f64) -> Loaded {
     let mut loaded = Loaded::default();
-    for line in text.split('\n').filter(|line| !line.is_empty()) {
+    for line in find::split(text, "\n").filter(|line| !line.is_empty()) {
         let Some(entry) = decode_line(line) else {
             loaded.corrupt += 1;
             continue;
@@ -73,7 +74,7 @@ pub fn decode(text: &str, now_ms: f64) -> Loaded {
 }
 
 fn decode_line(line: &str) -> Option<Entry> {
-    let (stamp, event) = line.split_once(' ')?;
+    let (stamp, event) = find::split_once(line, " ")?;
     if stamp.is_empty() || stamp.len() > 16 || !stamp.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

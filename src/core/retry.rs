@@ -1,5 +1,6 @@
 //! When to try again: exponential backoff with full jitter, and `Retry-After`.
 
+use crate::core::find;
 use wasm_telemetry_rules::calendar::days_from_civil;
 
 /// Exponential backoff with full jitter: the n-th retry waits a uniform random time in
@@ -58,7 +59,7 @@ fn digits(field: &str) -> Option<i64> {
 
 /// Milliseconds since the epoch of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
 pub fn http_date_ms(value: &str) -> Option<f64> {
-    let mut parts = value.split(' ').filter(|p| !p.is_empty());
+    let mut parts = find::split(value, " ").filter(|p| !p.is_empty());
     let _weekday = parts.next()?;
     let day = digits(parts.next()?)?;
     let month = match parts.next()? {
@@ -77,7 +78,7 @@ pub fn http_date_ms(value: &str) -> Option<f64> {
         _ => return None,
     };
     let year = digits(parts.next()?)?;
-    let mut clock = parts.next()?.split(':');
+    let mut clock = find::split(parts.next()?, ":");
     let (h, m, s) = (
         digits(clock.next()?)?,
         digits(clock.next()?)?,

@@ -29,20 +29,17 @@ pub struct Frame {
 /// Splits `file:line:column` (either number may be missing) from the right.
 fn location(text: &str) -> (String, Option<u32>, Option<u32>) {
     let number = |s: &str| s.parse::<u32>().ok();
-    let mut parts = text.rsplitn(3, ':');
-    let last = parts.next().unwrap_or_default();
-    let middle = parts.next();
-    let first = parts.next();
-    match (first, middle, number(last)) {
-        (Some(file), Some(line), Some(column)) if number(line).is_some() => {
-            (String::from(file), number(line), Some(column))
+    let Some((rest, last)) = find::rsplit_once(text, ":") else {
+        return (String::from(text), None, None);
+    };
+    let Some(last) = number(last) else {
+        return (String::from(text), None, None);
+    };
+    match find::rsplit_once(rest, ":") {
+        Some((file, line)) if number(line).is_some() => {
+            (String::from(file), number(line), Some(last))
         }
-        (_, Some(_), Some(line)) => (
-            String::from(text.rsplit_once(':').map_or(text, |(f, _)| f)),
-            Some(line),
-            None,
-        ),
-        _ => (String::from(text), None, None),
+        _ => (String::from(rest), Some(last), None),
     }
 }
 
@@ -100,11 +97,11 @@ fn gecko_webkit(line: &str) -> Option<Frame> {
     if line.is_empty() {
         return None;
     }
-    match line.rsplit_once('@') {
-        Some((function, place)) if !place.contains(' ') || place == "[native code]" => {
+    match find::rsplit_once(line, "@") {
+        Some((function, place)) if !find::contains(place, " ") || place == "[native code]" => {
             Some(frame(function, place))
         }
-        None if line.contains(':') && !line.contains(' ') => Some(frame("", line)),
+        None if find::contains(line, ":") && !find::contains(line, " ") => Some(frame("", line)),
         _ => None,
     }
 }
@@ -112,9 +109,9 @@ fn gecko_webkit(line: &str) -> Option<Frame> {
 /// Parses a stack trace. Lines that are not frames (the `Error: message` header) are skipped;
 /// at most [`MAX_FRAMES`] frames are kept, outermost last.
 pub fn parse_stack(stack: &str) -> Vec<Frame> {
-    let chromium_style = stack.lines().any(|l| l.trim_start().starts_with("at "));
-    stack
-        .lines()
+    let lines = || find::split(stack, "\n");
+    let chromium_style = lines().any(|l| l.trim_start().starts_with("at "));
+    lines()
         .filter_map(|line| {
             if chromium_style {
                 chromium(line)

@@ -3,6 +3,7 @@
 use super::{
     byte, is_word, redact_with, starts_with_ignore_case, Found, Kind, Replacement, Rules, Scope,
 };
+use crate::core::find;
 use alloc::string::String;
 
 /// Longest URL examined; longer ones are cut there (the rest is scanned as plain text).
@@ -50,36 +51,34 @@ pub(crate) fn url(text: &str, start: usize, rules: &Rules) -> Option<Found> {
 }
 
 fn minimise_url(url: &str, authority_start: usize, rules: &Rules) -> String {
-    let (before_fragment, _fragment) = url.split_once('#').unwrap_or((url, ""));
-    let (base, query) = match before_fragment.split_once('?') {
+    let (before_fragment, _fragment) = find::split_once(url, "#").unwrap_or((url, ""));
+    let (base, query) = match find::split_once(before_fragment, "?") {
         Some((base, query)) => (base, Some(query)),
         None => (before_fragment, None),
     };
     let scheme = base.get(..authority_start).unwrap_or_default();
     let rest = base.get(authority_start..).unwrap_or_default();
-    let (authority, path) = match rest.find('/') {
+    let (authority, path) = match find::find(rest, "/") {
         Some(slash) => (
             rest.get(..slash).unwrap_or_default(),
             rest.get(slash..).unwrap_or_default(),
         ),
         None => (rest, ""),
     };
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
+    let host = find::rsplit_once(authority, "@").map_or(authority, |(_, host)| host);
     let mut out = String::with_capacity(url.len());
     out.push_str(scheme);
     push_redacted(&mut out, host, rules);
     push_redacted(&mut out, path, rules);
     if let Some(query) = query {
         out.push('?');
-        for (index, pair) in query.split('&').enumerate() {
+        for (index, pair) in find::split(query, "&").enumerate() {
             if index > 0 {
                 out.push('&');
             }
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (key, value) = find::split_once(pair, "=").unwrap_or((pair, ""));
             push_redacted(&mut out, key, rules);
-            if pair.contains('=') {
+            if find::contains(pair, "=") {
                 out.push('=');
                 if rules
                     .allowed_query_params
