@@ -402,7 +402,7 @@ impl Collector {
             return None;
         }
         let text = self.pipeline.take_journal()?;
-        self.pending_lines = text.matches('\n').count() as u32;
+        self.pending_lines = text.bytes().filter(|&b| b == b'\n').count() as u32;
         Some(text)
     }
 
