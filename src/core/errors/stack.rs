@@ -81,7 +81,7 @@ fn chromium(line: &str) -> Option<Frame> {
         // `eval at outer (url:1:2), <anonymous>:3:4`: the script that called eval is the place.
         let place = match inner.strip_prefix("eval at ") {
             Some(eval) => find::split_once(eval, " (")
-                .and_then(|(_, r)| r.split_once(')'))
+                .and_then(|(_, r)| find::split_once(r, ")"))
                 .map_or(inner, |(p, _)| p),
             None => inner,
         };
