@@ -1,5 +1,6 @@
 //! A dated price table (USD per million tokens) and exact cost calculation.
 
+use crate::core::find;
 use crate::core::llm::usage::Usage;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -124,9 +125,9 @@ pub fn bundled() -> Vec<Price> {
 /// (`-20250929` or `-2024-08-06`), version (`-001`) or `-latest`.
 pub fn canonical_model(model: &str) -> &str {
     let model = model.trim();
-    let model = model.rsplit_once('/').map_or(model, |(_, name)| name);
+    let model = find::rsplit_once(model, "/").map_or(model, |(_, name)| name);
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if let Some((base, tail)) = model.rsplit_once('-') {
+    if let Some((base, tail)) = find::rsplit_once(model, "-") {
         // `-20250929` (Anthropic snapshots), `-001` (Gemini stable versions), `-latest` aliases.
         if (tail.len() == 8 || tail.len() == 3) && digits(tail) || tail == "latest" {
             return base;
@@ -138,7 +139,7 @@ pub fn canonical_model(model: &str) -> &str {
         .checked_sub(11)
         .and_then(|cut| Some((model.get(..cut)?, model.get(cut..)?)));
     if let Some((base, tail)) = dated {
-        let mut parts = tail.split('-');
+        let mut parts = find::split(tail, "-");
         let well_formed = parts.next() == Some("")
             && parts.next().is_some_and(|y| y.len() == 4 && digits(y))
             && parts.next().is_some_and(|m| m.len() == 2 && digits(m))

@@ -2,7 +2,7 @@
 //! the OpenTelemetry GenAI rule: input includes cached tokens, output includes reasoning tokens.
 //! A count the provider did not report stays unknown (`None`), never 0.
 
-use crate::core::find::contains;
+use crate::core::find::{self, contains};
 use crate::core::json_value::Value;
 
 /// The providers whose usage shapes are understood.
@@ -173,7 +173,7 @@ pub fn usage_of(provider: Provider, value: Option<&Value>) -> Usage {
         return Usage::default();
     };
     let field = |path: &str| {
-        path.split('.')
+        find::split(path, ".")
             .try_fold(value, |v, key| v.get(key))
             .and_then(Value::as_f64)
     };
