@@ -1,6 +1,7 @@
 //! Minimal JSON writing helpers. Event payloads arrive already serialised by the host's
 //! `JSON.stringify`; the core only needs to write strings and integers into the wire format.
 
+use crate::core::hex::push_hex;
 use alloc::borrow::Cow;
 use alloc::string::String;
 
@@ -96,10 +97,8 @@ pub fn write_string(out: &mut String, value: &str) {
 }
 
 fn push_unicode_escape(out: &mut String, byte: u8) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push_str("\\u00");
-    out.push(char::from(HEX[usize::from(byte >> 4)]));
-    out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    push_hex(out, byte);
 }
 
 /// Rounds a non-negative, finite measure below 2^53 to the nearest integer (halves up), without

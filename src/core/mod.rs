@@ -16,6 +16,7 @@ pub mod event;
 pub mod find;
 pub mod grouping;
 pub mod health;
+pub mod hex;
 pub mod journal;
 pub mod json;
 pub mod json_object;

@@ -3,6 +3,7 @@
 //! The platform seeds it once from `crypto.getRandomValues`; after that, ids and sampling draws
 //! cost no call into the browser.
 
+use crate::core::hex::push_hex;
 use alloc::string::String;
 
 /// xoshiro256** generator: fast, 256-bit state, good statistical quality (not for secrets).
@@ -58,14 +59,12 @@ impl Rng {
         bytes[8..].copy_from_slice(&self.next_u64().to_le_bytes());
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut out = String::with_capacity(36);
         for (index, byte) in bytes.iter().enumerate() {
             if matches!(index, 4 | 6 | 8 | 10) {
                 out.push('-');
             }
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            push_hex(&mut out, *byte);
         }
         out
     }

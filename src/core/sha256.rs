@@ -1,5 +1,6 @@
 //! SHA-256 (FIPS 180-4), for hashing user ids before they leave the page.
 
+use crate::core::hex::hex;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -72,21 +73,14 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 
 /// Lower-case hex of the digest of `salt`, a colon and `id`: what `identify` sends for a user id.
 pub fn salted_id_hash(salt: &str, id: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = sha256([salt, ":", id].concat().as_bytes());
-    let mut out = String::with_capacity(64);
-    for byte in digest {
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    out
+    hex(&sha256([salt, ":", id].concat().as_bytes()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn hex(data: &[u8]) -> String {
+    fn digest_hex(data: &[u8]) -> String {
         sha256(data)
             .iter()
             .map(|b| std::format!("{b:02x}"))
@@ -96,19 +90,19 @@ mod tests {
     #[test]
     fn matches_the_fips_180_test_vectors() {
         assert_eq!(
-            hex(b""),
+            digest_hex(b""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
         assert_eq!(
-            hex(b"abc"),
+            digest_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(
-            hex(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            digest_hex(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
         );
         assert_eq!(
-            hex(&[b'a'; 1_000_000]),
+            digest_hex(&[b'a'; 1_000_000]),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
         );
     }
@@ -117,7 +111,7 @@ mod tests {
     fn salted_hashes_differ_by_salt_and_hide_the_id() {
         let a = salted_id_hash("app-1", "user-42");
         assert_eq!(a.len(), 64);
-        assert_eq!(a, hex(b"app-1:user-42"));
+        assert_eq!(a, digest_hex(b"app-1:user-42"));
         assert_ne!(a, salted_id_hash("app-2", "user-42"));
         assert!(!a.contains("42"));
     }

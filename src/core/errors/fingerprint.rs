@@ -2,6 +2,7 @@
 //! one fingerprint.
 
 use crate::core::errors::stack::Frame;
+use crate::core::hex::hex;
 use crate::core::sha256::sha256;
 use alloc::string::String;
 
@@ -72,13 +73,7 @@ pub fn fingerprint(kind: &str, message: &str, frames: &[Frame]) -> String {
         material.push('@');
         material.push_str(&frame.file);
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    sha256(material.as_bytes())
-        .iter()
-        .take(8)
-        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0x0f)]])
-        .map(char::from)
-        .collect()
+    hex(&sha256(material.as_bytes())[..8])
 }
 
 #[cfg(test)]
