@@ -298,7 +298,9 @@ impl Collector {
         if !self.online {
             return None;
         }
-        self.pipeline.next_batch(now_ms).map(|batch| batch.id)
+        self.pipeline
+            .next_batch(now_ms)
+            .map(|batch| batch.id.clone())
     }
 
     /// How many events the in-flight batch `batch_id` holds.

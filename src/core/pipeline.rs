@@ -533,7 +533,7 @@ impl Pipeline {
     /// Cuts the next batch to send, if anything is waiting and delivery is allowed at
     /// `now_ms` (enabled, consent granted, breaker not open). The batch stays journaled until
     /// settled.
-    pub fn next_batch(&mut self, now_ms: f64) -> Option<Batch> {
+    pub fn next_batch(&mut self, now_ms: f64) -> Option<&Batch> {
         if !self.may_deliver() || !self.breaker.allows(now_ms) {
             return None;
         }
@@ -553,8 +553,8 @@ impl Pipeline {
             id: self.rng.uuid_v4(),
             events,
         };
-        self.in_flight.push(batch.clone());
-        Some(batch)
+        self.in_flight.push(batch);
+        self.in_flight.last()
     }
 
     /// The in-flight batch `batch_id`.
@@ -672,7 +672,7 @@ mod tests {
         assert!(!p.should_flush());
         accept(&mut p, &event("a")).unwrap();
         assert!(p.should_flush());
-        let batch = p.next_batch(0.0).unwrap();
+        let batch = p.next_batch(0.0).cloned().unwrap();
         assert_eq!(batch.events.len(), 3);
         assert_eq!((p.buffered(), p.in_flight()), (0, 3));
         p.settle(&batch.id, Report::plain(Outcome::Delivered, 0.0));
@@ -680,7 +680,7 @@ mod tests {
             (p.counters().accepted, p.counters().sent, p.in_flight()),
             (3, 3, 0)
         );
-        assert!(p.next_batch(0.0).is_none());
+        assert!(p.next_batch(0.0).cloned().is_none());
     }
 
     #[test]
@@ -689,7 +689,7 @@ mod tests {
         for _ in 0..25 {
             accept(&mut p, &event("a")).unwrap();
         }
-        let batch = p.next_batch(0.0).unwrap();
+        let batch = p.next_batch(0.0).cloned().unwrap();
         let mut unique = ids(&batch);
         unique.sort();
         unique.dedup();
@@ -709,7 +709,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let event = p.next_batch(0.0).unwrap().events.remove(0).event;
+        let event = p.next_batch(0.0).cloned().unwrap().events.remove(0).event;
         assert!(
             event.contains(r#""type":"signup [REDACTED_EMAIL]""#),
             "{event}"
@@ -730,11 +730,11 @@ mod tests {
         for _ in 0..4 {
             accept(&mut p, &event("a")).unwrap();
         }
-        let first = p.next_batch(0.0).unwrap();
+        let first = p.next_batch(0.0).cloned().unwrap();
         let first_ids = ids(&first);
         p.settle(&first.id, Report::plain(Outcome::Retry, 0.0));
         assert_eq!(p.counters().failed_attempts, 1);
-        let second = p.next_batch(0.0).unwrap();
+        let second = p.next_batch(0.0).cloned().unwrap();
         assert_eq!(ids(&second), first_ids);
     }
 
@@ -742,7 +742,7 @@ mod tests {
     fn rejected_batches_are_dropped_and_counted() {
         let mut p = pipeline(Config::default());
         accept(&mut p, &event("a")).unwrap();
-        let batch = p.next_batch(0.0).unwrap();
+        let batch = p.next_batch(0.0).cloned().unwrap();
         p.settle(&batch.id, Report::plain(Outcome::Rejected, 0.0));
         assert_eq!(p.counters().dropped(DropReason::Rejected), 1);
         assert_eq!(p.buffered(), 0);
@@ -832,10 +832,10 @@ mod tests {
             accept(&mut p, &event("a")).unwrap();
         }
         assert!(!p.should_flush());
-        assert!(p.next_batch(0.0).is_none());
+        assert!(p.next_batch(0.0).cloned().is_none());
         p.set_consent(Consent::Granted);
         assert!(p.should_flush());
-        assert_eq!(p.next_batch(0.0).unwrap().events.len(), 50);
+        assert_eq!(p.next_batch(0.0).cloned().unwrap().events.len(), 50);
     }
 
     #[test]
@@ -843,7 +843,7 @@ mod tests {
         let mut p = pipeline(Config::default());
         accept(&mut p, &event("a")).unwrap();
         accept(&mut p, &event("b")).unwrap();
-        let in_flight = p.next_batch(0.0).unwrap();
+        let in_flight = p.next_batch(0.0).cloned().unwrap();
         accept(&mut p, &event("c")).unwrap();
         p.set_consent(Consent::Denied);
         assert_eq!(p.buffered(), 0);
@@ -868,7 +868,7 @@ mod tests {
             (p.buffered(), p.counters().dropped(DropReason::Disabled)),
             (0, 1)
         );
-        assert!(p.next_batch(0.0).is_none());
+        assert!(p.next_batch(0.0).cloned().is_none());
     }
 
     #[test]
@@ -879,12 +879,12 @@ mod tests {
         });
         let hash = p.identify("ann@x.io").to_string();
         accept(&mut p, &event("a")).unwrap();
-        let sent = p.next_batch(0.0).unwrap().events.remove(0).event;
+        let sent = p.next_batch(0.0).cloned().unwrap().events.remove(0).event;
         assert!(sent.contains(&["\"userId\":\"", &hash, "\""].concat()));
         assert!(!sent.contains("ann"));
         p.reset_user();
         accept(&mut p, &event("b")).unwrap();
-        assert!(!p.next_batch(0.0).unwrap().events[0]
+        assert!(!p.next_batch(0.0).cloned().unwrap().events[0]
             .event
             .contains("userId"));
     }
@@ -903,7 +903,7 @@ mod tests {
             )
             .unwrap();
         p.enqueue(revised).unwrap();
-        let event = p.next_batch(0.0).unwrap().events.remove(0).event;
+        let event = p.next_batch(0.0).cloned().unwrap().events.remove(0).event;
         assert!(
             event.starts_with(&["{\"id\":\"", &id, "\",\"type\":\"b\",\"timestamp\":5,"].concat()),
             "{event}"
@@ -936,7 +936,7 @@ mod tests {
         assert_eq!(journal.lines().count(), 3);
         assert!(journal.starts_with("1000 {\"id\":"));
         assert_eq!(p.take_journal(), None, "unchanged since the last write");
-        let batch = p.next_batch(0.0).unwrap();
+        let batch = p.next_batch(0.0).cloned().unwrap();
         assert_eq!(
             p.take_journal(),
             None,
@@ -965,6 +965,7 @@ mod tests {
         assert_eq!((c.recovered, c.corrupt, p.buffered()), (1, 1, 2));
         let kinds: Vec<bool> = p
             .next_batch(0.0)
+            .cloned()
             .unwrap()
             .events
             .iter()
@@ -985,7 +986,7 @@ mod tests {
         accept(&mut p, &event("a")).unwrap();
         let mut delays = Vec::new();
         for now in [0.0, 1.0, 2.0] {
-            let batch = p.next_batch(now).unwrap();
+            let batch = p.next_batch(now).cloned().unwrap();
             delays.push(
                 p.settle(&batch.id, Report::plain(Outcome::Retry, now))
                     .unwrap(),
@@ -997,8 +998,8 @@ mod tests {
             "the third failure opens the breaker for its cool-down"
         );
         assert_eq!(p.breaker_state(10.0), BreakerState::Open);
-        assert!(p.next_batch(10.0).is_none());
-        let probe = p.next_batch(5002.0).unwrap();
+        assert!(p.next_batch(10.0).cloned().is_none());
+        let probe = p.next_batch(5002.0).cloned().unwrap();
         let report = Report {
             outcome: Outcome::Retry,
             now_ms: 5002.0,
@@ -1007,7 +1008,7 @@ mod tests {
         };
         assert_eq!(p.settle(&probe.id, report), Some(7000.0));
         assert_eq!(p.last_error(), Some("HTTP 429"));
-        let probe = p.next_batch(20_000.0).unwrap();
+        let probe = p.next_batch(20_000.0).cloned().unwrap();
         assert_eq!(
             p.settle(&probe.id, Report::plain(Outcome::Delivered, 20_000.0)),
             None
