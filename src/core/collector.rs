@@ -354,7 +354,8 @@ impl Collector {
     /// if so they are remembered, so a retry of the batch sends only its metrics.
     pub fn otlp_logs_sent(&mut self, batch_id: &str, status: u16) -> bool {
         let accepted = status != 0 && Outcome::from_status(status) == Outcome::Delivered;
-        if let (true, Some(batch)) = (accepted, self.pipeline.in_flight_batch(batch_id)) {
+        let remember = accepted && cfg!(feature = "otlp");
+        if let (true, Some(batch)) = (remember, self.pipeline.in_flight_batch(batch_id)) {
             self.logged.record(&batch.events);
         }
         accepted
@@ -367,7 +368,8 @@ impl Collector {
             0 => Outcome::Retry,
             status => Outcome::from_status(status),
         };
-        if outcome != Outcome::Retry {
+        // Only the full entry has the OTLP transport; the others never record log records.
+        if cfg!(feature = "otlp") && outcome != Outcome::Retry {
             if let Some(batch) = self.pipeline.in_flight_batch(batch_id) {
                 self.logged.forget(&batch.events);
             }
