@@ -41,7 +41,7 @@ export function ask(core, op, texts, numbers) {
 
 /** `run`, for an operation that answers a number (NaN for none). */
 export function count(core, op, texts, numbers, payload) {
-  return Number(run(core, op, texts, numbers, payload) ?? NaN);
+  return Number(run(core, op, texts, numbers, payload));
 }
 
 /** Hands a collector core the application's redaction function (`undefined`: none). */

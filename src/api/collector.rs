@@ -272,10 +272,10 @@ impl Core for CollectorCore {
         match op {
             "config" => return Some(core.config().to_json()),
             "updateConfig" => {
-                return Some(match core.update_config(args.text(0)?, args.flag(1)) {
-                    Ok(changed) => String::from(if changed { "1" } else { "0" }),
-                    Err(error) => config_error(&error),
-                })
+                return match core.update_config(args.text(0)?, args.flag(1)) {
+                    Ok(changed) => yes(changed),
+                    Err(error) => Some(config_error(&error)),
+                }
             }
             "status" => return Some(core.status_json(args.number(0))),
             "sessionId" => return Some(core.session_id().into()),

@@ -83,10 +83,15 @@ impl Cores {
         out
     }
 
+    /// The place of `handle`, if the table has one.
+    fn slot(&mut self, handle: u32) -> Option<&mut Slot> {
+        self.slots.get_mut((handle as usize).checked_sub(1)?)
+    }
+
     /// Takes the core of `handle` out for one operation; `None` for a handle that is not open
     /// or whose core is already running (a call from inside a call).
     pub fn take(&mut self, handle: u32) -> Option<Box<dyn Core>> {
-        let slot = self.slots.get_mut((handle as usize).checked_sub(1)?)?;
+        let slot = self.slot(handle)?;
         match core::mem::replace(slot, Slot::Busy) {
             Slot::Open(core) => Some(core),
             other => {
@@ -98,23 +103,21 @@ impl Cores {
 
     /// Puts back a core taken by [`Cores::take`], unless it was closed meanwhile.
     pub fn put_back(&mut self, handle: u32, core: Box<dyn Core>) {
-        if let Some(slot @ Slot::Busy) = self.slots.get_mut(handle as usize - 1) {
+        if let Some(slot @ Slot::Busy) = self.slot(handle) {
             *slot = Slot::Open(core);
         }
     }
 
     /// Drops the core of `handle` (at the end of its operation if one is running).
     pub fn close(&mut self, handle: u32) {
-        let Some(index) = (handle as usize).checked_sub(1) else {
-            return;
-        };
-        if let Some(slot) = self.slots.get_mut(index) {
+        if let Some(slot) = self.slot(handle) {
             *slot = Slot::Free;
         }
     }
 
     /// How many cores are open.
-    pub fn open_count(&self) -> usize {
+    #[cfg(test)]
+    fn open_count(&self) -> usize {
         self.slots
             .iter()
             .filter(|s| !matches!(s, Slot::Free))
@@ -162,10 +165,17 @@ pub fn call(
     payload: Option<String>,
 ) -> Option<String> {
     let args = Args::new(texts, numbers, payload.as_deref())?;
+    lend(handle, |core| core.call(op, &args)).flatten()
+}
+
+/// Runs `with` on the core of `handle`, out of the table meanwhile (see [`Cores::take`]);
+/// `None` for a handle that is not open or whose core is running.
+#[cfg(target_arch = "wasm32")]
+fn lend<T>(handle: u32, with: impl FnOnce(&mut dyn Core) -> T) -> Option<T> {
     let mut core = table::with(|cores| cores.take(handle))?;
-    let answer = core.call(op, &args);
+    let answer = with(core.as_mut());
     table::with(|cores| cores.put_back(handle, core));
-    answer
+    Some(answer)
 }
 
 /// Sets the application's redaction function of the collector `handle`: text in, the redacted
@@ -174,10 +184,7 @@ pub fn call(
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
 pub fn patterns(handle: u32, patterns: Option<Function>) {
-    if let Some(mut core) = table::with(|cores| cores.take(handle)) {
-        core.set_patterns(patterns);
-        table::with(|cores| cores.put_back(handle, core));
-    }
+    lend(handle, |core| core.set_patterns(patterns));
 }
 
 /// Drops the core `handle`.
