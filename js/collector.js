@@ -1,11 +1,11 @@
 // Package entry `wasm-telemetry/collector`: TelemetryCollector and redact only, the smallest
 // wasm.
-import { call, close, initSync, open, patterns, redact as redactText } from './wasm_telemetry_collector.js';
+import { boundary } from './wasm.js';
 import { initOnce, redactOf } from './entry.js';
 import { collectorClass } from './telemetry-collector.js';
 
 /** The boundary functions of this entry's wasm, which every class goes through. */
-const wasm = { open, call, patterns, close };
+const wasm = boundary();
 
 export { replayQueue } from './queue.js';
 
@@ -15,10 +15,10 @@ export const { TelemetryCollector } = collectorClass(wasm);
  * Loads and instantiates this entry's WebAssembly module. Idempotent.
  * @type {(source?: string | URL | Request | Response | BufferSource | WebAssembly.Module) => Promise<void>}
  */
-export const init = initOnce(initSync, new URL('wasm_telemetry_collector_bg.wasm', import.meta.url));
+export const init = initOnce(wasm, new URL('collector.wasm', import.meta.url));
 
 /** Replaces the PII in `text` with `[REDACTED_<TYPE>]` markers (see the README); anything but a
  * string gives `''`. */
-export const redact = redactOf(redactText);
+export const redact = redactOf(wasm);
 
 export default init;

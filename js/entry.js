@@ -18,30 +18,27 @@ async function compile(source) {
 }
 
 /**
- * Makes an entry's `init` from its wasm-bindgen `initSync` and the URL of its `.wasm` (which
+ * Makes an entry's `init` from its boundary (js/wasm.js) and the URL of its `.wasm` (which
  * the entry writes as `new URL('…', import.meta.url)`, the form bundlers such as Vite and
  * webpack understand): idempotent, every call returns the same promise, and a failed load can
  * be retried.
  */
-export function initOnce(initSync, url) {
+export function initOnce(wasm, url) {
   let ready;
   return function init(source = url) {
-    ready ??= compile(source).then(
-      (module) => {
-        initSync({ module });
-      },
-      (error) => {
+    ready ??= compile(source)
+      .then((module) => wasm.instantiate(module))
+      .catch((error) => {
         ready = undefined;
         throw error;
-      },
-    );
+      });
     return ready;
   };
 }
 
 /** The `redact` function of an entry's wasm: anything but a string gives `''`. */
-export function redactOf(redact) {
-  return (text) => (typeof text === 'string' ? redact(text) : '');
+export function redactOf(wasm) {
+  return (text) => (typeof text === 'string' ? wasm.redact(text) : '');
 }
 
 /** Severities accepted by ErrorTracking.captureError. */

@@ -33,7 +33,7 @@ export type {
   RuleAlert,
   StreamChunk,
   SummaryOptions,
-} from './wasm_telemetry.js';
+} from './module-types.js';
 
 /** Loads and instantiates this entry's WebAssembly module. */
 export declare const init: Init;

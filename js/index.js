@@ -1,13 +1,13 @@
 // Package entry `wasm-telemetry`: every class. Importing it has no side effects: nothing
 // touches `window` or `document` until `init()` is called and a class is constructed. Pages that
 // need fewer classes import `wasm-telemetry/web` or `wasm-telemetry/collector` and load less.
-import { call, close, initSync, open, patterns, redact as redactText } from './wasm_telemetry.js';
+import { boundary } from './wasm.js';
 import { initOnce, redactOf } from './entry.js';
 import { fullModules, webModules } from './modules.js';
 import { collectorClass } from './telemetry-collector.js';
 
 /** The boundary functions of this entry's wasm, which every class goes through. */
-const wasm = { open, call, patterns, close };
+const wasm = boundary();
 
 export { ErrorSeverity, HealthStatus } from './entry.js';
 export { replayQueue } from './queue.js';
@@ -21,10 +21,10 @@ export const { UsageAnalytics, LlmTelemetry } = fullModules(wasm, linkOf);
  * Loads and instantiates this entry's WebAssembly module. Idempotent.
  * @type {(source?: string | URL | Request | Response | BufferSource | WebAssembly.Module) => Promise<void>}
  */
-export const init = initOnce(initSync, new URL('wasm_telemetry_bg.wasm', import.meta.url));
+export const init = initOnce(wasm, new URL('full.wasm', import.meta.url));
 
 /** Replaces the PII in `text` with `[REDACTED_<TYPE>]` markers (see the README); anything but a
  * string gives `''`. */
-export const redact = redactOf(redactText);
+export const redact = redactOf(wasm);
 
 export default init;

@@ -13,7 +13,7 @@ import type {
   StreamChunk,
   SummaryOptions,
   NormalizedUsage,
-} from './wasm_telemetry.js';
+} from './module-types.js';
 import type { TelemetryCollector } from './telemetry-collector.js';
 
 /** The usage of one streamed response, fed chunk by chunk (`createStreamAccumulator`). */

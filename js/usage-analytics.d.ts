@@ -1,5 +1,5 @@
 // Types of the UsageAnalytics class (usage-analytics.js).
-import type { AnalyticsOptions, ConversationStats, FeatureAdoption, ProactiveMetrics } from './wasm_telemetry.js';
+import type { AnalyticsOptions, ConversationStats, FeatureAdoption, ProactiveMetrics } from './module-types.js';
 import type { CollectorLink, TelemetryCollector } from './telemetry-collector.js';
 
 /** Feature adoption, conversations, provider requests and suggestions, reported through `collector`. */

@@ -1,12 +1,12 @@
 // Package entry `wasm-telemetry/web`: TelemetryCollector, redact, PerformanceMetrics,
 // ErrorTracking and HealthCheck, in a wasm without UsageAnalytics and LlmTelemetry.
-import { call, close, initSync, open, patterns, redact as redactText } from './wasm_telemetry_web.js';
+import { boundary } from './wasm.js';
 import { initOnce, redactOf } from './entry.js';
 import { webModules } from './modules.js';
 import { collectorClass } from './telemetry-collector.js';
 
 /** The boundary functions of this entry's wasm, which every class goes through. */
-const wasm = { open, call, patterns, close };
+const wasm = boundary();
 
 export { ErrorSeverity, HealthStatus } from './entry.js';
 export { replayQueue } from './queue.js';
@@ -19,10 +19,10 @@ export const { PerformanceMetrics, ErrorTracking, HealthCheck } = webModules(was
  * Loads and instantiates this entry's WebAssembly module. Idempotent.
  * @type {(source?: string | URL | Request | Response | BufferSource | WebAssembly.Module) => Promise<void>}
  */
-export const init = initOnce(initSync, new URL('wasm_telemetry_web_bg.wasm', import.meta.url));
+export const init = initOnce(wasm, new URL('web.wasm', import.meta.url));
 
 /** Replaces the PII in `text` with `[REDACTED_<TYPE>]` markers (see the README); anything but a
  * string gives `''`. */
-export const redact = redactOf(redactText);
+export const redact = redactOf(wasm);
 
 export default init;

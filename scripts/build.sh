@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the npm package `wasm-telemetry` into pkg/, one wasm per entry so that a page pays only
-# for what it imports: `wasm-telemetry/collector` (TelemetryCollector, redact),
-# `wasm-telemetry/web` (plus PerformanceMetrics, ErrorTracking, HealthCheck) and `wasm-telemetry`
-# (every class). Each is the crate for wasm32 (release: LTO, opt-level z, a 64 KiB stack) with
-# that entry's features, wasm-bindgen (ES module, --target web) and wasm-opt -Oz; then the
+# for what it imports: `wasm-telemetry/collector` (TelemetryCollector, redact) loads
+# collector.wasm, `wasm-telemetry/web` (plus PerformanceMetrics, ErrorTracking, HealthCheck)
+# web.wasm, and `wasm-telemetry` (every class) full.wasm. Each is the crate for wasm32
+# (release: LTO, opt-level z, a 64 KiB stack) with that entry's features, through wasm-opt -Oz;
+# the entries call its exports themselves (js/wasm.js), with no generated glue. Then the
 # hand-written entry points, typings and package.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,19 +17,17 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 stack_bytes=65536
 
 rm -rf pkg
-# entry glue name, cargo features
-for entry in "collector ${crate}_collector" "web ${crate}_web bundle,web" "full ${crate} bundle,full"; do
+mkdir -p pkg
+# wasm file, cargo features
+for entry in "collector bundle" "web bundle,web" "full bundle,full"; do
   set -- $entry
-  name=$2
-  features=${3:-bundle}
   cargo rustc --quiet --lib --release --target wasm32-unknown-unknown -p wasm-telemetry \
-    --no-default-features --features "$features" -- -C "link-arg=-zstack-size=$stack_bytes"
-  wasm-bindgen --target web --out-dir pkg --out-name "$name" \
-    "target/wasm32-unknown-unknown/release/$crate.wasm"
-  node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=15 --strip-debug --strip-producers \
+    --no-default-features --features "$2" -- -C "link-arg=-zstack-size=$stack_bytes"
+  node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=15 \
+    --strip-debug --strip-producers --strip-target-features \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+    "target/wasm32-unknown-unknown/release/$crate.wasm" -o "pkg/$1.wasm"
 done
 
 # Every hand-written module and declaration of js/ ships.
@@ -67,7 +66,7 @@ cat > pkg/package.json <<JSON
       "default": "./react.js"
     },
     "./loader": "./loader.js",
-    "./wasm": "./${crate}_bg.wasm",
+    "./wasm": "./full.wasm",
     "./package.json": "./package.json"
   },
   "files": [

@@ -1,5 +1,5 @@
-// Minifies the package's JavaScript in place (pkg/): the wasm-bindgen glue carries every doc
-// comment and long internal names; what a page downloads should not. Declarations (.d.ts) keep
+// Minifies the package's JavaScript in place (pkg/): the modules carry every doc comment and
+// long internal names; what a page downloads should not. Declarations (.d.ts) keep
 // the documentation.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

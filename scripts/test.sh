@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: lints, native tests of the pure core and the collector, browser tests of
-# the wasm glue (wasm-bindgen-test in headless Chromium), then end-to-end tests that drive
+# the wasm boundary (wasm-bindgen-test in headless Chromium), then end-to-end tests that drive
 # real pages in headless Chromium against a real collector on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,6 +13,4 @@ mod runtime;
 pub mod api;
 pub mod core;
 
-#[cfg(target_arch = "wasm32")]
-pub use api::cores::{call, close, open, patterns};
 pub use api::redact::redact;

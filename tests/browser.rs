@@ -2,34 +2,52 @@
 //! `cargo test --target wasm32-unknown-unknown --test browser`.
 //!
 //! What runs here is the boundary as the package's JavaScript sees it, compiled to wasm32: the
-//! free functions every JS class goes through. `open(kind, texts, numbers)` makes a core of one
-//! kind (`collector`, `errors`, `vitals`, `health`, `analytics`, `llm`, `stream`: the rules
-//! under `TelemetryCollector`, `ErrorTracking`, `PerformanceMetrics`, `HealthCheck`,
-//! `UsageAnalytics`, `LlmTelemetry` and `LlmStream`) and answers its handle or the `R…`/`T…`
-//! error string the class throws; `call(handle, op, texts, numbers)` runs one operation and
-//! answers its text (`"1"`/`"0"` for yes and no, decimal text for numbers, JSON, or `undefined`);
-//! `patterns(handle, f)` hands a collector the application's redaction function; `close(handle)`
-//! drops a core; `redact(text)` is the scanner on its own.
+//! raw exports of `wasm_telemetry::api::abi` (src/api/abi.rs), which every JS class goes
+//! through. A request is written into linear memory: `inbox(size)` makes room for it and answers
+//! where, 8-aligned; its numbers go first (f64), then the UTF-8 bytes of its texts back to back
+//! (the exports trust them to be UTF-8, as the page's `TextEncoder` writes them), and the export
+//! is told how many numbers there are and how many bytes each text has (-1: absent).
+//! An export answers the length of its answer text (-1: none), which `answer()` locates until
+//! the next export that answers. The helpers below drive the exports exactly as js/wasm.js
+//! does: `open(kind, texts, numbers)` makes a core of one kind (`collector`, `errors`,
+//! `vitals`, `health`, `analytics`, `llm`, `stream`: the rules under `TelemetryCollector`,
+//! `ErrorTracking`, `PerformanceMetrics`, `HealthCheck`, `UsageAnalytics`, `LlmTelemetry` and
+//! `LlmStream`) and answers its handle or the `R…`/`T…` error string the class throws;
+//! `call(handle, op, texts, numbers, payload)` runs one operation and answers its text
+//! (`"1"`/`"0"` for yes and no, decimal text for numbers, JSON, or none: `undefined`);
+//! `close(handle)` drops a core; `redact(text)` is the scanner on its own.
+//!
+//! The module's one import, `wt_patterns(id, text, length)`, is defined here as the page
+//! defines it: it runs the redaction function kept under `id` (a Rust closure standing for the
+//! function the JS class compiles from `redactPatterns`) and writes a changed text into the
+//! inbox as a request of one text, answering its length, or answers -1 when nothing changed or
+//! the function failed (the page's `try`/`catch` turns a throw into that). `patterns(handle, f)`
+//! keeps `f` under the core's handle and tells the collector that id through its `patterns`
+//! operation.
 //!
 //! Every call is made as js/core.js `run` makes it: the texts as one JSON array written by
 //! `JSON.stringify` (so `undefined` is `null`), the numbers as floats (NaN for absent), with the
 //! values the JS classes send after reading the page's arguments (`null` for a text that was not
 //! a string, NaN for a number that was not one, `false` for event data that was not a plain
-//! object). Besides every operation's answers, the tests cover the boundary's own robustness:
-//! handles that are unknown or closed, kinds and operations that do not exist, texts that are
-//! not a JSON array or carry lone surrogates, and a patterns function that throws or calls back
-//! into its own core while that core is running (which answers `undefined` and never panics).
-//! How the JS classes read hostile page values, and their browser behaviour (transports, timers,
+//! object), and the operation's one large text (event data, a journal) as its payload. Besides
+//! every operation's answers, the tests cover the boundary's own robustness: handles that are
+//! unknown or closed, kinds and operations that do not exist, texts that are not a JSON array
+//! or carry lone surrogates, requests whose lengths or numbers run past the inbox, texts and
+//! answers whose lengths count the bytes of characters of several bytes, large requests and
+//! answers, and a patterns function that fails, writes requests of its own or calls back into
+//! its own core while that core is running (which answers nothing and never panics). How the
+//! JS classes read hostile page values, and their browser behaviour (transports, timers,
 //! listeners, storage, observers, running the health checks) is covered by tests/e2e.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Function, Object, Reflect, JSON};
+use js_sys::{Array, Object, Reflect, JSON};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use wasm_telemetry::{call, close, open, patterns, redact};
+use wasm_telemetry::api::abi;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -105,9 +123,133 @@ fn page_url() -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The exports, driven as js/wasm.js drives them
+
+/// An application's redaction function, as the page keeps it: a text in, the redacted text
+/// out, or `None` when nothing changed (or the function failed).
+type Redact = Rc<dyn Fn(&str) -> Option<String>>;
+
+thread_local! {
+    /// The redaction functions the page keeps, by id (js/wasm.js `patterns`).
+    static PATTERNS: RefCell<HashMap<u32, Redact>> = RefCell::default();
+}
+
+/// Writes a request into the inbox as js/wasm.js `write` does: the numbers, then the UTF-8
+/// bytes of every text that is `Some`, back to back. Answers the texts' lengths in bytes (-1
+/// for `None`).
+fn write<const N: usize>(numbers: &[f64], texts: [Option<&str>; N]) -> [isize; N] {
+    let size = texts.iter().flatten().map(|text| text.len()).sum::<usize>() + numbers.len() * 8;
+    let start = abi::inbox(size);
+    assert_eq!(
+        start as usize % 8,
+        0,
+        "the inbox is aligned for the numbers"
+    );
+    // SAFETY: the inbox has room for `size` bytes at `start`, and nothing else writes there
+    // until the export that reads the request.
+    unsafe {
+        std::ptr::copy_nonoverlapping(numbers.as_ptr(), start.cast::<f64>(), numbers.len());
+        let mut at = start.add(numbers.len() * 8);
+        texts.map(|text| match text {
+            None => -1,
+            Some(text) => {
+                std::ptr::copy_nonoverlapping(text.as_ptr(), at, text.len());
+                at = at.add(text.len());
+                text.len() as isize
+            }
+        })
+    }
+}
+
+/// The answer of `length` bytes in the outbox (js/wasm.js `answer`); `None` for -1.
+fn answer(length: isize) -> Option<String> {
+    let length = usize::try_from(length).ok()?;
+    // SAFETY: the outbox holds the last answer, `length` bytes long, until the next export.
+    let bytes = unsafe { std::slice::from_raw_parts(abi::answer(), length) };
+    Some(String::from_utf8(bytes.to_vec()).expect("answers are UTF-8"))
+}
+
+/// The import the library's collector cores call to run the application's patterns
+/// (js/wasm.js `wt_patterns`): the function registered under `id` runs on the text, and a
+/// changed text is written into the inbox as a request of one text; -1 when there is no
+/// function or it changed nothing.
+///
+/// # Safety
+///
+/// `text` points to `length` bytes of UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn wt_patterns(id: u32, text: *const u8, length: usize) -> isize {
+    let Some(redact) = PATTERNS.with(|patterns| patterns.borrow().get(&id).cloned()) else {
+        return -1;
+    };
+    // Copied out first, as the page decodes it: the function may call the exports, which
+    // write into memory.
+    let text = String::from_utf8_lossy(std::slice::from_raw_parts(text, length)).into_owned();
+    match redact(&text) {
+        Some(changed) => write(&[], [Some(&changed)])[0],
+        None => -1,
+    }
+}
+
+/// Keeps `redact` under `id` (or forgets the function there), as the page's map does.
+fn register(id: u32, redact: Option<Redact>) {
+    let replaced = PATTERNS.with(|patterns| match redact {
+        Some(redact) => patterns.borrow_mut().insert(id, redact),
+        None => patterns.borrow_mut().remove(&id),
+    });
+    // Dropped once the map is no longer borrowed: a closure may own a core, which closes.
+    drop(replaced);
+}
+
+/// `open(kind, texts, numbers)`: the handle in decimal digits, or the `R…`/`T…` error string.
+fn open(kind: &str, texts: &str, numbers: &[f64]) -> String {
+    let [kind, texts] = write(numbers, [Some(kind), Some(texts)]);
+    answer(abi::open(numbers.len(), kind, texts)).expect("open always answers")
+}
+
+/// `call(handle, op, texts, numbers, payload)`: the operation's answer, if any.
+fn call(
+    handle: u32,
+    op: &str,
+    texts: &str,
+    numbers: &[f64],
+    payload: Option<String>,
+) -> Option<String> {
+    let [op, texts, payload] = write(numbers, [Some(op), Some(texts), payload.as_deref()]);
+    answer(abi::call(handle, numbers.len(), op, texts, payload))
+}
+
+/// `close(handle)`: the page forgets the core's patterns and the core is dropped.
+fn close(handle: u32) {
+    register(handle, None);
+    abi::close(handle);
+}
+
+/// `patterns(handle, redact)`: tells the core the id (its handle; 0: none) under which the page
+/// keeps the function, through its `patterns` operation, and keeps (or forgets) the function if
+/// the core took it.
+fn patterns(handle: u32, redact: Option<Redact>) {
+    let id = if redact.is_some() { handle } else { 0 };
+    let [op, texts, payload] = write(&[f64::from(id)], [Some("patterns"), Some("[]"), None]);
+    if abi::call(handle, 1, op, texts, payload) >= 0 {
+        register(handle, redact);
+    }
+}
+
+/// `redact(text)`: the scanner on its own.
+fn redact(text: &str) -> String {
+    let [text] = write(&[], [Some(text)]);
+    answer(abi::redact(text)).expect("redact answers a text it was given")
+}
+
+/// A redaction function from a closure.
+fn redact_with(redact: impl Fn(&str) -> Option<String> + 'static) -> Option<Redact> {
+    Some(Rc::new(redact))
+}
+
+// ---------------------------------------------------------------------------------------------
 // The boundary: open, call, patterns, close
 
-/// The texts of a call as js/core.js sends them: `JSON.stringify` of the array.
 /// Event data as the JS class hands it over: the `plainData` text (true, or the value itself
 /// when it is not a JSON text: `false` for data that was not a plain object, null for none)
 /// and the payload, the JSON text.
@@ -118,6 +260,7 @@ fn data_args(data: JsValue) -> (JsValue, Option<String>) {
     }
 }
 
+/// The texts of a call as js/core.js sends them: `JSON.stringify` of the array.
 fn texts_of(values: &[JsValue]) -> String {
     let array: Array = values.iter().collect();
     JSON::stringify(&array)
@@ -403,7 +546,7 @@ impl Core {
     }
 
     /// Hands the core the application's redaction function.
-    fn patterns(&self, function: Option<Function>) {
+    fn patterns(&self, function: Option<Redact>) {
         patterns(self.handle(), function);
     }
 }
@@ -441,7 +584,7 @@ fn open_answers_decimal_handles_and_a_closed_handle_answers_nothing_until_its_pl
     a.0.close();
     assert_eq!(call(a_handle, "sessionId", "[]", &[], None), None, "closed");
     assert_eq!(call(a_handle, "buffered", "[]", &[], None), None);
-    patterns(a_handle, Some(Function::new_no_args("return 'x';")));
+    patterns(a_handle, redact_with(|_| Some("x".into())));
     assert_eq!(
         call(a_handle, "consent", "[]", &[], None),
         None,
@@ -586,14 +729,32 @@ fn operations_of_one_kind_answer_undefined_on_a_core_of_another() {
         assert_eq!(health.run(op, &[], &[NOW]), None, "{op}");
     }
     // A patterns function given to a core that has none is ignored, and the core still works.
-    patterns(
-        stream.0,
-        Some(Function::new_no_args("throw new Error('never called');")),
-    );
+    let calls: Rc<RefCell<usize>> = Rc::default();
+    for handle in [stream.0, health.0] {
+        let count = calls.clone();
+        patterns(
+            handle,
+            redact_with(move |_| {
+                *count.borrow_mut() += 1;
+                Some("never used".into())
+            }),
+        );
+    }
     let chunk = r#"{"usage":{"prompt_tokens":3,"completion_tokens":2}}"#;
     assert_eq!(stream.run("push", &[chunk.into()], &[]), None);
     assert_eq!(num(&stream.json("usage", &[], &[]), "inputTokens"), 3.0);
     assert!(health.yes("isHealthy", &[]));
+    let db = ["db".into(), true.into(), NULL];
+    assert_eq!(health.run("register", &db, &[]), None);
+    let threw: [JsValue; 4] = ["db".into(), "threw".into(), NULL, "db down".into()];
+    let change = health.json("record", &threw, &[NAN, 3.0, NOW + 10.0]);
+    assert_eq!(text(&change, "message").as_deref(), Some("db down"));
+    assert_eq!(*calls.borrow(), 0, "the function never ran");
+    // The collector's own texts are not given to the others' functions either.
+    assert_eq!(core.event("plain", r#"{"note":"n"}"#), 1);
+    assert_eq!(*calls.borrow(), 0);
+    let (_, events) = core.batch();
+    assert_eq!(text(&events[0], "data.note").as_deref(), Some("n"));
 }
 
 #[wasm_bindgen_test]
@@ -660,19 +821,15 @@ fn lone_surrogates_in_texts_become_replacement_characters_and_pairs_are_joined()
 // The patterns function calling back into the boundary
 
 /// A patterns function running `reenter` on every text it is given (and changing nothing).
-fn reentrant_patterns(
-    reenter: impl FnMut(&str) + 'static,
-) -> (Function, Closure<dyn FnMut(String) -> JsValue>) {
-    let mut reenter = reenter;
-    let closure = Closure::<dyn FnMut(String) -> JsValue>::new(move |text: String| {
-        reenter(&text);
-        UNDEF
-    });
-    (
-        closure.as_ref().unchecked_ref::<Function>().clone(),
-        closure,
-    )
+fn reentrant_patterns(reenter: impl Fn(&str) + 'static) -> Option<Redact> {
+    redact_with(move |text| {
+        reenter(text);
+        None
+    })
 }
+
+/// An id under which the page keeps a function no core was given: far above any handle.
+const SPARE_ID: u32 = 1 << 30;
 
 /// What a patterns function's calls back into the boundary answered: `(op, answer)`.
 type Answers = Rc<RefCell<Vec<(String, Option<String>)>>>;
@@ -684,17 +841,17 @@ fn a_patterns_function_calling_its_own_core_gets_undefined_while_other_cores_ans
     let (own, second) = (core.handle(), other.handle());
     let answers: Answers = Rc::default();
     let seen = answers.clone();
-    let (function, _closure) = reentrant_patterns(move |text| {
+    // A function that would change every text, which the core is told to use from inside.
+    register(SPARE_ID, redact_with(|_| Some("replaced".into())));
+    let function = reentrant_patterns(move |text| {
         let mut seen = seen.borrow_mut();
         let track = r#"["inner",null,false,false]"#;
         seen.push(("buffered".into(), call(own, "buffered", "[]", &[], None)));
         seen.push(("track".into(), call(own, "track", track, &[0.0, NOW], None)));
         seen.push(("status".into(), call(own, "status", "[]", &[NOW], None)));
-        // Replacing the function from inside it is refused: the core is running.
-        patterns(
-            own,
-            Some(Function::new_with_args("text", "return 'replaced';")),
-        );
+        // Switching the core to other patterns from inside them is refused: it is running.
+        let spare = [f64::from(SPARE_ID)];
+        seen.push(("patterns".into(), call(own, "patterns", "[]", &spare, None)));
         if text == "outer" {
             seen.push((
                 "other".into(),
@@ -702,11 +859,11 @@ fn a_patterns_function_calling_its_own_core_gets_undefined_while_other_cores_ans
             ));
         }
     });
-    core.patterns(Some(function));
+    core.patterns(function);
     assert_eq!(core.event("outer", r#"{"note":"n"}"#), 1);
     let answers = answers.borrow().clone();
     assert!(
-        answers.len() >= 9,
+        answers.len() >= 12,
         "called for the type and the data: {answers:?}"
     );
     for (op, answer) in &answers {
@@ -721,33 +878,34 @@ fn a_patterns_function_calling_its_own_core_gets_undefined_while_other_cores_ans
     );
     assert_eq!(types(&core.batch().1), ["outer"]);
     assert_eq!(types(&other.batch().1), ["inner"]);
-    // The function set from inside was refused: the first one still runs (and changes nothing).
+    // The patterns set from inside were refused: the first ones still run (and change nothing).
     assert_eq!(core.event("again", r#"{"note":"n"}"#), 1);
     let (_, events) = core.batch();
+    assert_eq!(types(&events), ["again"]);
     assert_eq!(text(&events[0], "data.note").as_deref(), Some("n"));
+    // Told from outside, the core does switch to them.
+    assert_eq!(
+        call(own, "patterns", "[]", &[f64::from(SPARE_ID)], None).as_deref(),
+        Some("1")
+    );
+    assert_eq!(core.event("switched", r#"{"note":"n"}"#), 1);
+    let (_, events) = core.batch();
+    assert_eq!(types(&events), ["replaced"]);
+    register(SPARE_ID, None);
 }
 
 #[wasm_bindgen_test]
-fn a_patterns_function_that_calls_its_own_core_and_throws_leaves_the_text_as_it_was() {
+fn a_patterns_function_that_calls_its_own_core_and_fails_leaves_the_text_as_it_was() {
     let core = Core::new();
     let own = core.handle();
     let calls: Rc<RefCell<usize>> = Rc::default();
     let count = calls.clone();
-    let reenter = Closure::<dyn FnMut() -> JsValue>::new(move || {
+    // Failing (the page's try/catch turns a throw into no change): `None`, unless the core
+    // answered from inside.
+    core.patterns(redact_with(move |_| {
         *count.borrow_mut() += 1;
-        call(own, "dropHeld", "[]", &[], None).map_or(UNDEF, |a| JsValue::from_str(&a))
-    });
-    let function = Function::new_with_args(
-        "reenter",
-        "return (text) => {
-           if (reenter() !== undefined) return 'the core answered from inside';
-           throw new Error('patterns failed for ' + text);
-         };",
-    )
-    .call1(&UNDEF, reenter.as_ref())
-    .unwrap()
-    .unchecked_into::<Function>();
-    core.patterns(Some(function));
+        call(own, "dropHeld", "[]", &[], None).map(|_| "the core answered from inside".into())
+    }));
     assert_eq!(core.held("order ann@example.com", r#"{"note":"ORD-1"}"#), 2);
     assert!(*calls.borrow() >= 3);
     let preview = core
@@ -769,14 +927,15 @@ fn a_patterns_function_closing_its_own_core_ends_it_after_the_operation() {
     let own = core.handle();
     let reopened: Rc<RefCell<Option<String>>> = Rc::default();
     let slot = reopened.clone();
-    let (function, _closure) = reentrant_patterns(move |_| {
+    let function = reentrant_patterns(move |_| {
         if slot.borrow().is_none() {
             close(own);
             // The place is free again, and a new core may take it while the old one runs.
-            *slot.borrow_mut() = Some(open("stream", r#"["anthropic"]"#, &[]));
+            let opened = open("stream", r#"["anthropic"]"#, &[]);
+            *slot.borrow_mut() = Some(opened);
         }
     });
-    core.patterns(Some(function));
+    core.patterns(function);
     assert_eq!(
         core.event("last", "{}"),
         1,
@@ -802,6 +961,276 @@ fn a_patterns_function_closing_its_own_core_ends_it_after_the_operation() {
     );
     let usage = parse(&call(own, "usage", "[]", &[], None).expect("the stream's usage"));
     assert_eq!(num(&usage, "inputTokens"), 4.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The exports themselves: the inbox, the lengths of a request, the outbox
+
+/// The handle the next core opened gets: the first free place of the table.
+fn next_handle() -> u32 {
+    let probe = Core::new();
+    let handle = probe.handle();
+    probe.0.close();
+    handle
+}
+
+/// A `track` request for the event `{ type: "x", data }` whose lengths, once written, are
+/// `stretched` by as many bytes and which claims `numbers` numbers (2 are written).
+fn stretched_track(handle: u32, numbers: usize, stretched: [isize; 3]) -> isize {
+    let texts = [Some("track"), Some(r#"["x",null,false,false]"#), Some("{}")];
+    let [op, texts, payload] = write(&[0.0, NOW], texts);
+    let [op_by, texts_by, payload_by] = stretched;
+    abi::call(
+        handle,
+        numbers,
+        op + op_by,
+        texts + texts_by,
+        payload + payload_by,
+    )
+}
+
+#[wasm_bindgen_test]
+fn a_request_longer_than_the_inbox_answers_nothing_and_changes_nothing() {
+    let core = Core::new();
+    let handle = core.handle();
+    assert_eq!(core.event("before", "{}"), 1);
+    // The request as written is recorded: the lengths below are what makes it fail.
+    assert_eq!(
+        answer(stretched_track(handle, 2, [0; 3])).as_deref(),
+        Some("1")
+    );
+    for (numbers, stretched) in [
+        (2, [64, 0, 0]),
+        (2, [0, 64, 0]),
+        (2, [0, 0, 64]),
+        (2, [0, 0, 4096]),
+        (2, [isize::MAX - 8, 0, 0]),
+        (2, [0, 0, isize::MAX - 40]),
+        // More numbers than the inbox holds words.
+        (7, [0; 3]),
+        (1 << 20, [0; 3]),
+    ] {
+        let length = stretched_track(handle, numbers, stretched);
+        assert_eq!(length, -1, "{numbers} {stretched:?}");
+    }
+    assert_eq!(core.buffered(), 2.0);
+    assert_eq!(
+        core.count("dropped.invalid"),
+        0.0,
+        "no event was read at all"
+    );
+    let (_, events) = core.batch();
+    assert_eq!(types(&events), ["before", "x"]);
+
+    let free = next_handle();
+    for (numbers, kind_by, texts_by) in [(32, 0, 64), (32, 64, 0), (40, 0, 0)] {
+        let config = texts_of(&["{}".into(), page_url().into(), NULL, false.into()]);
+        let [kind, texts] = write(&[1.0; 32], [Some("collector"), Some(&config)]);
+        let answer = answer(abi::open(numbers, kind + kind_by, texts + texts_by));
+        assert_eq!(
+            answer.as_deref(),
+            Some("Targuments must be a JSON array"),
+            "{numbers} {kind_by} {texts_by}"
+        );
+    }
+    assert_eq!(next_handle(), free, "nothing was opened");
+
+    let [text] = write(&[], [Some("ann@example.com")]);
+    assert_eq!(abi::redact(text + 64), -1);
+    let [text] = write(&[], [Some("ann@example.com")]);
+    assert_eq!(abi::redact(text), "[REDACTED_EMAIL]".len() as isize);
+}
+
+#[wasm_bindgen_test]
+fn only_the_bytes_written_are_read_and_only_once() {
+    // The inbox is kept in 8-byte words: a length reaching into the padding after the bytes
+    // written is as wrong as one past the end.
+    let [text] = write(&[], [Some("abc")]);
+    assert_eq!(abi::redact(text + 1), -1);
+    // The request was taken by that call: a call that wrote nothing reads nothing.
+    assert_eq!(abi::redact(3), -1);
+    let [text] = write(&[], [Some("abc")]);
+    assert_eq!(answer(abi::redact(text)).as_deref(), Some("abc"));
+    assert_eq!(abi::redact(3), -1, "a request is read once");
+    // A count of numbers so large that its bytes overflow is no request either.
+    let [kind, texts] = write(&[], [Some("collector"), Some("[]")]);
+    assert_eq!(
+        answer(abi::open(usize::MAX / 8 + 2, kind, texts)).as_deref(),
+        Some("Targuments must be a JSON array")
+    );
+}
+
+#[wasm_bindgen_test]
+fn texts_cross_as_utf8_with_lengths_counted_in_bytes() {
+    // Each text ends in a character of several bytes, right before the next text: a length
+    // counted in characters or UTF-16 units would cut it.
+    let core = Core::with(r#"{"redactFields":["näme€"]}"#);
+    let redact_fields = items(&get(&core.0.json("config", &[], &[]), "redactFields"));
+    assert!(
+        redact_fields
+            .iter()
+            .any(|f| f.as_string().as_deref() == Some("näme€")),
+        "{redact_fields:?}"
+    );
+    let kind = "caf\u{e9} \u{2615}";
+    let texts = texts_of(&[kind.into(), true.into(), false.into(), false.into()]);
+    let data = r#"{"näme€":"x","note":"日本語 😀","ü":"ü"}"#;
+    let [op, texts_length, payload] = write(&[0.0, NOW], [Some("track"), Some(&texts), Some(data)]);
+    assert_eq!(texts_length as usize, texts.len());
+    let outcome = answer(abi::call(core.handle(), 2, op, texts_length, payload));
+    assert_eq!(outcome.as_deref(), Some("1"));
+    let (_, events) = core.batch();
+    assert_eq!(types(&events), [kind]);
+    assert_eq!(keys(&get(&events[0], "data")), ["näme€", "note", "ü"]);
+    assert_eq!(
+        text(&events[0], "data.näme€").as_deref(),
+        Some("[REDACTED]")
+    );
+    assert_eq!(text(&events[0], "data.note").as_deref(), Some("日本語 😀"));
+    assert_eq!(text(&events[0], "data.ü").as_deref(), Some("ü"));
+    // An answer's length is in bytes too.
+    let [text] = write(&[], [Some("\u{2615} ann@example.com \u{1F600}")]);
+    let length = abi::redact(text);
+    let expected = "\u{2615} [REDACTED_EMAIL] \u{1F600}";
+    assert_eq!(length as usize, expected.len());
+    assert_eq!(answer(length).as_deref(), Some(expected));
+}
+
+#[wasm_bindgen_test]
+fn large_requests_and_answers_cross_whole_and_the_next_small_call_still_works() {
+    // A 200 KB text to the scanner: the email at its very end is found.
+    let long = ["x ".repeat(100_000), "ann@example.com".into()].concat();
+    let redacted = redact(&long);
+    assert_eq!(redacted.len(), long.len() + 1);
+    assert!(
+        redacted.ends_with("x [REDACTED_EMAIL]"),
+        "{}",
+        &redacted[199_990..]
+    );
+    assert_eq!(redact("mail ann@example.com"), "mail [REDACTED_EMAIL]");
+
+    // 200 KB of event data: read whole (valid JSON), and refused for its size only.
+    let core = Core::new();
+    let huge = format!(r#"{{"blob":"{}"}}"#, "b".repeat(200 * 1024));
+    assert_eq!(core.event("huge", &huge), 0);
+    assert_eq!(
+        core.last_refusal(),
+        "(invalid) event must serialise to at most 48 KB"
+    );
+    assert_eq!(core.event("small", r#"{"n":1}"#), 1);
+    assert_eq!(types(&core.batch().1), ["small"]);
+
+    // A journal of five 40 KB events: a 200 KB answer, then a 200 KB payload.
+    let gone = Core::seeded(3);
+    let blob = |n: usize| [n.to_string(), "j".repeat(40_000), "end".into()].concat();
+    for n in 0..5 {
+        assert_eq!(
+            gone.event("big", &format!(r#"{{"blob":"{}"}}"#, blob(n))),
+            1
+        );
+    }
+    let journal = gone.journal().expect("a journal");
+    assert!(journal.len() > 200_000, "{}", journal.len());
+    let next = Core::seeded(4);
+    next.adopt(&journal, NOW);
+    assert_eq!(next.count("recovered"), 5.0);
+    let mut blobs = Vec::new();
+    while next.buffered() > 0.0 {
+        let (id, events) = next.batch();
+        blobs.extend(events.iter().map(|e| text(e, "data.blob").unwrap()));
+        assert_eq!(next.settle(&id, 200, None, None), -1.0);
+    }
+    assert_eq!(blobs, (0..5).map(blob).collect::<Vec<_>>());
+    assert_eq!(next.event("after", "{}"), 1);
+    assert_eq!(next.session().map(|s| s.len()), Some(36));
+}
+
+#[wasm_bindgen_test]
+fn answer_locates_the_last_answer_until_the_next_export_that_answers() {
+    let core = Core::new();
+    let handle = core.handle();
+    let read = |length: isize| {
+        // SAFETY: the outbox holds the last answer, `length` bytes long.
+        let bytes = unsafe { std::slice::from_raw_parts(abi::answer(), length as usize) };
+        String::from_utf8(bytes.to_vec()).unwrap()
+    };
+    let [op, texts, payload] = write(&[], [Some("sessionId"), Some("[]"), None]);
+    let length = abi::call(handle, 0, op, texts, payload);
+    assert_eq!(length, 36);
+    let session = read(length);
+    assert_eq!(Some(&session), core.session().as_ref());
+    // No answer, writing a request and closing a core leave the outbox as it was.
+    let [op, texts, payload] = write(&[], [Some("nope"), Some("[]"), None]);
+    assert_eq!(abi::call(handle, 0, op, texts, payload), -1);
+    let [op, texts, payload] = write(&[NOW], [Some("setOnline"), Some("[true]"), None]);
+    assert_eq!(abi::call(handle, 1, op, texts, payload), -1);
+    write(&[7.0], [Some("buffered"), Some("[]"), Some("x")]);
+    abi::close(u32::MAX);
+    assert_eq!(read(36), session);
+    // Each export that answers replaces it.
+    let [op, texts, payload] = write(&[], [Some("buffered"), Some("[]"), None]);
+    assert_eq!(abi::call(handle, 0, op, texts, payload), 1);
+    assert_eq!(read(1), "0");
+    let [text] = write(&[], [Some("at ann@example.com")]);
+    let length = abi::redact(text);
+    assert_eq!(read(length), "at [REDACTED_EMAIL]");
+    let [kind, texts] = write(&[], [Some("nope"), Some("[]")]);
+    let length = abi::open(0, kind, texts);
+    assert_eq!(read(length), "Tthis entry has no such class");
+}
+
+#[wasm_bindgen_test]
+fn a_request_written_from_inside_the_patterns_leaves_the_running_request_intact() {
+    let core = Core::new();
+    let other = Core::seeded(2);
+    let second = other.handle();
+    let answers: Answers = Rc::default();
+    let seen = answers.clone();
+    core.patterns(redact_with(move |text| {
+        let mut seen = seen.borrow_mut();
+        // Requests of their own, written where the running one was: one larger than it, one
+        // so large that its inbox is released afterwards.
+        let inner = format!(r#"{{"z":"{}"}}"#, "z".repeat(8192));
+        let track = r#"["inner",true,false,false]"#;
+        let answer = call(second, "track", track, &[0.0, NOW], Some(inner));
+        seen.push(("track".into(), answer));
+        let scanned = redact(&["y".repeat(100_000), " a@b.io".into()].concat());
+        seen.push(("redact".into(), scanned.get(100_000..).map(String::from)));
+        text.strip_prefix("v:").map(|rest| ["V:", rest].concat())
+    }));
+    let pad = "p".repeat(3000);
+    let data = format!(
+        r#"{{"a":"v:alpha","b":"plain bravo","c":["v:charlie","delta"],"pad":"{pad}","n":7}}"#
+    );
+    assert_eq!(core.event("v:outer", &data), 1);
+    let answers = answers.take();
+    assert!(answers.len() >= 2 * 10, "{}", answers.len());
+    for (op, answer) in &answers {
+        let expected = if op == "track" {
+            "1"
+        } else {
+            " [REDACTED_EMAIL]"
+        };
+        assert_eq!(answer.as_deref(), Some(expected), "{op}");
+    }
+    let (_, events) = core.batch();
+    assert_eq!(types(&events), ["V:outer"]);
+    let data = get(&events[0], "data");
+    assert_eq!(keys(&data), ["a", "b", "c", "pad", "n"]);
+    assert_eq!(text(&data, "a").as_deref(), Some("V:alpha"));
+    assert_eq!(text(&data, "b").as_deref(), Some("plain bravo"));
+    let list: Vec<_> = items(&get(&data, "c"))
+        .iter()
+        .map(|v| v.as_string())
+        .collect();
+    assert_eq!(list, [Some("V:charlie".into()), Some("delta".into())]);
+    assert_eq!(text(&data, "pad"), Some(pad));
+    assert_eq!(num(&data, "n"), 7.0);
+    assert_eq!(other.count("accepted"), (answers.len() / 2) as f64);
+    // And the next request from outside is read as written.
+    assert_eq!(core.event("after", r#"{"k":"v:x"}"#), 1);
+    let (_, events) = core.batch();
+    assert_eq!(text(&events[0], "data.k").as_deref(), Some("V:x"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1147,30 +1576,47 @@ fn pii_in_types_strings_and_sensitive_fields_is_redacted_before_buffering() {
     assert_eq!(list[1].as_f64(), Some(7.0));
 }
 
-/// A patterns function like the one the JS class compiles from `redactPatterns`, recording
-/// every text it is given in `seen`.
-fn order_patterns(seen: &Array) -> Function {
-    Function::new_with_args(
-        "seen",
-        "return (text) => {
-           seen.push(text);
-           const out = text.replace(/ORD-\\d+/g, '[REDACTED_ORDER]');
-           return out === text ? undefined : out;
-         };",
-    )
-    .call1(&UNDEF, seen)
-    .unwrap()
-    .unchecked_into()
+/// `text` with every `ORD-<digits>` replaced by `[REDACTED_ORDER]`.
+fn replace_orders(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("ORD-") {
+        let digits = rest[start + 4..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let end = start + 4 + digits;
+        out.push_str(&rest[..start]);
+        out.push_str(if digits > 0 {
+            "[REDACTED_ORDER]"
+        } else {
+            "ORD-"
+        });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A patterns function like the one the JS class compiles from `redactPatterns`
+/// (`/ORD-\d+/g` to `[REDACTED_ORDER]`), recording every text it is given in `seen`.
+fn order_patterns(seen: &Rc<RefCell<Vec<String>>>) -> Option<Redact> {
+    let seen = seen.clone();
+    redact_with(move |text| {
+        seen.borrow_mut().push(text.into());
+        let out = replace_orders(text);
+        (out != text).then_some(out)
+    })
 }
 
 #[wasm_bindgen_test]
 fn the_patterns_function_sees_every_string_after_the_built_in_patterns_and_replaces_it() {
     let core = Core::new();
-    let seen = Array::new();
-    core.patterns(Some(order_patterns(&seen)));
+    let seen = Rc::default();
+    core.patterns(order_patterns(&seen));
     let data = r#"{"note":"ORD-7 for a@b.io","items":["ORD-12"],"count":3}"#;
     assert_eq!(core.event("order ORD-99", data), 1);
-    let seen: Vec<String> = seen.iter().map(|t| t.as_string().unwrap()).collect();
+    let seen = seen.take();
     for expected in [
         "order ORD-99",
         "note",
@@ -1203,24 +1649,39 @@ fn the_patterns_function_sees_every_string_after_the_built_in_patterns_and_repla
 }
 
 #[wasm_bindgen_test]
-fn a_throwing_or_non_string_patterns_function_leaves_the_text_as_it_was() {
-    for body in [
-        "throw new Error('patterns failed');",
-        "throw 'a string';",
-        "return 42;",
-        "return null;",
-        "return { toString() { return 'changed'; } };",
-    ] {
+fn a_failing_patterns_function_leaves_the_text_as_it_was() {
+    // What the page answers for a function that throws or returns no string: no change, even
+    // when the function wrote a request into the inbox before it failed.
+    type Failure = fn(&str) -> Option<String>;
+    let failures: [(&str, Failure); 3] = [
+        ("fails", |_| None),
+        ("fails after writing a request", |_| {
+            write(&[1.0], [Some("[REDACTED_ORDER]"), Some("changed")]);
+            None
+        }),
+        ("gives back the same text", |text| Some(text.into())),
+    ];
+    for (failure, function) in failures {
         let core = Core::new();
-        core.patterns(Some(Function::new_with_args("text", body)));
+        let calls: Rc<RefCell<Vec<String>>> = Rc::default();
+        let seen = calls.clone();
+        core.patterns(redact_with(move |text| {
+            seen.borrow_mut().push(text.into());
+            function(text)
+        }));
         let data = r#"{"note":"ORD-7 for a@b.io"}"#;
-        assert_eq!(core.event("order ORD-1", data), 1, "{body}");
+        assert_eq!(core.event("order ORD-1", data), 1, "{failure}");
+        let seen = calls.take();
+        assert!(
+            seen.iter().any(|text| text == "order ORD-1"),
+            "{failure}: {seen:?}"
+        );
         let (_, events) = core.batch();
         assert_eq!(text(&events[0], "type").as_deref(), Some("order ORD-1"));
         assert_eq!(
             text(&events[0], "data.note").as_deref(),
             Some("ORD-7 for [REDACTED_EMAIL]"),
-            "{body}"
+            "{failure}"
         );
         assert_eq!(core.count("dropped.invalid"), 0.0);
     }

@@ -11,15 +11,12 @@ use crate::core::consent::Consent;
 use crate::core::event::{error_data_json, metric_input, ErrorInput, EventError, EventInput};
 use crate::core::json::write_number;
 use alloc::string::String;
-use js_sys::Function;
-use wasm_bindgen::JsValue;
 
 /// The rules of one `TelemetryCollector` (the core kind `collector`).
 pub struct CollectorCore {
     core: Collector,
-    /// The application's `redactPatterns`, compiled by the JS class: text in, the redacted
-    /// text (or `undefined` when nothing matched) out.
-    patterns: Option<Function>,
+    /// Under which id the page keeps the application's `redactPatterns` (0: there are none).
+    patterns: u32,
 }
 
 /// An error as the JS classes throw it (js/read.js `coreError`): `R` for a `RangeError`, `T`
@@ -92,10 +89,7 @@ impl CollectorCore {
             args.flag(3),
         )
         .map_err(|e| config_error(&e))?;
-        Ok(CollectorCore {
-            core,
-            patterns: None,
-        })
+        Ok(CollectorCore { core, patterns: 0 })
     }
 
     /// The operations that record events.
@@ -156,10 +150,10 @@ impl CollectorCore {
                         },
                         Err,
                     );
-                    let patterns = self.patterns.clone();
+                    let patterns = self.patterns;
                     code(
                         self.core
-                            .revise(edited, &mut |text| redact_with(&patterns, text)),
+                            .revise(edited, &mut |text| redact_with(patterns, text)),
                     )
                 }
             }
@@ -219,10 +213,10 @@ impl CollectorCore {
     }
 
     fn accept(&mut self, input: Result<EventInput, EventError>, now: f64, hold: bool) -> u8 {
-        let patterns = self.patterns.clone();
+        let patterns = self.patterns;
         code(
             self.core
-                .accept(input, now, hold, &mut |text| redact_with(&patterns, text)),
+                .accept(input, now, hold, &mut |text| redact_with(patterns, text)),
         )
     }
 }
@@ -267,6 +261,9 @@ impl Core for CollectorCore {
     ///   `storagePurged` that everything stored was purged.
     /// - `mayRecover`: whether other pages' journals may be taken over now; `adopt` (numbers
     ///   `now`; payload the journal) takes in the journal of a page that is gone.
+    /// - `patterns` (numbers `id`): the id under which the page keeps the application's
+    ///   `redactPatterns` (0: none), which then run on every text after the built-in ones;
+    ///   answers yes (a core that is running answers nothing, and keeps its patterns).
     fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
         let core = &mut self.core;
         match op {
@@ -312,22 +309,23 @@ impl Core for CollectorCore {
             "journalWritten" => core.journal_written(args.flag(0)),
             "storagePurged" => core.storage_purged(),
             "adopt" => core.adopt(args.payload()?, args.number(0)),
+            "patterns" => {
+                self.patterns = args.number(0) as u32;
+                return yes(true);
+            }
             _ => return self.record(op, args),
         }
         None
     }
-
-    fn set_patterns(&mut self, patterns: Option<Function>) {
-        self.patterns = patterns;
-    }
 }
 
-/// Runs the application's redaction function on `text`; `None` when it changed nothing or
-/// failed.
-fn redact_with(patterns: &Option<Function>, text: &str) -> Option<String> {
-    let function = patterns.as_ref()?;
-    function
-        .call1(&JsValue::UNDEFINED, &JsValue::from_str(text))
-        .ok()?
-        .as_string()
+/// Runs the application's redaction patterns registered under `id` on `text`; `None` when
+/// there are none or they changed nothing.
+fn redact_with(id: u32, text: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    if id != 0 {
+        return crate::api::abi::patterns(id, text);
+    }
+    let _ = (id, text);
+    None
 }

@@ -1,8 +1,7 @@
-//! The boundary itself: four functions for every class. `open` makes a core of one kind and
-//! answers its handle, `call` runs one of its operations, `patterns` hands a collector the
-//! application's redaction function, and `close` drops the core (the JS classes close theirs
-//! when they are garbage collected). The JS side holds plain handles, so the glue is the same
-//! few functions however many classes an entry has.
+//! The cores behind the boundary ([`crate::api::abi`]): a core of one kind is opened and gets
+//! a handle, runs operations by name, and is closed (the JS classes close theirs when they are
+//! garbage collected). The JS side holds plain handles, so the boundary is the same few
+//! functions however many classes an entry has.
 
 use crate::api::args::Args;
 use crate::api::collector::{thrown, CollectorCore};
@@ -10,17 +9,11 @@ use crate::core::json::write_integer;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
-use js_sys::Function;
-#[cfg(target_arch = "wasm32")]
-use wasm_bindgen::prelude::*;
 
 /// What every core answers to.
 pub trait Core {
     /// Runs the operation `op`; `None` where it has no answer or its arguments do not fit.
     fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String>;
-
-    /// Sets the application's redaction function; only a collector has one.
-    fn set_patterns(&mut self, _patterns: Option<Function>) {}
 }
 
 /// A new core of `kind`, or the `R…`/`T…` error string its constructor refused with.
@@ -123,75 +116,6 @@ impl Cores {
             .filter(|s| !matches!(s, Slot::Free))
             .count()
     }
-}
-
-/// The page's cores. The wasm instance runs on one thread and nothing here is held across a
-/// core's operation, which may call back into the page and from there into this table.
-#[cfg(target_arch = "wasm32")]
-mod table {
-    use super::Cores;
-    use core::cell::UnsafeCell;
-
-    struct Table(UnsafeCell<Option<Cores>>);
-    // SAFETY: wasm32-unknown-unknown without the atomics feature has one thread.
-    unsafe impl Sync for Table {}
-    static TABLE: Table = Table(UnsafeCell::new(None));
-
-    /// Runs `with` on the table; the borrow ends before `with`'s caller runs a core.
-    pub fn with<T>(with: impl FnOnce(&mut Cores) -> T) -> T {
-        // SAFETY: one thread, and no caller keeps the borrow beyond `with`.
-        with(unsafe { &mut *TABLE.0.get() }.get_or_insert_with(Cores::default))
-    }
-}
-
-/// Opens a core of `kind` (`collector`, and in larger entries `errors`, `vitals`, `health`,
-/// `analytics`, `llm`, `stream`) with its constructor's [`Args`]: its handle in decimal digits,
-/// or the `R…`/`T…` error string to throw.
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen]
-pub fn open(kind: &str, texts: &str, numbers: &[f64]) -> String {
-    table::with(|cores| cores.open(kind, texts, numbers))
-}
-
-/// Runs the operation `op` of the core `handle` with its [`Args`]; `undefined` where it has no
-/// answer, where the arguments do not fit, or for a handle that is not open.
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen]
-pub fn call(
-    handle: u32,
-    op: &str,
-    texts: &str,
-    numbers: &[f64],
-    payload: Option<String>,
-) -> Option<String> {
-    let args = Args::new(texts, numbers, payload.as_deref())?;
-    lend(handle, |core| core.call(op, &args)).flatten()
-}
-
-/// Runs `with` on the core of `handle`, out of the table meanwhile (see [`Cores::take`]);
-/// `None` for a handle that is not open or whose core is running.
-#[cfg(target_arch = "wasm32")]
-fn lend<T>(handle: u32, with: impl FnOnce(&mut dyn Core) -> T) -> Option<T> {
-    let mut core = table::with(|cores| cores.take(handle))?;
-    let answer = with(core.as_mut());
-    table::with(|cores| cores.put_back(handle, core));
-    Some(answer)
-}
-
-/// Sets the application's redaction function of the collector `handle`: text in, the redacted
-/// text (or `undefined` when nothing matched) out. Ignored while that core is running an
-/// operation (a call from inside the function itself).
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen]
-pub fn patterns(handle: u32, patterns: Option<Function>) {
-    lend(handle, |core| core.set_patterns(patterns));
-}
-
-/// Drops the core `handle`.
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen]
-pub fn close(handle: u32) {
-    table::with(|cores| cores.close(handle));
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The wasm boundary: one core per JS class of the package, opened, called and closed through
-//! the few functions of [`cores`], taking plain values and strings and answering with decisions
+//! the few exports of [`abi`], taking plain values and strings and answering with decisions
 //! and finished JSON. The `web` and `full` features choose which kinds of core a build has (see
 //! Cargo.toml).
 
+#[cfg(target_arch = "wasm32")]
+pub mod abi;
 #[cfg(feature = "full")]
 pub mod analytics;
 pub mod args;
@@ -14,8 +16,6 @@ pub mod errors;
 pub mod health;
 #[cfg(feature = "full")]
 pub mod llm;
-#[cfg(feature = "full")]
-pub mod module_types;
 #[cfg(feature = "web")]
 pub mod performance;
 pub mod redact;

@@ -3,12 +3,10 @@
 
 use crate::core::pii::{redact as redact_text, Rules};
 use alloc::string::String;
-use wasm_bindgen::prelude::*;
 
 /// Replaces emails, phone numbers, SSNs, card numbers, IP addresses and secrets in `text` with
 /// `[REDACTED_<TYPE>]` markers, strips query values and fragments from URLs and reduces absolute
 /// file paths to file names. Runs in linear time.
-#[wasm_bindgen]
 pub fn redact(text: &str) -> String {
     redact_text(text, &Rules::default()).unwrap_or_else(|| String::from(text))
 }

@@ -37,7 +37,7 @@ after(async () => {
 
 test('Vite emits the .wasm as a hashed asset and the bundled app delivers to the collector', async () => {
   const assets = readdirSync(join(outDir, 'assets'));
-  assert.ok(assets.some((name) => /^wasm_telemetry_bg-.*\.wasm$/.test(name)), `assets: ${assets}`);
+  assert.ok(assets.some((name) => /^full-.*\.wasm$/.test(name)), `assets: ${assets}`);
 
   const page = await openPage(browser, `${site.url}/index.html`);
   const sent = await page.evaluate(async (endpoint) => {

@@ -36,6 +36,32 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
     await page.close();
   });
 
+  test('texts of every size and script cross into the wasm and back whole', async () => {
+    const page = await sdkPage();
+    const result = await page.evaluate(async (endpoint) => {
+      const c = new window.sdk.TelemetryCollector({ endpoint, flushIntervalMs: 0 });
+      // Multi-byte text, and text long enough to be encoded before it is written (over 64 KB
+      // as UTF-8 at worst).
+      const long = 'Grüße, 東京 🚀 '.repeat(2000);
+      const accepted = [
+        c.track({ type: 'e2e.sizes', data: { text: 'Grüße 東京 🚀', n: 1 } }),
+        c.track({ type: 'e2e.sizes', data: { text: long, n: 2 } }),
+        c.track({ type: 'e2e.sizes', data: { text: 'after', n: 3 } }),
+      ];
+      const redacted = window.sdk.redact(`${'x '.repeat(40000)}mail ann@example.com`);
+      return { accepted, redacted: redacted.slice(-21), size: redacted.length, sent: await c.flush(), long };
+    }, env.collector.endpoint);
+    assert.deepEqual(result.accepted, [true, true, true]);
+    assert.equal(result.redacted, 'mail [REDACTED_EMAIL]');
+    assert.equal(result.size, 80000 + 'mail [REDACTED_EMAIL]'.length);
+    assert.equal(result.sent, 3);
+    const stored = await env.collector.events('e2e.sizes');
+    const byN = Object.fromEntries(stored.map((e) => [e.data.n, e.data.text]));
+    assert.deepEqual(byN, { 1: 'Grüße 東京 🚀', 2: result.long, 3: 'after' });
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   test('a full buffer is sent on its own, without flush()', async () => {
     const page = await sdkPage();
     await page.evaluate((endpoint) => {

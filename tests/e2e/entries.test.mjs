@@ -9,7 +9,7 @@ import { ENTRIES, buildApp, installPackedPackage } from '../support/entry-apps.m
 import { launchChromium, startCollector } from '../support/harness.mjs';
 
 const CLASSES = { collector: 1, web: 4, full: 6 };
-const WASM = { collector: /wasm_telemetry_collector_bg/, web: /wasm_telemetry_web_bg/, full: /wasm_telemetry_bg/ };
+const WASM = { collector: /\/collector-[^/]*\.wasm$/, web: /\/web-[^/]*\.wasm$/, full: /\/full-[^/]*\.wasm$/ };
 
 let work;
 let collector;

@@ -1,10 +1,5 @@
-//! TypeScript declarations of the options, inputs and reports of UsageAnalytics and
-//! LlmTelemetry (the other classes' are in their own js/*.d.ts).
-
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen(typescript_custom_section)]
-const MODULE_TYPES: &'static str = r#"
+// TypeScript declarations of the options, inputs and reports of UsageAnalytics and
+// LlmTelemetry (the other classes' are in their own .d.ts files).
 import type { CollectorLink } from './telemetry-collector.js';
 import type { TimingSummary } from './performance-metrics.js';
 /** UsageAnalytics options: which kinds of usage are recorded (all default true). */
@@ -132,4 +127,3 @@ export type StreamChunk = {
   usageMetadata?: RawUsage;
   candidates?: Array<{ finishReason?: string } & Record<string, unknown>>;
 } & Record<string, unknown>;
-"#;

@@ -1,0 +1,86 @@
+// The boundary of an entry's wasm module, with no generated glue: a request's numbers and
+// texts are written into the module's memory and its answer is read back from there (the
+// layout is described in src/api/abi.rs). Every class goes through the same five functions.
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The boundary functions of one wasm module, which work once `instantiate(module)` resolved:
+ * `open(kind, texts, numbers)`, `call(handle, op, texts, numbers, payload)`, `close(handle)`,
+ * `patterns(handle, redact)` and `redact(text)`, with the texts as one JSON array.
+ */
+export function boundary() {
+  let exports;
+  /** The application's redaction function of each collector core, by handle. */
+  const patterns = new Map();
+  // Views of the module's memory, made again only when it grew (which replaces its buffer).
+  let u8 = new Uint8Array(0);
+  let f64 = new Float64Array(0);
+  const bytes = () => {
+    if (u8.buffer !== exports.memory.buffer) {
+      u8 = new Uint8Array(exports.memory.buffer);
+      f64 = new Float64Array(exports.memory.buffer);
+    }
+    return u8;
+  };
+  const answer = (length) => {
+    if (length < 0) return undefined;
+    const at = exports.answer();
+    return decoder.decode(bytes().subarray(at, at + length));
+  };
+  /** Writes a request: the numbers, then every text that is not `undefined`; answers the
+   * texts' lengths in bytes (-1 for `undefined`). A request that surely fits in 64 KB is
+   * encoded in place, in room for the longest UTF-8 its texts can have (3 bytes per UTF-16
+   * unit); a larger one is encoded first, so that the inbox is only as large as it is. */
+  const write = (numbers, texts) => {
+    let size = numbers.length * 8;
+    for (const text of texts) size += (text?.length ?? 0) * 3;
+    const encoded = size > 65536 ? texts.map((text) => (text === undefined ? text : encoder.encode(text))) : undefined;
+    if (encoded) size = encoded.reduce((sum, text) => sum + (text?.length ?? 0), numbers.length * 8);
+    let at = exports.inbox(size);
+    const memory = bytes();
+    f64.set(numbers, at / 8);
+    at += numbers.length * 8;
+    return texts.map((text, index) => {
+      if (text === undefined) return -1;
+      let length;
+      if (encoded) {
+        memory.set(encoded[index], at);
+        length = encoded[index].length;
+      } else length = encoder.encodeInto(text, memory.subarray(at)).written;
+      at += length;
+      return length;
+    });
+  };
+  /** The import through which a collector core has the application's patterns run. */
+  const wt_patterns = (handle, at, length) => {
+    const redact = patterns.get(handle);
+    if (!redact) return -1;
+    let text;
+    try {
+      text = redact(decoder.decode(bytes().subarray(at, at + length)));
+    } catch {
+      return -1;
+    }
+    return typeof text === 'string' ? write([], [text])[0] : -1;
+  };
+  return {
+    async instantiate(module) {
+      ({ exports } = await WebAssembly.instantiate(module, { env: { wt_patterns } }));
+    },
+    open: (kind, texts, numbers) => answer(exports.open(numbers.length, ...write(numbers, [kind, texts]))),
+    call: (handle, op, texts, numbers, payload) => answer(exports.call(handle, numbers.length, ...write(numbers, [op, texts, payload]))),
+    close(handle) {
+      patterns.delete(handle);
+      exports.close(handle);
+    },
+    patterns(handle, redact) {
+      // A core that is closed, or running (a call from inside its own patterns), refuses.
+      if (exports.call(handle, 1, ...write([redact ? handle : 0], ['patterns', '[]', undefined])) < 0) return;
+      if (redact) patterns.set(handle, redact);
+      else patterns.delete(handle);
+    },
+    redact: (text) => answer(exports.redact(...write([], [text]))),
+  };
+}
