@@ -46,72 +46,76 @@ const fn rates(input: f64, output: f64, read: f64, w5m: Option<f64>, w1h: Option
     }
 }
 
+const SONNET: Rates = rates(3.0, 15.0, 0.30, Some(3.75), Some(6.0));
+const SONNET_LONG: Rates = rates(6.0, 22.5, 0.60, Some(7.5), Some(12.0));
+
+/// The bundled prices: model, rates, long-context rates. Data in the wasm, not code that
+/// builds it.
+static BUNDLED: [(&str, Rates, Option<Rates>); 23] = [
+    ("claude-sonnet-4-5", SONNET, Some(SONNET_LONG)),
+    ("claude-sonnet-4", SONNET, Some(SONNET_LONG)),
+    (
+        "claude-haiku-4-5",
+        rates(1.0, 5.0, 0.10, Some(1.25), Some(2.0)),
+        None,
+    ),
+    (
+        "claude-opus-4-5",
+        rates(5.0, 25.0, 0.50, Some(6.25), Some(10.0)),
+        None,
+    ),
+    (
+        "claude-opus-4-1",
+        rates(15.0, 75.0, 1.50, Some(18.75), Some(30.0)),
+        None,
+    ),
+    (
+        "claude-opus-4",
+        rates(15.0, 75.0, 1.50, Some(18.75), Some(30.0)),
+        None,
+    ),
+    ("claude-3-7-sonnet", SONNET, None),
+    (
+        "claude-3-5-haiku",
+        rates(0.80, 4.0, 0.08, Some(1.0), Some(1.6)),
+        None,
+    ),
+    ("gpt-5", rates(1.25, 10.0, 0.125, None, None), None),
+    ("gpt-5-mini", rates(0.25, 2.0, 0.025, None, None), None),
+    ("gpt-5-nano", rates(0.05, 0.40, 0.005, None, None), None),
+    ("gpt-4o", rates(2.50, 10.0, 1.25, None, None), None),
+    ("gpt-4o-mini", rates(0.15, 0.60, 0.075, None, None), None),
+    ("gpt-4.1", rates(2.0, 8.0, 0.50, None, None), None),
+    ("gpt-4.1-mini", rates(0.40, 1.60, 0.10, None, None), None),
+    ("gpt-4.1-nano", rates(0.10, 0.40, 0.025, None, None), None),
+    ("o3", rates(2.0, 8.0, 0.50, None, None), None),
+    ("o3-mini", rates(1.10, 4.40, 0.55, None, None), None),
+    ("o4-mini", rates(1.10, 4.40, 0.275, None, None), None),
+    (
+        "gemini-2.5-pro",
+        rates(1.25, 10.0, 0.31, None, None),
+        Some(rates(2.50, 15.0, 0.625, None, None)),
+    ),
+    (
+        "gemini-2.5-flash",
+        rates(0.30, 2.50, 0.075, None, None),
+        None,
+    ),
+    (
+        "gemini-2.5-flash-lite",
+        rates(0.10, 0.40, 0.025, None, None),
+        None,
+    ),
+    (
+        "gemini-2.0-flash",
+        rates(0.10, 0.40, 0.025, None, None),
+        None,
+    ),
+];
+
 /// The bundled table (see [`PRICES_AS_OF`]).
 pub fn bundled() -> Vec<Price> {
-    let sonnet = rates(3.0, 15.0, 0.30, Some(3.75), Some(6.0));
-    let sonnet_long = rates(6.0, 22.5, 0.60, Some(7.5), Some(12.0));
-    let entries: [(&str, Rates, Option<Rates>); 23] = [
-        ("claude-sonnet-4-5", sonnet, Some(sonnet_long)),
-        ("claude-sonnet-4", sonnet, Some(sonnet_long)),
-        (
-            "claude-haiku-4-5",
-            rates(1.0, 5.0, 0.10, Some(1.25), Some(2.0)),
-            None,
-        ),
-        (
-            "claude-opus-4-5",
-            rates(5.0, 25.0, 0.50, Some(6.25), Some(10.0)),
-            None,
-        ),
-        (
-            "claude-opus-4-1",
-            rates(15.0, 75.0, 1.50, Some(18.75), Some(30.0)),
-            None,
-        ),
-        (
-            "claude-opus-4",
-            rates(15.0, 75.0, 1.50, Some(18.75), Some(30.0)),
-            None,
-        ),
-        ("claude-3-7-sonnet", sonnet, None),
-        (
-            "claude-3-5-haiku",
-            rates(0.80, 4.0, 0.08, Some(1.0), Some(1.6)),
-            None,
-        ),
-        ("gpt-5", rates(1.25, 10.0, 0.125, None, None), None),
-        ("gpt-5-mini", rates(0.25, 2.0, 0.025, None, None), None),
-        ("gpt-5-nano", rates(0.05, 0.40, 0.005, None, None), None),
-        ("gpt-4o", rates(2.50, 10.0, 1.25, None, None), None),
-        ("gpt-4o-mini", rates(0.15, 0.60, 0.075, None, None), None),
-        ("gpt-4.1", rates(2.0, 8.0, 0.50, None, None), None),
-        ("gpt-4.1-mini", rates(0.40, 1.60, 0.10, None, None), None),
-        ("gpt-4.1-nano", rates(0.10, 0.40, 0.025, None, None), None),
-        ("o3", rates(2.0, 8.0, 0.50, None, None), None),
-        ("o3-mini", rates(1.10, 4.40, 0.55, None, None), None),
-        ("o4-mini", rates(1.10, 4.40, 0.275, None, None), None),
-        (
-            "gemini-2.5-pro",
-            rates(1.25, 10.0, 0.31, None, None),
-            Some(rates(2.50, 15.0, 0.625, None, None)),
-        ),
-        (
-            "gemini-2.5-flash",
-            rates(0.30, 2.50, 0.075, None, None),
-            None,
-        ),
-        (
-            "gemini-2.5-flash-lite",
-            rates(0.10, 0.40, 0.025, None, None),
-            None,
-        ),
-        (
-            "gemini-2.0-flash",
-            rates(0.10, 0.40, 0.025, None, None),
-            None,
-        ),
-    ];
-    entries
+    BUNDLED
         .iter()
         .map(|(model, rates, long_context)| Price {
             model: String::from(*model),
