@@ -9,8 +9,6 @@ import { listen } from './platform.js';
 import { openCore, run } from './core.js';
 import { isRecord, selector } from './read.js';
 
-/** A non-null object that is not an array (reading it may still throw). */
-
 /** A number read from the browser, 0 for anything else. */
 const num = (value) => (typeof value === 'number' ? value : 0);
 
