@@ -25,7 +25,13 @@ pub fn read_string(text: &str, at: usize) -> Option<(Cow<'_, str>, usize)> {
         }
     }
     let mut decoded = String::from(text.get(start..at)?);
-    let hex4 = |at: usize| u32::from_str_radix(text.get(at..at + 4)?, 16).ok();
+    // Exactly four hex digits (no sign, unlike `u32::from_str_radix`).
+    let hex4 = |at: usize| {
+        let digits = bytes.get(at..at + 4)?;
+        digits.iter().try_fold(0, |code, &digit| {
+            Some(code << 4 | char::from(digit).to_digit(16)?)
+        })
+    };
     loop {
         match peek(at)? {
             b'"' => return Some((Cow::Owned(decoded), at + 1)),
@@ -60,8 +66,9 @@ pub fn read_string(text: &str, at: usize) -> Option<(Cow<'_, str>, usize)> {
                 decoded.push(c);
             }
             _ => {
+                // Both delimiters are ASCII, so where one is found the text is cut cleanly.
                 let rest = text.get(at..)?;
-                let next = rest.find(['"', '\\'])?;
+                let next = rest.bytes().position(|b| b == b'"' || b == b'\\')?;
                 decoded.push_str(rest.get(..next)?);
                 at += next;
             }
@@ -328,6 +335,25 @@ mod tests {
             string("a\"b\\c\nd\te\u{1}"),
             "\"a\\\"b\\\\c\\nd\\te\\u0001\""
         );
+    }
+
+    #[test]
+    fn unicode_escapes_take_exactly_four_hex_digits_of_either_case() {
+        let read =
+            |literal: &str| read_string(literal, 0).map(|(text, end)| (text.into_owned(), end));
+        assert_eq!(read(r#""\u00e9\u00C9""#), Some(("éÉ".into(), 14)));
+        assert_eq!(read(r#""a\ud83d\ude80b""#), Some(("a🚀b".into(), 16)));
+        assert_eq!(read(r#""\ud83d""#), Some(("\u{fffd}".into(), 8)));
+        for bad in [
+            r#""\u+0e9""#,
+            r#""\u-0e9""#,
+            r#""\u00g9""#,
+            r#""\u00e""#,
+            r#""\x41""#,
+        ] {
+            assert_eq!(read(bad), None, "{bad}");
+        }
+        assert_eq!(read(r#""tail \"q\" é""#), Some(("tail \"q\" é".into(), 15)));
     }
 
     #[test]
