@@ -2,7 +2,8 @@
 
 /** How events are selected for collection. */
 export type SamplingStrategy = 'always' | 'never' | 'probabilistic' | 'throttled';
-/** Where batches go. */
+/** Where batches go. `'otlp'` is only in the full entry (`wasm-telemetry`); the collector and
+ * web entries throw a TypeError for it. */
 export type TransportBackend = 'http' | 'beacon' | 'localStorage' | 'console' | 'custom' | 'otlp';
 /** One wire-format event as delivered to a custom transport or an endpoint. */
 export interface WireEvent {
@@ -28,7 +29,7 @@ export interface TelemetryConfig {
   maxBufferSize?: number;
   /** Timed flush interval in ms, 0 for none (default 30000). */
   flushIntervalMs?: number;
-  /** Transport (default 'http' when an endpoint is given, else 'console'). */
+  /** Transport (default 'http' when an endpoint is given, else 'console'); 'otlp' in the full entry only. */
   transport?: TransportBackend;
   /** Absolute http(s) URL, or a path starting with '/'; with 'otlp', the OpenTelemetry Collector's base URL. */
   endpoint?: string;
