@@ -29,9 +29,21 @@ export function boundary() {
     const at = exports.answer();
     return decoder.decode(bytes().subarray(at, at + length));
   };
+  /** Writes `text` at `at` (room for 3 bytes per UTF-16 unit); answers its length in bytes.
+   * ASCII, which most texts are, is copied unit by unit, faster than `encodeInto`. */
+  const put = (memory, at, text) => {
+    const units = text.length;
+    let length = 0;
+    while (length < units) {
+      const unit = text.charCodeAt(length);
+      if (unit > 0x7f) return length + encoder.encodeInto(text.slice(length), memory.subarray(at + length)).written;
+      memory[at + length++] = unit;
+    }
+    return length;
+  };
   /** Writes a request: the numbers, then every text that is not `undefined`; answers the
    * texts' lengths in bytes (-1 for `undefined`). A request that surely fits in 64 KB is
-   * encoded in place, in room for the longest UTF-8 its texts can have (3 bytes per UTF-16
+   * written in place, in room for the longest UTF-8 its texts can have (3 bytes per UTF-16
    * unit); a larger one is encoded first, so that the inbox is only as large as it is. */
   const write = (numbers, texts) => {
     let size = numbers.length * 8;
@@ -48,7 +60,7 @@ export function boundary() {
       if (encoded) {
         memory.set(encoded[index], at);
         length = encoded[index].length;
-      } else length = encoder.encodeInto(text, memory.subarray(at)).written;
+      } else length = put(memory, at, text);
       at += length;
       return length;
     });
