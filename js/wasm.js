@@ -24,10 +24,18 @@ export function boundary() {
     }
     return u8;
   };
+  /** The answer of `length` bytes (none for -1). A short ASCII one, as most are (a count, a
+   * yes or no, a name), is read byte by byte, faster than through `TextDecoder`. */
   const answer = (length) => {
     if (length < 0) return undefined;
     const at = exports.answer();
-    return decoder.decode(bytes().subarray(at, at + length));
+    const memory = bytes();
+    let text = '';
+    for (let i = at; length <= 32 && i < at + length; i++) {
+      if (memory[i] > 0x7f) break;
+      text += String.fromCharCode(memory[i]);
+    }
+    return text.length === length ? text : decoder.decode(memory.subarray(at, at + length));
   };
   /** Writes `text` at `at` (room for 3 bytes per UTF-16 unit); answers its length in bytes.
    * ASCII, which most texts are, is copied unit by unit, faster than `encodeInto`. */
