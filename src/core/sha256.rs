@@ -30,10 +30,10 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     message.extend_from_slice(&((data.len() as u64).wrapping_mul(8)).to_be_bytes());
     for block in message.chunks_exact(64) {
         let mut w = [0u32; 64];
-        for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
-            *word = bytes
-                .iter()
-                .fold(0, |value, b| (value << 8) | u32::from(*b));
+        for (index, byte) in block.iter().enumerate() {
+            if let Some(word) = w.get_mut(index / 4) {
+                *word = (*word << 8) | u32::from(*byte);
+            }
         }
         // Reads that cannot fail keep bounds-check panics (and their formatting) out of the wasm.
         let at = |w: &[u32; 64], i: usize| w.get(i).copied().unwrap_or(0);
@@ -65,8 +65,11 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
         }
     }
     let mut digest = [0u8; 32];
-    for (out, word) in digest.chunks_exact_mut(4).zip(state) {
-        out.copy_from_slice(&word.to_be_bytes());
+    for (out, byte) in digest
+        .iter_mut()
+        .zip(state.iter().flat_map(|word| word.to_be_bytes()))
+    {
+        *out = byte;
     }
     digest
 }
