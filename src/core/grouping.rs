@@ -32,15 +32,20 @@ pub fn group<'k>(keys: &[&'k str]) -> Groups<'k> {
     };
     for &key in keys {
         let mut slot = fnv1a(key) as usize & mask;
+        // `slot` is always below the capacity: reading through `get` keeps bounds-check
+        // panics out of the wasm.
         let index = loop {
-            match slots[slot] {
+            let Some(entry) = slots.get_mut(slot) else {
+                break EMPTY;
+            };
+            match *entry {
                 EMPTY => {
                     let index = groups.keys.len() as u32;
-                    slots[slot] = index;
+                    *entry = index;
                     groups.keys.push(key);
                     break index;
                 }
-                index if groups.keys[index as usize] == key => break index,
+                index if groups.keys.get(index as usize) == Some(&key) => break index,
                 _ => slot = (slot + 1) & mask,
             }
         };

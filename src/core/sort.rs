@@ -4,7 +4,12 @@
 
 /// Sorts `values` ascending in `f64::total_cmp` order.
 pub fn sort_f64(values: &mut [f64]) {
-    let greater = |a: f64, b: f64| a.total_cmp(&b).is_gt();
+    // Every index is in range; reading through `get` keeps bounds-check panics (and their
+    // messages) out of the wasm.
+    let greater = |values: &[f64], a: usize, b: usize| match (values.get(a), values.get(b)) {
+        (Some(a), Some(b)) => a.total_cmp(b).is_gt(),
+        _ => false,
+    };
     let n = values.len();
     // Moves the value at `root` down until the heap of the first `end` values holds again.
     let sift_down = |values: &mut [f64], mut root: usize, end: usize| loop {
@@ -12,21 +17,28 @@ pub fn sort_f64(values: &mut [f64]) {
         if child >= end {
             return;
         }
-        if child + 1 < end && greater(values[child + 1], values[child]) {
+        if child + 1 < end && greater(values, child + 1, child) {
             child += 1;
         }
-        if !greater(values[child], values[root]) {
+        if !greater(values, child, root) {
             return;
         }
-        values.swap(root, child);
+        swap(values, root, child);
         root = child;
     };
     for start in (0..n / 2).rev() {
         sift_down(values, start, n);
     }
     for end in (1..n).rev() {
-        values.swap(0, end);
+        swap(values, 0, end);
         sift_down(values, 0, end);
+    }
+}
+
+/// Swaps two items, if both are in range.
+fn swap<T>(items: &mut [T], a: usize, b: usize) {
+    if a < items.len() && b < items.len() {
+        items.swap(a, b);
     }
 }
 
@@ -35,8 +47,13 @@ pub fn sort_f64(values: &mut [f64]) {
 pub fn insertion_sort_by<T>(items: &mut [T], mut before: impl FnMut(&T, &T) -> bool) {
     for i in 1..items.len() {
         let mut j = i;
-        while j > 0 && before(&items[j], &items[j - 1]) {
-            items.swap(j, j - 1);
+        while j > 0
+            && match (items.get(j), items.get(j - 1)) {
+                (Some(item), Some(previous)) => before(item, previous),
+                _ => false,
+            }
+        {
+            swap(items, j, j - 1);
             j -= 1;
         }
     }
