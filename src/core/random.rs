@@ -17,10 +17,11 @@ impl Rng {
     /// is replaced by a fixed non-zero state.
     pub fn from_seed(seed: [u8; 32]) -> Self {
         let mut state = [0u64; 4];
-        for (word, chunk) in state.iter_mut().zip(seed.chunks_exact(8)) {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(chunk);
-            *word = u64::from_le_bytes(bytes);
+        // Little-endian words, byte by byte: no chunk iterator, whose checks link panics.
+        for (index, byte) in seed.iter().enumerate().rev() {
+            if let Some(word) = state.get_mut(index / 8) {
+                *word = (*word << 8) | u64::from(*byte);
+            }
         }
         if state == [0; 4] {
             state = [

@@ -201,9 +201,12 @@ impl CallLog {
         let keys: Vec<&str> = recent.iter().map(|call| group_by.key(call)).collect();
         let grouped = group(&keys);
         // The calls ordered by group (a counting sort), each group's calls one slice.
+        // Every group index is in range; `get` keeps bounds-check panics out of the wasm.
         let mut ends = vec![0usize; grouped.keys.len()];
         for &index in &grouped.group_of {
-            ends[index as usize] += 1;
+            if let Some(end) = ends.get_mut(index as usize) {
+                *end += 1;
+            }
         }
         let mut next = 0;
         for end in ends.iter_mut() {
@@ -212,9 +215,12 @@ impl CallLog {
         }
         let mut ordered = recent.clone();
         for (call, &index) in recent.iter().zip(&grouped.group_of).rev() {
-            let end = &mut ends[index as usize];
-            *end -= 1;
-            ordered[*end] = call;
+            if let Some(end) = ends.get_mut(index as usize) {
+                *end -= 1;
+                if let Some(slot) = ordered.get_mut(*end) {
+                    *slot = call;
+                }
+            }
         }
         // `ends` now holds each group's start.
         let groups = grouped
@@ -223,7 +229,8 @@ impl CallLog {
             .enumerate()
             .map(|(index, key)| {
                 let stop = ends.get(index + 1).copied().unwrap_or(ordered.len());
-                let calls = &ordered[ends[index]..stop];
+                let start = ends.get(index).copied().unwrap_or(stop);
+                let calls = ordered.get(start..stop).unwrap_or_default();
                 (
                     String::from(*key),
                     CallSummary::of(&mut calls.iter().copied(), span),
