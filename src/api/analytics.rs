@@ -8,12 +8,13 @@ use crate::api::args::Args;
 use crate::api::cores::Core;
 use crate::core::analytics::Analytics;
 use crate::core::json_value;
+use crate::core::text::concat;
 use crate::core::usage_report as report;
 use alloc::string::String;
 
 /// An event for the JS class: its type and data.
 fn event(kind: &str, data: String) -> Option<String> {
-    Some([kind, "\n", &data].concat())
+    Some(concat(&[kind, "\n", &data]))
 }
 
 /// An invalid call: the collector counts it.

@@ -10,6 +10,7 @@ use crate::core::config::ConfigError;
 use crate::core::consent::Consent;
 use crate::core::event::{error_data_json, metric_input, ErrorInput, EventError, EventInput};
 use crate::core::json::write_number;
+use crate::core::text::concat;
 use alloc::string::String;
 
 /// The rules of one `TelemetryCollector` (the core kind `collector`).
@@ -22,7 +23,7 @@ pub struct CollectorCore {
 /// An error as the JS classes throw it (js/read.js `coreError`): `R` for a `RangeError`, `T`
 /// for a `TypeError`, then the message.
 pub fn thrown(range: bool, message: &str) -> String {
-    [if range { "R" } else { "T" }, message].concat()
+    concat(&[if range { "R" } else { "T" }, message])
 }
 
 /// A configuration error as the JS class throws it (see [`thrown`]).

@@ -19,6 +19,7 @@ use crate::core::otlp::Logged;
 use crate::core::otlp::{self, Resource};
 use crate::core::pipeline::{DropReason, Outcome, Pipeline, Prepared, Refusal, Report};
 use crate::core::retry::parse_retry_after;
+use crate::core::text::concat;
 
 pub use crate::core::pipeline::CustomRedaction;
 
@@ -225,7 +226,7 @@ impl Collector {
     /// Why the last event was dropped, for debug logs: `"(<reason>) <rule>"`.
     pub fn last_refusal(&self) -> String {
         self.last_refusal.as_ref().map_or_else(String::new, |r| {
-            ["(", r.reason.name(), ") ", r.detail.unwrap_or_default()].concat()
+            concat(&["(", r.reason.name(), ") ", r.detail.unwrap_or_default()])
         })
     }
 
@@ -498,7 +499,7 @@ fn append_events(stored: Option<&str>, batch: &Batch) -> String {
         .and_then(|s| s.strip_suffix(']'))
         .filter(|s| s.len() > 1 && s.starts_with('['));
     match (open, events.strip_prefix('[')) {
-        (Some(open), Some(rest)) => [open, ",", rest].concat(),
+        (Some(open), Some(rest)) => concat(&[open, ",", rest]),
         _ => events,
     }
 }

@@ -7,6 +7,7 @@ use crate::core::json_value::{self, Value};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use crate::core::text::concat;
 use thiserror::Error;
 
 named_enum! {
@@ -95,10 +96,10 @@ impl ConfigError {
     /// so the wasm build needs no formatting machinery.
     pub fn message(&self) -> String {
         match self {
-            Self::Type { field, expected } => [field, " must be ", expected].concat(),
-            Self::Range { field, rule } => [field, " must be ", rule].concat(),
-            Self::Missing { field, condition } => [field, " is required when ", condition].concat(),
-            Self::Unknown(field) => ["unknown config field '", field, "'"].concat(),
+            Self::Type { field, expected } => concat(&[field, " must be ", expected]),
+            Self::Range { field, rule } => concat(&[field, " must be ", rule]),
+            Self::Missing { field, condition } => concat(&[field, " is required when ", condition]),
+            Self::Unknown(field) => concat(&["unknown config field '", field, "'"]),
         }
     }
 }

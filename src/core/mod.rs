@@ -33,5 +33,6 @@ pub mod sanitize;
 pub mod sha256;
 pub mod sort;
 pub mod stats;
+pub mod text;
 pub mod usage_report;
 pub mod vitals;

@@ -1,6 +1,7 @@
 //! SHA-256 (FIPS 180-4), for hashing user ids before they leave the page.
 
 use crate::core::hex::hex;
+use crate::core::text::concat;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -76,7 +77,7 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 
 /// Lower-case hex of the digest of `salt`, a colon and `id`: what `identify` sends for a user id.
 pub fn salted_id_hash(salt: &str, id: &str) -> String {
-    hex(&sha256([salt, ":", id].concat().as_bytes()))
+    hex(&sha256(concat(&[salt, ":", id]).as_bytes()))
 }
 
 #[cfg(test)]

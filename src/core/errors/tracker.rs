@@ -11,6 +11,7 @@ use crate::core::event::{truncate, MAX_MESSAGE_BYTES, MAX_STACK_BYTES, MAX_TYPE_
 use crate::core::json::write_integer;
 use crate::core::json_object::{objects, Object};
 use crate::core::json_value;
+use crate::core::text::concat;
 use alloc::string::String;
 
 /// Severities, lowest first (`ErrorSeverity` in JavaScript).
@@ -203,7 +204,7 @@ impl Tracker {
             .number("durationMs", duration_ms)
             .finish();
         let failed = status.is_none_or(|s| s >= 400.0);
-        let message = [method.as_str(), " ", absolute].concat();
+        let message = concat(&[method.as_str(), " ", absolute]);
         let level = if failed { "error" } else { "info" };
         self.breadcrumb(
             Some("http"),
@@ -217,7 +218,7 @@ impl Tracker {
     /// A `navigation` breadcrumb to `path`, once per distinct path and hash (one navigation
     /// can fire several events); `via` names the event or history method.
     pub fn navigated(&mut self, via: &str, path: &str, hash: &str, now_ms: f64) {
-        let location = [path, hash].concat();
+        let location = concat(&[path, hash]);
         if location == self.last_location {
             return;
         }

@@ -4,6 +4,7 @@
 use crate::core::json_value::Value;
 use crate::core::llm::alerts::{Metric, Operator, Rule, DEFAULT_WINDOW_MS};
 use crate::core::llm::pricing::{Price, Rates};
+use crate::core::text::concat;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -42,7 +43,11 @@ pub fn read_pricing(value: &Value) -> Result<Vec<Price>, OptionError> {
     let mut prices = Vec::new();
     for (model, entry) in members {
         let rates = read_rates(entry).ok_or_else(|| {
-            OptionError::Type(["pricing.", model, " needs numeric input and output rates"].concat())
+            OptionError::Type(concat(&[
+                "pricing.",
+                model,
+                " needs numeric input and output rates",
+            ]))
         })?;
         let long_context = match entry.get("longContext") {
             Some(long @ Value::Object(_)) => read_rates(long),
@@ -59,7 +64,7 @@ pub fn read_pricing(value: &Value) -> Result<Vec<Price>, OptionError> {
 
 /// `[{ name, metric, operator, threshold, consecutive?, windowMs? }]`.
 pub fn read_rules(value: &Value) -> Result<Vec<Rule>, OptionError> {
-    let invalid = |message: &str| OptionError::Type(["alertRules", message].concat());
+    let invalid = |message: &str| OptionError::Type(concat(&["alertRules", message]));
     let Value::Array(rules) = value else {
         return Err(invalid(" must be an array of rules"));
     };
@@ -84,15 +89,12 @@ pub fn read_rules(value: &Value) -> Result<Vec<Rule>, OptionError> {
             positive("consecutive", 1.0),
             positive("windowMs", DEFAULT_WINDOW_MS),
         ) else {
-            return Err(invalid(
-                &[
-                    ".",
-                    name,
-                    ": needs a known metric, an operator (>, >=, <, <=), a finite threshold, and \
+            return Err(invalid(&concat(&[
+                ".",
+                name,
+                ": needs a known metric, an operator (>, >=, <, <=), a finite threshold, and \
                  consecutive and windowMs of at least 1",
-                ]
-                .concat(),
-            ));
+            ])));
         };
         parsed.push(Rule::new(
             name,

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::core::json::{write_integer, write_string};
 use crate::core::json_value::Value;
+use crate::core::text::concat;
 use alloc::string::String;
 
 /// Event types exported only as metrics.
@@ -79,7 +80,7 @@ fn write_record(out: &mut String, event: &Event, now_ms: i64) {
                 .iter()
                 .find(|(m, _)| m == member)
                 .map(|(_, k)| String::from(*k))
-                .unwrap_or_else(|| ["browser.context.", member].concat());
+                .unwrap_or_else(|| concat(&["browser.context.", member]));
             next(out);
             any_attribute(out, &key, value);
         }
