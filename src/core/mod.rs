@@ -27,6 +27,7 @@ pub mod performance;
 pub mod pii;
 pub mod pipeline;
 pub mod random;
+pub mod recent;
 pub mod retry;
 pub mod sampling;
 pub mod sanitize;

@@ -1,14 +1,13 @@
 //! Exact summaries of a bounded window of timings: count, mean, extremes and percentiles.
 
-use alloc::collections::VecDeque;
+use crate::core::recent::Recent;
 use alloc::vec::Vec;
 use wasm_telemetry_rules::percentile::percentile;
 
 /// The latest `capacity` values of one measure (older ones are forgotten).
 #[derive(Debug, Clone)]
 pub struct TimingWindow {
-    values: VecDeque<f64>,
-    capacity: usize,
+    values: Recent<f64>,
 }
 
 /// What `getAIOperationsSummary()` returns for one measure.
@@ -34,8 +33,7 @@ impl TimingWindow {
     /// An empty window keeping at most `capacity` values (at least one).
     pub fn new(capacity: usize) -> Self {
         Self {
-            values: VecDeque::new(),
-            capacity: capacity.max(1),
+            values: Recent::new(capacity.max(1)),
         }
     }
 
@@ -44,10 +42,7 @@ impl TimingWindow {
         if !value.is_finite() {
             return false;
         }
-        if self.values.len() == self.capacity {
-            self.values.pop_front();
-        }
-        self.values.push_back(value);
+        self.values.push(value);
         true
     }
 

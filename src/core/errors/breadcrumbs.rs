@@ -1,7 +1,7 @@
 //! Breadcrumbs: the trail of what happened before an error, in a ring of fixed size.
 
 use crate::core::json_object::objects;
-use alloc::collections::VecDeque;
+use crate::core::recent::Recent;
 use alloc::string::String;
 
 /// One breadcrumb: already redacted, `data` already serialised as a JSON object.
@@ -22,28 +22,20 @@ pub struct Breadcrumb {
 /// The most recent `capacity` breadcrumbs.
 #[derive(Debug, Clone)]
 pub struct Trail {
-    crumbs: VecDeque<Breadcrumb>,
-    capacity: usize,
+    crumbs: Recent<Breadcrumb>,
 }
 
 impl Trail {
     /// An empty trail keeping at most `capacity` breadcrumbs.
     pub fn new(capacity: usize) -> Self {
         Self {
-            crumbs: VecDeque::new(),
-            capacity,
+            crumbs: Recent::new(capacity),
         }
     }
 
     /// Adds a breadcrumb, forgetting the oldest beyond the capacity.
     pub fn push(&mut self, crumb: Breadcrumb) {
-        if self.capacity == 0 {
-            return;
-        }
-        if self.crumbs.len() == self.capacity {
-            self.crumbs.pop_front();
-        }
-        self.crumbs.push_back(crumb);
+        self.crumbs.push(crumb);
     }
 
     /// Breadcrumbs kept.
@@ -58,7 +50,7 @@ impl Trail {
 
     /// The trail as a JSON array, oldest first.
     pub fn to_json(&self) -> String {
-        objects(&self.crumbs, |object, crumb| {
+        objects(self.crumbs.iter(), |object, crumb| {
             let data = Some(crumb.data_json.as_str()).filter(|json| json.starts_with('{'));
             object
                 .whole("timestamp", crumb.timestamp_ms)

@@ -2,8 +2,8 @@
 
 use crate::core::grouping::group;
 use crate::core::llm::usage::Usage;
+use crate::core::recent::Recent;
 use crate::core::stats::{summarize, Summary};
-use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -158,18 +158,23 @@ impl CallSummary {
 }
 
 /// The latest calls, oldest first.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CallLog {
-    calls: VecDeque<Call>,
+    calls: Recent<Call>,
+}
+
+impl Default for CallLog {
+    fn default() -> Self {
+        Self {
+            calls: Recent::new(CALL_LOG_CAPACITY),
+        }
+    }
 }
 
 impl CallLog {
     /// Records a call, forgetting the oldest beyond `CALL_LOG_CAPACITY`.
     pub fn push(&mut self, call: Call) {
-        if self.calls.len() == CALL_LOG_CAPACITY {
-            self.calls.pop_front();
-        }
-        self.calls.push_back(call);
+        self.calls.push(call);
     }
 
     /// The calls, oldest first.

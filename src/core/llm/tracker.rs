@@ -11,8 +11,8 @@ use crate::core::llm::forecast::forecast;
 use crate::core::llm::options::{read_pricing, read_rules, OptionError};
 use crate::core::llm::pricing::{bundled, cost, find, Cost, Price};
 use crate::core::llm::usage::{usage_of, Provider, Usage};
+use crate::core::recent::Recent;
 use crate::core::stats::Summary;
-use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -78,7 +78,7 @@ pub struct Tracker {
     budgets: Budgets,
     calls: CallLog,
     rules: Vec<Rule>,
-    triggered: VecDeque<String>,
+    triggered: Recent<String>,
     created_ms: f64,
     interval_ms: f64,
     outbox: Vec<Outgoing>,
@@ -230,7 +230,7 @@ impl Tracker {
             budgets,
             calls: CallLog::default(),
             rules,
-            triggered: VecDeque::new(),
+            triggered: Recent::new(ALERT_HISTORY),
             created_ms: now_ms,
             interval_ms,
             outbox: Vec::new(),
@@ -355,10 +355,7 @@ impl Tracker {
     /// as a `kind` event.
     fn raise(&mut self, kind: &'static str, alert: &mut Object, now_ms: f64) -> String {
         let text = alert.number("triggeredAt", now_ms).finish();
-        if self.triggered.len() == ALERT_HISTORY {
-            self.triggered.pop_front();
-        }
-        self.triggered.push_back(text.clone());
+        self.triggered.push(text.clone());
         self.outbox.push((kind, text.clone()));
         text
     }
