@@ -496,9 +496,9 @@ pub enum Settled {
 fn append_events(stored: Option<&str>, batch: &Batch) -> String {
     let events = batch.encode_events();
     let open = stored
-        .and_then(|s| s.strip_suffix(']'))
-        .filter(|s| s.len() > 1 && s.starts_with('['));
-    match (open, events.strip_prefix('[')) {
+        .and_then(|s| s.strip_suffix("]"))
+        .filter(|s| s.len() > 1 && s.starts_with("["));
+    match (open, events.strip_prefix("[")) {
         (Some(open), Some(rest)) => concat(&[open, ",", rest]),
         _ => events,
     }

@@ -95,7 +95,12 @@ pub(crate) fn file_path(text: &str, start: usize, previous: u8) -> Option<Found>
         return None;
     }
     let name = text.get(last_segment..end)?;
-    let name = name.trim_end_matches(['/', '\\']);
+    // Trailing separators go; they are ASCII, so the cut falls between characters.
+    let kept = name
+        .bytes()
+        .rposition(|b| !is_separator(b))
+        .map_or(0, |last| last + 1);
+    let name = name.get(..kept)?;
     Some(Found {
         end,
         replacement: Replacement::Text(String::from(name)),
