@@ -154,7 +154,9 @@ macro_rules! config_table {
         ];
 
         impl Config {
-            /// Puts a checked setting in its field.
+            /// Puts a checked setting in its field. Out of line: inlined, its arms cost 0.1 KB
+            /// gzipped more.
+            #[inline(never)]
             fn place(&mut self, field: Field, setting: Setting) {
                 match field {
                     $( Field::$field => config_kind!(@place [$($kind)*] self.$field, setting), )*
