@@ -114,11 +114,16 @@ impl Core for VitalsCore {
             "vitals" => return Some(page.values_json()),
             "resources" => {
                 let count = args.len();
-                let names: Vec<String> = (0..count)
-                    .map(|i| args.owned(i).unwrap_or_default())
-                    .collect();
-                let sizes: Vec<f64> = (0..count).map(|i| args.number(1 + 2 * i)).collect();
-                let durations: Vec<f64> = (0..count).map(|i| args.number(2 + 2 * i)).collect();
+                let (mut names, mut sizes, mut durations) = (
+                    Vec::with_capacity(count),
+                    Vec::with_capacity(count),
+                    Vec::with_capacity(count),
+                );
+                for i in 0..count {
+                    names.push(args.owned(i).unwrap_or_default());
+                    sizes.push(args.number(1 + 2 * i));
+                    durations.push(args.number(2 + 2 * i));
+                }
                 let heap = args.optional_number(0);
                 return Some(self.core.resources_json(
                     &sizes,

@@ -4,7 +4,7 @@
 use crate::core::json::write_string;
 use crate::core::json_object::Object;
 use crate::core::json_value::{self, Value};
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::core::text::concat;
@@ -499,7 +499,7 @@ config_table! {
     "redactPII" redact_pii: Flag = true;
     /// Object keys whose values are replaced before storage or sending.
     "redactFields" redact_fields: List =
-        DEFAULT_REDACT_FIELDS.iter().map(|f| f.to_string()).collect(),
+        DEFAULT_REDACT_FIELDS.map(String::from).into(),
         rule(Check::NoEmptyNames, "a list of non-empty field names");
     /// Whether dropped input and transport failures are logged to the console.
     "debug" debug: Flag = false;

@@ -109,10 +109,7 @@ impl Performance {
     pub fn new(options: Options, navigation: &Navigation, now_ms: f64) -> Self {
         Performance {
             page: Page::new(navigation, options.report_all_changes, now_ms),
-            ai: AI_FIELDS
-                .iter()
-                .map(|_| TimingWindow::new(options.max_timings))
-                .collect(),
+            ai: alloc::vec![TimingWindow::new(options.max_timings); AI_FIELDS.len()],
             options,
             long_tasks: 0,
             blocking_ms: 0.0,

@@ -199,11 +199,13 @@ fn breaker_of(config: &Config) -> Breaker {
 fn policy_of(config: &Config) -> Policy {
     Policy {
         patterns: config.redact_pii,
-        fields: config
-            .redact_fields
-            .iter()
-            .map(|f| normalize_field(f))
-            .collect(),
+        fields: {
+            let mut fields = Vec::with_capacity(config.redact_fields.len());
+            for field in &config.redact_fields {
+                fields.push(normalize_field(field));
+            }
+            fields
+        },
         rules: Rules {
             allowed_query_params: config.allowed_query_params.clone(),
         },

@@ -48,7 +48,11 @@ impl TimingWindow {
 
     /// The summary of the window, or `None` when it is empty.
     pub fn summary(&self) -> Option<Summary> {
-        summarize(self.values.iter().copied().collect())
+        let mut values = Vec::with_capacity(self.values.len());
+        for value in self.values.iter() {
+            values.push(*value);
+        }
+        summarize(values)
     }
 }
 
