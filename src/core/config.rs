@@ -365,11 +365,7 @@ impl Spec {
                 Some(Setting::Text(name.clone()))
             }
             (Kind::Text(_), Value::String(text)) => Some(Setting::Text(text.clone())),
-            (Kind::List(_), Value::Array(items)) => items
-                .iter()
-                .map(|item| item.as_str().map(String::from))
-                .collect::<Option<Vec<_>>>()
-                .map(Setting::List),
+            (Kind::List(_), Value::Array(items)) => strings(items).map(Setting::List),
             _ => None,
         };
         setting.ok_or(ConfigError::Type {
@@ -616,6 +612,15 @@ fn config_members(text: &str) -> Result<Vec<(String, Value)>, ConfigError> {
         return Err(ConfigError::Unknown(key.clone()));
     }
     Ok(members)
+}
+
+/// The items as strings, or `None` when one is not a string.
+fn strings(items: &[Value]) -> Option<Vec<String>> {
+    let mut list = Vec::with_capacity(items.len());
+    for item in items {
+        list.push(String::from(item.as_str()?));
+    }
+    Some(list)
 }
 
 /// A list of strings as a JSON array.

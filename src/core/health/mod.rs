@@ -109,11 +109,13 @@ pub fn system_status<'a>(services: impl IntoIterator<Item = &'a Service>) -> Hea
 
 /// The names of services whose status is not healthy, for reports.
 pub fn unhealthy_names(services: &[Service]) -> Vec<&str> {
-    services
-        .iter()
-        .filter(|s| s.status != HealthStatus::Healthy)
-        .map(|s| s.name.as_str())
-        .collect()
+    let mut names = Vec::new();
+    for service in services {
+        if service.status != HealthStatus::Healthy {
+            names.push(service.name.as_str());
+        }
+    }
+    names
 }
 
 #[cfg(test)]
