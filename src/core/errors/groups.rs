@@ -106,7 +106,10 @@ impl Groups {
 
     /// The groups, most frequent first.
     pub fn by_count(&self) -> Vec<&Group> {
-        let mut sorted: Vec<&Group> = self.groups.iter().collect();
+        let mut sorted = Vec::with_capacity(self.groups.len());
+        for group in &self.groups {
+            sorted.push(group);
+        }
         crate::core::sort::insertion_sort_by(&mut sorted, |a, b| {
             b.count
                 .cmp(&a.count)

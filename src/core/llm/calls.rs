@@ -202,8 +202,11 @@ impl CallLog {
     ) -> (CallSummary, Vec<(String, CallSummary)>) {
         let start = window_ms.map_or(since_ms, |w| now_ms - w);
         let span = now_ms - start;
-        let recent: Vec<&Call> = self.calls.iter().filter(|c| c.at_ms > start).collect();
-        let keys: Vec<&str> = recent.iter().map(|call| group_by.key(call)).collect();
+        let (mut recent, mut keys) = (Vec::new(), Vec::new());
+        for call in self.calls.iter().filter(|c| c.at_ms > start) {
+            recent.push(call);
+            keys.push(group_by.key(call));
+        }
         let grouped = group(&keys);
         // The calls ordered by group (a counting sort), each group's calls one slice.
         // Every group index is in range; `get` keeps bounds-check panics out of the wasm.

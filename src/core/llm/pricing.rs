@@ -115,14 +115,15 @@ static BUNDLED: [(&str, Rates, Option<Rates>); 23] = [
 
 /// The bundled table (see [`PRICES_AS_OF`]).
 pub fn bundled() -> Vec<Price> {
-    BUNDLED
-        .iter()
-        .map(|(model, rates, long_context)| Price {
+    let mut table = Vec::with_capacity(BUNDLED.len());
+    for (model, rates, long_context) in &BUNDLED {
+        table.push(Price {
             model: String::from(*model),
             rates: *rates,
             long_context: *long_context,
-        })
-        .collect()
+        });
+    }
+    table
 }
 
 /// Strips a provider prefix (`openai/`, `models/`, …) and a trailing snapshot date

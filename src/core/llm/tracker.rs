@@ -476,12 +476,14 @@ impl Tracker {
         let start = period
             .start_ms(budget.period(), self.created_ms)
             .max(self.created_ms);
-        let costs: Vec<(f64, f64)> = self
-            .calls
-            .iter()
-            .filter(|c| c.at_ms >= start && period.of(c.at_ms) == budget.period())
-            .filter_map(|c| Some((c.at_ms, c.cost?)))
-            .collect();
+        let mut costs: Vec<(f64, f64)> = Vec::new();
+        for call in self.calls.iter() {
+            if let Some(cost) = call.cost {
+                if call.at_ms >= start && period.of(call.at_ms) == budget.period() {
+                    costs.push((call.at_ms, cost));
+                }
+            }
+        }
         let mut spent = budget.spent - costs.iter().map(|(_, c)| c).sum::<f64>();
         let mut points = Vec::with_capacity(costs.len() + 1);
         points.push((start, spent));
