@@ -137,17 +137,18 @@ impl Analytics {
         // later first use" as one exact integer (below 2^53 for any realistic count).
         let n = self.features.len();
         let most = self.features.iter().map(|(_, v)| v.uses).max().unwrap_or(0);
-        let mut keys: Vec<f64> = self
-            .features
-            .iter()
-            .enumerate()
-            .map(|(i, (_, v))| (most - v.uses) as f64 * n as f64 + i as f64)
-            .collect();
+        let mut keys = Vec::with_capacity(n);
+        for (i, (_, v)) in self.features.iter().enumerate() {
+            keys.push((most - v.uses) as f64 * n as f64 + i as f64);
+        }
         crate::core::sort::sort_f64(&mut keys);
-        keys.iter()
-            .filter_map(|key| self.features.get((*key as u64 % n.max(1) as u64) as usize))
-            .map(|(k, v)| (k.as_str(), v))
-            .collect()
+        let mut sorted = Vec::with_capacity(n);
+        for key in keys {
+            if let Some((k, v)) = self.features.get((key as u64 % n.max(1) as u64) as usize) {
+                sorted.push((k.as_str(), v));
+            }
+        }
+        sorted
     }
 
     /// A conversation started; returns false when the id was already open.
@@ -234,11 +235,10 @@ impl Analytics {
         stats.success_rate = share(succeeded as f64, stats.ended);
         stats.avg_messages = share(messages as f64, stats.started);
         stats.avg_duration_ms = share(duration, stats.ended);
-        stats.avg_length_by_role = self
-            .lengths
-            .iter()
-            .map(|(role, (count, total))| (role.clone(), *total as f64 / (*count).max(1) as f64))
-            .collect();
+        for (role, (count, total)) in &self.lengths {
+            let average = *total as f64 / (*count).max(1) as f64;
+            stats.avg_length_by_role.push((role.clone(), average));
+        }
         stats
     }
 

@@ -231,20 +231,16 @@ impl CallLog {
             }
         }
         // `ends` now holds each group's start.
-        let groups = grouped
-            .keys
-            .iter()
-            .enumerate()
-            .map(|(index, key)| {
-                let stop = ends.get(index + 1).copied().unwrap_or(ordered.len());
-                let start = ends.get(index).copied().unwrap_or(stop);
-                let calls = ordered.get(start..stop).unwrap_or_default();
-                (
-                    String::from(*key),
-                    CallSummary::of(&mut calls.iter().copied(), span),
-                )
-            })
-            .collect();
+        let mut groups = Vec::with_capacity(grouped.keys.len());
+        for (index, key) in grouped.keys.iter().enumerate() {
+            let stop = ends.get(index + 1).copied().unwrap_or(ordered.len());
+            let start = ends.get(index).copied().unwrap_or(stop);
+            let calls = ordered.get(start..stop).unwrap_or_default();
+            groups.push((
+                String::from(*key),
+                CallSummary::of(&mut calls.iter().copied(), span),
+            ));
+        }
         (CallSummary::of(&mut recent.iter().copied(), span), groups)
     }
 }
