@@ -71,8 +71,10 @@ impl HealthOptions {
         let check_interval_ms = number(&CHECK_INTERVAL)?;
         let failure_threshold = number(&FAILURE_THRESHOLD)? as u32;
         let timeout_ms = number(&TIMEOUT)?;
-        let enabled =
-            options.as_ref().and_then(|o| last(o, "enabled")) != Some(&Value::Bool(false));
+        let enabled = !matches!(
+            options.as_ref().and_then(|o| last(o, "enabled")),
+            Some(Value::Bool(false))
+        );
         Ok(Self {
             enabled,
             check_interval_ms,
