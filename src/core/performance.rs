@@ -109,7 +109,13 @@ impl Performance {
     pub fn new(options: Options, navigation: &Navigation, now_ms: f64) -> Self {
         Performance {
             page: Page::new(navigation, options.report_all_changes, now_ms),
-            ai: alloc::vec![TimingWindow::new(options.max_timings); AI_FIELDS.len()],
+            ai: {
+                let mut windows = Vec::with_capacity(AI_FIELDS.len());
+                for _ in AI_FIELDS {
+                    windows.push(TimingWindow::new(options.max_timings));
+                }
+                windows
+            },
             options,
             long_tasks: 0,
             blocking_ms: 0.0,
