@@ -4,6 +4,7 @@
 import { boundary } from './wasm.js';
 import { initOnce, redactOf } from './entry.js';
 import { fullModules, webModules } from './modules.js';
+import { sendOtlp } from './otlp.js';
 import { collectorClass } from './telemetry-collector.js';
 
 /** The boundary functions of this entry's wasm, which every class goes through. */
@@ -12,7 +13,7 @@ const wasm = boundary();
 export { ErrorSeverity, HealthStatus } from './entry.js';
 export { replayQueue } from './queue.js';
 
-const { TelemetryCollector, linkOf } = collectorClass(wasm);
+const { TelemetryCollector, linkOf } = collectorClass(wasm, sendOtlp);
 export { TelemetryCollector };
 export const { PerformanceMetrics, ErrorTracking, HealthCheck } = webModules(wasm, linkOf);
 export const { UsageAnalytics, LlmTelemetry } = fullModules(wasm, linkOf);

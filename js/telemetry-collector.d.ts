@@ -175,8 +175,8 @@ export declare class TelemetryCollector {
   getBufferStatus(): BufferStatus;
 }
 
-/** The TelemetryCollector class over an entry's wasm core (internal). */
-export function collectorClass(core: unknown): {
+/** The TelemetryCollector class over an entry's wasm core and OTLP sender (internal). */
+export function collectorClass(core: unknown, sendOtlp?: unknown): {
   TelemetryCollector: typeof TelemetryCollector;
   linkOf(collector: TelemetryCollector): CollectorLink;
 };

@@ -105,11 +105,12 @@ function readConfig(config) {
 }
 
 /**
- * The `TelemetryCollector` class of an entry, over that entry's wasm (its `collector` core); `linkOf`
- * gives a collector's link for the modules (PerformanceMetrics, …), and throws a TypeError for
- * anything that is not a collector of this class.
+ * The `TelemetryCollector` class of an entry, over that entry's wasm (its `collector` core) and,
+ * in the full entry, its OTLP sender (js/otlp.js); `linkOf` gives a collector's link for the
+ * modules (PerformanceMetrics, …), and throws a TypeError for anything that is not a collector
+ * of this class.
  */
-export function collectorClass(wasm) {
+export function collectorClass(wasm, sendOtlp) {
   let linkOf;
 
   class TelemetryCollector {
@@ -410,23 +411,9 @@ export function collectorClass(wasm) {
             return [0, undefined, 'customTransport failed'];
           }
         default:
-          return this.#sendOtlp(id, endpoint.replace(/\/+$/, ''), apiKey, keepalive);
+          // 'otlp', which only the full entry's core accepts.
+          return sendOtlp(core, id, endpoint, apiKey, keepalive);
       }
-    }
-
-    /** OTLP: the log records to `/v1/logs`, then the metrics to `/v1/metrics`. When the logs
-     * are accepted and the metrics are not, the retry sends only the metrics. */
-    async #sendOtlp(id, base, apiKey, keepalive) {
-      const core = this.#core;
-      const logs = run(core, 'body', [id], [0, Date.now()]);
-      const metrics = run(core, 'body', [id], [1, Date.now()]);
-      let result = [200];
-      if (logs !== undefined) {
-        result = await post(`${base}/v1/logs`, logs, apiKey, keepalive);
-        if (!ask(core, 'otlpLogsSent', [id], [result[0]])) return result;
-      }
-      if (metrics !== undefined) result = await post(`${base}/v1/metrics`, metrics, apiKey, keepalive);
-      return result;
     }
 
     /** Tries delivery again after `delay` ms. */
