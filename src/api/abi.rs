@@ -20,7 +20,7 @@
 //! import (a new request) never overwrites it.
 
 use crate::api::args::Args;
-use crate::api::cores::{Core, Cores};
+use crate::api::cores::{bad_arguments, Core, Cores};
 use crate::api::redact::redact as redact_text;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -165,7 +165,7 @@ pub extern "C" fn open(numbers: usize, kind: isize, texts: isize) -> isize {
         (Some(numbers), Some([Some(kind), Some(texts)])) => {
             with(|state| state.cores.open(kind, texts, numbers))
         }
-        _ => crate::api::collector::thrown(false, "arguments must be a JSON array"),
+        _ => bad_arguments(),
     };
     reply(Some(answer))
 }

@@ -16,6 +16,12 @@ pub trait Core {
     fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String>;
 }
 
+/// The error a constructor's arguments get when they are not a JSON array (or do not fit the
+/// request they came in).
+pub fn bad_arguments() -> String {
+    thrown(false, "arguments must be a JSON array")
+}
+
 /// A new core of `kind`, or the `R…`/`T…` error string its constructor refused with.
 fn make(kind: &str, args: &Args<'_>) -> Result<Box<dyn Core>, String> {
     Ok(match kind {
@@ -55,7 +61,7 @@ impl Cores {
     /// error string.
     pub fn open(&mut self, kind: &str, texts: &str, numbers: &[f64]) -> String {
         let Some(args) = Args::new(texts, numbers, None) else {
-            return thrown(false, "arguments must be a JSON array");
+            return bad_arguments();
         };
         let core = match make(kind, &args) {
             Ok(core) => core,

@@ -682,7 +682,7 @@ mod tests {
             (p.counters().accepted, p.counters().sent, p.in_flight()),
             (3, 3, 0)
         );
-        assert!(p.next_batch(0.0).cloned().is_none());
+        assert!(p.next_batch(0.0).is_none());
     }
 
     #[test]
@@ -834,7 +834,7 @@ mod tests {
             accept(&mut p, &event("a")).unwrap();
         }
         assert!(!p.should_flush());
-        assert!(p.next_batch(0.0).cloned().is_none());
+        assert!(p.next_batch(0.0).is_none());
         p.set_consent(Consent::Granted);
         assert!(p.should_flush());
         assert_eq!(p.next_batch(0.0).cloned().unwrap().events.len(), 50);
@@ -870,7 +870,7 @@ mod tests {
             (p.buffered(), p.counters().dropped(DropReason::Disabled)),
             (0, 1)
         );
-        assert!(p.next_batch(0.0).cloned().is_none());
+        assert!(p.next_batch(0.0).is_none());
     }
 
     #[test]
@@ -1000,7 +1000,7 @@ mod tests {
             "the third failure opens the breaker for its cool-down"
         );
         assert_eq!(p.breaker_state(10.0), BreakerState::Open);
-        assert!(p.next_batch(10.0).cloned().is_none());
+        assert!(p.next_batch(10.0).is_none());
         let probe = p.next_batch(5002.0).cloned().unwrap();
         let report = Report {
             outcome: Outcome::Retry,

@@ -48,6 +48,7 @@ const fn rates(input: f64, output: f64, read: f64, w5m: Option<f64>, w1h: Option
 
 const SONNET: Rates = rates(3.0, 15.0, 0.30, Some(3.75), Some(6.0));
 const SONNET_LONG: Rates = rates(6.0, 22.5, 0.60, Some(7.5), Some(12.0));
+const OPUS_4: Rates = rates(15.0, 75.0, 1.50, Some(18.75), Some(30.0));
 
 /// The bundled prices: model, rates, long-context rates. Data in the wasm, not code that
 /// builds it.
@@ -64,16 +65,8 @@ static BUNDLED: [(&str, Rates, Option<Rates>); 23] = [
         rates(5.0, 25.0, 0.50, Some(6.25), Some(10.0)),
         None,
     ),
-    (
-        "claude-opus-4-1",
-        rates(15.0, 75.0, 1.50, Some(18.75), Some(30.0)),
-        None,
-    ),
-    (
-        "claude-opus-4",
-        rates(15.0, 75.0, 1.50, Some(18.75), Some(30.0)),
-        None,
-    ),
+    ("claude-opus-4-1", OPUS_4, None),
+    ("claude-opus-4", OPUS_4, None),
     ("claude-3-7-sonnet", SONNET, None),
     (
         "claude-3-5-haiku",
