@@ -85,19 +85,20 @@ export function boundary() {
     }
     return typeof text === 'string' ? write([], [text])[0] : -1;
   };
+  const call = (handle, op, texts, numbers, payload) => answer(exports.call(handle, numbers.length, ...write(numbers, [op, texts, payload])));
   return {
     async instantiate(module) {
       ({ exports } = await WebAssembly.instantiate(module, { env: { wt_patterns } }));
     },
     open: (kind, texts, numbers) => answer(exports.open(numbers.length, ...write(numbers, [kind, texts]))),
-    call: (handle, op, texts, numbers, payload) => answer(exports.call(handle, numbers.length, ...write(numbers, [op, texts, payload]))),
+    call,
     close(handle) {
       patterns.delete(handle);
       exports.close(handle);
     },
     patterns(handle, redact) {
       // A core that is closed, or running (a call from inside its own patterns), refuses.
-      if (exports.call(handle, 1, ...write([redact ? handle : 0], ['patterns', '[]', undefined])) < 0) return;
+      if (call(handle, 'patterns', '[]', [redact ? handle : 0]) === undefined) return;
       if (redact) patterns.set(handle, redact);
       else patterns.delete(handle);
     },
