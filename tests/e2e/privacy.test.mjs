@@ -69,6 +69,41 @@ describe('PII redaction', () => {
     assert.match(stored[0].data.contact.primary, /^\[REDACTED_EMAIL\]$/);
     await page.dispose();
   });
+
+  test("the application's redactPatterns run on keys and values after the built-in ones, and can be changed or removed", async () => {
+    const page = await isolatedPage();
+    const result = await page.evaluate(async (endpoint) => {
+      const c = new window.sdk.TelemetryCollector({
+        endpoint,
+        flushIntervalMs: 0,
+        redactPatterns: [/ORD-\d+/, { pattern: 'tk_[a-z]+', type: 'token' }],
+      });
+      const data = { note: 'order ORD-1234 for ann@example.com', 'ref ORD-9': 'tk_abc and 東京', kept: 'ORD-x' };
+      c.track({ type: 'e2e.patterns', data: { ...data, n: 1 } });
+      c.updateConfig({ redactPatterns: ['東京'] });
+      c.track({ type: 'e2e.patterns', data: { ...data, n: 2 } });
+      c.updateConfig({ redactPatterns: [] });
+      c.track({ type: 'e2e.patterns', data: { ...data, n: 3 } });
+      return c.flush();
+    }, env.collector.endpoint);
+    assert.equal(result, 3);
+    const byN = Object.fromEntries((await env.collector.events('e2e.patterns')).map((e) => [e.data.n, e.data]));
+    assert.deepEqual(byN[1], {
+      note: 'order [REDACTED_CUSTOM] for [REDACTED_EMAIL]',
+      'ref [REDACTED_CUSTOM]': '[REDACTED_TOKEN] and 東京',
+      kept: 'ORD-x',
+      n: 1,
+    });
+    assert.deepEqual(byN[2], {
+      note: 'order ORD-1234 for [REDACTED_EMAIL]',
+      'ref ORD-9': 'tk_abc and [REDACTED_CUSTOM]',
+      kept: 'ORD-x',
+      n: 2,
+    });
+    assert.deepEqual(byN[3], { note: 'order ORD-1234 for [REDACTED_EMAIL]', 'ref ORD-9': 'tk_abc and 東京', kept: 'ORD-x', n: 3 });
+    assert.deepEqual(page.errors, []);
+    await page.dispose();
+  });
 });
 
 describe('consent', () => {
