@@ -192,7 +192,8 @@ impl CallLog {
     }
 
     /// Calls recorded in the last `window_ms` before `now_ms`, or since `since_ms` when no window
-    /// is given, summarised in total and per key of `group_by`, keys in order of first appearance.
+    /// is given (a call made at `since_ms` itself included), summarised in total and per key of
+    /// `group_by`, keys in order of first appearance.
     pub fn summary(
         &self,
         group_by: GroupBy,
@@ -203,7 +204,11 @@ impl CallLog {
         let start = window_ms.map_or(since_ms, |w| now_ms - w);
         let span = now_ms - start;
         let (mut recent, mut keys) = (Vec::new(), Vec::new());
-        for call in self.calls.iter().filter(|c| c.at_ms > start) {
+        let counted = |call: &&Call| match window_ms {
+            Some(_) => call.at_ms > start,
+            None => call.at_ms >= start,
+        };
+        for call in self.calls.iter().filter(counted) {
             recent.push(call);
             keys.push(group_by.key(call));
         }
@@ -317,6 +322,14 @@ mod tests {
         assert_eq!((groups[0].1.requests, groups[0].1.input_tokens), (2, 400));
         assert_eq!(groups[0].1.error_rate, 0.5);
         assert_eq!(groups[1].1.cache_hit_rate, 0.0);
+        // Since a start: calls made at the start itself count (an LlmTelemetry's first call can
+        // fall in the millisecond it was created). A window ends just after its oldest edge.
+        let (since, _) = log.summary(GroupBy::Model, None, 1_000.0, 61_000.0);
+        assert_eq!(since.requests, 3);
+        let (windowed, _) = log.summary(GroupBy::Model, Some(60_000.0), 0.0, 61_000.0);
+        assert_eq!(windowed.requests, 0);
+        let (windowed, _) = log.summary(GroupBy::Model, Some(60_000.0), 0.0, 60_999.0);
+        assert_eq!(windowed.requests, 3);
     }
 
     #[test]
