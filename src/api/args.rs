@@ -10,7 +10,8 @@ use crate::core::json_value::{parse, Value};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// One call's arguments.
+/// One call's arguments. Its readers are out of line: every operation reads through them, and
+/// inlined at each read they cost 0.25 KB gzipped more in the web and full entries.
 pub struct Args<'a> {
     texts: Vec<Value>,
     numbers: &'a [f64],
@@ -46,6 +47,7 @@ impl<'a> Args<'a> {
     }
 
     /// The `index`-th text, if it is a string.
+    #[inline(never)]
     pub fn text(&self, index: usize) -> Option<&str> {
         self.texts.get(index).and_then(Value::as_str)
     }
@@ -61,6 +63,7 @@ impl<'a> Args<'a> {
     }
 
     /// Whether the `index`-th text is `true`.
+    #[inline(never)]
     pub fn flag(&self, index: usize) -> bool {
         self.texts.get(index).and_then(Value::as_bool) == Some(true)
     }
@@ -74,6 +77,7 @@ impl<'a> Args<'a> {
     }
 
     /// The `index`-th number (NaN when absent).
+    #[inline(never)]
     pub fn number(&self, index: usize) -> f64 {
         self.numbers.get(index).copied().unwrap_or(f64::NAN)
     }
