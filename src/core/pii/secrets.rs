@@ -40,6 +40,20 @@ const KEY_PREFIXES: [(&[u8], usize); 19] = [
     (b"npm_", 30),
 ];
 
+/// The fewest characters of any key: its prefix and the least number after it.
+const SHORTEST_KEY: usize = {
+    let mut shortest = usize::MAX;
+    let mut i = 0;
+    while i < KEY_PREFIXES.len() {
+        let (prefix, least) = KEY_PREFIXES[i];
+        if prefix.len() + least < shortest {
+            shortest = prefix.len() + least;
+        }
+        i += 1;
+    }
+    shortest
+};
+
 fn is_key_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
@@ -121,12 +135,17 @@ pub(crate) fn token(bytes: &[u8], start: usize) -> (Option<Found>, usize) {
         return (secret(jwt_end), wide_end);
     }
     for (prefix, least) in KEY_PREFIXES {
-        if starts_with(bytes, start, prefix)
+        if key_end - start >= SHORTEST_KEY
+            && starts_with(bytes, start, prefix)
             && key_end - start >= prefix.len() + least
             && !is_word(byte(bytes, key_end))
         {
             return (secret(key_end), wide_end);
         }
+    }
+    // Base64 characters are among the run's, and at most two `=` of padding follow them.
+    if wide_end + 2 - start < MIN_ENTROPY_TOKEN {
+        return (None, wide_end);
     }
     let base64_end = base64_end(bytes, start);
     if base64_end - start >= MIN_ENTROPY_TOKEN && looks_random(bytes, start, base64_end) {
