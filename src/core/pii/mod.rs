@@ -71,6 +71,7 @@ pub struct Rules {
 /// the text only through this function, so tests can count the work a scan does. Out of line:
 /// inlined at its hundred call sites it costs 0.4 KB gzipped, and since detectors run only at
 /// the bytes of their group (see [`STARTS`]) the calls cost little time.
+#[inline(never)]
 pub(crate) fn byte(text: &[u8], index: usize) -> u8 {
     #[cfg(test)]
     tests::READS.with(|reads| reads.set(reads.get() + 1));
