@@ -116,29 +116,10 @@ pub fn round_non_negative(value: f64) -> i64 {
 
 /// Appends a whole number of milliseconds (or any integer-valued measure) to `out`.
 pub fn write_integer(out: &mut String, value: i64) {
-    // `itoa`-style formatting without pulling in float or generic formatting machinery.
-    if value == 0 {
-        out.push('0');
-        return;
-    }
     if value < 0 {
         out.push('-');
     }
-    // u64::MAX has 20 digits; filling from the end needs no bounds-checked indexing.
-    let mut digits = [0u8; 20];
-    let mut remaining = value.unsigned_abs();
-    let mut used = 0;
-    for slot in digits.iter_mut().rev() {
-        if remaining == 0 {
-            break;
-        }
-        *slot = b'0' + (remaining % 10) as u8;
-        remaining /= 10;
-        used += 1;
-    }
-    for digit in digits.iter().skip(digits.len() - used) {
-        out.push(char::from(*digit));
-    }
+    write_scaled(out, value.unsigned_abs(), 0);
 }
 
 /// Appends a finite number to `out` with up to 9 decimals (trailing zeros dropped); numbers of
@@ -158,28 +139,11 @@ pub fn write_decimal(out: &mut String, value: f64) {
         write_integer(out, rounded as i64);
         return;
     }
-    let negative = value < 0.0;
     let nanos = round_non_negative(value.abs() * 1e9);
-    if negative && nanos != 0 {
+    if value < 0.0 && nanos != 0 {
         out.push('-');
     }
-    write_integer(out, nanos / 1_000_000_000);
-    let mut fraction = nanos % 1_000_000_000;
-    if fraction == 0 {
-        return;
-    }
-    out.push('.');
-    let mut width = 9;
-    while fraction % 10 == 0 {
-        fraction /= 10;
-        width -= 1;
-    }
-    let mut digits = String::new();
-    write_integer(&mut digits, fraction);
-    for _ in digits.len()..width {
-        out.push('0');
-    }
-    out.push_str(&digits);
+    write_scaled(out, nanos as u64, 9);
 }
 
 /// Appends `value` as the shortest decimal that reads back as exactly `value`, as JavaScript

@@ -57,26 +57,18 @@ fn digits(field: &str) -> Option<i64> {
     valid.then(|| field.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
 }
 
+/// Month names as HTTP dates spell them.
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// Milliseconds since the epoch of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
 pub fn http_date_ms(value: &str) -> Option<f64> {
     let mut parts = find::split(value, " ").filter(|p| !p.is_empty());
     let _weekday = parts.next()?;
     let day = digits(parts.next()?)?;
-    let month = match parts.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
-    };
+    let name = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == name)? as i64 + 1;
     let year = digits(parts.next()?)?;
     let mut clock = find::split(parts.next()?, ":");
     let (h, m, s) = (
