@@ -16,7 +16,9 @@ const K: [u32; 64] = [
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ];
 
-/// The SHA-256 digest of `data`.
+/// The SHA-256 digest of `data`. Its loops index the schedule and the state: with iterator
+/// adapters the wasm was 0.1 KB gzipped larger.
+#[allow(clippy::needless_range_loop)]
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     let mut state: [u32; 8] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
@@ -29,48 +31,42 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
         message.push(0);
     }
     message.extend_from_slice(&((data.len() as u64).wrapping_mul(8)).to_be_bytes());
-    for block in message.chunks_exact(64) {
-        let mut w = [0u32; 64];
-        for (index, byte) in block.iter().enumerate() {
-            if let Some(word) = w.get_mut(index / 4) {
-                *word = (*word << 8) | u32::from(*byte);
-            }
-        }
+    let blocks = message.len() / 64;
+    for block in 0..blocks {
         // Reads that cannot fail keep bounds-check panics (and their formatting) out of the wasm.
-        let at = |w: &[u32; 64], i: usize| w.get(i).copied().unwrap_or(0);
+        let at = |i: usize| message.get(block * 64 + i).copied().unwrap_or(0);
+        let mut w = [0u32; 64];
+        for i in 0..16 {
+            w[i] = u32::from_be_bytes([at(4 * i), at(4 * i + 1), at(4 * i + 2), at(4 * i + 3)]);
+        }
         for i in 16..64 {
-            let (w15, w2) = (at(&w, i - 15), at(&w, i - 2));
+            let (w15, w2) = (w[i - 15], w[i - 2]);
             let s0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
             let s1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
-            let next = at(&w, i - 16)
+            w[i] = w[i - 16]
                 .wrapping_add(s0)
-                .wrapping_add(at(&w, i - 7))
+                .wrapping_add(w[i - 7])
                 .wrapping_add(s1);
-            if let Some(slot) = w.get_mut(i) {
-                *slot = next;
-            }
         }
         let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = state;
-        for (k, w) in K.iter().zip(w.iter()) {
+        for i in 0..64 {
             let t1 = h
                 .wrapping_add(e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25))
                 .wrapping_add((e & f) ^ (!e & g))
-                .wrapping_add(*k)
-                .wrapping_add(*w);
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
             let t2 = (a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22))
                 .wrapping_add((a & b) ^ (a & c) ^ (b & c));
             (h, g, f, e, d, c, b, a) = (g, f, e, d.wrapping_add(t1), c, b, a, t1.wrapping_add(t2));
         }
-        for (s, v) in state.iter_mut().zip([a, b, c, d, e, f, g, h]) {
-            *s = s.wrapping_add(v);
+        let worked = [a, b, c, d, e, f, g, h];
+        for i in 0..8 {
+            state[i] = state[i].wrapping_add(worked[i]);
         }
     }
     let mut digest = [0u8; 32];
-    for (out, byte) in digest
-        .iter_mut()
-        .zip(state.iter().flat_map(|word| word.to_be_bytes()))
-    {
-        *out = byte;
+    for i in 0..32 {
+        digest[i] = state[i / 4].to_be_bytes()[i % 4];
     }
     digest
 }
