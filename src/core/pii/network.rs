@@ -3,7 +3,6 @@
 use super::{
     byte, is_word, redact_with, starts_with_ignore_case, Found, Kind, Replacement, Rules, Scope,
 };
-use crate::core::find;
 use alloc::string::String;
 
 /// Longest URL examined; longer ones are cut there (the rest is scanned as plain text).
@@ -51,35 +50,38 @@ pub(crate) fn url(text: &str, start: usize, rules: &Rules) -> Option<Found> {
 }
 
 fn minimise_url(url: &str, authority_start: usize, rules: &Rules) -> String {
-    let (before_fragment, _fragment) = find::split_once(url, "#").unwrap_or((url, ""));
-    let (base, query) = match find::split_once(before_fragment, "?") {
-        Some((base, query)) => (base, Some(query)),
-        None => (before_fragment, None),
+    let bytes = url.as_bytes();
+    // The first `byte` in `from..to` (`to` when there is none).
+    let first = |byte: u8, from: usize, to: usize| {
+        (from..to)
+            .find(|at| bytes.get(*at) == Some(&byte))
+            .unwrap_or(to)
     };
-    let scheme = base.get(..authority_start).unwrap_or_default();
-    let rest = base.get(authority_start..).unwrap_or_default();
-    let (authority, path) = match find::find(rest, "/") {
-        Some(slash) => (
-            rest.get(..slash).unwrap_or_default(),
-            rest.get(slash..).unwrap_or_default(),
-        ),
-        None => (rest, ""),
-    };
-    let host = find::rsplit_once(authority, "@").map_or(authority, |(_, host)| host);
+    let part = |from: usize, to: usize| url.get(from..to).unwrap_or_default();
+    let fragment = first(b'#', 0, url.len());
+    let query = first(b'?', 0, fragment);
+    let path = first(b'/', authority_start, query);
+    let host = (authority_start..path)
+        .rfind(|at| bytes.get(*at) == Some(&b'@'))
+        .map_or(authority_start, |at| at + 1);
     let mut out = String::with_capacity(url.len());
-    out.push_str(scheme);
-    push_redacted(&mut out, host, rules);
-    push_redacted(&mut out, path, rules);
-    if let Some(query) = query {
+    out.push_str(part(0, authority_start));
+    push_redacted(&mut out, part(host, path), rules);
+    push_redacted(&mut out, part(path, query), rules);
+    if query < fragment {
         out.push('?');
-        for (index, pair) in find::split(query, "&").enumerate() {
-            if index > 0 {
+        let mut pair = query + 1;
+        while pair <= fragment {
+            let end = first(b'&', pair, fragment);
+            let equals = first(b'=', pair, end);
+            let key = part(pair, equals);
+            if pair > query + 1 {
                 out.push('&');
             }
-            let (key, value) = find::split_once(pair, "=").unwrap_or((pair, ""));
             push_redacted(&mut out, key, rules);
-            if find::contains(pair, "=") {
+            if equals < end {
                 out.push('=');
+                let value = part(equals + 1, end);
                 if rules
                     .allowed_query_params
                     .iter()
@@ -90,6 +92,7 @@ fn minimise_url(url: &str, authority_start: usize, rules: &Rules) -> String {
                     out.push_str("[REDACTED]");
                 }
             }
+            pair = end + 1;
         }
     }
     out
