@@ -68,46 +68,49 @@ pub(crate) fn luhn_valid(digits: &[u8]) -> bool {
     sum % 10 == 0
 }
 
-/// Whether the number starts with an issuer prefix that issues cards of this length (Visa,
-/// Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro, Mir). Timestamps and most ids
-/// start elsewhere, so they are not mistaken for cards even when their Luhn sum happens to fit.
+/// Card issuers' number ranges: how many leading digits form the prefix, the prefix's range, and
+/// the card lengths issued with it.
+const ISSUERS: [(u32, u32, u32, usize, usize); 24] = [
+    (1, 4, 4, 13, 13), // Visa
+    (1, 4, 4, 16, 16),
+    (1, 4, 4, 19, 19),
+    (2, 51, 55, 16, 16),         // Mastercard
+    (4, 2221, 2720, 16, 16),     // Mastercard 2-series
+    (2, 50, 50, 12, 19),         // Maestro
+    (2, 56, 59, 12, 19),         // Maestro
+    (2, 60, 60, 12, 19),         // Maestro
+    (2, 63, 63, 12, 19),         // Maestro
+    (2, 66, 66, 12, 19),         // Maestro
+    (2, 68, 69, 12, 19),         // Maestro
+    (4, 2200, 2204, 16, 19),     // Mir
+    (2, 34, 34, 15, 15),         // American Express
+    (2, 37, 37, 15, 15),         // American Express
+    (4, 3528, 3589, 16, 19),     // JCB
+    (3, 300, 305, 14, 19),       // Diners Club
+    (2, 36, 36, 14, 19),         // Diners Club
+    (2, 38, 39, 14, 19),         // Diners Club
+    (4, 6011, 6011, 16, 19),     // Discover
+    (3, 644, 649, 16, 19),       // Discover
+    (2, 65, 65, 16, 19),         // Discover
+    (6, 622126, 622925, 16, 19), // Discover (UnionPay co-branded)
+    (2, 62, 62, 16, 19),         // UnionPay
+    (2, 67, 67, 16, 19),         // Maestro (UK)
+];
+
+/// Whether the number starts with an issuer prefix that issues cards of this length (see
+/// [`ISSUERS`]). Timestamps and most ids start elsewhere, so they are not mistaken for cards
+/// even when their Luhn sum happens to fit.
 fn issuer_accepts(digits: &[u8]) -> bool {
-    let prefix = |n: usize| {
-        digits
-            .iter()
-            .take(n)
-            .fold(0u32, |v, d| v * 10 + u32::from(*d))
-    };
     let length = digits.len();
-    let (p1, p2, p3, p4, p6) = (prefix(1), prefix(2), prefix(3), prefix(4), prefix(6));
-    match p1 {
-        4 => matches!(length, 13 | 16 | 19),
-        5 => {
-            (51..=55).contains(&p2) && length == 16
-                || matches!(p2, 50 | 56..=59) && (12..=19).contains(&length)
-        }
-        2 => {
-            (2221..=2720).contains(&p4) && length == 16
-                || (2200..=2204).contains(&p4) && (16..=19).contains(&length)
-        }
-        3 => {
-            matches!(p2, 34 | 37) && length == 15
-                || (3528..=3589).contains(&p4) && (16..=19).contains(&length)
-                || ((300..=305).contains(&p3) || matches!(p2, 36 | 38 | 39))
-                    && (14..=19).contains(&length)
-        }
-        6 => {
-            (p4 == 6011
-                || (644..=649).contains(&p3)
-                || p2 == 65
-                || (622126..=622925).contains(&p6)
-                || p2 == 62
-                || p2 == 67)
-                && (16..=19).contains(&length)
-                || matches!(p2, 60 | 63 | 66 | 68 | 69) && (12..=19).contains(&length)
-        }
-        _ => false,
-    }
+    ISSUERS
+        .iter()
+        .any(|&(width, low, high, shortest, longest)| {
+            let mut prefix = 0;
+            for digit in digits.iter().take(width as usize) {
+                prefix = prefix * 10 + u32::from(*digit);
+            }
+            (low..=high).contains(&prefix) && (shortest..=longest).contains(&length)
+        })
 }
 
 /// 13 to 19 digits, optionally in groups separated by single spaces or dashes, that pass the
