@@ -112,8 +112,15 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
   test('events survive an unreachable endpoint and are delivered later with the same ids', async () => {
     const page = await sdkPage();
     const first = await page.evaluate(async () => {
-      // Port 9 (discard) on loopback refuses connections: a network error.
-      window.c = new window.sdk.TelemetryCollector({ endpoint: 'http://127.0.0.1:9/v1/events', flushIntervalMs: 0 });
+      // Port 9 (discard) on loopback refuses connections: a network error. The automatic retry
+      // waits a random time up to retryBaseMs; a long one keeps it from starting (towards port
+      // 9) before the flush below, which would then share its result.
+      window.c = new window.sdk.TelemetryCollector({
+        endpoint: 'http://127.0.0.1:9/v1/events',
+        flushIntervalMs: 0,
+        retryBaseMs: 600000,
+        retryMaxMs: 600000,
+      });
       window.c.track({ type: 'e2e.retry', data: { n: 1 } });
       window.c.track({ type: 'e2e.retry', data: { n: 2 } });
       const sent = await window.c.flush();
