@@ -158,11 +158,9 @@ impl Inp {
     /// After a bfcache restore with interactions too short to be observed, web-vitals reports
     /// 8 ms; `restored` asks for that rule.
     pub fn estimate(&self, interaction_count: u64, restored: bool) -> Option<f64> {
-        let count = interaction_count.saturating_sub(self.previous_count);
-        let step = usize::try_from(count / 50).unwrap_or(usize::MAX);
-        match self.longest.len().checked_sub(1) {
-            Some(last) => self.longest.get(step.min(last)).map(|i| i.latency),
-            None if restored && count > 0 => Some(8.0),
+        match self.candidate(interaction_count) {
+            Some(interaction) => Some(interaction.latency),
+            None if restored && interaction_count > self.previous_count => Some(8.0),
             None => None,
         }
     }
