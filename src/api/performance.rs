@@ -114,13 +114,9 @@ impl Core for VitalsCore {
             "vitals" => return Some(page.values_json()),
             "resources" => {
                 let count = args.len();
-                let (mut names, mut sizes, mut durations) = (
-                    Vec::with_capacity(count),
-                    Vec::with_capacity(count),
-                    Vec::with_capacity(count),
-                );
+                let (mut sizes, mut durations) =
+                    (Vec::with_capacity(count), Vec::with_capacity(count));
                 for i in 0..count {
-                    names.push(args.owned(i).unwrap_or_default());
                     sizes.push(args.number(1 + 2 * i));
                     durations.push(args.number(2 + 2 * i));
                 }
@@ -128,7 +124,7 @@ impl Core for VitalsCore {
                 return Some(self.core.resources_json(
                     &sizes,
                     &durations,
-                    &names,
+                    |i| args.text(i),
                     wasm_bytes(),
                     heap,
                 ));

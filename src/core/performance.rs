@@ -167,13 +167,13 @@ impl Performance {
     }
 
     /// `getResourceMetrics()` as JSON: the resource entries (their `transferSize`s,
-    /// `duration`s and `name`s), the long tasks, the wasm memory and the JS heap (when the
-    /// browser tells it).
-    pub fn resources_json(
+    /// `duration`s, and the `name` of the entry at an index), the long tasks, the wasm memory
+    /// and the JS heap (when the browser tells it).
+    pub fn resources_json<'a>(
         &self,
         sizes: &[f64],
         durations: &[f64],
-        names: &[String],
+        name_of: impl Fn(usize) -> Option<&'a str>,
         wasm_bytes: f64,
         js_heap_bytes: Option<f64>,
     ) -> String {
@@ -188,7 +188,7 @@ impl Performance {
             .count("count", durations.len() as u64)
             .number("transferBytes", sizes.iter().sum());
         if let Some((duration, index)) = slowest {
-            let name = names.get(index).map_or("", String::as_str);
+            let name = name_of(index).unwrap_or_default();
             let url = redact(name, &Rules::default());
             let slowest = Object::default()
                 .text("url", url.as_deref().unwrap_or(name))
@@ -307,7 +307,13 @@ mod tests {
             String::from("https://a.test/x.js?token=1"),
             String::from("b"),
         ];
-        let json = p.resources_json(&[100.0, 20.0], &[30.0, 12.0], &names, 65536.0, None);
+        let json = p.resources_json(
+            &[100.0, 20.0],
+            &[30.0, 12.0],
+            |i| names.get(i).map(String::as_str),
+            65536.0,
+            None,
+        );
         let value = parse(&json).unwrap();
         let at = |path: &[&str]| path.iter().try_fold(&value, |v, k| v.get(k)).cloned();
         assert_eq!(at(&["resources", "count"]), Some(Value::Number("2".into())));
@@ -327,7 +333,7 @@ mod tests {
             Some(Value::Number("130".into()))
         );
         assert_eq!(at(&["memory", "jsHeapBytes"]), None);
-        let empty = p.resources_json(&[], &[], &[], 0.0, Some(5.0));
+        let empty = p.resources_json(&[], &[], |_| None, 0.0, Some(5.0));
         assert!(empty.starts_with("{\"resources\":{\"count\":0,\"transferBytes\":0},"));
         assert!(empty.ends_with("\"jsHeapBytes\":5}}"));
     }
