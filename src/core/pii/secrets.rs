@@ -1,7 +1,7 @@
 //! Secrets: bearer and basic credentials, JWTs, well-known API key prefixes and long
 //! high-entropy tokens.
 
-use super::{byte, is_word, starts_with, Found, Kind, Replacement};
+use super::{byte, is_word, starts_with, starts_with_ignore_case, Found, Kind, Replacement};
 use alloc::string::String;
 
 /// Shortest token checked for entropy.
@@ -86,13 +86,8 @@ pub(crate) fn bearer(text: &str, start: usize) -> Option<Found> {
     let bytes = text.as_bytes();
     let scheme_length = [b"bearer".as_slice(), b"basic".as_slice()]
         .into_iter()
-        .find_map(|scheme| {
-            let matched = scheme
-                .iter()
-                .enumerate()
-                .all(|(i, c)| byte(bytes, start + i).eq_ignore_ascii_case(c));
-            matched.then_some(scheme.len())
-        })?;
+        .find(|scheme| starts_with_ignore_case(bytes, start, scheme))?
+        .len();
     let mut token_start = start + scheme_length;
     if byte(bytes, token_start) != b' ' {
         return None;
