@@ -48,23 +48,13 @@ pub(crate) fn ssn(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
 
 /// Luhn's checksum over the digits, last digit being the check digit.
 pub(crate) fn luhn_valid(digits: &[u8]) -> bool {
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| {
-            let d = u32::from(*d);
-            if i % 2 == 1 {
-                if d * 2 > 9 {
-                    d * 2 - 9
-                } else {
-                    d * 2
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
+    let mut sum = 0;
+    let mut doubled = false;
+    for digit in digits.iter().rev() {
+        let d = u32::from(*digit) * if doubled { 2 } else { 1 };
+        sum += if d > 9 { d - 9 } else { d };
+        doubled = !doubled;
+    }
     sum % 10 == 0
 }
 
