@@ -1,16 +1,10 @@
-// Declarations shared by every package entry: the loader stub's shapes and the constants.
+// Declarations shared by every package entry: the loader stub's shapes.
 
 /** Loads and instantiates an entry's WebAssembly module. Idempotent: every call returns the
  * same promise. By default the `.wasm` is resolved next to the entry. */
 export type Init = (
   source?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
 ) => Promise<void>;
-
-/** Severities accepted by ErrorTracking.captureError. */
-export declare const ErrorSeverity: Readonly<{ DEBUG: 'debug'; INFO: 'info'; WARNING: 'warning'; ERROR: 'error'; CRITICAL: 'critical' }>;
-
-/** Service and system statuses reported by HealthCheck. */
-export declare const HealthStatus: Readonly<{ HEALTHY: 'healthy'; DEGRADED: 'degraded'; UNHEALTHY: 'unhealthy' }>;
 
 /** One queued call of the loader stub: method, arguments, and when it was made (ms). */
 export type QueuedCall = [method: string, args: unknown[], at: number];

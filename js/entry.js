@@ -40,9 +40,3 @@ export function initOnce(wasm, url) {
 export function redactOf(wasm) {
   return (text) => (typeof text === 'string' ? wasm.redact(text) : '');
 }
-
-/** Severities accepted by ErrorTracking.captureError. */
-export const ErrorSeverity = Object.freeze({ DEBUG: 'debug', INFO: 'info', WARNING: 'warning', ERROR: 'error', CRITICAL: 'critical' });
-
-/** Service and system statuses reported by HealthCheck. */
-export const HealthStatus = Object.freeze({ HEALTHY: 'healthy', DEGRADED: 'degraded', UNHEALTHY: 'unhealthy' });

@@ -8,7 +8,8 @@ import { collectorClass } from './telemetry-collector.js';
 /** The boundary functions of this entry's wasm, which every class goes through. */
 const wasm = boundary();
 
-export { ErrorSeverity, HealthStatus } from './entry.js';
+export { ErrorSeverity } from './error-tracking.js';
+export { HealthStatus } from './health-check.js';
 export { replayQueue } from './queue.js';
 
 const { TelemetryCollector, linkOf } = collectorClass(wasm);
