@@ -115,9 +115,11 @@ pub(crate) enum Scope {
 pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out: Option<String> = None;
-    let mut copied = 0; // bytes of `text` already copied to `out`
-    let mut run_checked_until = 0; // token runs before this were examined by run detectors
-                                   // The first `@` at or after `from` (the length if there is none).
+    // Bytes of `text` already copied to `out`.
+    let mut copied = 0;
+    // Token runs before this were examined by the run detectors.
+    let mut run_checked_until = 0;
+    // The first `@` at or after `from` (the length if there is none).
     let at_sign_from = |from: usize| {
         let rest = bytes.get(from..).unwrap_or_default();
         rest.iter()
@@ -126,8 +128,9 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
     };
     let mut next_at_sign = at_sign_from(0); // the first `@` at or after the last candidate
     let mut index = 0;
-    let mut previous = 0; // the byte before `index` (0 at the start)
-                          // The scan reads its own position directly; the detectors read through `byte`.
+    // The byte before `index` (0 at the start). The scan reads its own position directly; the
+    // detectors read through `byte`.
+    let mut previous = 0;
     while let Some(&current) = bytes.get(index) {
         let starts = STARTS.get(usize::from(current)).copied().unwrap_or(0);
         if starts == 0 || is_word(previous) {
@@ -237,6 +240,8 @@ fn when(starts: u8, group: u8, detector: impl FnOnce() -> Option<Found>) -> Opti
     }
 }
 
+/// The first match of the detectors that may start at `start` (their groups are `starts`), in
+/// order of precedence; the token run is examined once (`run_checked_until`).
 #[allow(clippy::too_many_arguments)]
 fn detect(
     text: &str,
