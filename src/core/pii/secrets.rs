@@ -129,13 +129,14 @@ pub(crate) fn token(bytes: &[u8], start: usize) -> (Option<Found>, usize) {
     if is_jwt(bytes, start, jwt_end) {
         return (secret(jwt_end), wide_end);
     }
-    for (prefix, least) in KEY_PREFIXES {
-        if key_end - start >= SHORTEST_KEY
-            && starts_with(bytes, start, prefix)
-            && key_end - start >= prefix.len() + least
-            && !is_word(byte(bytes, key_end))
-        {
-            return (secret(key_end), wide_end);
+    if key_end - start >= SHORTEST_KEY {
+        for (prefix, least) in KEY_PREFIXES {
+            if starts_with(bytes, start, prefix)
+                && key_end - start >= prefix.len() + least
+                && !is_word(byte(bytes, key_end))
+            {
+                return (secret(key_end), wide_end);
+            }
         }
     }
     // Base64 characters are among the run's, and at most two `=` of padding follow them.
