@@ -9,6 +9,8 @@ extern crate alloc;
 
 #[cfg(feature = "bundle")]
 mod runtime;
+#[cfg(any(feature = "bundle", test))]
+mod size_classes;
 
 pub mod api;
 pub mod core;
