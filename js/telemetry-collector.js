@@ -373,7 +373,7 @@ export function collectorClass(wasm, sendOtlp) {
           }
           const events = count(core, 'batchLength', [id]);
           const [status, retryAfter, error] = await this.#send(id, keepalive);
-          const outcome = count(core, 'settle', [id, retryAfter, error], [status, Date.now()]);
+          const outcome = count(core, 'settle', [id, retryAfter, error], [status, Date.now(), Date.parse(retryAfter)]);
           this.#persist();
           if (outcome >= 0) {
             if (this.#config.debug) debugLog(`batch of ${events} events not delivered: will retry`);

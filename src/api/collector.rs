@@ -201,6 +201,7 @@ impl CollectorCore {
                 let attempt = Attempt {
                     status: args.number(0) as u16,
                     retry_after: args.owned(1),
+                    retry_after_date_ms: args.number(2),
                     error: args.owned(2),
                 };
                 number(match core.settle(args.text(0)?, attempt, args.number(1)) {
@@ -250,8 +251,9 @@ impl Core for CollectorCore {
     /// - `body` (`id`; `part, now`; payload `stored`): a body of batch `id`; `part` 0 what the
     ///   transport sends (`stored`: the `localStorage` transport's current array), 1 the OTLP
     ///   metrics.
-    /// - `settle` (`id, retryAfter, error`; `status, now`): settles batch `id` after an attempt
-    ///   (`status` 0: no HTTP answer, see `error`). Answers the delay before a retry, -1 when
+    /// - `settle` (`id, retryAfter, error`; `status, now, retryAfterDate`): settles batch `id`
+    ///   after an attempt (`status` 0: no HTTP answer, see `error`; `retryAfterDate` is
+    ///   `Date.parse(retryAfter)`). Answers the delay before a retry, -1 when
     ///   delivered, -2 when dropped.
     /// - `otlpLogsSent` (`id`; `status`): whether the OTLP endpoint accepted the batch's log
     ///   records; a retry then sends only the metrics.

@@ -52,6 +52,9 @@ pub struct Attempt {
     pub status: u16,
     /// The `Retry-After` header, if any.
     pub retry_after: Option<String>,
+    /// The header read as an HTTP date by the page, in milliseconds since the epoch (NaN when
+    /// it is none).
+    pub retry_after_date_ms: f64,
     /// What went wrong when there was no HTTP answer (network error, a refused beacon, …).
     pub error: Option<String>,
 }
@@ -311,13 +314,13 @@ impl Collector {
             .map_or(0, |batch| batch.events.len())
     }
 
-    /// How long delivery must wait before the breaker lets a probe through, when events wait
-    /// (0 otherwise, or when it need not wait).
+    /// How long delivery must wait (backoff, `Retry-After` or breaker, see
+    /// [`Pipeline::wait_ms`]) when events wait (0 otherwise, or when it need not wait).
     pub fn wait_ms(&self, now_ms: f64) -> f64 {
         if self.pipeline.buffered() == 0 || !self.online {
             return 0.0;
         }
-        self.pipeline.breaker_wait_ms(now_ms)
+        self.pipeline.wait_ms(now_ms)
     }
 
     /// A body of the in-flight batch `batch_id`, for the configured transport. `stored` is what
@@ -390,7 +393,7 @@ impl Collector {
             retry_after_ms: attempt
                 .retry_after
                 .as_deref()
-                .and_then(|value| parse_retry_after(value, now_ms)),
+                .and_then(|value| parse_retry_after(value, attempt.retry_after_date_ms, now_ms)),
             error,
         };
         match self.pipeline.settle(batch_id, report) {
@@ -574,6 +577,7 @@ mod tests {
         let delivered = Attempt {
             status: 200,
             retry_after: None,
+            retry_after_date_ms: f64::NAN,
             error: None,
         };
         assert_eq!(c.settle(&id, delivered, 2_100.0), Settled::Delivered);
@@ -589,6 +593,7 @@ mod tests {
         let refused = Attempt {
             status: 0,
             retry_after: None,
+            retry_after_date_ms: f64::NAN,
             error: Some("customTransport failed".into()),
         };
         assert!(matches!(c.settle(&id, refused, 10.0), Settled::RetryIn(delay) if delay >= 0.0));
@@ -600,6 +605,7 @@ mod tests {
         let unavailable = Attempt {
             status: 503,
             retry_after: Some("3".into()),
+            retry_after_date_ms: f64::NAN,
             error: None,
         };
         assert_eq!(
@@ -611,6 +617,7 @@ mod tests {
         let refused = Attempt {
             status: 400,
             retry_after: None,
+            retry_after_date_ms: f64::NAN,
             error: None,
         };
         assert_eq!(c.settle(&last, refused, 40_000.0), Settled::Dropped);
@@ -783,6 +790,7 @@ mod tests {
         let failed = Attempt {
             status: 503,
             retry_after: None,
+            retry_after_date_ms: f64::NAN,
             error: None,
         };
         assert!(matches!(c.settle(&id, failed, 0.0), Settled::RetryIn(_)));

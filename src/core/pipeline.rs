@@ -178,6 +178,10 @@ pub struct Pipeline {
     breaker: Breaker,
     backoff: Backoff,
     attempt: u32,
+    /// Until when the last failure's backoff lasts (the browser coming online ends it).
+    backoff_until_ms: f64,
+    /// Until when the server's last `Retry-After` lasts.
+    retry_after_until_ms: f64,
     last_error: Option<String>,
     journal_dirty: bool,
 }
@@ -238,6 +242,8 @@ impl Pipeline {
             counters: Counters::default(),
             in_flight: Vec::new(),
             attempt: 0,
+            backoff_until_ms: 0.0,
+            retry_after_until_ms: 0.0,
             last_error: None,
             journal_dirty: false,
         }
@@ -249,7 +255,8 @@ impl Pipeline {
     }
 
     /// Replaces the configuration (already validated by [`Config::apply`]). Switching
-    /// `enabled` off is a kill switch: what is buffered is dropped.
+    /// `enabled` off is a kill switch: what is buffered is dropped. A new transport or endpoint
+    /// starts without the old one's backoff and `Retry-After`.
     pub fn set_config(&mut self, config: Config) {
         if self.config.enabled && !config.enabled {
             self.discard_buffer(DropReason::Disabled);
@@ -263,6 +270,12 @@ impl Pipeline {
             )
         {
             self.breaker = breaker_of(&config);
+        }
+        if (config.transport, &config.endpoint) != (self.config.transport, &self.config.endpoint) {
+            // A new destination owes nothing to the old one's failures.
+            self.attempt = 0;
+            self.backoff_until_ms = 0.0;
+            self.retry_after_until_ms = 0.0;
         }
         self.config = config;
     }
@@ -536,7 +549,7 @@ impl Pipeline {
     /// `now_ms` (enabled, consent granted, breaker not open). The batch stays journaled until
     /// settled.
     pub fn next_batch(&mut self, now_ms: f64) -> Option<&Batch> {
-        if !self.may_deliver() || !self.breaker.allows(now_ms) {
+        if !self.may_deliver() || self.wait_ms(now_ms) > 0.0 {
             return None;
         }
         // OTLP JSON is two to three times the size of the wire format (see `otlp`): a third of
@@ -564,9 +577,12 @@ impl Pipeline {
         self.in_flight.iter().find(|batch| batch.id == batch_id)
     }
 
-    /// How long delivery must wait at `now_ms` before the breaker lets a probe through.
-    pub fn breaker_wait_ms(&self, now_ms: f64) -> f64 {
-        self.breaker.wait_ms(now_ms)
+    /// How long delivery must wait at `now_ms`: for the last failure's backoff, the server's
+    /// `Retry-After`, or the breaker to let a probe through (0: it need not). A flush before
+    /// then sends nothing.
+    pub fn wait_ms(&self, now_ms: f64) -> f64 {
+        let until = self.backoff_until_ms.max(self.retry_after_until_ms);
+        (until - now_ms).max(self.breaker.wait_ms(now_ms)).max(0.0)
     }
 
     /// Settles the batch `batch_id`. After a transient failure, returns how long to wait before
@@ -580,6 +596,8 @@ impl Pipeline {
         if report.outcome != Outcome::Retry {
             self.breaker.record_success();
             self.attempt = 0;
+            self.backoff_until_ms = 0.0;
+            self.retry_after_until_ms = 0.0;
         }
         match report.outcome {
             Outcome::Delivered => self.counters.sent += count,
@@ -598,15 +616,22 @@ impl Pipeline {
                     .backoff
                     .delay_ms(self.attempt, draw, report.retry_after_ms);
                 self.attempt = self.attempt.saturating_add(1);
+                let until = report.now_ms + delay;
+                match report.retry_after_ms {
+                    Some(_) => self.retry_after_until_ms = until,
+                    None => self.backoff_until_ms = until,
+                }
                 return Some(delay.max(self.breaker.wait_ms(report.now_ms)));
             }
         }
         None
     }
 
-    /// Lets the next send go at once (the browser came back online).
+    /// Lets the next send go without waiting for the backoff (the browser came back online);
+    /// the server's `Retry-After` and the breaker still hold.
     pub fn reset_backoff(&mut self) {
         self.attempt = 0;
+        self.backoff_until_ms = 0.0;
     }
 
     /// Drops everything buffered, counting it under `reason`.
@@ -734,10 +759,43 @@ mod tests {
         }
         let first = p.next_batch(0.0).cloned().unwrap();
         let first_ids = ids(&first);
-        p.settle(&first.id, Report::plain(Outcome::Retry, 0.0));
+        let delay = p
+            .settle(&first.id, Report::plain(Outcome::Retry, 0.0))
+            .unwrap();
         assert_eq!(p.counters().failed_attempts, 1);
-        let second = p.next_batch(0.0).cloned().unwrap();
+        let second = p.next_batch(delay).cloned().unwrap();
         assert_eq!(ids(&second), first_ids);
+    }
+
+    #[test]
+    fn a_flush_before_the_retry_wait_is_over_sends_nothing() {
+        let mut p = pipeline(Config {
+            retry_base_ms: 1000,
+            ..Config::default()
+        });
+        accept(&mut p, &event("a")).unwrap();
+        let batch = p.next_batch(0.0).cloned().unwrap();
+        let backoff = p
+            .settle(&batch.id, Report::plain(Outcome::Retry, 0.0))
+            .unwrap();
+        assert!(backoff > 0.0);
+        assert!(p.next_batch(backoff - 1.0).is_none());
+        assert_eq!(p.wait_ms(backoff - 1.0), 1.0);
+        p.reset_backoff();
+        assert_eq!(p.wait_ms(0.0), 0.0, "coming online ends a backoff");
+        let batch = p.next_batch(0.0).cloned().unwrap();
+        let report = Report {
+            retry_after_ms: Some(30_000.0),
+            ..Report::plain(Outcome::Retry, 0.0)
+        };
+        assert_eq!(p.settle(&batch.id, report), Some(30_000.0));
+        p.reset_backoff();
+        assert!(p.next_batch(29_999.0).is_none(), "but not a Retry-After");
+        let mut elsewhere = p.config().clone();
+        elsewhere.endpoint = Some("https://elsewhere.example/v1/events".into());
+        p.set_config(elsewhere);
+        assert_eq!(p.wait_ms(0.0), 0.0, "a new endpoint need not wait");
+        assert!(p.next_batch(0.0).is_some());
     }
 
     #[test]
@@ -987,24 +1045,26 @@ mod tests {
         });
         accept(&mut p, &event("a")).unwrap();
         let mut delays = Vec::new();
-        for now in [0.0, 1.0, 2.0] {
+        let mut now = 0.0;
+        for _ in 0..3 {
             let batch = p.next_batch(now).cloned().unwrap();
-            delays.push(
-                p.settle(&batch.id, Report::plain(Outcome::Retry, now))
-                    .unwrap(),
-            );
+            let delay = p
+                .settle(&batch.id, Report::plain(Outcome::Retry, now))
+                .unwrap();
+            delays.push(delay);
+            now += delay;
         }
         assert!(delays[0] <= 100.0 && delays[1] <= 200.0);
         assert_eq!(
             delays[2], 5000.0,
             "the third failure opens the breaker for its cool-down"
         );
-        assert_eq!(p.breaker_state(10.0), BreakerState::Open);
-        assert!(p.next_batch(10.0).is_none());
-        let probe = p.next_batch(5002.0).cloned().unwrap();
+        assert_eq!(p.breaker_state(now - 10.0), BreakerState::Open);
+        assert!(p.next_batch(now - 10.0).is_none());
+        let probe = p.next_batch(now + 2.0).cloned().unwrap();
         let report = Report {
             outcome: Outcome::Retry,
-            now_ms: 5002.0,
+            now_ms: now + 2.0,
             retry_after_ms: Some(7000.0),
             error: Some("HTTP 429".into()),
         };

@@ -1,8 +1,5 @@
 //! When to try again: exponential backoff with full jitter, and `Retry-After`.
 
-use crate::core::find;
-use wasm_telemetry_rules::calendar::days_from_civil;
-
 /// Exponential backoff with full jitter: the n-th retry waits a uniform random time in
 /// `[0, min(max, initial × 2ⁿ)]`, unless the server said when (`Retry-After`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,8 +34,10 @@ impl Backoff {
     }
 }
 
-/// Parses a `Retry-After` value, delay-seconds or an HTTP date, into milliseconds from `now_ms`.
-pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
+/// A `Retry-After` value in milliseconds from `now_ms`: delay-seconds, or else an HTTP date,
+/// which the page has read as `date_ms` (milliseconds since the epoch, as `Date.parse` reads
+/// it; NaN when it is no date). A date in the past means now.
+pub fn parse_retry_after(value: &str, date_ms: f64, now_ms: f64) -> Option<f64> {
     let value = value.trim_ascii();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         let seconds: f64 = value
@@ -47,40 +46,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
             .fold(0.0, |n, b| n * 10.0 + f64::from(b - b'0'));
         return Some(seconds * 1000.0);
     }
-    http_date_ms(value).map(|at| (at - now_ms).max(0.0))
-}
-
-/// A field of one to four ASCII digits (the integer parser of `str` would cost more wasm than
-/// this whole date reader).
-fn digits(field: &str) -> Option<i64> {
-    let valid = (1..=4).contains(&field.len()) && field.bytes().all(|b| b.is_ascii_digit());
-    valid.then(|| field.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
-}
-
-/// Month names as HTTP dates spell them.
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// Milliseconds since the epoch of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
-pub fn http_date_ms(value: &str) -> Option<f64> {
-    let mut parts = find::split(value, " ").filter(|p| !p.is_empty());
-    let _weekday = parts.next()?;
-    let day = digits(parts.next()?)?;
-    let name = parts.next()?;
-    let month = MONTHS.iter().position(|m| *m == name)? as i64 + 1;
-    let year = digits(parts.next()?)?;
-    let mut clock = find::split(parts.next()?, ":");
-    let (h, m, s) = (
-        digits(clock.next()?)?,
-        digits(clock.next()?)?,
-        digits(clock.next()?)?,
-    );
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) as f64)
+    date_ms.is_finite().then(|| (date_ms - now_ms).max(0.0))
 }
 
 #[cfg(test)]
@@ -116,35 +82,19 @@ mod tests {
 
     #[test]
     fn retry_after_in_seconds_and_as_an_http_date() {
-        assert_eq!(parse_retry_after("120", 0.0), Some(120_000.0));
-        assert_eq!(parse_retry_after(" 0 ", 0.0), Some(0.0));
-        let date = http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(date, 784_111_777_000.0);
+        let now = 784_111_777_000.0;
+        assert_eq!(parse_retry_after("120", f64::NAN, 0.0), Some(120_000.0));
+        assert_eq!(parse_retry_after(" 0 ", f64::NAN, 0.0), Some(0.0));
+        // Date.parse reads a number as a year: delay-seconds are never taken for a date.
         assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", date),
-            Some(10_000.0)
+            parse_retry_after("120", -58_285_324_800_000.0, now),
+            Some(120_000.0)
         );
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:27 GMT", date),
-            Some(0.0)
-        );
-        assert_eq!(http_date_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
-        assert_eq!(
-            http_date_ms("Tue, 29 Feb 2028 12:00:00 GMT"),
-            Some(1_835_438_400_000.0)
-        );
-        for bad in [
-            "",
-            "soon",
-            "-5",
-            "1.5",
-            "Sun, 06 Nov 1994 08:49:37 PST",
-            "Sun, 32 Nov 1994 08:49:37 GMT",
-            "Sun, +6 Nov 1994 08:49:37 GMT",
-            "Sun, 06 Nov 19945 08:49:37 GMT",
-            "Sun, 06 Nov 1994 08:4a:37 GMT",
-        ] {
-            assert_eq!(parse_retry_after(bad, 0.0), None, "{bad}");
+        let date = "Sun, 06 Nov 1994 08:49:47 GMT";
+        assert_eq!(parse_retry_after(date, now + 10_000.0, now), Some(10_000.0));
+        assert_eq!(parse_retry_after(date, now - 10_000.0, now), Some(0.0));
+        for bad in ["", "soon", "-5", "1.5"] {
+            assert_eq!(parse_retry_after(bad, f64::NAN, now), None, "{bad}");
         }
     }
 }

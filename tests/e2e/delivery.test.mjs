@@ -97,6 +97,22 @@ describe('delivery under faults', () => {
     });
   });
 
+  test('a 503 whose Retry-After is an HTTP date 3 s ahead: the retry waits until that date, then the event arrives', async () => {
+    await withProxy(async (proxy) => {
+      const type = 'e2e.retry-after-date';
+      const context = await env.browser.newContext();
+      const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
+      proxy.plan.push({ status: 503, retryAfterDateMs: 3000 });
+      await start(page, { ...FAST, endpoint: proxy.endpoint });
+      await track(page, type, 0, 1);
+      assert.ok(await until(async () => (await env.collector.events(type)).length === 1), 'delivered');
+      const [refused, retried] = proxy.ingestTimes;
+      // The date has whole seconds, so it lies 2 to 3 s ahead; the backoff alone waits ≤ 400 ms.
+      assert.ok(retried - refused >= 1900, `retried after ${retried - refused} ms`);
+      await context.close();
+    });
+  });
+
   test('20 events tracked and the page left at once: all 20 arrive, no body over 60 KB', async () => {
     await withProxy(async (proxy) => {
       const type = 'e2e.exit';

@@ -1,6 +1,6 @@
 // A fault-injecting proxy in front of the real collector, for delivery tests. POSTs to
-// /v1/events take the next planned fault (500, 429 + Retry-After, dropped connection, slow
-// answer) or, while `dead`, a 503; everything else is forwarded. It remembers which event ids
+// /v1/events take the next planned fault (500, 429 + Retry-After in seconds or, with
+// `retryAfterDateMs`, as the HTTP date that far ahead, dropped connection, slow answer) or, while `dead`, a 503; everything else is forwarded. It remembers which event ids
 // it acknowledged, so a test can prove that no acknowledged event is ever sent again.
 import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
@@ -14,6 +14,8 @@ export async function startFaultProxy(targetUrl) {
     acknowledged: new Set(),
     resentAfterAck: [],
     bodySizes: [],
+    /** When each POST to /v1/events arrived (Date.now()). */
+    ingestTimes: [],
     faultsServed: 0,
   };
   const server = createServer(async (request, response) => {
@@ -24,6 +26,7 @@ export async function startFaultProxy(targetUrl) {
     const ingest = request.method === 'POST' && request.url.startsWith('/v1/events');
     if (ingest) {
       proxy.bodySizes.push(body.length);
+      proxy.ingestTimes.push(Date.now());
       try {
         const text = (request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8');
         ids = JSON.parse(text).events.map((event) => event.id);
@@ -39,7 +42,9 @@ export async function startFaultProxy(targetUrl) {
       }
       if (fault?.delayMs) await new Promise((done) => setTimeout(done, fault.delayMs));
       if (fault?.status) {
-        const retryAfter = fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
+        const date = fault.retryAfterDateMs && new Date(Date.now() + fault.retryAfterDateMs).toUTCString();
+        const value = date ?? (fault.retryAfter === undefined ? undefined : String(fault.retryAfter));
+        const retryAfter = value === undefined ? {} : { 'Retry-After': value };
         response.writeHead(fault.status, { ...CORS, ...retryAfter, 'Content-Type': 'application/json' });
         response.end('{"success":false}');
         return;
