@@ -55,10 +55,11 @@ impl<M> SizeClasses<M> {
     }
 }
 
-/// The size class of `layout`: log2 of its block's size.
+/// The size class of `layout`: log2 of its block's size (below `usize::BITS`, as a layout's size
+/// is at most `isize::MAX`; the mask tells the compiler so, which keeps panics out).
 fn class(layout: Layout) -> usize {
     let size = layout.size().max(layout.align()).max(1 << SMALLEST_CLASS);
-    (usize::BITS - (size - 1).leading_zeros()) as usize
+    (usize::BITS - (size - 1).leading_zeros()) as usize & (usize::BITS as usize - 1)
 }
 
 unsafe impl<M: Memory> GlobalAlloc for SizeClasses<M> {

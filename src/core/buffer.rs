@@ -54,7 +54,7 @@ impl EventBuffer {
             size = next;
             count += 1;
         }
-        let rest = self.queue.split_off(count);
+        let rest = self.queue.split_off(count.min(self.queue.len()));
         let taken = core::mem::replace(&mut self.queue, rest);
         self.bytes -= taken.iter().map(|e| e.event.len()).sum::<usize>();
         taken
