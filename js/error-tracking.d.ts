@@ -18,8 +18,6 @@ export interface ErrorTrackingOptions {
 /** Error severities. */
 export type Severity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 
-/** Severities accepted by ErrorTracking.captureError. */
-export declare const ErrorSeverity: Readonly<{ DEBUG: 'debug'; INFO: 'info'; WARNING: 'warning'; ERROR: 'error'; CRITICAL: 'critical' }>;
 /** Options of `captureError`. */
 export interface CaptureOptions { severity?: Severity; context?: Record<string, unknown>; user?: Record<string, unknown> }
 /** A breadcrumb. */

@@ -10,9 +10,6 @@ import { listen } from './platform.js';
 import { openCore, run } from './core.js';
 import { isRecord, jsonOf, member, readError, recordJson } from './read.js';
 
-/** Severities accepted by ErrorTracking.captureError. */
-export const ErrorSeverity = Object.freeze({ DEBUG: 'debug', INFO: 'info', WARNING: 'warning', ERROR: 'error', CRITICAL: 'critical' });
-
 /**
  * The options as the core reads them: the JSON of a plain object and of the objects it holds
  * (the `breadcrumbs` switches), nothing deeper; `{}` when they cannot be read. A number JSON

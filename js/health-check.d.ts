@@ -4,8 +4,6 @@ import type { CollectorLink, TelemetryCollector } from './telemetry-collector.js
 /** Service and system statuses. */
 export type HealthState = 'healthy' | 'degraded' | 'unhealthy';
 
-/** Service and system statuses reported by HealthCheck. */
-export declare const HealthStatus: Readonly<{ HEALTHY: 'healthy'; DEGRADED: 'degraded'; UNHEALTHY: 'unhealthy' }>;
 /** HealthCheck options. */
 export interface HealthCheckOptions {
   /** Run the checks at all (default true). */

@@ -5,9 +5,6 @@
 // into the page, except registerService's TypeErrors.
 import { ask, checked, openCore, run } from './core.js';
 
-/** Service and system statuses reported by HealthCheck. */
-export const HealthStatus = Object.freeze({ HEALTHY: 'healthy', DEGRADED: 'degraded', UNHEALTHY: 'unhealthy' });
-
 /** How a check ended, as the core reads it. */
 const ANSWERED = 'answered';
 const THREW = 'threw';

@@ -18,8 +18,8 @@ export { ErrorTracking } from './error-tracking.js';
 export type { Breadcrumb, CaptureOptions, ErrorGroup, ErrorStats, ErrorTrackingOptions, RecoveryDetails, Severity } from './error-tracking.js';
 export { HealthCheck } from './health-check.js';
 export type { HealthCheckOptions, HealthReport, HealthState, ServiceCheck, ServiceCheckResult } from './health-check.js';
-export { ErrorSeverity } from './error-tracking.js';
-export { HealthStatus } from './health-check.js';
+export { ErrorSeverity } from './error-severity.js';
+export { HealthStatus } from './health-status.js';
 
 /** Loads and instantiates this entry's WebAssembly module. */
 export declare const init: Init;

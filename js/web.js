@@ -8,8 +8,8 @@ import { collectorClass } from './telemetry-collector.js';
 /** The boundary functions of this entry's wasm, which every class goes through. */
 const wasm = boundary();
 
-export { ErrorSeverity } from './error-tracking.js';
-export { HealthStatus } from './health-check.js';
+export { ErrorSeverity } from './error-severity.js';
+export { HealthStatus } from './health-status.js';
 export { replayQueue } from './queue.js';
 
 const { TelemetryCollector, linkOf } = collectorClass(wasm);
