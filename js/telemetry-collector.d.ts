@@ -13,7 +13,7 @@ export interface WireEvent {
   sessionId: string;
   userId?: string;
   data: Record<string, unknown>;
-  context: { url: string } & Record<string, unknown>;
+  context: { url: string; release?: string; dist?: string } & Record<string, unknown>;
 }
 /** Receives each batch's events; a returned promise must fulfil for the batch to count as sent. */
 export type TransportFunction = (events: WireEvent[]) => void | Promise<unknown>;
@@ -59,6 +59,10 @@ export interface TelemetryConfig {
   beforeSend?: (event: WireEvent) => Partial<Pick<WireEvent, 'type' | 'data'>> | null | undefined;
   /** Salt of the SHA-256 hash `identify` sends instead of the user id; set your own. */
   userIdSalt?: string;
+  /** The application's release, sent as every event's `context.release` (1 to 200 characters). */
+  release?: string;
+  /** The release's distribution (build variant), sent as `context.dist` (1 to 200 characters). */
+  dist?: string;
   /** `service.name` of the OTLP export (default 'unknown_service'). */
   serviceName?: string;
   /** Probability of keeping an error event under 'probabilistic' sampling (default 1). */

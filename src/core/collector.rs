@@ -92,11 +92,10 @@ impl Collector {
         let privacy_signal = config.respect_do_not_track && privacy_signal;
         let stored = stored_consent.and_then(Consent::parse);
         let consent = Consent::initial(stored, config.require_consent, privacy_signal);
-        let context = Object::default().text("url", page_url).finish();
         Ok(Self {
             require_consent: config.require_consent,
             privacy_signal,
-            pipeline: Pipeline::new(config, seed, &context, consent),
+            pipeline: Pipeline::new(config, seed, page_url, consent),
             held: Vec::new(),
             logged: Logged::default(),
             online: true,

@@ -9,6 +9,7 @@ use crate::core::config::{Config, TransportKind};
 use crate::core::consent::Consent;
 use crate::core::event::{check_input, encode_event, Envelope, EventError, EventInput};
 use crate::core::journal::{self, Entry};
+use crate::core::json_object::Object;
 use crate::core::pii::Rules;
 use crate::core::random::Rng;
 use crate::core::retry::Backoff;
@@ -172,6 +173,8 @@ pub struct Pipeline {
     session_id: String,
     user_id: Option<String>,
     context_json: String,
+    /// The page's address, redacted.
+    page_url: String,
     consent: Consent,
     counters: Counters,
     in_flight: Vec<Batch>,
@@ -217,17 +220,14 @@ fn policy_of(config: &Config) -> Policy {
 }
 
 impl Pipeline {
-    /// Starts a pipeline with a fresh session id drawn from `seed`, the page context (a JSON
-    /// object, redacted here once) and the consent state found at start-up.
-    pub fn new(config: Config, seed: [u8; 32], context_json: &str, consent: Consent) -> Self {
+    /// Starts a pipeline with a fresh session id drawn from `seed`, the page's address (redacted
+    /// here once) and the consent state found at start-up.
+    pub fn new(config: Config, seed: [u8; 32], page_url: &str, consent: Consent) -> Self {
         let mut rng = Rng::from_seed(seed);
         let session_id = rng.uuid_v4();
         let policy = policy_of(&config);
-        let mut context = String::new();
-        if sanitize_json(context_json, &policy, &mut |_| None, &mut context).is_err() {
-            context = String::from("{}");
-        }
-        Self {
+        let page_url = String::from(policy.text(page_url, &mut |_| None));
+        let mut pipeline = Self {
             breaker: breaker_of(&config),
             backoff: backoff_of(&config),
             config,
@@ -237,7 +237,8 @@ impl Pipeline {
             rng,
             session_id,
             user_id: None,
-            context_json: context,
+            context_json: String::new(),
+            page_url,
             consent,
             counters: Counters::default(),
             in_flight: Vec::new(),
@@ -246,7 +247,25 @@ impl Pipeline {
             retry_after_until_ms: 0.0,
             last_error: None,
             journal_dirty: false,
+        };
+        pipeline.context_json = pipeline.context();
+        pipeline
+    }
+
+    /// Every event's `context`: the page's address, and the release and its distribution when
+    /// the configuration names them (as given: they are the application's, not the user's).
+    fn context(&self) -> String {
+        let mut context = Object::default();
+        context.text("url", &self.page_url);
+        for (key, value) in [
+            ("release", &self.config.release),
+            ("dist", &self.config.dist),
+        ] {
+            if let Some(value) = value {
+                context.text(key, value);
+            }
         }
+        context.finish()
     }
 
     /// The current configuration.
@@ -278,6 +297,7 @@ impl Pipeline {
             self.retry_after_until_ms = 0.0;
         }
         self.config = config;
+        self.context_json = self.context();
     }
 
     /// The session id stamped on every event.
@@ -654,10 +674,10 @@ mod tests {
     use alloc::string::ToString;
     use alloc::vec::Vec;
 
-    const CONTEXT: &str = "{\"url\":\"https://shop.example/users/ann@x.io\"}";
+    const PAGE: &str = "https://shop.example/users/ann@x.io";
 
     fn pipeline(config: Config) -> Pipeline {
-        Pipeline::new(config, [42; 32], CONTEXT, Consent::Granted)
+        Pipeline::new(config, [42; 32], PAGE, Consent::Granted)
     }
 
     fn event(kind: &str) -> EventInput {
@@ -765,6 +785,26 @@ mod tests {
         assert_eq!(p.counters().failed_attempts, 1);
         let second = p.next_batch(delay).cloned().unwrap();
         assert_eq!(ids(&second), first_ids);
+    }
+
+    #[test]
+    fn release_and_dist_ride_in_every_event_context_as_given() {
+        let mut p = pipeline(Config {
+            release: Some("shop@1.4.2+a@b.co".into()),
+            ..Config::default()
+        });
+        accept(&mut p, &event("a")).unwrap();
+        let mut next = p.config().clone();
+        next.dist = Some("ios".into());
+        p.set_config(next);
+        accept(&mut p, &event("b")).unwrap();
+        let events = p.next_batch(0.0).cloned().unwrap().events;
+        assert!(events[0].event.ends_with(
+            r#""context":{"url":"https://shop.example/users/[REDACTED_EMAIL]","release":"shop@1.4.2+a@b.co"}}"#
+        ), "{}", events[0].event);
+        assert!(events[1]
+            .event
+            .ends_with(r#""release":"shop@1.4.2+a@b.co","dist":"ios"}}"#));
     }
 
     #[test]
@@ -887,7 +927,7 @@ mod tests {
 
     #[test]
     fn pending_consent_holds_events_in_memory_without_delivering() {
-        let mut p = Pipeline::new(Config::default(), [1; 32], "{}", Consent::Pending);
+        let mut p = Pipeline::new(Config::default(), [1; 32], "", Consent::Pending);
         for _ in 0..60 {
             accept(&mut p, &event("a")).unwrap();
         }
@@ -1014,7 +1054,7 @@ mod tests {
         earlier.accept(&event("old"), 5.0, &mut |_| None).unwrap();
         let journal = earlier.take_journal().unwrap();
 
-        let mut p = Pipeline::new(Config::default(), [9; 32], "{}", Consent::Granted);
+        let mut p = Pipeline::new(Config::default(), [9; 32], "", Consent::Granted);
         p.accept(&event("new"), 10.0, &mut |_| None).unwrap();
         p.adopt(journal::decode(
             &[journal.as_str(), "garbage\n"].concat(),

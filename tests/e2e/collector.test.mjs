@@ -36,6 +36,29 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
     await page.close();
   });
 
+  test('release and dist ride in every event context, and a bad release is a RangeError naming the rule', async () => {
+    const page = await sdkPage();
+    const result = await page.evaluate(async (endpoint) => {
+      const c = new window.sdk.TelemetryCollector({ endpoint, flushIntervalMs: 0, release: 'shop@1.4.2' });
+      c.track({ type: 'e2e.release', data: { n: 1 } });
+      c.updateConfig({ dist: 'ios' });
+      c.track({ type: 'e2e.release', data: { n: 2 } });
+      let refused;
+      try {
+        c.updateConfig({ release: 'a\nb' });
+      } catch (error) {
+        refused = `${error.constructor.name}: ${error.message}`;
+      }
+      return { sent: await c.flush(), refused, release: c.getConfig().release };
+    }, env.collector.endpoint);
+    assert.equal(result.sent, 2);
+    assert.equal(result.refused, 'RangeError: release must be 1 to 200 characters without control characters');
+    assert.equal(result.release, 'shop@1.4.2');
+    const stored = (await env.collector.events('e2e.release')).sort((a, b) => a.data.n - b.data.n);
+    assert.deepEqual(stored.map((e) => [e.context.release, e.context.dist]), [['shop@1.4.2', undefined], ['shop@1.4.2', 'ios']]);
+    await page.close();
+  });
+
   test('texts of every size and script cross into the wasm and back whole', async () => {
     const page = await sdkPage();
     const result = await page.evaluate(async (endpoint) => {
