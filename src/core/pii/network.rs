@@ -27,8 +27,17 @@ pub(crate) fn url(text: &str, start: usize, rules: &Rules) -> Option<Found> {
     } else {
         return None;
     };
+    // A `]` ends the URL unless it closes a `[` inside it: an IPv6 host (`http://[::1]/`), or a
+    // marker this scanner wrote (`?q=[REDACTED]`), so that redacting twice changes nothing.
     let mut end = scheme_end;
-    while end < start + MAX_URL && !ends_url(byte(bytes, end)) {
+    let mut open = false;
+    while end < start + MAX_URL {
+        match byte(bytes, end) {
+            b'[' => open = true,
+            b']' if open => open = false,
+            b if ends_url(b) => break,
+            _ => {}
+        }
         end += 1;
     }
     while end > scheme_end
@@ -386,6 +395,27 @@ mod tests {
             clean("(https://x.io/p?q=1)."),
             "(https://x.io/p?q=[REDACTED])."
         );
+        assert_eq!(clean("[https://x.io/p?q=1]"), "[https://x.io/p?q=[REDACTED]]");
+        assert_eq!(
+            clean("http://[2001:db8::1]:8080/a?b=1"),
+            "http://[[REDACTED_IP_ADDRESS]]:8080/a?b=[REDACTED]"
+        );
+    }
+
+    #[test]
+    fn redacting_a_redacted_url_changes_nothing() {
+        let rules = Rules {
+            allowed_query_params: vec!["page".into()],
+        };
+        for text in [
+            "https://app.example/static/app.js?v=3",
+            "see https://bob:pw@shop.example/cart?id=42&page=a@b.co#x now",
+            "https://api.example/users/jane@example.com/orders?q=1",
+            "[https://x.io/p?q=1] and (http://[::1]/x?y=2)",
+        ] {
+            let once = redact(text, &rules).unwrap();
+            assert_eq!(redact(&once, &rules), None, "{text} -> {once}");
+        }
     }
 
     #[test]
