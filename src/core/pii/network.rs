@@ -395,7 +395,10 @@ mod tests {
             clean("(https://x.io/p?q=1)."),
             "(https://x.io/p?q=[REDACTED])."
         );
-        assert_eq!(clean("[https://x.io/p?q=1]"), "[https://x.io/p?q=[REDACTED]]");
+        assert_eq!(
+            clean("[https://x.io/p?q=1]"),
+            "[https://x.io/p?q=[REDACTED]]"
+        );
         assert_eq!(
             clean("http://[2001:db8::1]:8080/a?b=1"),
             "http://[[REDACTED_IP_ADDRESS]]:8080/a?b=[REDACTED]"
