@@ -5,6 +5,8 @@
 use crate::core::find;
 use crate::core::json_object::objects;
 use crate::core::pii::{redact, Rules};
+use crate::core::text::concat;
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -26,20 +28,21 @@ pub struct Frame {
     pub in_app: bool,
 }
 
+/// Longest line read as a frame; longer ones are cut there (as Sentry's parsers do).
+const MAX_LINE: usize = 1024;
+
 /// Splits `file:line:column` (either number may be missing) from the right.
-fn location(text: &str) -> (String, Option<u32>, Option<u32>) {
+fn location(text: &str) -> (&str, Option<u32>, Option<u32>) {
     let number = |s: &str| s.parse::<u32>().ok();
     let Some((rest, last)) = find::rsplit_once(text, ":") else {
-        return (String::from(text), None, None);
+        return (text, None, None);
     };
     let Some(last) = number(last) else {
-        return (String::from(text), None, None);
+        return (text, None, None);
     };
     match find::rsplit_once(rest, ":") {
-        Some((file, line)) if number(line).is_some() => {
-            (String::from(file), number(line), Some(last))
-        }
-        _ => (String::from(rest), Some(last), None),
+        Some((file, line)) if number(line).is_some() => (file, number(line), Some(last)),
+        _ => (rest, Some(last), None),
     }
 }
 
@@ -54,73 +57,193 @@ fn in_app(file: &str) -> bool {
         || file == "[native code]")
 }
 
-fn frame(function: &str, place: &str) -> Frame {
-    let (file, line, column) = location(place.trim());
-    let file = redact(&file, &Rules::default()).unwrap_or(file);
-    let function = match function.trim() {
-        "" => String::from("?"),
-        name => String::from(name),
+/// A frame of `function` at `file`, `line`, `column`; the file is minimised like every other
+/// string, and an unnamed or `<anonymous>` function is `?`.
+fn frame(function: &str, file: &str, line: Option<u32>, column: Option<u32>) -> Frame {
+    let file = redact(file, &Rules::default()).unwrap_or_else(|| String::from(file));
+    let function = match function.trim_ascii() {
+        "" | "<anonymous>" => "?",
+        name => name,
     };
     Frame {
         in_app: in_app(&file),
-        function,
+        function: String::from(function),
         file,
         line,
         column,
     }
 }
 
-/// A Chromium frame: `at fn (place)`, `at place`, `at async fn (place)`, `at new Foo (place)`;
-/// for `eval` frames the outer location is used.
-fn chromium(line: &str) -> Option<Frame> {
-    let rest = line.trim().strip_prefix("at ")?;
-    let rest = rest.strip_prefix("async ").unwrap_or(rest);
-    if let Some(open) = find::find(rest, " (") {
-        let function = rest.get(..open)?;
-        let inner = rest.get(open + 2..)?.strip_suffix(')')?;
-        // `eval at outer (url:1:2), <anonymous>:3:4`: the script that called eval is the place.
-        let place = match inner.strip_prefix("eval at ") {
-            Some(eval) => find::split_once(eval, " (")
-                .and_then(|(_, r)| find::split_once(r, ")"))
-                .map_or(inner, |(p, _)| p),
-            None => inner,
-        };
-        Some(frame(function, place))
-    } else {
-        Some(frame("", rest))
+/// A frame of `function` at `place`: a `file:line:column` location; a wasm function
+/// (`module.wasm:wasm-function[12]:0x5aeb`) is placed at its module, without line or column;
+/// code from a `data:` URL at `<data:type>`, without the code.
+fn frame_at(function: &str, place: &str) -> Frame {
+    let place = place.trim_ascii();
+    if let Some(data) = place.strip_prefix("data:") {
+        let end = data.bytes().position(|b| b == b',' || b == b';');
+        let kind = data.get(..end.unwrap_or(data.len())).unwrap_or_default();
+        return frame(function, &concat(&["<data:", kind, ">"]), None, None);
+    }
+    if let Some((module, _)) = find::split_once(place, ":wasm-function[") {
+        return frame(function, module, None, None);
+    }
+    let (file, line, column) = location(place);
+    frame(function, file, line, column)
+}
+
+/// Where the parenthesised group that ends `text` (its last byte a `)`) opens.
+fn last_group(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, byte) in text.bytes().enumerate().rev() {
+        match byte {
+            b')' => depth += 1,
+            b'(' if depth == 1 => return Some(at),
+            b'(' => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The script that called `eval`: the first `(file:line:column)` in
+/// `eval at f (eval at g (file:1:2)), <anonymous>:3:4`.
+fn eval_origin(place: &str) -> Option<&str> {
+    let mut rest = place;
+    loop {
+        let (_, after) = find::split_once(rest, "(")?;
+        let (inside, _) = find::split_once(after, ")")?;
+        let (_, line, column) = location(inside);
+        if line.is_some() && column.is_some() && !inside.bytes().any(|b| b.is_ascii_whitespace()) {
+            return Some(inside);
+        }
+        rest = after;
     }
 }
 
-/// A Firefox or Safari frame: `fn@place`, `@place`, or a bare `place`.
+/// A Chromium frame after its `at `: `fn (place)`, `fn(place)`, or a bare `place` (a line cut
+/// at its limit may have lost the closing parenthesis). The place may start with `async ` or
+/// React Native's `address at `; for `eval` frames it is the script that called eval.
+fn chromium(rest: &str) -> Frame {
+    let (function, place) = match rest.strip_suffix(')').zip(last_group(rest)) {
+        Some((body, open)) => (
+            rest.get(..open).unwrap_or_default(),
+            body.get(open + 1..).unwrap_or_default(),
+        ),
+        None => find::split_once(rest, " (").unwrap_or(("", rest)),
+    };
+    let place = place.strip_prefix("address at ").unwrap_or(place);
+    let place = place.strip_prefix("async ").unwrap_or(place);
+    let place = match place.starts_with("eval") {
+        true => eval_origin(place).unwrap_or(place),
+        false => place,
+    };
+    // Safari extensions: `at fn@safari-extension:(//id/file.js:1:2)`.
+    for scheme in ["safari-extension:", "safari-web-extension:"] {
+        if let Some(named) = function.strip_suffix(scheme) {
+            let name = named.strip_suffix('@').unwrap_or("?");
+            return frame_at(name, &concat(&[scheme, place]));
+        }
+    }
+    frame_at(function, place)
+}
+
+/// Whether `place` can be where a Firefox or Safari frame ran: a URL, an absolute path, native
+/// code, or a bundle (`index.android.bundle:1:2`, `3.js:1:2`).
+fn is_place(place: &str) -> bool {
+    let (file, ..) = location(place);
+    let numbered_script = file
+        .strip_suffix(".js")
+        .is_some_and(|name| name.bytes().last().is_some_and(|b| b.is_ascii_digit()));
+    find::contains(place, ":/")
+        || place.starts_with('/')
+        || place == "[native code]"
+        || file.ends_with("bundle")
+        || numbered_script
+}
+
+/// A Firefox or Safari frame: `fn@place`, `@place` or a bare `place`. Firefox's eval frames
+/// (`f@file.js line 26 > eval line 2 > eval:1:30`) are placed at the line that called eval,
+/// without a column.
 fn gecko_webkit(line: &str) -> Option<Frame> {
-    let line = line.trim();
-    if line.is_empty() {
+    // The function ends at the first `@` that a place follows (URLs may hold `@` too).
+    let mut split = ("", line);
+    let mut rest = line;
+    while let Some((before, after)) = find::split_once(rest, "@") {
+        if is_place(after) {
+            split = (
+                line.get(..line.len() - after.len() - 1).unwrap_or(before),
+                after,
+            );
+            break;
+        }
+        rest = after;
+    }
+    let (function, place) = split;
+    if !is_place(place) {
         return None;
     }
-    match find::rsplit_once(line, "@") {
-        Some((function, place)) if !find::contains(place, " ") || place == "[native code]" => {
-            Some(frame(function, place))
+    // Old engines write the arguments: `f(1, 2)@place`.
+    let function = match function.strip_suffix(')').zip(find::find(function, "(")) {
+        Some((_, open)) => function.get(..open).unwrap_or(function),
+        None => function,
+    };
+    if let Some((script, rest)) = find::split_once(place, " line ") {
+        if find::contains(rest, " > eval") {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let line = rest.get(..digits).and_then(|d| d.parse().ok());
+            let function = if function.is_empty() {
+                "eval"
+            } else {
+                function
+            };
+            return Some(frame(function, script, line, None));
         }
-        None if find::contains(line, ":") && !find::contains(line, " ") => Some(frame("", line)),
-        _ => None,
+    }
+    Some(frame_at(function, place))
+}
+
+/// The line without webpack's `(error: …)` wrapper around a chunk's place: `(error: X)` up to
+/// the line's last `)` becomes `X`.
+fn unwrap_webpack(line: &str) -> Cow<'_, str> {
+    let Some(open) = find::find(line, "(error: ") else {
+        return Cow::Borrowed(line);
+    };
+    let close = find::rfind(line, ")").filter(|close| *close > open);
+    let parts = close.and_then(|close| {
+        Some([
+            line.get(..open)?,
+            line.get(open + 8..close)?,
+            line.get(close + 1..)?,
+        ])
+    });
+    match parts {
+        Some(parts) => Cow::Owned(concat(&parts)),
+        None => Cow::Borrowed(line),
     }
 }
 
-/// Parses a stack trace. Lines that are not frames (the `Error: message` header) are skipped;
-/// at most [`MAX_FRAMES`] frames are kept, outermost last.
+/// Parses a stack trace, innermost frame first. A line starting with `at ` is a Chromium frame,
+/// any other a Firefox or Safari frame if it has a place. Lines are cut at 1024 bytes (unless
+/// that falls inside a character); lines
+/// that are not frames are skipped: the `Error: message` header, the message's further lines
+/// and any line with `Error: ` in it. At most [`MAX_FRAMES`] frames are kept.
 pub fn parse_stack(stack: &str) -> Vec<Frame> {
-    let lines = || find::split(stack, "\n");
-    let chromium_style = lines().any(|l| l.trim_start().starts_with("at "));
-    lines()
-        .filter_map(|line| {
-            if chromium_style {
-                chromium(line)
-            } else {
-                gecko_webkit(line)
-            }
-        })
-        .take(MAX_FRAMES)
-        .collect()
+    let mut frames = Vec::new();
+    for line in find::split(stack, "\n") {
+        if frames.len() == MAX_FRAMES {
+            break;
+        }
+        let line = unwrap_webpack(line.get(..MAX_LINE).unwrap_or(line).trim_ascii());
+        if find::contains(&line, "Error: ") {
+            continue;
+        }
+        let frame = match line.strip_prefix("at ") {
+            Some(rest) => Some(chromium(rest)),
+            None => gecko_webkit(&line),
+        };
+        frames.extend(frame);
+    }
+    frames
 }
 
 /// `frames` as a JSON array of `{ function, file, line?, column?, inApp }`.
@@ -179,7 +302,7 @@ mod tests {
                     true
                 ),
                 (
-                    s("load"),
+                    s("async load"),
                     s("https://app.example/static/app.js"),
                     Some(20),
                     Some(1),
@@ -285,5 +408,122 @@ mod tests {
             .map(|i| std::format!("    at f{i} (https://x.io/a.js:{i}:1)\n"))
             .collect();
         assert_eq!(parse_stack(&long).len(), MAX_FRAMES);
+    }
+}
+
+/// The parser against corpora of real stacks, each frame with what an established SDK makes of
+/// it: `tests/corpus/stacks-sentry.json` (the fixtures of Sentry's own parser tests, with its
+/// expected frames) and `tests/corpus/stacks.json` (our own cases, including where we differ
+/// from Sentry on purpose). A frame matches when function, line and column are equal and the
+/// file is the expected one as this SDK minimises every URL and path.
+#[cfg(test)]
+mod corpus {
+    use super::*;
+    use crate::core::json_value::{parse, Value};
+    use std::collections::BTreeMap;
+    use std::format;
+    use std::string::ToString;
+
+    /// Sentry fixtures whose expected frames we do not share, and why; `stacks.json` has them
+    /// with ours.
+    const DIFFERENCES: [(&str, &str); 1] = [(
+        "WASM_ERROR",
+        "Sentry's pattern ends a function name at its first parenthesis, so a C++ signature \
+         (`MyClass::bar(int) const`) becomes a function `MyClass::bar` in a file \
+         `int) const (http://…`; we keep the signature and place the frame at its module",
+    )];
+
+    /// Text of `key` in `object`.
+    fn text<'a>(object: &'a Value, key: &str) -> &'a str {
+        object.get(key).and_then(Value::as_str).unwrap_or_default()
+    }
+
+    /// Number of `key` in `object`, if any.
+    fn number(object: &Value, key: &str) -> Option<u32> {
+        object.get(key).and_then(Value::as_f64).map(|n| n as u32)
+    }
+
+    /// Per family, frames that matched and frames expected; and each mismatch, described.
+    fn check(corpus: &str) -> (BTreeMap<String, (usize, usize)>, Vec<String>) {
+        let corpus = parse(corpus).expect("the corpus is JSON");
+        let Some(Value::Array(stacks)) = corpus.get("stacks") else {
+            panic!("the corpus has stacks");
+        };
+        let mut counts = BTreeMap::<String, (usize, usize)>::new();
+        let mut mismatches = Vec::new();
+        for stack in stacks {
+            let name = text(stack, "name");
+            if DIFFERENCES.iter().any(|(differs, _)| *differs == name) {
+                continue;
+            }
+            let mut ours = parse_stack(text(stack, "stack"));
+            // Sentry drops its own wrapper of the page's callbacks, which we do not have.
+            if ours
+                .last()
+                .is_some_and(|frame| frame.function == "sentryWrapped")
+            {
+                ours.pop();
+            }
+            let Some(Value::Array(expected)) = stack.get("frames") else {
+                panic!("{name} has frames");
+            };
+            let count = counts.entry(text(stack, "family").to_string()).or_default();
+            for (index, want) in expected.iter().enumerate() {
+                let file = text(want, "file");
+                let file = redact(file, &Rules::default()).unwrap_or_else(|| file.into());
+                let want = (
+                    text(want, "function").to_string(),
+                    file,
+                    number(want, "line"),
+                    number(want, "column"),
+                );
+                let got = ours
+                    .get(index)
+                    .map(|f| (f.function.clone(), f.file.clone(), f.line, f.column));
+                count.1 += 1;
+                if got.as_ref() == Some(&want) {
+                    count.0 += 1;
+                } else {
+                    mismatches.push(format!(
+                        "{name} frame {index}: expected {want:?}, parsed {got:?}"
+                    ));
+                }
+            }
+            if ours.len() > expected.len() {
+                count.1 += ours.len() - expected.len();
+                mismatches.push(format!(
+                    "{name}: {} frames beyond the {} expected",
+                    ours.len() - expected.len(),
+                    expected.len()
+                ));
+            }
+        }
+        (counts, mismatches)
+    }
+
+    fn assert_agrees(corpus: &str, families: &[&str]) {
+        let (counts, mismatches) = check(corpus);
+        for family in families {
+            let (matched, expected) = counts.get(*family).copied().unwrap_or_default();
+            assert!(expected > 0, "the corpus has {family} frames");
+            std::println!("{family}: {matched} of {expected} frames match");
+        }
+        assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    }
+
+    #[test]
+    fn every_frame_of_our_own_cases_is_parsed_as_expected() {
+        assert_agrees(
+            include_str!("../../../tests/corpus/stacks.json"),
+            &["chromium", "firefox", "safari", "react-native"],
+        );
+    }
+
+    #[test]
+    fn every_frame_of_sentrys_fixtures_is_parsed_as_sentry_parses_it() {
+        assert_agrees(
+            include_str!("../../../tests/corpus/stacks-sentry.json"),
+            &["chromium", "firefox", "safari", "react-native", "other"],
+        );
     }
 }
