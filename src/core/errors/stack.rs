@@ -75,17 +75,20 @@ fn frame(function: &str, file: &str, line: Option<u32>, column: Option<u32>) -> 
 }
 
 /// A frame of `function` at `place`: a `file:line:column` location; a wasm function
-/// (`module.wasm:wasm-function[12]:0x5aeb`) is placed at its module, without line or column;
-/// code from a `data:` URL at `<data:type>`, without the code.
+/// (`module.wasm:wasm-function[12]:0x5aeb`) at its module, line 1, column the byte offset plus
+/// one (as V8's call sites give it); code from a `data:` URL at `<data:type;encoding>`, without
+/// the code.
 fn frame_at(function: &str, place: &str) -> Frame {
     let place = place.trim_ascii();
     if let Some(data) = place.strip_prefix("data:") {
-        let end = data.bytes().position(|b| b == b',' || b == b';');
-        let kind = data.get(..end.unwrap_or(data.len())).unwrap_or_default();
+        let kind = find::split_once(data, ",").map_or(data, |(kind, _)| kind);
         return frame(function, &concat(&["<data:", kind, ">"]), None, None);
     }
-    if let Some((module, _)) = find::split_once(place, ":wasm-function[") {
-        return frame(function, module, None, None);
+    if let Some((module, function_index)) = find::split_once(place, ":wasm-function[") {
+        let offset = find::split_once(function_index, "]:0x")
+            .and_then(|(_, hex)| u32::from_str_radix(hex, 16).ok())
+            .and_then(|offset| offset.checked_add(1));
+        return frame(function, module, offset.map(|_| 1), offset);
     }
     let (file, line, column) = location(place);
     frame(function, file, line, column)
@@ -413,8 +416,10 @@ mod tests {
 
 /// The parser against corpora of real stacks, each frame with what an established SDK makes of
 /// it: `tests/corpus/stacks-sentry.json` (the fixtures of Sentry's own parser tests, with its
-/// expected frames) and `tests/corpus/stacks.json` (our own cases, including where we differ
-/// from Sentry on purpose). A frame matches when function, line and column are equal and the
+/// expected frames), `tests/corpus/stacks-chromium.json` (55 shapes of code captured in
+/// headless Chromium by `capture-chromium.mjs`, with what Sentry's parser makes of each stack
+/// and V8's call sites) and `tests/corpus/stacks.json` (our own cases, including where we
+/// differ from Sentry on purpose). A frame matches when function, line and column are equal and the
 /// file is the expected one as this SDK minimises every URL and path.
 #[cfg(test)]
 mod corpus {
@@ -424,14 +429,30 @@ mod corpus {
     use std::format;
     use std::string::ToString;
 
-    /// Sentry fixtures whose expected frames we do not share, and why; `stacks.json` has them
-    /// with ours.
-    const DIFFERENCES: [(&str, &str); 1] = [(
-        "WASM_ERROR",
-        "Sentry's pattern ends a function name at its first parenthesis, so a C++ signature \
-         (`MyClass::bar(int) const`) becomes a function `MyClass::bar` in a file \
-         `int) const (http://…`; we keep the signature and place the frame at its module",
-    )];
+    /// Stacks whose frames as Sentry parses them we do not share, and why; `stacks.json` has
+    /// them (or ones like them) with ours.
+    const DIFFERENCES: [(&str, &str); 4] = [
+        (
+            "WASM_ERROR",
+            "Sentry ends a function name at its first parenthesis, so a C++ signature \
+             (`MyClass::bar(int) const`) becomes a function `MyClass::bar` in a file \
+             `int) const (http://…`; we keep the signature",
+        ),
+        (
+            "wasm-unreachable",
+            "Sentry keeps `:wasm-function[0]:0x21` in the file and gives no position; we place \
+             the frame at the module, line 1, column the offset plus one, as V8's call sites do",
+        ),
+        (
+            "wasm-calls-throwing-js-import",
+            "the same, for wasm functions with names",
+        ),
+        (
+            "redefined-function-name",
+            "a function name with ` (` in it (`renamed (with spaces)`) ends at that parenthesis \
+             for Sentry; the place is the last parenthesised group, as V8 writes it",
+        ),
+    ];
 
     /// Text of `key` in `object`.
     fn text<'a>(object: &'a Value, key: &str) -> &'a str {
@@ -516,6 +537,14 @@ mod corpus {
         assert_agrees(
             include_str!("../../../tests/corpus/stacks.json"),
             &["chromium", "firefox", "safari", "react-native"],
+        );
+    }
+
+    #[test]
+    fn every_frame_captured_in_chromium_is_parsed_as_sentry_parses_it() {
+        assert_agrees(
+            include_str!("../../../tests/corpus/stacks-chromium.json"),
+            &["chromium"],
         );
     }
 
