@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 
 use crate::core::text::concat;
 use thiserror::Error;
+use wasm_telemetry_rules::release::{is_printable, MAX_RELEASE_CHARS};
 
 named_enum! {
     /// How events are selected for collection.
@@ -329,7 +330,7 @@ enum Check {
     Endpoint,
     /// 1 to 512 characters without control characters.
     ApiKey,
-    /// 1 to 200 characters without control characters.
+    /// A release name (`wasm_telemetry_rules::release`).
     Release,
     /// Not empty.
     NonEmpty,
@@ -343,7 +344,7 @@ impl Check {
         match (self, setting) {
             (Check::Endpoint, Setting::Text(text)) => is_endpoint(text),
             (Check::ApiKey, Setting::Text(text)) => is_printable(text, 512),
-            (Check::Release, Setting::Text(text)) => is_printable(text, 200),
+            (Check::Release, Setting::Text(text)) => is_printable(text, MAX_RELEASE_CHARS),
             (Check::NonEmpty, Setting::Text(text)) => !text.is_empty(),
             (Check::NoEmptyNames, Setting::List(items)) => !items.iter().any(String::is_empty),
             _ => true,
@@ -601,13 +602,6 @@ fn is_endpoint(value: &str) -> bool {
         None => value.starts_with('/') && !value.starts_with("//"),
     };
     well_formed && value.len() <= 2048 && !value.chars().any(|c| c.is_whitespace())
-}
-
-/// 1 to `most` characters, none of them a control character. Characters are counted as the
-/// bytes that start one: `chars().count()` would cost 0.4 KB gzipped of wasm.
-fn is_printable(text: &str, most: usize) -> bool {
-    let characters = text.bytes().filter(|b| b & 0xC0 != 0x80).count();
-    (1..=most).contains(&characters) && !text.chars().any(char::is_control)
 }
 
 /// The members of a JSON configuration object, once every key is known to be a field.
