@@ -8,6 +8,7 @@ pub mod log;
 pub mod metrics;
 pub mod queries;
 pub mod receive;
+pub mod releases;
 pub mod routes;
 pub mod store;
 pub mod users;

@@ -6,7 +6,7 @@ use crate::ingest::{response, FieldError};
 use crate::limit::RateLimiter;
 use crate::log::{log, Level};
 use crate::store::Store;
-use crate::{queries, receive, users};
+use crate::{queries, receive, releases, users};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -122,6 +122,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/llm/costs", get(queries::llm_costs))
         .route("/api/users/{id}", get(users::access).delete(users::erase))
         .route("/api/users/{id}/export", get(users::export))
+        .route(
+            "/api/releases/{release}/files",
+            get(releases::list)
+                .put(releases::put)
+                .delete(releases::delete),
+        )
         .route_layer(middleware::from_fn_with_state(app.clone(), require_admin));
     Router::new()
         .route("/v1/events", post(receive::ingest))

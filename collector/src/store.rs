@@ -1,6 +1,7 @@
 //! SQLite storage: each event stored once, keyed by its client-generated id.
 
 use crate::ingest::ValidBatch;
+use crate::releases::{FileEntry, FileKind};
 use rusqlite::{params, Connection};
 use serde_json::Value;
 use std::path::Path;
@@ -48,6 +49,14 @@ CREATE INDEX IF NOT EXISTS events_by_type ON events (type, timestamp);
 CREATE INDEX IF NOT EXISTS events_by_session ON events (session_id);
 CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id);
 CREATE INDEX IF NOT EXISTS events_by_received ON events (received_at);
+CREATE TABLE IF NOT EXISTS release_files (
+  release TEXT NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  body BLOB NOT NULL,
+  uploaded_at INTEGER NOT NULL,
+  PRIMARY KEY (release, name)
+);
 ";
 
 /// A stored event as the query APIs read it.
@@ -249,6 +258,69 @@ impl Store {
             params![start, end],
             |row| row.get(0),
         )
+    }
+
+    /// Stores a file of `release` under `name`; returns whether it replaced one.
+    pub fn put_release_file(
+        &self,
+        release: &str,
+        name: &str,
+        kind: FileKind,
+        body: &[u8],
+        uploaded_at: i64,
+    ) -> rusqlite::Result<bool> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        let replaced = transaction.execute(
+            "DELETE FROM release_files WHERE release = ?1 AND name = ?2",
+            params![release, name],
+        )? > 0;
+        transaction.execute(
+            "INSERT INTO release_files (release, name, kind, body, uploaded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![release, name, kind.name(), body, uploaded_at],
+        )?;
+        transaction.commit()?;
+        Ok(replaced)
+    }
+
+    /// The files of `release`, by name.
+    pub fn release_files(&self, release: &str) -> rusqlite::Result<Vec<FileEntry>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT name, length(body), kind, uploaded_at FROM release_files
+             WHERE release = ?1 ORDER BY name",
+        )?;
+        let files = statement.query_map(params![release], |row| {
+            Ok(FileEntry {
+                name: row.get(0)?,
+                size: row.get(1)?,
+                kind: match row.get::<_, String>(2)?.as_str() {
+                    "sourcemap" => FileKind::SourceMap,
+                    _ => FileKind::Script,
+                },
+                uploaded_at: row.get(3)?,
+            })
+        })?;
+        files.collect()
+    }
+
+    /// The body of `release`'s file `name`, if stored.
+    pub fn release_file(&self, release: &str, name: &str) -> rusqlite::Result<Option<Vec<u8>>> {
+        let connection = self.lock();
+        let mut statement = connection
+            .prepare_cached("SELECT body FROM release_files WHERE release = ?1 AND name = ?2")?;
+        let mut rows = statement.query(params![release, name])?;
+        rows.next()?.map(|row| row.get(0)).transpose()
+    }
+
+    /// Removes `release`'s file `name`; returns whether there was one.
+    pub fn delete_release_file(&self, release: &str, name: &str) -> rusqlite::Result<bool> {
+        let deleted = self.lock().execute(
+            "DELETE FROM release_files WHERE release = ?1 AND name = ?2",
+            params![release, name],
+        )?;
+        Ok(deleted > 0)
     }
 }
 

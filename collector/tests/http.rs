@@ -824,3 +824,147 @@ async fn absurd_client_numbers_are_aggregated_without_overflow() {
     let costs = admin(&server, "GET", "/api/llm/costs").await.json();
     assert_eq!(costs["rows"][0]["inputTokens"], json!(huge));
 }
+
+/// A request with the admin token and a body.
+async fn upload(server: &Server, method: &str, path: &str, body: &[u8]) -> Reply {
+    let auth = format!("Bearer {ADMIN}");
+    request(server, method, path, &[("Authorization", &auth)], body).await
+}
+
+const MAP: &str = r#"{"version":3,"file":"app.js","sources":["src/app.ts"],"names":["boom"],"mappings":"AAAA,SAASA"}"#;
+
+#[tokio::test]
+async fn release_files_are_stored_listed_replaced_and_removed_with_the_admin_token() {
+    let server = start(|_| {}).await;
+    let files = "/api/releases/shop%401.4.2/files";
+    let script = format!("{files}?name=/assets/app-3f2a9c.js");
+    let map = format!("{files}?name=/assets/app-3f2a9c.js.map");
+
+    let anonymous = request(&server, "PUT", &script, &[], b"function a(){}").await;
+    assert_failure(&anonymous, 401, "UNAUTHORIZED");
+
+    let stored = upload(&server, "PUT", &script, b"function a(){throw 1}").await;
+    assert_eq!(stored.status, 201, "{}", stored.text);
+    assert_eq!(
+        stored.json()["data"],
+        json!({"release": "shop@1.4.2", "name": "/assets/app-3f2a9c.js", "size": 21, "kind": "script", "replaced": false})
+    );
+    assert_eq!(
+        upload(&server, "PUT", &map, MAP.as_bytes()).await.status,
+        201
+    );
+    let again = upload(&server, "PUT", &script, b"function a(){}").await;
+    assert_eq!(
+        (again.status, again.json()["data"]["replaced"].clone()),
+        (200, json!(true))
+    );
+
+    let listed = admin(&server, "GET", files).await.json();
+    let names: Vec<_> = listed["data"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+                f["size"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (
+                "/assets/app-3f2a9c.js".to_string(),
+                "script".to_string(),
+                14
+            ),
+            (
+                "/assets/app-3f2a9c.js.map".to_string(),
+                "sourcemap".to_string(),
+                MAP.len() as u64
+            ),
+        ]
+    );
+    assert!(listed["data"]["files"][0]["uploadedAt"].as_i64().unwrap() > 0);
+    let other = admin(&server, "GET", "/api/releases/shop%401.4.3/files")
+        .await
+        .json();
+    assert_eq!(other["data"]["count"], 0, "files belong to their release");
+
+    assert_eq!(upload(&server, "DELETE", &map, b"").await.status, 200);
+    assert_failure(
+        &upload(&server, "DELETE", &map, b"").await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_eq!(
+        admin(&server, "GET", files).await.json()["data"]["count"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_bad_map_a_bad_name_a_bad_release_and_a_60_mb_body_get_a_4xx_that_says_why() {
+    let server = start(|_| {}).await;
+    let map = "/api/releases/r1/files?name=/assets/app.js.map";
+    let error = assert_failure(
+        &upload(&server, "PUT", map, b"<html>not a map</html>").await,
+        400,
+        "VALIDATION_ERROR",
+    );
+    assert_eq!(error["field"], "body");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("/assets/app.js.map is not a source map (v3): not JSON"),
+        "{error}"
+    );
+    let version = assert_failure(
+        &upload(&server, "PUT", map, br#"{"version":2,"mappings":""}"#).await,
+        400,
+        "VALIDATION_ERROR",
+    );
+    assert!(version["message"]
+        .as_str()
+        .unwrap()
+        .contains("\"version\" is not 3"));
+    let mappings = br#"{"version":3,"sources":["a.ts"],"names":[],"mappings":"%%%"}"#;
+    assert_failure(
+        &upload(&server, "PUT", map, mappings).await,
+        400,
+        "VALIDATION_ERROR",
+    );
+
+    for path in [
+        "/api/releases/r1/files",
+        "/api/releases/r1/files?name=assets/app.js",
+        "/api/releases/r1/files?name=/a%20b.js",
+    ] {
+        let error = assert_failure(
+            &upload(&server, "PUT", path, b"x").await,
+            400,
+            "VALIDATION_ERROR",
+        );
+        assert_eq!(error["field"], "name", "{path}");
+    }
+    let long = format!("/api/releases/{}/files?name=/a.js", "r".repeat(201));
+    assert_eq!(
+        assert_failure(
+            &upload(&server, "PUT", &long, b"x").await,
+            400,
+            "VALIDATION_ERROR"
+        )["field"],
+        "release"
+    );
+
+    let huge = vec![b' '; 60 * 1024 * 1024];
+    let too_large = upload(&server, "PUT", "/api/releases/r1/files?name=/big.js", &huge).await;
+    assert_failure(&too_large, 413, "PAYLOAD_TOO_LARGE");
+    assert_eq!(
+        admin(&server, "GET", "/api/releases/r1/files").await.json()["data"]["count"],
+        0
+    );
+}
