@@ -11,6 +11,7 @@ pub mod receive;
 pub mod releases;
 pub mod routes;
 pub mod store;
+pub mod symbolicate;
 pub mod users;
 
 pub use config::Settings;

@@ -8,6 +8,7 @@ use crate::metrics::{
 };
 use crate::routes::{failure, now_ms, with_store, App};
 use crate::store::EventQuery;
+use crate::symbolicate::resolve_events;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -68,7 +69,7 @@ fn range(params: &HashMap<String, String>, default_span_ms: i64) -> Result<(i64,
 }
 
 /// `GET /api/events?type&sessionId&limit`: stored events, oldest first (at most `limit`, the
-/// newest ones).
+/// newest ones); the frames of error events are resolved with their release's source maps.
 pub async fn events(State(app): State<Arc<App>>, Query(params): Params) -> Response {
     let limit = match integer(&params, "limit") {
         Ok(limit) => limit.map(|l| l.clamp(0, 10_000) as u32),
@@ -79,7 +80,13 @@ pub async fn events(State(app): State<Arc<App>>, Query(params): Params) -> Respo
         session_id: params.get("sessionId").cloned(),
         limit,
     };
-    match with_store(&app, move |store| store.list(&query)).await {
+    let symbolicator = app.symbolicator.clone();
+    let listed = with_store(&app, move |store| {
+        let mut events = store.list(&query)?;
+        resolve_events(&symbolicator, store, &mut events);
+        Ok(events)
+    });
+    match listed.await {
         Ok(events) => Json(json!({ "count": events.len(), "events": events })).into_response(),
         Err(response) => response,
     }

@@ -6,6 +6,7 @@ use crate::ingest::{response, FieldError};
 use crate::limit::RateLimiter;
 use crate::log::{log, Level};
 use crate::store::Store;
+use crate::symbolicate::Symbolicator;
 use crate::{queries, receive, releases, users};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -25,6 +26,8 @@ pub struct App {
     pub settings: Settings,
     /// The ingest rate limit.
     pub limiter: RateLimiter,
+    /// Parsed source maps and scripts, for resolving error frames.
+    pub symbolicator: Arc<Symbolicator>,
     started: Instant,
 }
 
@@ -33,6 +36,7 @@ impl App {
     pub fn new(store: Arc<Store>, settings: Settings) -> Arc<Self> {
         Arc::new(Self {
             limiter: RateLimiter::new(settings.rate_limit),
+            symbolicator: Arc::new(Symbolicator::new()),
             store,
             settings,
             started: Instant::now(),

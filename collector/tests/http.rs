@@ -968,3 +968,77 @@ async fn a_bad_map_a_bad_name_a_bad_release_and_a_60_mb_body_get_a_4xx_that_says
         0
     );
 }
+
+#[tokio::test]
+async fn an_error_read_after_its_maps_were_uploaded_names_the_original_place() {
+    let server = start(|_| {}).await;
+    let script = "function a(){throw new Error(\"x\")}\n//# sourceMappingURL=app.js.map\n";
+    let map = r#"{"version":3,"file":"app.js","sources":["../src/cart.ts"],"sourcesContent":["// cart\nexport function checkout() {\n  throw new Error(\"x\");\n}\n"],"names":["checkout"],"mappings":"AACOA,SAAAA,IACL"}"#;
+    let error = |id: &str, release: &str| {
+        json!({"id": id, "type": "error", "timestamp": now_ms(), "sessionId": "s1",
+               "data": {"name": "Error", "message": "x", "frames": [
+                   {"function": "a", "file": "https://shop.example/assets/app.js", "line": 1, "column": 14, "inApp": true}]},
+               "context": {"url": "https://shop.example/", "release": release}})
+    };
+    assert_eq!(
+        post(
+            &server,
+            &batch(vec![error("e1", "r1"), error("e2", "r2")]),
+            Some(KEY)
+        )
+        .await
+        .status,
+        200
+    );
+    let before = admin(&server, "GET", "/api/events?type=error").await.json();
+    assert!(before["events"][0]["data"]["frames"][0]
+        .get("original")
+        .is_none());
+
+    // Uploaded after the errors arrived.
+    assert_eq!(
+        upload(
+            &server,
+            "PUT",
+            "/api/releases/r1/files?name=/assets/app.js",
+            script.as_bytes()
+        )
+        .await
+        .status,
+        201
+    );
+    assert_eq!(
+        upload(
+            &server,
+            "PUT",
+            "/api/releases/r1/files?name=/assets/app.js.map",
+            map.as_bytes()
+        )
+        .await
+        .status,
+        201
+    );
+    let after = admin(&server, "GET", "/api/events?type=error").await.json();
+    let events = after["events"].as_array().unwrap();
+    let of = |id: &str| events.iter().find(|e| e["id"] == id).unwrap()["data"]["frames"][0].clone();
+    let frame = of("e1");
+    assert_eq!(
+        (frame["file"].clone(), frame["line"].clone()),
+        (json!("https://shop.example/assets/app.js"), json!(1))
+    );
+    let original = &frame["original"];
+    assert_eq!(
+        (
+            original["file"].clone(),
+            original["line"].clone(),
+            original["column"].clone(),
+            original["function"].clone()
+        ),
+        (json!("src/cart.ts"), json!(3), json!(3), json!("checkout"))
+    );
+    assert_eq!(original["context"]["line"], "  throw new Error(\"x\");");
+    assert!(
+        of("e2").get("original").is_none(),
+        "another release's error stays minified"
+    );
+}
