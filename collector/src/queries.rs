@@ -2,14 +2,14 @@
 //! error groups and LLM costs.
 
 use crate::metrics::{
-    bucket_span, buckets, costs_csv, counted_buckets, error_groups as group_errors,
-    llm_costs as cost_rows, vitals_p75, Aggregation, CostGroup, LlmCall, Reduce, DAY_MS, HOUR_MS,
-    MINUTE_MS,
+    bucket_span, buckets, costs_csv, counted_buckets, error_group as group_detail,
+    error_groups as group_errors, llm_costs as cost_rows, vitals_p75, Aggregation, CostGroup,
+    LlmCall, Reduce, DAY_MS, HOUR_MS, MINUTE_MS,
 };
 use crate::routes::{failure, now_ms, with_store, App};
-use crate::store::EventQuery;
-use crate::symbolicate::resolve_events;
-use axum::extract::{Query, State};
+use crate::store::{EventQuery, Row};
+use crate::symbolicate::{resolve_events, resolve_rows};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -234,8 +234,20 @@ pub async fn alerts(State(app): State<Arc<App>>, Query(params): Params) -> Respo
     }
 }
 
-/// `GET /api/errors/groups?start&end&limit`: error events grouped by fingerprint, most
-/// frequent first (default: the last 7 days).
+/// The error rows of `start..end`, their frames resolved with their releases' source maps.
+async fn resolved_errors(app: &Arc<App>, start: i64, end: i64) -> Result<Vec<Row>, Response> {
+    let symbolicator = app.symbolicator.clone();
+    with_store(app, move |store| {
+        let mut rows = store.rows(&["error"], start, end)?;
+        resolve_rows(&symbolicator, store, &mut rows);
+        Ok(rows)
+    })
+    .await
+}
+
+/// `GET /api/errors/groups?start&end&limit`: error events grouped (by their original frames
+/// where source maps resolve them, else by fingerprint), most frequent first (default: the last
+/// 7 days).
 pub async fn error_groups(State(app): State<Arc<App>>, Query(params): Params) -> Response {
     let (start, end) = match range(&params, 7 * DAY_MS) {
         Ok(range) => range,
@@ -245,11 +257,36 @@ pub async fn error_groups(State(app): State<Arc<App>>, Query(params): Params) ->
         Ok(limit) => limit.unwrap_or(50).clamp(1, 1000) as usize,
         Err(invalid) => return invalid.into_response(),
     };
-    match with_store(&app, move |store| store.rows(&["error"], start, end)).await {
+    match resolved_errors(&app, start, end).await {
         Ok(rows) => {
             let groups = group_errors(&rows, limit);
             Json(json!({ "count": groups.len(), "groups": groups })).into_response()
         }
+        Err(response) => response,
+    }
+}
+
+/// `GET /api/errors/groups/{fingerprint}?start&end`: one group (default: the last 7 days) with
+/// its newest error's resolved frames and breadcrumbs; 404 when no error of the range is in it.
+pub async fn error_group(
+    State(app): State<Arc<App>>,
+    Path(key): Path<String>,
+    Query(params): Params,
+) -> Response {
+    let (start, end) = match range(&params, 7 * DAY_MS) {
+        Ok(range) => range,
+        Err(invalid) => return invalid.into_response(),
+    };
+    match resolved_errors(&app, start, end).await {
+        Ok(rows) => match group_detail(&rows, &key) {
+            Some(group) => Json(group).into_response(),
+            None => failure(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "no error of that group in the range",
+                "fingerprint",
+            ),
+        },
         Err(response) => response,
     }
 }

@@ -123,6 +123,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/metrics/historical", get(queries::historical))
         .route("/api/metrics/alerts", get(queries::alerts))
         .route("/api/errors/groups", get(queries::error_groups))
+        .route(
+            "/api/errors/groups/{fingerprint}",
+            get(queries::error_group),
+        )
         .route("/api/llm/costs", get(queries::llm_costs))
         .route("/api/users/{id}", get(users::access).delete(users::erase))
         .route("/api/users/{id}/export", get(users::export))

@@ -72,6 +72,10 @@ pub struct Row {
     pub user_id: Option<String>,
     /// The event's `data`.
     pub data: Value,
+    /// The event's id.
+    pub id: String,
+    /// The release its context names, if any.
+    pub release: Option<String>,
 }
 
 const COLUMNS: &str =
@@ -179,7 +183,8 @@ impl Store {
     pub fn rows(&self, kinds: &[&str], start: i64, end: i64) -> rusqlite::Result<Vec<Row>> {
         let connection = self.lock();
         let mut statement = connection.prepare_cached(
-            "SELECT timestamp, type, session_id, user_id, data FROM events
+            "SELECT timestamp, type, session_id, user_id, data, id,
+                    json_extract(context, '$.release') FROM events
              WHERE timestamp >= ?1 AND timestamp < ?2
                AND (?3 IS NULL OR type IN (SELECT value FROM json_each(?3)))
              ORDER BY timestamp",
@@ -193,6 +198,9 @@ impl Store {
                 session_id: row.get(2)?,
                 user_id: row.get(3)?,
                 data: serde_json::from_str(&data).unwrap_or(Value::Null),
+                id: row.get(5)?,
+                // A context whose release is no string (never from the SDK) has none.
+                release: row.get::<_, Option<String>>(6).ok().flatten(),
             })
         })?;
         rows.collect()

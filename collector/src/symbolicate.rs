@@ -11,7 +11,7 @@
 //! function is `null`. `context` is the original line and two on each side, when the map
 //! carries `sourcesContent`. Parsed maps and scripts are cached, within [`CACHE_BYTES`].
 
-use crate::store::Store;
+use crate::store::{Row, Store};
 use serde_json::{json, Value};
 use sourcemap::{DecodedMap, SourceView};
 use std::collections::HashMap;
@@ -257,18 +257,30 @@ fn context(map: &DecodedMap, source: u32, line: u32) -> Option<Value> {
     Some(json!({ "pre": pre, "line": current, "post": post }))
 }
 
-/// Symbolicates the frames of every error event of `events` (their `data.frames`) that names a
-/// release in its context.
-pub fn resolve_events(symbolicator: &Symbolicator, store: &Store, events: &mut [Value]) {
-    for event in events.iter_mut() {
-        if event["type"] != "error" {
-            continue;
+impl Symbolicator {
+    /// Resolves the frames of an error's `data` (its `frames`) with `release`'s maps.
+    fn resolve_data(&self, store: &Store, release: &str, data: &mut Value) {
+        if let Some(Value::Array(frames)) = data.get_mut("frames") {
+            self.resolve_frames(store, release, frames);
         }
-        let Some(release) = event["context"]["release"].as_str().map(String::from) else {
-            continue;
-        };
-        if let Some(Value::Array(frames)) = event["data"].get_mut("frames") {
-            symbolicator.resolve_frames(store, &release, frames);
+    }
+}
+
+/// Symbolicates the frames of every error event of `events` (wire-format objects) whose
+/// context names a release.
+pub fn resolve_events(symbolicator: &Symbolicator, store: &Store, events: &mut [Value]) {
+    for event in events.iter_mut().filter(|event| event["type"] == "error") {
+        if let Some(release) = event["context"]["release"].as_str().map(String::from) {
+            symbolicator.resolve_data(store, &release, &mut event["data"]);
+        }
+    }
+}
+
+/// Symbolicates the frames of every error row of `rows` that names a release.
+pub fn resolve_rows(symbolicator: &Symbolicator, store: &Store, rows: &mut [Row]) {
+    for row in rows.iter_mut().filter(|row| row.kind == "error") {
+        if let Some(release) = row.release.clone() {
+            symbolicator.resolve_data(store, &release, &mut row.data);
         }
     }
 }

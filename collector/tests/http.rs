@@ -1042,3 +1042,67 @@ async fn an_error_read_after_its_maps_were_uploaded_names_the_original_place() {
         "another release's error stays minified"
     );
 }
+
+#[tokio::test]
+async fn two_builds_with_new_file_hashes_make_one_group_whose_detail_shows_the_original_stack() {
+    let server = start(|_| {}).await;
+    let map = r#"{"version":3,"sources":["../src/cart.ts"],"sourcesContent":["// cart\nexport function checkout() {\n  throw new Error(\"x\");\n}\n"],"names":["checkout"],"mappings":"AACOA,SAAAA,IACL"}"#;
+    let script = "function a(){throw new Error(\"x\")}\n";
+    let mut errors = Vec::new();
+    for (n, (release, hash)) in [("1.0.0", "3f2a9c"), ("1.0.1", "9bc1d0")]
+        .into_iter()
+        .enumerate()
+    {
+        let name = format!("/assets/index-{hash}.js");
+        let files = format!("/api/releases/{release}/files?name={name}");
+        assert_eq!(
+            upload(&server, "PUT", &files, script.as_bytes())
+                .await
+                .status,
+            201
+        );
+        assert_eq!(
+            upload(&server, "PUT", &format!("{files}.map"), map.as_bytes())
+                .await
+                .status,
+            201
+        );
+        errors.push(json!({"id": format!("e{n}"), "type": "error", "timestamp": now_ms() - 10 + n as i64, "sessionId": "s1",
+            "data": {"name": "Error", "message": "x", "fingerprint": format!("minified-{hash}"),
+                     "frames": [{"function": "a", "file": format!("https://shop.example{name}"), "line": 1, "column": 14, "inApp": true}],
+                     "breadcrumbs": [{"category": "ui.click", "message": format!("button#pay-{n}")}]},
+            "context": {"url": "https://shop.example/", "release": release}}));
+    }
+    assert_eq!(post(&server, &batch(errors), Some(KEY)).await.status, 200);
+    let groups = admin(&server, "GET", "/api/errors/groups").await.json();
+    assert_eq!(groups["count"], 1, "{groups}");
+    let group = &groups["groups"][0];
+    assert_eq!(
+        (group["count"].clone(), group["releases"].clone()),
+        (json!(2), json!(["1.0.0", "1.0.1"]))
+    );
+
+    let key = group["fingerprint"].as_str().unwrap();
+    let detail = admin(&server, "GET", &format!("/api/errors/groups/{key}"))
+        .await
+        .json();
+    assert_eq!(detail["latest"]["release"], "1.0.1");
+    assert_eq!(
+        detail["latest"]["breadcrumbs"][0]["message"],
+        "button#pay-1"
+    );
+    let original = &detail["latest"]["frames"][0]["original"];
+    assert_eq!(
+        (
+            original["file"].clone(),
+            original["function"].clone(),
+            original["line"].clone()
+        ),
+        (json!("src/cart.ts"), json!("checkout"), json!(3))
+    );
+    assert_failure(
+        &admin(&server, "GET", "/api/errors/groups/nothing-like-it").await,
+        404,
+        "NOT_FOUND",
+    );
+}

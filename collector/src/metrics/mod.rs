@@ -10,7 +10,7 @@ pub mod time;
 pub mod vitals;
 
 pub use costs::{costs_csv, llm_costs, CostGroup, CostRow, LlmCall, ROLLING_DAYS};
-pub use errors::error_groups;
+pub use errors::{error_group, error_groups};
 pub use series::{bucket_span, buckets, counted_buckets, series, Aggregation, Reduce, Series};
 pub use stats::percentile;
 pub use time::{date_of_day, DAY_MS, HOUR_MS, MINUTE_MS};
@@ -30,6 +30,8 @@ pub(crate) mod fixtures {
             session_id: "s".into(),
             user_id: None,
             data,
+            id: format!("{kind}-{timestamp}"),
+            release: None,
         }
     }
 
