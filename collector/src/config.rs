@@ -53,7 +53,10 @@ pub const USAGE: &str = "usage: wasm-telemetry-collector [flags]
   --allowed-origins <list>  comma-separated origins allowed to send, or * (TELEMETRY_ALLOWED_ORIGINS, default *)
   --retention-days <days>   delete events older than this, 0 keeps all (TELEMETRY_RETENTION_DAYS, default 90)
   --rate-limit <per second> ingest requests per second per key, 0 unlimited (TELEMETRY_RATE_LIMIT, default 100)
-  --log-level <level>       debug, info, warn or error (TELEMETRY_LOG_LEVEL, default info)";
+  --log-level <level>       debug, info, warn or error (TELEMETRY_LOG_LEVEL, default info)
+
+wasm-telemetry-collector sourcemaps upload --url <collector> --token <admin token> --release <release> [--url-prefix /app] <dist-dir>
+  uploads every .js with a .js.map beside it, and the map, to the release file store";
 
 const FLAGS: [&str; 9] = [
     "host",

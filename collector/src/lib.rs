@@ -12,6 +12,7 @@ pub mod releases;
 pub mod routes;
 pub mod store;
 pub mod symbolicate;
+pub mod upload;
 pub mod users;
 
 pub use config::Settings;

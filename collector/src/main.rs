@@ -8,13 +8,49 @@ use std::time::Duration;
 use wasm_telemetry_collector::config::USAGE;
 use wasm_telemetry_collector::log::{log, set_level, Level};
 use wasm_telemetry_collector::routes::now_ms;
+use wasm_telemetry_collector::upload;
 use wasm_telemetry_collector::{router, App, Settings, Store};
 
 /// How often the retention job runs.
 const RETENTION_INTERVAL: Duration = Duration::from_secs(3600);
 
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("sourcemaps") {
+        return sourcemaps(&args[1..]);
+    }
+    serve()
+}
+
+/// `sourcemaps upload …` (see [`upload`]).
+fn sourcemaps(args: &[String]) -> ExitCode {
+    let parsed = match args.split_first() {
+        Some((command, rest)) if command == "upload" => upload::Upload::parse(rest),
+        _ => Err(String::from(
+            "the sourcemaps command is `sourcemaps upload`",
+        )),
+    };
+    let upload = match parsed {
+        Ok(upload) => upload,
+        Err(message) => {
+            eprintln!("{message}\n{}", upload::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match upload::run(&upload, &mut std::io::stdout()) {
+        Ok(count) => {
+            println!("{count} files uploaded");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("sourcemaps upload failed: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[tokio::main]
-async fn main() -> ExitCode {
+async fn serve() -> ExitCode {
     let settings = match Settings::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
     {
         Ok(settings) => settings,

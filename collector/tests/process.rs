@@ -183,3 +183,117 @@ fn the_retention_job_runs_at_start_and_deletes_what_is_older_than_the_retention(
         .collect();
     assert_eq!(ids, ["fresh"]);
 }
+
+/// A collector binary on a free port with admin token `admin`; its address.
+fn serve(name: &str) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasm-telemetry-collector"))
+        .args(["--port", "0", "--admin-token", "admin", "--db"])
+        .arg(temp_db(name))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line.trim().rsplit("http://").next().unwrap().to_string();
+    (child, address)
+}
+
+fn upload(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_wasm-telemetry-collector"))
+        .args(["sourcemaps", "upload"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn sourcemaps_upload_sends_each_script_and_map_of_a_build_and_fails_clearly() {
+    let (mut child, address) = serve("upload");
+    let url = format!("http://{address}");
+    let dist = temp_db("upload-dist").with_file_name("dist");
+    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<script src=/app/assets/index-3f.js></script>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("assets/index-3f.js"), "function a(){throw 1}\n").unwrap();
+    let map = r#"{"version":3,"sources":["../src/a.ts"],"names":[],"mappings":"AAAA"}"#;
+    std::fs::write(dist.join("assets/index-3f.js.map"), map).unwrap();
+    std::fs::write(dist.join("assets/vendor.js"), "var v;\n").unwrap();
+    let dir = dist.to_str().unwrap();
+
+    let done = upload(&[
+        "--url",
+        &url,
+        "--token",
+        "admin",
+        "--release",
+        "shop@1.4.2",
+        "--url-prefix",
+        "/app",
+        dir,
+    ]);
+    let printed = String::from_utf8_lossy(&done.stdout);
+    assert!(
+        done.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(
+        printed.lines().collect::<Vec<_>>(),
+        [
+            "uploaded /app/assets/index-3f.js (22 bytes) to release shop@1.4.2",
+            &format!(
+                "uploaded /app/assets/index-3f.js.map ({} bytes) to release shop@1.4.2",
+                map.len()
+            ),
+            "2 files uploaded",
+        ]
+    );
+    let mut list = TcpStream::connect(&address).unwrap();
+    write!(list, "GET /api/releases/shop%401.4.2/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    list.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.contains(r#""name":"/app/assets/index-3f.js.map""#)
+            && answer.contains(r#""count":2"#),
+        "{answer}"
+    );
+
+    let refused = upload(&[
+        "--url",
+        &url,
+        "--token",
+        "wrong",
+        "--release",
+        "shop@1.4.2",
+        dir,
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        error.contains("the collector answered 401: send Authorization: Bearer <admin token>"),
+        "{error}"
+    );
+
+    std::fs::write(dist.join("assets/index-3f.js.map"), "not a map").unwrap();
+    let bad = String::from_utf8_lossy(
+        &upload(&["--url", &url, "--token", "admin", "--release", "r", dir]).stderr,
+    )
+    .to_string();
+    assert!(bad.contains("/assets/index-3f.js.map: the collector answered 400: /assets/index-3f.js.map is not a source map (v3)"), "{bad}");
+
+    let _ = child.kill();
+    let _ = child.wait();
+    let unreachable = upload(&["--url", &url, "--token", "admin", "--release", "r", dir]);
+    assert_eq!(unreachable.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unreachable.stderr).contains("cannot reach"));
+    let usage = upload(&["--token", "admin", dir]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&usage.stderr)
+        .contains("--url is required\nusage: wasm-telemetry-collector sourcemaps upload"));
+}
