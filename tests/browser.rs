@@ -511,14 +511,32 @@ impl Core {
 
     /// Cuts the next batch and returns its id and events.
     fn batch(&self) -> (String, Vec<JsValue>) {
-        let id = self.next_batch().expect("a batch to send");
+        self.batch_at(NOW)
+    }
+
+    /// The next batch at `now` (a retry's wait must be over).
+    fn batch_at(&self, now: f64) -> (String, Vec<JsValue>) {
+        let id = self.run("nextBatch", &[], &[now]).expect("a batch to send");
         let events = items(&get(&self.body(&id), "events"));
         (id, events)
     }
 
     fn settle(&self, id: &str, status: u16, retry_after: Option<&str>, error: Option<&str>) -> f64 {
+        self.settle_at(id, status, retry_after, error, NOW)
+    }
+
+    /// Settles at `now`, with the `Retry-After` date read by `Date.parse`, as the JS class does.
+    fn settle_at(
+        &self,
+        id: &str,
+        status: u16,
+        retry_after: Option<&str>,
+        error: Option<&str>,
+        now: f64,
+    ) -> f64 {
         let texts = [id.into(), opt(retry_after), opt(error)];
-        self.number("settle", &texts, &[f64::from(status), NOW])
+        let date = retry_after.map_or(NAN, js_sys::Date::parse);
+        self.number("settle", &texts, &[f64::from(status), now, date])
     }
 
     fn journal(&self) -> Option<String> {
@@ -1867,7 +1885,12 @@ fn a_503_gives_a_backoff_delay_and_the_same_events_come_back_in_the_next_batch()
     );
     assert_eq!(text(&status, "lastError").as_deref(), Some("HTTP 503"));
     assert_eq!(text(&status, "breaker").as_deref(), Some("closed"));
-    let (_, again) = core.batch();
+    assert_eq!(
+        core.next_batch(),
+        None,
+        "nothing is sent before the wait is over"
+    );
+    let (_, again) = core.batch_at(NOW + delay);
     assert_eq!(ids(&again), sent);
     assert_eq!(types(&again), ["a", "b"]);
 }
@@ -1919,14 +1942,21 @@ fn retry_after_in_seconds_or_as_an_http_date_sets_the_delay() {
     core.event("x", "{}");
     let (id, _) = core.batch();
     assert_eq!(core.settle(&id, 503, Some("3"), None), 3000.0);
-    let (id, _) = core.batch();
-    // NOW is 22:13:20 GMT: five seconds later.
-    let date = "Tue, 14 Nov 2023 22:13:25 GMT";
-    assert_eq!(core.settle(&id, 429, Some(date), None), 5000.0);
-    let (id, _) = core.batch();
-    assert_eq!(core.settle(&id, 503, Some("999999"), None), 3_600_000.0);
-    let (id, _) = core.batch();
-    let jittered = core.settle(&id, 503, Some("soon"), None);
+    assert_eq!(core.number("waitMs", &[], &[NOW + 1000.0]), 2000.0);
+    let later = NOW + 3000.0;
+    let (id, _) = core.batch_at(later);
+    // `later` is 22:13:23 GMT: the date is five seconds after it.
+    let date = "Tue, 14 Nov 2023 22:13:28 GMT";
+    assert_eq!(core.settle_at(&id, 429, Some(date), None, later), 5000.0);
+    let later = later + 5000.0;
+    let (id, _) = core.batch_at(later);
+    assert_eq!(
+        core.settle_at(&id, 503, Some("999999"), None, later),
+        3_600_000.0
+    );
+    let later = later + 3_600_000.0;
+    let (id, _) = core.batch_at(later);
+    let jittered = core.settle_at(&id, 503, Some("soon"), None, later);
     assert!((0.0..=8000.0).contains(&jittered), "{jittered}");
 }
 
