@@ -65,13 +65,14 @@ function absolute(url) {
 
 const text = (value) => (typeof value === 'string' ? value : undefined);
 
-/** Console arguments as one line: strings as they are, anything else as JSON or `?`. */
+/** Console arguments as one line: strings as they are, errors as `Name: message`, anything else
+ * as JSON or `?`. */
 function consoleLine(args) {
   return args
     .map((arg) => {
       if (typeof arg === 'string') return arg;
       try {
-        return JSON.stringify(arg) ?? '?';
+        return (arg instanceof Error ? String(arg) : JSON.stringify(arg)) ?? '?';
       } catch {
         return '?';
       }
@@ -90,10 +91,11 @@ export function instrument(core, wiring) {
     const now = Date.now();
     run(core, 'http', [method, url, absolute(url)], [status, now - started, now]);
   };
+  // Clicks are read in the capture phase, before the page's handlers run: a handler whose
+  // update throws (React renders discrete updates at once) is then preceded by its click.
   if (wiring.clicks && global.document) {
-    undo.push(
-      listen(global.document, 'click', guarded((event) => run(core, 'breadcrumb', ['ui.click', selector(event.target) ?? '', 'info'], [Date.now()]))),
-    );
+    const click = guarded((event) => run(core, 'breadcrumb', ['ui.click', selector(event.target) ?? '', 'info'], [Date.now()]));
+    undo.push(listen(global.document, 'click', click, true));
   }
   if (wiring.navigation) {
     const navigated = (via) => {

@@ -96,11 +96,11 @@ export function offline() {
   return globalThis.navigator?.onLine === false;
 }
 
-/** `target.addEventListener(type, handler)`; returns the function that removes it. */
-export function listen(target, type, handler) {
+/** `target.addEventListener(type, handler, capture)`; returns the function that removes it. */
+export function listen(target, type, handler, capture = false) {
   try {
-    target.addEventListener(type, handler);
-    return () => target.removeEventListener(type, handler);
+    target.addEventListener(type, handler, capture);
+    return () => target.removeEventListener(type, handler, capture);
   } catch {
     return () => {};
   }
