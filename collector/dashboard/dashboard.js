@@ -82,7 +82,7 @@ function bars(target, points, { format = compact, color = '#1f6feb', label = (p)
 }
 
 /** Horizontal bars, one row per item, with the value at the end. */
-function rows(target, items, { format = compact } = {}) {
+function rows(target, items, { format = compact, open } = {}) {
   if (items.length === 0) return empty(target, 'nothing yet');
   const width = widthOf(target);
   const rowH = 26;
@@ -93,12 +93,16 @@ function rows(target, items, { format = compact } = {}) {
     const y = i * rowH + 4;
     const fits = Math.floor(labelW / 6.5);
     const name = item.label.length > fits ? `${item.label.slice(0, fits - 1)}…` : item.label;
-    svg.append(el('svg:text', { x: 0, y: y + 15 }, name));
     const w = Math.max(2, (item.value / max) * (width - labelW - 70));
     const bar = el('svg:rect', { x: labelW, y: y + 3, width: w, height: rowH - 10, fill: item.color ?? '#1f6feb', rx: 3 });
     bar.append(el('svg:title', {}, `${item.label}: ${format(item.value)}${item.note ? ` (${item.note})` : ''}`));
-    svg.append(bar);
-    svg.append(el('svg:text', { x: labelW + w + 6, y: y + 15 }, format(item.value)));
+    const row = el('svg:g', open ? { class: 'row', role: 'button', tabindex: 0, 'data-key': item.key } : {});
+    row.append(el('svg:text', { x: 0, y: y + 15 }, name), bar, el('svg:text', { x: labelW + w + 6, y: y + 15 }, format(item.value)));
+    if (open) {
+      row.addEventListener('click', () => open(item));
+      row.addEventListener('keydown', (event) => event.key === 'Enter' && open(item));
+    }
+    svg.append(row);
   });
   target.replaceChildren(svg);
 }
@@ -220,11 +224,49 @@ async function refreshMetrics() {
   bars($('events-chart'), history.buckets.map((b) => ({ label: clock(b.start), value: b.value })));
   vitals($('vitals'), current.vitals);
   rows($('errors'), groups.groups.map((g) => ({
-    label: `${g.name}: ${g.message}`, value: g.count, note: `${g.sessions} sessions`,
+    key: g.fingerprint, label: `${g.name}: ${g.message}`, value: g.count, note: `${g.sessions} sessions`,
     color: g.severity === 'critical' || g.severity === 'error' ? '#c62828' : '#c27c00',
-  })));
+  })), { open: (item) => tick(() => errorDetail(item.key)) });
   rows($('cost-model'), models.rows.map((r) => ({ label: r.key, value: r.cost, note: `${r.requests} calls` })), { format: usd });
   costByDay(days.rows, alerts.alerts);
+}
+
+const when = (ms) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+
+/** One frame: where it ran originally (file, line, function, source lines) when a source map
+ * resolved it, and where it ran in the minified script. */
+function frameView(frame) {
+  const item = el('li', { class: frame.original ? 'frame resolved' : 'frame' });
+  const original = frame.original;
+  const at = (f) => `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''}`;
+  item.append(el('b', {}, original?.function ?? frame.function ?? '?'), ' ', el('span', { class: 'place' }, at(original ?? frame)));
+  if (original?.context) {
+    const { pre, line, post } = original.context;
+    const source = el('pre', { class: 'context' });
+    const first = original.line - pre.length;
+    [...pre, line, ...post].forEach((text, i) => {
+      source.append(el('span', { class: first + i === original.line ? 'current' : '' }, `${String(first + i).padStart(5)}  ${text}`));
+    });
+    item.append(source);
+  }
+  if (original) item.append(el('div', { class: 'minified' }, `minified: ${frame.function ?? '?'} at ${at(frame)}`));
+  return item;
+}
+
+/** The detail of one error group: counts, releases, the newest error's stack and breadcrumbs. */
+async function errorDetail(key) {
+  const group = await api(`/api/errors/groups/${encodeURIComponent(key)}`);
+  const section = $('error-detail');
+  section.hidden = false;
+  $('error-title').textContent = `${group.name}: ${group.message}`;
+  $('error-summary').textContent = `${group.count} errors · first seen ${when(group.firstSeen)} · last seen ${when(group.lastSeen)} · releases: ${group.releases.join(', ') || 'none'}`;
+  const frames = group.latest.frames ?? [];
+  $('error-stack').replaceChildren(...(frames.length ? frames.map(frameView) : [el('li', { class: 'empty' }, 'no stack')]));
+  const crumbs = group.latest.breadcrumbs ?? [];
+  $('error-breadcrumbs').replaceChildren(...(crumbs.length
+    ? crumbs.map((c) => el('li', {}, `${c.timestamp ? clock(c.timestamp) : ''} ${c.category ?? ''} ${c.message ?? ''}`.trim()))
+    : [el('li', { class: 'empty' }, 'no breadcrumbs')]));
+  section.scrollIntoView({ block: 'start' });
 }
 
 async function refreshStream() {

@@ -2,32 +2,24 @@
 // from its tarball, built by Vite, in headless Chromium, delivering events from the provider,
 // the hooks and the error boundary to the collector.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serveStatic } from '../../scripts/serve.mjs';
-import { ROOT, launchChromium, startCollector } from '../support/harness.mjs';
+import { installExampleApp, viteBuildApp } from '../support/example-app.mjs';
+import { launchChromium, startCollector } from '../support/harness.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'wt-react-'));
-const app = join(work, 'app');
+let app;
 let collector;
 let site;
 let browser;
 
 before(async () => {
-  cpSync(join(ROOT, 'examples/react-app'), app, { recursive: true, filter: (path) => !path.includes('node_modules') && !path.includes('/dist') });
-  // Install the package as a user would: from the tarball `npm pack` makes.
-  execFileSync('npm', ['pack', join(ROOT, 'pkg'), '--pack-destination', work, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(work, tarball)], { cwd: app, stdio: ['ignore', 'ignore', 'inherit'] });
+  app = installExampleApp(work);
   // A development build: React's StrictMode then mounts, unmounts and remounts every effect.
-  execFileSync(join(app, 'node_modules/.bin/vite'), ['build', '--mode', 'development', '--minify', 'false', '--logLevel', 'warn'], {
-    cwd: app,
-    env: { ...process.env, NODE_ENV: 'development' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  viteBuildApp(app, ['--mode', 'development', '--minify', 'false'], { NODE_ENV: 'development' });
   [collector, site, browser] = await Promise.all([
     startCollector(),
     serveStatic({ mounts: { '/': join(app, 'dist') } }),

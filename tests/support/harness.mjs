@@ -22,10 +22,12 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** The collector binary that `cargo build` makes, which the tests run. */
+export const COLLECTOR_BINARY = join(ROOT, 'target/debug/wasm-telemetry-collector');
+
 /** Spawns the collector binary and resolves with the process and its URL once it listens. */
 async function spawnCollector(port, db, args) {
-  const binary = join(ROOT, 'target/debug/wasm-telemetry-collector');
-  const child = spawn(binary, ['--port', String(port), '--db', db, '--log-level', 'error', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(COLLECTOR_BINARY, ['--port', String(port), '--db', db, '--log-level', 'error', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((done, fail) => {
     let seen = '';
     const timer = setTimeout(() => fail(new Error(`collector did not start: ${seen}`)), 15000);
