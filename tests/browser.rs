@@ -236,10 +236,13 @@ fn patterns(handle: u32, redact: Option<Redact>) {
     }
 }
 
-/// `redact(text)`: the scanner on its own.
+/// `redact(text)`: the scanner on its own, as js/wasm.js reads its answer.
 fn redact(text: &str) -> String {
-    let [text] = write(&[], [Some(text)]);
-    answer(abi::redact(text)).expect("redact answers a text it was given")
+    let [length] = write(&[], [Some(text)]);
+    match abi::redact(length) {
+        abi::UNCHANGED => String::from(text),
+        length => answer(length).expect("redact answers a text it was given"),
+    }
 }
 
 /// A redaction function from a closure.
@@ -1068,7 +1071,11 @@ fn only_the_bytes_written_are_read_and_only_once() {
     // The request was taken by that call: a call that wrote nothing reads nothing.
     assert_eq!(abi::redact(3), -1);
     let [text] = write(&[], [Some("abc")]);
-    assert_eq!(answer(abi::redact(text)).as_deref(), Some("abc"));
+    assert_eq!(
+        abi::redact(text),
+        abi::UNCHANGED,
+        "abc has nothing to redact"
+    );
     assert_eq!(abi::redact(3), -1, "a request is read once");
     // A count of numbers so large that its bytes overflow is no request either.
     let [kind, texts] = write(&[], [Some("collector"), Some("[]")]);

@@ -6,7 +6,9 @@
 //!   another. The export is told how many numbers there are and how long each text is (-1:
 //!   absent).
 //! - An answer text is left in the outbox, which `answer()` locates, and its length is
-//!   returned (-1: no answer). It stays there until the next export that answers.
+//!   returned (-1: no answer). It stays there until the next export that answers. `redact`
+//!   answers [`UNCHANGED`] for a text it leaves as it was: the page keeps its own string,
+//!   which saves copying the text back and decoding it.
 //! - The import `wt_patterns(id, text, length)` runs the application's redaction patterns
 //!   registered under `id` on a text; it writes a changed text into the inbox and returns its
 //!   length, or returns -1 when nothing changed.
@@ -21,7 +23,7 @@
 
 use crate::api::args::Args;
 use crate::api::cores::{bad_arguments, Core, Cores};
-use crate::api::redact::redact as redact_text;
+use crate::api::redact::redacted;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
@@ -207,15 +209,18 @@ pub extern "C" fn close(handle: u32) {
     with(|state| state.cores.close(handle));
 }
 
-/// [`redact_text`] on the request's one text; no answer when the inbox does not hold it.
+/// What `redact` answers for a text it leaves as it was.
+pub const UNCHANGED: isize = -2;
+
+/// The PII scanner on the request's one text: the redacted text, [`UNCHANGED`], or no answer
+/// when the inbox does not hold the text.
 #[no_mangle]
 pub extern "C" fn redact(text: isize) -> isize {
     let request = Request::take(0);
-    reply(
-        request
-            .texts([text])
-            .and_then(|[text]| text.map(redact_text)),
-    )
+    match request.texts([text]) {
+        Some([Some(text)]) => redacted(text).map_or(UNCHANGED, |text| reply(Some(text))),
+        _ => -1,
+    }
 }
 
 extern "C" {

@@ -8,5 +8,10 @@ use alloc::string::String;
 /// `[REDACTED_<TYPE>]` markers, strips query values and fragments from URLs and reduces absolute
 /// file paths to file names. Runs in linear time.
 pub fn redact(text: &str) -> String {
-    redact_text(text, &Rules::default()).unwrap_or_else(|| String::from(text))
+    redacted(text).unwrap_or_else(|| String::from(text))
+}
+
+/// [`redact`]'s text, or `None` when it leaves `text` as it was.
+pub fn redacted(text: &str) -> Option<String> {
+    redact_text(text, &Rules::default())
 }

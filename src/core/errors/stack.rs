@@ -31,9 +31,21 @@ pub struct Frame {
 /// Longest line read as a frame; longer ones are cut there (as Sentry's parsers do).
 const MAX_LINE: usize = 1024;
 
+/// `text` as a whole number in `radix`: digits only (no sign, unlike `str::parse`), and none
+/// beyond `u32` (cheaper in wasm than the standard library's parser).
+fn number(text: &str, radix: u32) -> Option<u32> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u32, |n, b| {
+        n.checked_mul(radix)?
+            .checked_add(char::from(b).to_digit(radix)?)
+    })
+}
+
 /// Splits `file:line:column` (either number may be missing) from the right.
 fn location(text: &str) -> (&str, Option<u32>, Option<u32>) {
-    let number = |s: &str| s.parse::<u32>().ok();
+    let number = |s: &str| number(s, 10);
     let Some((rest, last)) = find::rsplit_once(text, ":") else {
         return (text, None, None);
     };
@@ -86,7 +98,7 @@ fn frame_at(function: &str, place: &str) -> Frame {
     }
     if let Some((module, function_index)) = find::split_once(place, ":wasm-function[") {
         let offset = find::split_once(function_index, "]:0x")
-            .and_then(|(_, hex)| u32::from_str_radix(hex, 16).ok())
+            .and_then(|(_, hex)| number(hex, 16))
             .and_then(|offset| offset.checked_add(1));
         return frame(function, module, offset.map(|_| 1), offset);
     }
@@ -193,7 +205,7 @@ fn gecko_webkit(line: &str) -> Option<Frame> {
     if let Some((script, rest)) = find::split_once(place, " line ") {
         if find::contains(rest, " > eval") {
             let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            let line = rest.get(..digits).and_then(|d| d.parse().ok());
+            let line = rest.get(..digits).and_then(|d| number(d, 10));
             let function = if function.is_empty() {
                 "eval"
             } else {
