@@ -161,7 +161,9 @@ pub async fn put(
     let put = move |store: &crate::Store| {
         store.put_release_file(&stored_release, &stored_name, kind, &body, now_ms())
     };
-    match with_store(&app, put).await {
+    let stored = with_store(&app, put).await;
+    app.symbolicator.forget(&release, &name);
+    match stored {
         Ok(replaced) => {
             let status = if replaced {
                 StatusCode::OK
@@ -217,7 +219,9 @@ pub async fn delete(
     let (deleted_release, deleted_name) = (release.clone(), name.clone());
     let delete =
         move |store: &crate::Store| store.delete_release_file(&deleted_release, &deleted_name);
-    match with_store(&app, delete).await {
+    let deleted = with_store(&app, delete).await;
+    app.symbolicator.forget(&release, &name);
+    match deleted {
         Ok(true) => {
             let data = json!({ "release": release, "name": name, "deleted": true });
             Json(json!({ "success": true, "data": data, "errors": [] })).into_response()

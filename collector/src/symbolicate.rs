@@ -57,6 +57,12 @@ impl Cache {
         })
     }
 
+    fn remove(&mut self, key: &(String, String)) {
+        if let Some(entry) = self.entries.remove(key) {
+            self.bytes -= entry.bytes;
+        }
+    }
+
     fn put(&mut self, key: (String, String), parsed: Arc<Parsed>, bytes: usize, bound: usize) {
         self.clock += 1;
         self.bytes += bytes;
@@ -82,6 +88,11 @@ impl Cache {
             }
         }
     }
+}
+
+/// The cache's name for the map inline in the script `path` (a space: no URL path has one).
+fn inline_key(path: &str) -> String {
+    format!("{path} inline")
 }
 
 /// Where a frame's script lives: the path of its URL (`https://app.example/assets/a.js?v=1` is
@@ -141,6 +152,15 @@ impl Symbolicator {
         }
     }
 
+    /// Drops what is cached of `release`'s file `name` (and of a map inline in it), which was
+    /// replaced or removed.
+    pub fn forget(&self, release: &str, name: &str) {
+        let mut cache = self.cache();
+        for key in [name.to_string(), inline_key(name)] {
+            cache.remove(&(release.to_string(), key));
+        }
+    }
+
     fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
         self.cache
             .lock()
@@ -182,8 +202,16 @@ impl Symbolicator {
             return Some((map, beside));
         }
         let reference = script?.sourcemap_reference().ok()??;
-        if let Ok(Some(inline)) = reference.get_embedded_sourcemap() {
-            return Some((Arc::new(Parsed::Map(Box::new(inline))), path.to_string()));
+        if reference.get_url().starts_with("data:") {
+            let key = (release.to_string(), inline_key(path));
+            if let Some(map) = self.cache().get(&key) {
+                return Some((map, path.to_string()));
+            }
+            let inline = reference.get_embedded_sourcemap().ok()??;
+            let map = Arc::new(Parsed::Map(Box::new(inline)));
+            let bytes = reference.get_url().len();
+            self.cache().put(key, map.clone(), bytes, CACHE_BYTES);
+            return Some((map, path.to_string()));
         }
         let url = reference.get_url();
         let named = url_path(url).map_or_else(|| join(path, url), String::from);
@@ -399,6 +427,71 @@ mod tests {
     }
 
     #[test]
+    fn a_map_inline_in_the_script_resolves_it_and_a_replaced_file_is_read_again() {
+        let store = Store::in_memory().unwrap();
+        let inline = format!(
+            "function a(){{throw new Error(\"x\")}}\n//# sourceMappingURL=data:application/json;base64,{}\n",
+            base64(&map())
+        );
+        store
+            .put_release_file(
+                "r1",
+                "/assets/app-3f.js",
+                FileKind::Script,
+                inline.as_bytes(),
+                1,
+            )
+            .unwrap();
+        let symbolicator = Symbolicator::new();
+        let mut frames = frames();
+        assert_eq!(symbolicator.resolve_frames(&store, "r1", &mut frames), 1);
+        assert_eq!(frames[0]["original"]["function"], "checkout");
+
+        store
+            .put_release_file(
+                "r1",
+                "/assets/app-3f.js",
+                FileKind::Script,
+                b"function a(){}",
+                2,
+            )
+            .unwrap();
+        let mut stale = self::frames();
+        assert_eq!(
+            symbolicator.resolve_frames(&store, "r1", &mut stale),
+            1,
+            "still cached"
+        );
+        symbolicator.forget("r1", "/assets/app-3f.js");
+        let mut fresh = self::frames();
+        assert_eq!(
+            symbolicator.resolve_frames(&store, "r1", &mut fresh),
+            0,
+            "the new script has no map"
+        );
+    }
+
+    /// Standard base64, for an inline map.
+    fn base64(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+            for i in 0..4 {
+                out.push(if i <= chunk.len() {
+                    ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char
+                } else {
+                    '='
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
     fn url_paths_and_source_paths() {
         assert_eq!(
             url_path("https://a.example/assets/x.js?v=[REDACTED]"),
@@ -433,5 +526,8 @@ mod tests {
         assert!(cache.get(&key("b")).is_none(), "b was used least recently");
         assert!(cache.get(&key("a")).is_some() && cache.get(&key("c")).is_some());
         assert_eq!(cache.bytes, 80);
+        cache.remove(&key("a"));
+        assert!(cache.get(&key("a")).is_none());
+        assert_eq!(cache.bytes, 40);
     }
 }
