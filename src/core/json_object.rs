@@ -143,17 +143,38 @@ pub fn objects<T>(
     items: impl IntoIterator<Item = T>,
     mut write: impl FnMut(&mut Object, T),
 ) -> String {
-    let mut out = String::from("[");
-    let mut object = Object::default();
-    for (index, item) in items.into_iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        write(&mut object, item);
-        out.push_str(&object.finish());
+    let mut list = Objects::default();
+    for item in items {
+        write(&mut list.object, item);
+        list.next();
     }
-    out.push(']');
-    out
+    list.finish()
+}
+
+/// The array [`objects`] writes, out of line so that each of its callers shares it.
+#[derive(Default)]
+struct Objects {
+    out: String,
+    object: Object,
+}
+
+impl Objects {
+    /// Appends the object written since the last one.
+    #[inline(never)]
+    fn next(&mut self) {
+        self.out.push(if self.out.is_empty() { '[' } else { ',' });
+        self.out.push_str(&self.object.finish());
+    }
+
+    /// The array.
+    #[inline(never)]
+    fn finish(mut self) -> String {
+        if self.out.is_empty() {
+            self.out.push('[');
+        }
+        self.out.push(']');
+        self.out
+    }
 }
 
 #[cfg(test)]
