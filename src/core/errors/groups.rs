@@ -65,18 +65,7 @@ impl Groups {
         {
             Some(index) => index,
             None => {
-                if self.groups.len() == MAX_GROUPS {
-                    let stalest = self
-                        .groups
-                        .iter()
-                        .enumerate()
-                        .min_by(|(_, a), (_, b)| a.last_seen_ms.total_cmp(&b.last_seen_ms))
-                        .map(|(index, _)| index);
-                    if let Some(stalest) = stalest {
-                        self.groups.swap_remove(stalest);
-                    }
-                }
-                self.groups.push(Group {
+                let group = Group {
                     fingerprint: fingerprint.into(),
                     kind: kind.into(),
                     message: message.into(),
@@ -85,8 +74,27 @@ impl Groups {
                     last_seen_ms: now_ms,
                     last_sent_ms: f64::NEG_INFINITY,
                     unsent: 0,
-                });
-                self.groups.len() - 1
+                };
+                // When full, the new group takes the place of the one seen longest ago.
+                let stalest = (self.groups.len() == MAX_GROUPS)
+                    .then(|| {
+                        self.groups
+                            .iter()
+                            .enumerate()
+                            .min_by(|(_, a), (_, b)| a.last_seen_ms.total_cmp(&b.last_seen_ms))
+                            .map(|(index, _)| index)
+                    })
+                    .flatten();
+                match stalest.zip(stalest.and_then(|index| self.groups.get_mut(index))) {
+                    Some((index, slot)) => {
+                        *slot = group;
+                        index
+                    }
+                    None => {
+                        self.groups.push(group);
+                        self.groups.len() - 1
+                    }
+                }
             }
         };
         let Some(group) = self.groups.get_mut(index) else {

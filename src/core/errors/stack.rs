@@ -31,15 +31,21 @@ pub struct Frame {
 /// Longest line read as a frame; longer ones are cut there (as Sentry's parsers do).
 const MAX_LINE: usize = 1024;
 
-/// `text` as a whole number in `radix`: digits only (no sign, unlike `str::parse`), and none
-/// beyond `u32` (cheaper in wasm than the standard library's parser).
+/// `text` as a whole number in `radix` (10 or 16): digits only (no sign, unlike `str::parse`),
+/// and none beyond `u32` (cheaper in wasm than the standard library's parser).
 fn number(text: &str, radix: u32) -> Option<u32> {
     if text.is_empty() {
         return None;
     }
     text.bytes().try_fold(0u32, |n, b| {
-        n.checked_mul(radix)?
-            .checked_add(char::from(b).to_digit(radix)?)
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return None,
+        };
+        let digit = Some(u32::from(digit)).filter(|d| *d < radix)?;
+        n.checked_mul(radix)?.checked_add(digit)
     })
 }
 
