@@ -8,6 +8,7 @@
 //! - `GET /api/releases/{release}/files` lists the files.
 //! - `DELETE /api/releases/{release}/files?name=…` removes one.
 
+use crate::ingest::response;
 use crate::routes::{failure, now_ms, with_store, App};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, Query, State};
@@ -129,6 +130,12 @@ fn answer(refused: Refused) -> Response {
     )
 }
 
+/// The file a request names: its release checked, then its `?name=`.
+fn file_of(release: &str, params: &HashMap<String, String>) -> Result<String, Refused> {
+    check_release(release)?;
+    check_name(params.get("name").map(String::as_str)).map(String::from)
+}
+
 /// `PUT /api/releases/{release}/files?name=<URL path>`: stores one file of the release.
 pub async fn put(
     State(app): State<Arc<App>>,
@@ -136,11 +143,8 @@ pub async fn put(
     Query(params): Params,
     body: Body,
 ) -> Response {
-    if let Err(refused) = check_release(&release) {
-        return answer(refused);
-    }
-    let name = match check_name(params.get("name").map(String::as_str)) {
-        Ok(name) => name.to_string(),
+    let name = match file_of(&release, &params) {
+        Ok(name) => name,
         Err(refused) => return answer(refused),
     };
     let Ok(body) = to_bytes(body, MAX_FILE_BYTES).await else {
@@ -171,11 +175,7 @@ pub async fn put(
                 StatusCode::CREATED
             };
             let data = json!({ "release": release, "name": name, "size": size, "kind": kind.name(), "replaced": replaced });
-            (
-                status,
-                Json(json!({ "success": true, "data": data, "errors": [] })),
-            )
-                .into_response()
+            (status, Json(response(true, data, &[]))).into_response()
         }
         Err(response) => response,
     }
@@ -196,7 +196,7 @@ pub async fn list(State(app): State<Arc<App>>, Path(release): Path<String>) -> R
                 })
                 .collect();
             let data = json!({ "release": release, "count": files.len(), "files": files });
-            Json(json!({ "success": true, "data": data, "errors": [] })).into_response()
+            Json(response(true, data, &[])).into_response()
         }
         Err(response) => response,
     }
@@ -209,11 +209,8 @@ pub async fn delete(
     Path(release): Path<String>,
     Query(params): Params,
 ) -> Response {
-    if let Err(refused) = check_release(&release) {
-        return answer(refused);
-    }
-    let name = match check_name(params.get("name").map(String::as_str)) {
-        Ok(name) => name.to_string(),
+    let name = match file_of(&release, &params) {
+        Ok(name) => name,
         Err(refused) => return answer(refused),
     };
     let (deleted_release, deleted_name) = (release.clone(), name.clone());
@@ -224,7 +221,7 @@ pub async fn delete(
     match deleted {
         Ok(true) => {
             let data = json!({ "release": release, "name": name, "deleted": true });
-            Json(json!({ "success": true, "data": data, "errors": [] })).into_response()
+            Json(response(true, data, &[])).into_response()
         }
         Ok(false) => failure(
             StatusCode::NOT_FOUND,
