@@ -51,16 +51,16 @@ fn number(text: &str, radix: u32) -> Option<u32> {
 
 /// Splits `file:line:column` (either number may be missing) from the right.
 fn location(text: &str) -> (&str, Option<u32>, Option<u32>) {
-    let number = |s: &str| number(s, 10);
+    let decimal = |s: &str| number(s, 10);
     let Some((rest, last)) = find::rsplit_once(text, ":") else {
         return (text, None, None);
     };
-    let Some(last) = number(last) else {
+    let Some(last) = decimal(last) else {
         return (text, None, None);
     };
-    match find::rsplit_once(rest, ":") {
-        Some((file, line)) if number(line).is_some() => (file, number(line), Some(last)),
-        _ => (rest, Some(last), None),
+    match find::rsplit_once(rest, ":").and_then(|(file, line)| Some((file, decimal(line)?))) {
+        Some((file, line)) => (file, Some(line), Some(last)),
+        None => (rest, Some(last), None),
     }
 }
 
