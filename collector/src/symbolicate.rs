@@ -23,11 +23,17 @@ pub const CACHE_BYTES: usize = 256 * 1024 * 1024;
 /// Original lines shown on each side of a frame's line.
 const CONTEXT_LINES: u32 = 2;
 
-/// One release file, parsed: a map or a script.
+/// One release file, parsed: a map or a script; or none that parses, so that frames of a
+/// script without a map do not read the store again each time.
 enum Parsed {
     Map(Box<DecodedMap>),
     Script(SourceView),
+    Absent,
 }
+
+/// What an absent file counts for in the cache's bound (names come from events, so they must
+/// not pile up unbounded).
+const ABSENT_BYTES: usize = 256;
 
 struct Entry {
     parsed: Arc<Parsed>,
@@ -172,20 +178,22 @@ impl Symbolicator {
     fn load(&self, store: &Store, release: &str, name: &str, as_map: bool) -> Option<Arc<Parsed>> {
         let key = (release.to_string(), name.to_string());
         if let Some(parsed) = self.cache().get(&key) {
-            return Some(parsed);
+            return (!matches!(*parsed, Parsed::Absent)).then_some(parsed);
         }
-        let body = store.release_file(release, name).ok()??;
-        let parsed = if as_map {
-            Parsed::Map(Box::new(sourcemap::decode_slice(&body).ok()?))
-        } else {
-            Parsed::Script(SourceView::from_string(
-                String::from_utf8(body.clone()).ok()?,
-            ))
+        // A store that fails is not cached: the next read tries again.
+        let body = store.release_file(release, name).ok()?;
+        let bytes = body.as_ref().map_or(ABSENT_BYTES, Vec::len);
+        let parsed = match body {
+            Some(body) if as_map => sourcemap::decode_slice(&body)
+                .map_or(Parsed::Absent, |map| Parsed::Map(Box::new(map))),
+            Some(body) => String::from_utf8(body).map_or(Parsed::Absent, |text| {
+                Parsed::Script(SourceView::from_string(text))
+            }),
+            None => Parsed::Absent,
         };
         let parsed = Arc::new(parsed);
-        self.cache()
-            .put(key, parsed.clone(), body.len(), CACHE_BYTES);
-        Some(parsed)
+        self.cache().put(key, parsed.clone(), bytes, CACHE_BYTES);
+        (!matches!(*parsed, Parsed::Absent)).then_some(parsed)
     }
 
     /// The map for the script at `path`, and the path it was found under (for its sources): `P.map`,
@@ -468,6 +476,28 @@ mod tests {
             symbolicator.resolve_frames(&store, "r1", &mut fresh),
             0,
             "the new script has no map"
+        );
+        store
+            .put_release_file(
+                "r1",
+                "/assets/app-3f.js.map",
+                FileKind::SourceMap,
+                &map(),
+                3,
+            )
+            .unwrap();
+        let mut absent = self::frames();
+        assert_eq!(
+            symbolicator.resolve_frames(&store, "r1", &mut absent),
+            0,
+            "its absence is cached"
+        );
+        symbolicator.forget("r1", "/assets/app-3f.js.map");
+        let mut uploaded = self::frames();
+        assert_eq!(
+            symbolicator.resolve_frames(&store, "r1", &mut uploaded),
+            1,
+            "until it is uploaded"
         );
     }
 
