@@ -5,10 +5,12 @@
 //! characters that is never examined twice (secrets, paths, URLs), so hostile input cannot make
 //! it backtrack: the work is O(n) with a small constant.
 
+mod iban;
 mod network;
 mod numbers;
 mod paths;
 mod secrets;
+mod wallets;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -28,6 +30,12 @@ pub enum Kind {
     IpAddress,
     /// A secret: JWT, bearer token, known key prefix or long high-entropy token.
     ApiKey,
+    /// An IBAN with a valid checksum.
+    Iban,
+    /// A Bitcoin or Ethereum wallet address (Bitcoin's with a valid checksum).
+    Crypto,
+    /// A MAC address, which identifies a device.
+    Mac,
 }
 
 impl Kind {
@@ -40,6 +48,9 @@ impl Kind {
             Self::CreditCard => "[REDACTED_CREDIT_CARD]",
             Self::IpAddress => "[REDACTED_IP_ADDRESS]",
             Self::ApiKey => "[REDACTED_API_KEY]",
+            Self::Iban => "[REDACTED_IBAN]",
+            Self::Crypto => "[REDACTED_CRYPTO]",
+            Self::Mac => "[REDACTED_MAC]",
         }
     }
 }
@@ -73,6 +84,13 @@ pub struct Rules {
 /// the bytes of their group (see [`STARTS`]) the calls cost little time.
 #[inline(never)]
 pub(crate) fn byte(text: &[u8], index: usize) -> u8 {
+    run_byte(text, index)
+}
+
+/// [`byte`], inlined: for the few loops that walk a run byte by byte, where the call would
+/// cost more time than the rest of the loop.
+#[inline(always)]
+pub(crate) fn run_byte(text: &[u8], index: usize) -> u8 {
     #[cfg(test)]
     tests::READS.with(|reads| reads.set(reads.get() + 1));
     text.get(index).copied().unwrap_or(0)
@@ -138,6 +156,11 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
             index += 1;
             continue;
         }
+        if let Some(end) = plain_word(bytes, index) {
+            previous = current;
+            index = end;
+            continue;
+        }
         if next_at_sign < index {
             next_at_sign = at_sign_from(index);
         }
@@ -176,6 +199,46 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
         target.push_str(text.get(copied..).unwrap_or_default());
         target
     })
+}
+
+/// Letters that no detector can take when a word of them ends quietly: shorter than any key
+/// or token, and not `Bearer` or `Basic`. Prose is mostly such words.
+const MAX_PLAIN_WORD: usize = 12;
+
+/// Where a plain word starting at `start` ends: a run of 1 to [`MAX_PLAIN_WORD`] ASCII letters
+/// followed by a byte that continues no match (a space, a closing bracket or quote, `,;!?`, the
+/// end, or a `.` followed by one of these). No detector matches at any byte of such a word,
+/// so the scan passes it whole; `None` for anything else. The scan reads these bytes once, as
+/// it reads its own position.
+fn plain_word(bytes: &[u8], start: usize) -> Option<usize> {
+    #[cfg(test)]
+    if !tests::PLAIN_WORDS.with(|on| on.get()) {
+        return None;
+    }
+    let rest = bytes.get(start..)?;
+    let length = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let quiet = |at: usize| {
+        matches!(
+            rest.get(at),
+            None | Some(
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b','
+                    | b';'
+                    | b'!'
+                    | b'?'
+                    | b')'
+                    | b']'
+                    | b'}'
+                    | b'"'
+                    | b'\''
+            )
+        )
+    };
+    let ends_quietly = quiet(length) || (rest.get(length) == Some(&b'.') && quiet(length + 1));
+    let scheme = (length == 5 || length == 6) && matches!(rest.first(), Some(b'b' | b'B'));
+    (length > 0 && length <= MAX_PLAIN_WORD && ends_quietly && !scheme).then_some(start + length)
 }
 
 /// Which detectors may start at a byte, one bit per group ([`STARTS`]). Each detector finds
@@ -264,6 +327,7 @@ fn detect(
     let email = if email_in_reach { EMAIL } else { 0 };
     let fixed = when(starts, email, || network::email(bytes, start))
         .or_else(|| when(starts, BEARER, || secrets::bearer(text, start)))
+        .or_else(|| when(starts, IPV6, || network::mac(bytes, start, previous)))
         .or_else(|| when(starts, IPV6, || network::ipv6(bytes, start, previous)))
         .or_else(|| when(starts, NUMBER, || network::ipv4(bytes, start, previous)))
         .or_else(|| when(starts, NUMBER, || numbers::ssn(bytes, start, previous)))
@@ -272,7 +336,9 @@ fn detect(
                 numbers::credit_card(bytes, start, previous)
             })
         })
-        .or_else(|| when(starts, PHONE, || numbers::phone(bytes, start, previous)));
+        .or_else(|| when(starts, PHONE, || numbers::phone(bytes, start, previous)))
+        .or_else(|| when(starts, TOKEN, || wallets::wallet_address(bytes, start)))
+        .or_else(|| when(starts, TOKEN, || iban::iban(bytes, start)));
     if fixed.is_some() {
         return fixed;
     }
@@ -367,9 +433,14 @@ mod tests {
             "yJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N",
             "k-ant-api03-AbCdEf0123456789xyzXYZ",
             "q8Zr3Kd9XvLm2Pw7Tn4Yb6Hc1Jf5Gs0A",
+            "0:1A:2B:3C:4D:5E",
+            "x52908400098527886E0F7030069857D2E4169EE7",
+            "AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62i",
+            "c1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+            "E89370400440532013000",
         ];
         let rules = Rules::default();
-        let mut seen = [0; 10];
+        let mut seen = [0; 13];
         for first in 0..0x80u8 {
             let groups = groups(first);
             for suffix in suffixes {
@@ -390,6 +461,9 @@ mod tests {
                         TOKEN,
                         matches!(secrets::token(bytes, 0), (Some(_), _) | (_, 1..)),
                     ),
+                    (IPV6, network::mac(bytes, 0, b' ').is_some()),
+                    (TOKEN, wallets::wallet_address(bytes, 0).is_some()),
+                    (TOKEN, iban::iban(bytes, 0).is_some()),
                 ];
                 for (index, (group, found)) in detectors.into_iter().enumerate() {
                     assert!(!(found && outside(group)), "detector {index} at {text:?}");
@@ -401,6 +475,91 @@ mod tests {
             seen.iter().all(|n| *n > 0),
             "every detector matched: {seen:?}"
         );
+    }
+
+    #[test]
+    fn passing_plain_words_whole_changes_no_result() {
+        // Words, punctuation and fragments of every kind of value, joined at random: the scan
+        // with plain words passed whole must give exactly what the byte-by-byte scan gives.
+        let pieces = [
+            "the",
+            "Bearer",
+            "basic",
+            "order",
+            "a",
+            "I",
+            "sk",
+            "ghp",
+            "xoxb",
+            "AKIA",
+            "eyJ",
+            "http",
+            "https",
+            "file",
+            "C",
+            "home",
+            "bc",
+            "tb",
+            "DE",
+            "GB",
+            "cafe",
+            "dead",
+            "beef",
+            "ant",
+            "abcdefghijkl",
+            "abcdefghijklm",
+            "Abcdefghijklmnopqrstuvwxyz",
+            " ",
+            " ",
+            " ",
+            ".",
+            ". ",
+            ",",
+            ";",
+            "!",
+            "?",
+            ")",
+            "]",
+            "}",
+            "\"",
+            "'",
+            "\n",
+            ":",
+            "://",
+            "/",
+            "\\",
+            "@",
+            "-",
+            "_",
+            "+",
+            "=",
+            "(",
+            "0",
+            "1",
+            "42",
+            "555",
+            "4111",
+            "1234",
+            "0x",
+            "89",
+            "é",
+            "\t",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let text: String = (0..next(24)).map(|_| pieces[next(pieces.len())]).collect();
+            let fast = redact(&text, &Rules::default());
+            PLAIN_WORDS.with(|on| on.set(false));
+            let slow = redact(&text, &Rules::default());
+            PLAIN_WORDS.with(|on| on.set(true));
+            assert_eq!(fast, slow, "{text:?}");
+        }
     }
 
     #[test]
@@ -429,6 +588,16 @@ mod tests {
             "%",
             "a-",
             "9",
+            "DE89 ",
+            "DE8",
+            "bc1q",
+            "0x",
+            "1A",
+            "0a:",
+            "0a0a.",
+            "(0)",
+            "062-",
+            "a@b.xn--",
         ];
         for shape in shapes {
             let per_byte = |repeats: usize| {
@@ -447,7 +616,28 @@ mod tests {
         }
     }
 
+    /// A section of `tests/corpus/pii-standards.json` (test vectors of the standards), as a
+    /// list of its values.
+    pub(crate) fn standard(path: &str) -> std::vec::Vec<crate::core::json_value::Value> {
+        use crate::core::json_value::{parse, Value};
+        let mut value = parse(include_str!("../../../tests/corpus/pii-standards.json"))
+            .expect("pii-standards.json is JSON");
+        for key in path.split('.') {
+            value = value
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| panic!("no {path}"));
+        }
+        match value {
+            Value::Array(items) => items,
+            _ => panic!("{path} is not a list"),
+        }
+    }
+
     std::thread_local! {
+        /// Whether the scan passes plain words whole ([`plain_word`]); off, every byte is
+        /// examined, which the tests compare against.
+        pub(crate) static PLAIN_WORDS: core::cell::Cell<bool> = const { core::cell::Cell::new(true) };
         pub(crate) static READS: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
     }
 }

@@ -1,4 +1,4 @@
-//! URLs (minimised), email addresses and IP addresses.
+//! URLs (minimised), email addresses, IP addresses and MAC addresses.
 
 use super::{
     byte, is_word, redact_with, starts_with_ignore_case, Found, Kind, Replacement, Rules, Scope,
@@ -119,7 +119,8 @@ fn is_local_part(b: u8) -> bool {
 }
 
 /// `local@domain.tld`: a local part of at most 64 bytes, at least two domain labels of at most
-/// 63 bytes, and an alphabetic top-level domain of two or more letters.
+/// 63 bytes, and a top-level domain of two or more letters or an internationalised one
+/// (`xn--…`).
 pub(crate) fn email(bytes: &[u8], start: usize) -> Option<Found> {
     let mut at = start;
     while at < start + 64 && is_local_part(byte(bytes, at)) {
@@ -145,7 +146,9 @@ pub(crate) fn email(bytes: &[u8], start: usize) -> Option<Found> {
             break;
         }
         labels += 1;
-        last_label_alpha = alpha && end - label_start >= 2;
+        // A top-level domain is letters, or an internationalised one in its ASCII form.
+        last_label_alpha = (alpha && end - label_start >= 2)
+            || (end - label_start >= 5 && starts_with_ignore_case(bytes, label_start, b"xn--"));
         if byte(bytes, end) != b'.' || end - at > 253 {
             break;
         }
@@ -160,8 +163,12 @@ pub(crate) fn email(bytes: &[u8], start: usize) -> Option<Found> {
 fn octet(bytes: &[u8], at: usize) -> Option<usize> {
     let mut end = at;
     let mut value = 0u32;
-    while end < at + 3 && byte(bytes, end).is_ascii_digit() {
-        value = value * 10 + u32::from(byte(bytes, end) - b'0');
+    while end < at + 3 {
+        let digit = byte(bytes, end).wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        value = value * 10 + u32::from(digit);
         end += 1;
     }
     (end > at && value <= 255).then_some(end)
@@ -202,6 +209,39 @@ fn ipv4_end(bytes: &[u8], start: usize) -> Option<usize> {
         end = octet(bytes, end + 1)?;
     }
     Some(end)
+}
+
+/// A MAC address: six pairs of hex digits joined by `:` or by `-` (IEEE 802), or three groups
+/// of four joined by `.` (as Cisco writes them), not part of a longer sequence.
+pub(crate) fn mac(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
+    let separator = byte(bytes, start + 2);
+    let (groups, width, separator) = if matches!(separator, b':' | b'-') {
+        (6, 2, separator)
+    } else {
+        (3, 4, b'.')
+    };
+    let mut at = start;
+    for group in 1..=groups {
+        for _ in 0..width {
+            if !byte(bytes, at).is_ascii_hexdigit() {
+                return None;
+            }
+            at += 1;
+        }
+        if group < groups {
+            if byte(bytes, at) != separator {
+                return None;
+            }
+            at += 1;
+        }
+    }
+    let after = byte(bytes, at);
+    let continues =
+        is_word(after) || (matches!(after, b':' | b'-' | b'.') && byte(bytes, at + 1).is_ascii_hexdigit());
+    (!continues && !matches!(previous, b':' | b'-' | b'.')).then_some(Found {
+        end: at,
+        replacement: Replacement::Marker(Kind::Mac),
+    })
 }
 
 /// An IPv6 address: eight groups of up to four hex digits, or fewer with one `::`, optionally
@@ -299,6 +339,10 @@ mod tests {
             assert!(!out.contains('@'), "{email} -> {out}");
         }
         assert_eq!(clean("write to a@b.com."), "write to [REDACTED_EMAIL].");
+        // Internationalised top-level domains, in their ASCII form.
+        assert_eq!(clean("a@xn--d1acufc.xn--p1ai"), "[REDACTED_EMAIL]");
+        assert_eq!(clean("ana@example.XN--80ASEHDB!"), "[REDACTED_EMAIL]!");
+        assert_eq!(clean("a@b.xn--"), "a@b.xn--");
     }
 
     #[test]
@@ -364,10 +408,34 @@ mod tests {
     }
 
     #[test]
-    fn times_macs_and_code_are_not_ipv6() {
+    fn macs_in_ieee_colon_and_dotted_forms_are_redacted() {
+        for mac in super::super::tests::standard("mac.valid") {
+            let mac = mac.as_str().expect("a string");
+            assert_eq!(
+                clean(&["device ", mac, "."].concat()),
+                "device [REDACTED_MAC]."
+            );
+        }
+        for text in super::super::tests::standard("mac.invalid") {
+            let text = text.as_str().expect("a string");
+            assert!(!clean(text).contains("[REDACTED_MAC]"), "{text}");
+        }
         for text in [
             "at 12:30:45",
-            "00:1a:2b:3c:4d:5e",
+            "2024-01-15",
+            "ab-cd-ef",
+            "v1.2.3",
+            "00:00:00.000",
+        ] {
+            assert_eq!(clean(text), text);
+        }
+    }
+
+    #[test]
+    fn times_macs_and_code_are_not_ipv6() {
+        assert_eq!(clean("00:1a:2b:3c:4d:5e"), "[REDACTED_MAC]");
+        for text in [
+            "at 12:30:45",
             "std::vector",
             "a:b:c",
             "1:2:3:4:5:6:7:8:9",

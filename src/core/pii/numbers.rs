@@ -25,14 +25,14 @@ fn starts_number(previous: u8) -> bool {
     )
 }
 
-/// `AAA-GG-SSSS` (dashes or spaces) with the ranges the SSA issues: area not 000, 666 or
-/// 900-999, group not 00, serial not 0000.
+/// `AAA-GG-SSSS` (dashes, spaces or dots) with the ranges the SSA issues: area not 000, 666
+/// or 900-999, group not 00, serial not 0000.
 pub(crate) fn ssn(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
     if !starts_number(previous) {
         return None;
     }
     let separator = byte(bytes, start + 3);
-    if !matches!(separator, b'-' | b' ') || byte(bytes, start + 6) != separator {
+    if !matches!(separator, b'-' | b' ' | b'.') || byte(bytes, start + 6) != separator {
         return None;
     }
     let area = digits(bytes, start, 3)?;
@@ -60,7 +60,7 @@ pub(crate) fn luhn_valid(digits: &[u8]) -> bool {
 
 /// Card issuers' number ranges: how many leading digits form the prefix, the prefix's range, and
 /// the card lengths issued with it.
-const ISSUERS: [(u32, u32, u32, usize, usize); 24] = [
+const ISSUERS: [(u32, u32, u32, usize, usize); 25] = [
     (1, 4, 4, 13, 13), // Visa
     (1, 4, 4, 16, 16),
     (1, 4, 4, 19, 19),
@@ -85,6 +85,7 @@ const ISSUERS: [(u32, u32, u32, usize, usize); 24] = [
     (6, 622126, 622925, 16, 19), // Discover (UnionPay co-branded)
     (2, 62, 62, 16, 19),         // UnionPay
     (2, 67, 67, 16, 19),         // Maestro (UK)
+    (1, 1, 1, 15, 15),           // UATP
 ];
 
 /// Whether the number starts with an issuer prefix that issues cards of this length (see
@@ -147,8 +148,10 @@ fn is_phone_separator(b: u8) -> bool {
     matches!(b, b' ' | b'-' | b'.')
 }
 
-/// International numbers (`+` and 8 to 15 digits in groups) and US numbers (`(555) 123-4567`,
-/// `555-123-4567`, `555.123.4567`, `1 555 123 4567`), never digits without separators.
+/// International numbers (`+` and 8 to 15 digits in groups), US numbers (`(555) 123-4567`,
+/// `555-123-4567`, `555.123.4567`, `1 555 123 4567`) and national numbers with a trunk 0
+/// (`062-555-2677`, `030 1234 5678`, `(0)20 7946 0958`, `01 23 45 67 89`), never digits
+/// without separators.
 pub(crate) fn phone(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
     if !starts_number(previous) {
         return None;
@@ -156,7 +159,7 @@ pub(crate) fn phone(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
     let end = if byte(bytes, start) == b'+' {
         international(bytes, start)?
     } else {
-        north_american(bytes, start)?
+        national(bytes, start).or_else(|| north_american(bytes, start))?
     };
     (!continues(bytes, end)).then_some(Found {
         end,
@@ -196,6 +199,52 @@ fn international(bytes: &[u8], start: usize) -> Option<usize> {
         }
     }
     (count >= 8).then_some(end)
+}
+
+/// A number dialled within its country: a trunk 0 and an area code not starting with 0 (or
+/// `(0)` before the area code, as
+/// written after a country code), 9 to 11 digits in at least three groups joined by one kind
+/// of separator; the first group of 2 to 5 digits (1 to 5 after `(0)`), the others 2 to 4.
+/// Dates (8 digits) and versions (a group of one) are too short.
+fn national(bytes: &[u8], start: usize) -> Option<usize> {
+    let bracketed = super::starts_with(bytes, start, b"(0)");
+    // The area code after the trunk 0 does not start with 0 (`00` dials abroad).
+    if !bracketed && (byte(bytes, start) != b'0' || byte(bytes, start + 1) == b'0') {
+        return None;
+    }
+    let mut at = start;
+    if bracketed {
+        at += if byte(bytes, start + 3) == b' ' { 4 } else { 3 };
+    }
+    let (mut digits, mut groups, mut separator) = (usize::from(bracketed), 0, 0);
+    loop {
+        let group_start = at;
+        while byte(bytes, at).is_ascii_digit() {
+            at += 1;
+        }
+        let width = at - group_start;
+        let least = if groups > 0 {
+            2
+        } else if bracketed {
+            1
+        } else {
+            2
+        };
+        let most = if groups > 0 { 4 } else { 5 };
+        if !(least..=most).contains(&width) {
+            return None;
+        }
+        digits += width;
+        groups += 1;
+        let b = byte(bytes, at);
+        let joined = is_phone_separator(b) && byte(bytes, at + 1).is_ascii_digit();
+        if !joined || (separator != 0 && separator != b) {
+            break;
+        }
+        separator = b;
+        at += 1;
+    }
+    (groups >= 3 && (9..=11).contains(&digits)).then_some(at)
 }
 
 fn north_american(bytes: &[u8], start: usize) -> Option<usize> {
@@ -256,6 +305,9 @@ mod tests {
             "30569309025904",
             "6200000000000005",
             "4012888888881881",
+            // UATP, which starts with 1 and has 15 digits.
+            "122000000000003",
+            "1220 000000 00003",
         ] {
             assert_eq!(
                 clean(&["pay ", card, " now"].concat()),
@@ -285,7 +337,11 @@ mod tests {
     fn ssns_follow_issuing_rules() {
         assert_eq!(clean("ssn: 123-45-6789"), "ssn: [REDACTED_SSN]");
         assert_eq!(clean("123 45 6789"), "[REDACTED_SSN]");
+        assert_eq!(clean("ssn 078.05.1123."), "ssn [REDACTED_SSN].");
         for text in [
+            "078.05-1123",
+            "078.05.11234",
+            "1.078.05.1123",
             "000-12-3456",
             "666-12-3456",
             "900-12-3456",
@@ -311,6 +367,15 @@ mod tests {
             "+49 (30) 901820",
             "+33 1 23 45 67 89",
             "+81-3-1234-5678",
+            // National numbers, with their trunk 0.
+            "062-555-2677",
+            "030 1234 5678",
+            "(0)20 7946 0958",
+            "(0) 20 7946 0958",
+            "01 23 45 67 89",
+            "020.7946.0958",
+            "044 668 18 00",
+            "02 123 45 67",
         ] {
             assert_eq!(
                 clean(&["tel ", phone, "."].concat()),
@@ -335,6 +400,18 @@ mod tests {
             "+1 555",
             "page 2 of 10",
             "100-200-300",
+            // Look-alikes of national numbers: dates, versions, codes, mixed separators, and
+            // numbers too short, too long or dialling abroad.
+            "05.01.2024",
+            "01-02-2024",
+            "0.12.3456",
+            "0123 4567 8901",
+            "000-12-3456",
+            "062-555 2677",
+            "062-55-26",
+            "0621 12345 678",
+            "HTTP/1.1 404 Not Found",
+            "HTTP/2 200",
         ] {
             assert_eq!(clean(text), text);
         }

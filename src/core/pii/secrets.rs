@@ -1,7 +1,9 @@
 //! Secrets: bearer and basic credentials, JWTs, well-known API key prefixes and long
 //! high-entropy tokens.
 
-use super::{byte, is_word, starts_with, starts_with_ignore_case, Found, Kind, Replacement};
+use super::{
+    byte, is_word, run_byte, starts_with, starts_with_ignore_case, Found, Kind, Replacement,
+};
 use alloc::string::String;
 
 /// Shortest token checked for entropy.
@@ -54,28 +56,45 @@ const SHORTEST_KEY: usize = {
     shortest
 };
 
-fn is_key_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
-}
+/// The characters of the runs a secret is made of, one bit per kind of run ([`CHARS`]).
+const KEY: u8 = 1; // letters, digits, `_` and `-`: a key after its prefix
+const BASE64: u8 = 1 << 1; // and `+`, `/`
+const WIDE: u8 = 1 << 2; // and `.`: the run the scanner examines once (JWTs have dots)
+const CREDENTIAL: u8 = 1 << 3; // and `~`, `=`: what follows `Bearer `
 
-fn is_base64_char(b: u8) -> bool {
-    is_key_char(b) || matches!(b, b'+' | b'/')
-}
-
-/// End of a base64 run: base64 characters, then at most two `=` of padding.
-fn base64_end(bytes: &[u8], start: usize) -> usize {
-    let mut end = run_end(bytes, start, is_base64_char);
-    for _ in 0..2 {
-        if byte(bytes, end) == b'=' {
-            end += 1;
-        }
+/// The kinds of run `b` belongs to.
+const fn runs(b: u8) -> u8 {
+    let mut kinds = 0;
+    if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+        kinds |= KEY | BASE64 | WIDE | CREDENTIAL;
     }
-    end
+    if b == b'+' || b == b'/' {
+        kinds |= BASE64 | WIDE | CREDENTIAL;
+    }
+    if b == b'.' {
+        kinds |= WIDE | CREDENTIAL;
+    }
+    if b == b'~' || b == b'=' {
+        kinds |= CREDENTIAL;
+    }
+    kinds
 }
 
-fn run_end(bytes: &[u8], start: usize, accept: fn(u8) -> bool) -> usize {
+/// [`runs`] of every byte: a lookup per byte rather than a call through a function pointer.
+static CHARS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = runs(b as u8);
+        b += 1;
+    }
+    table
+};
+
+/// End of the run of characters of `kind` starting at `start`.
+fn run_end(bytes: &[u8], start: usize, kind: u8) -> usize {
     let mut end = start;
-    while accept(byte(bytes, end)) {
+    while CHARS[usize::from(byte(bytes, end))] & kind != 0 {
         end += 1;
     }
     end
@@ -95,9 +114,7 @@ pub(crate) fn bearer(text: &str, start: usize) -> Option<Found> {
     while byte(bytes, token_start) == b' ' {
         token_start += 1;
     }
-    let end = run_end(bytes, token_start, |b| {
-        is_base64_char(b) || matches!(b, b'.' | b'~' | b'=')
-    });
+    let end = run_end(bytes, token_start, CREDENTIAL);
     if end - token_start < 8 {
         return None;
     }
@@ -114,8 +131,21 @@ pub(crate) fn bearer(text: &str, start: usize) -> Option<Found> {
 /// Examines the token run starting at `start` (JWT, known key prefix, high-entropy token).
 /// Returns the verdict and the end of the run, which the scanner does not examine again.
 pub(crate) fn token(bytes: &[u8], start: usize) -> (Option<Found>, usize) {
-    let key_end = run_end(bytes, start, is_key_char);
-    let wide_end = run_end(bytes, start, |b| is_base64_char(b) || b == b'.');
+    // One pass over the run finds where its key characters and its base64 characters stop.
+    let (mut key_end, mut base64_stop, mut wide_end) = (usize::MAX, usize::MAX, start);
+    loop {
+        let kinds = CHARS[usize::from(run_byte(bytes, wide_end))];
+        if kinds & KEY == 0 {
+            key_end = key_end.min(wide_end);
+        }
+        if kinds & BASE64 == 0 {
+            base64_stop = base64_stop.min(wide_end);
+        }
+        if kinds & WIDE == 0 {
+            break;
+        }
+        wide_end += 1;
+    }
     let secret = |end: usize| {
         Some(Found {
             end,
@@ -130,8 +160,10 @@ pub(crate) fn token(bytes: &[u8], start: usize) -> (Option<Found>, usize) {
         return (secret(jwt_end), wide_end);
     }
     if key_end - start >= SHORTEST_KEY {
+        let first = byte(bytes, start);
         for (prefix, least) in KEY_PREFIXES {
-            if starts_with(bytes, start, prefix)
+            if prefix.first() == Some(&first)
+                && starts_with(bytes, start, prefix)
                 && key_end - start >= prefix.len() + least
                 && !is_word(byte(bytes, key_end))
             {
@@ -143,7 +175,13 @@ pub(crate) fn token(bytes: &[u8], start: usize) -> (Option<Found>, usize) {
     if wide_end + 2 - start < MIN_ENTROPY_TOKEN {
         return (None, wide_end);
     }
-    let base64_end = base64_end(bytes, start);
+    // At most two `=` of padding follow the base64 characters.
+    let mut base64_end = base64_stop;
+    for _ in 0..2 {
+        if byte(bytes, base64_end) == b'=' {
+            base64_end += 1;
+        }
+    }
     if base64_end - start >= MIN_ENTROPY_TOKEN && looks_random(bytes, start, base64_end) {
         return (secret(base64_end), wide_end.max(base64_end));
     }
@@ -188,11 +226,12 @@ fn looks_random(bytes: &[u8], start: usize, end: usize) -> bool {
     let end = end.min(start + MAX_TOKEN_STATS);
     let mut counts = [0u16; 128];
     let (mut upper, mut lower, mut digits, mut changes) = (0, 0, 0, 0usize);
+    let mut previous_class = class(run_byte(bytes, start));
     for at in start..end {
-        let b = byte(bytes, at);
-        if at > start && class(b) != class(byte(bytes, at - 1)) {
-            changes += 1;
-        }
+        let b = run_byte(bytes, at);
+        let b_class = class(b);
+        changes += usize::from(b_class != previous_class);
+        previous_class = b_class;
         upper += usize::from(b.is_ascii_uppercase());
         lower += usize::from(b.is_ascii_lowercase());
         digits += usize::from(b.is_ascii_digit());
