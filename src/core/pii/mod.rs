@@ -156,7 +156,7 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
             index += 1;
             continue;
         }
-        if let Some(end) = plain_word(bytes, index) {
+        if let Some(end) = current.is_ascii_alphabetic().then(|| plain_word(bytes, index)).flatten() {
             previous = current;
             index = end;
             continue;
@@ -294,13 +294,18 @@ static STARTS: [u8; 256] = {
     table
 };
 
-/// Runs `detector` when `starts` has `group`.
-fn when(starts: u8, group: u8, detector: impl FnOnce() -> Option<Found>) -> Option<Found> {
-    if starts & group != 0 {
-        detector()
-    } else {
-        None
-    }
+/// Returns the first match of the detectors, in order, each run only when `starts` has its
+/// group.
+macro_rules! first_match {
+    ($starts:expr; $($group:expr => $detector:expr,)*) => {
+        $(
+            if $starts & $group != 0 {
+                if let found @ Some(_) = $detector {
+                    return found;
+                }
+            }
+        )*
+    };
 }
 
 /// The first match of the detectors that may start at `start` (their groups are `starts`), in
@@ -317,30 +322,22 @@ fn detect(
     run_checked_until: &mut usize,
 ) -> Option<Found> {
     let bytes = text.as_bytes();
-    if scope == Scope::Text {
-        let found = when(starts, URL, || network::url(text, start, rules))
-            .or_else(|| when(starts, PATH, || paths::file_path(text, start, previous)));
-        if found.is_some() {
-            return found;
-        }
-    }
+    // URLs and file paths do not start inside a URL.
+    let whole = if scope == Scope::Text { URL | PATH } else { 0 };
     let email = if email_in_reach { EMAIL } else { 0 };
-    let fixed = when(starts, email, || network::email(bytes, start))
-        .or_else(|| when(starts, BEARER, || secrets::bearer(text, start)))
-        .or_else(|| when(starts, IPV6, || network::mac(bytes, start, previous)))
-        .or_else(|| when(starts, IPV6, || network::ipv6(bytes, start, previous)))
-        .or_else(|| when(starts, NUMBER, || network::ipv4(bytes, start, previous)))
-        .or_else(|| when(starts, NUMBER, || numbers::ssn(bytes, start, previous)))
-        .or_else(|| {
-            when(starts, NUMBER, || {
-                numbers::credit_card(bytes, start, previous)
-            })
-        })
-        .or_else(|| when(starts, PHONE, || numbers::phone(bytes, start, previous)))
-        .or_else(|| when(starts, TOKEN, || wallets::wallet_address(bytes, start)))
-        .or_else(|| when(starts, TOKEN, || iban::iban(bytes, start)));
-    if fixed.is_some() {
-        return fixed;
+    first_match! { starts & (whole | email | !(URL | PATH | EMAIL));
+        URL => network::url(text, start, rules),
+        PATH => paths::file_path(text, start, previous),
+        EMAIL => network::email(bytes, start),
+        BEARER => secrets::bearer(text, start),
+        IPV6 => network::mac(bytes, start, previous),
+        IPV6 => network::ipv6(bytes, start, previous),
+        NUMBER => network::ipv4(bytes, start, previous),
+        NUMBER => numbers::ssn(bytes, start, previous),
+        NUMBER => numbers::credit_card(bytes, start, previous),
+        PHONE => numbers::phone(bytes, start, previous),
+        TOKEN => wallets::wallet_address(bytes, start),
+        TOKEN => iban::iban(bytes, start),
     }
     if starts & TOKEN == 0 || start < *run_checked_until {
         return None;

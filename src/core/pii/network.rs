@@ -214,11 +214,16 @@ fn ipv4_end(bytes: &[u8], start: usize) -> Option<usize> {
 /// A MAC address: six pairs of hex digits joined by `:` or by `-` (IEEE 802), or three groups
 /// of four joined by `.` (as Cisco writes them), not part of a longer sequence.
 pub(crate) fn mac(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
+    if matches!(previous, b':' | b'-' | b'.') {
+        return None;
+    }
     let separator = byte(bytes, start + 2);
     let (groups, width, separator) = if matches!(separator, b':' | b'-') {
         (6, 2, separator)
-    } else {
+    } else if byte(bytes, start + 4) == b'.' {
         (3, 4, b'.')
+    } else {
+        return None;
     };
     let mut at = start;
     for group in 1..=groups {
@@ -238,7 +243,7 @@ pub(crate) fn mac(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
     let after = byte(bytes, at);
     let continues =
         is_word(after) || (matches!(after, b':' | b'-' | b'.') && byte(bytes, at + 1).is_ascii_hexdigit());
-    (!continues && !matches!(previous, b':' | b'-' | b'.')).then_some(Found {
+    (!continues).then_some(Found {
         end: at,
         replacement: Replacement::Marker(Kind::Mac),
     })
