@@ -4,9 +4,9 @@
 use crate::core::pii::{redact as redact_text, Rules};
 use alloc::string::String;
 
-/// Replaces emails, phone numbers, SSNs, card numbers, IP addresses and secrets in `text` with
-/// `[REDACTED_<TYPE>]` markers, strips query values and fragments from URLs and reduces absolute
-/// file paths to file names. Runs in linear time.
+/// Replaces emails, phone numbers, SSNs, card numbers, IP addresses, IBANs, wallet addresses,
+/// MAC addresses and secrets in `text` with `[REDACTED_<TYPE>]` markers, strips query values
+/// and fragments from URLs and reduces absolute file paths to file names. Runs in linear time.
 pub fn redact(text: &str) -> String {
     redacted(text).unwrap_or_else(|| String::from(text))
 }

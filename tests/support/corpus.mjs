@@ -48,6 +48,31 @@ export function makeGenerator(seed) {
     return parts.join(sep);
   };
 
+  /** The ISO 7064 MOD 97-10 check digits of an IBAN without them. */
+  const ibanCheck = (country, bban) => {
+    let remainder = 0;
+    for (const c of `${bban}${country}00`) {
+      const value = /\d/.test(c) ? c : String(c.charCodeAt(0) - 55);
+      for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
+    }
+    return pad(98 - remainder, 2);
+  };
+  const IBAN_SHAPES = [['DE', 18], ['GB', 18, 'WEST'], ['FR', 23], ['ES', 20], ['NL', 14, 'ABNA'], ['IT', 23, 'X']];
+  const iban = (valid) => {
+    const [country, length, letters = ''] = pick(IBAN_SHAPES);
+    const bban = letters + chars(DIGITS, length - letters.length);
+    const check = ibanCheck(country, bban);
+    const number = `${country}${valid ? check : pad((Number(check) + int(1, 40)) % 97 + 2, 2)}${bban}`;
+    return pick([number, number.replace(/(.{4})(?!$)/g, '$1 ')]);
+  };
+  // Addresses from BIP-173, BIP-350 and Bitcoin Core's base58 vectors (their checksums need
+  // hashing the corpus does not do), and the same with one character changed.
+  const WALLETS = ['bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', 'tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7',
+    'bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0', '1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62i',
+    '3CMNFxN1oHBc4R1EpboAL5yzHGgE611Xou', 'mo9ncXisMeAoXwqcV5EWuyncbmCcQN4rVs'];
+  const BAD_WALLETS = ['bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5', '1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62j',
+    '3CMNFxN1oHBc4R1EpboAL5yzHGgE611Xov'];
+
   const pii = {
     email: () => `${chars(LOWER, int(3, 8))}${pick(['', '.', '_', '+'])}${chars(LOWER + DIGITS, int(2, 6))}@${chars(LOWER, int(3, 9))}.${pick(['com', 'org', 'io', 'co.uk', 'de', 'net'])}`,
     phoneUs: () => {
@@ -86,6 +111,23 @@ export function makeGenerator(seed) {
       `eyJ${chars(BASE62, 20)}.eyJ${chars(BASE62, 60)}.${chars(BASE62 + '-_', 43)}`,
       chars(BASE62, 40),
     ]),
+    phoneNational: () => pick([
+      `0${int(21, 99)}-${int(100, 999)}-${int(1000, 9999)}`,
+      `0${int(20, 99)} ${int(1000, 9999)} ${int(1000, 9999)}`,
+      `(0)${int(20, 99)} ${int(1000, 9999)} ${int(1000, 9999)}`,
+      `0${int(1, 9)} ${int(10, 99)} ${int(10, 99)} ${int(10, 99)} ${int(10, 99)}`,
+    ]),
+    ssnDotted: () => pii.ssn().replaceAll('-', '.'),
+    uatp: () => {
+      const body = `1${chars(DIGITS, 13)}`;
+      return body + luhnDigit(body);
+    },
+    iban: () => iban(true),
+    wallet: () => pick([...WALLETS, `0x${chars('0123456789abcdefABCDEF', 40)}`]),
+    mac: () => {
+      const octets = Array.from({ length: 6 }, () => chars('0123456789abcdef', 2));
+      return pick([octets.join(':'), octets.join('-').toUpperCase(), `${octets[0]}${octets[1]}.${octets[2]}${octets[3]}.${octets[4]}${octets[5]}`]);
+    },
   };
 
   const benign = {
@@ -97,6 +139,14 @@ export function makeGenerator(seed) {
     version: () => pick([`v${int(0, 20)}.${int(0, 40)}.${int(0, 99)}`, `${int(0, 9)}.${int(0, 20)}.${int(0, 99)}-beta.${int(1, 9)}`]),
     hash: () => chars(HEX, int(7, 12)),
     timestamp: () => String(int(1600000000, 1900000000) * 1000 + int(0, 999)),
+    badIban: () => iban(false),
+    badWallet: () => pick(BAD_WALLETS),
+    status: () => `HTTP/1.1 ${pick(['200 OK', '404 Not Found', '503 Service Unavailable'])}`,
+    luhnFailing: () => {
+      const body = `4${chars(DIGITS, 14)}`;
+      return body + ((Number(luhnDigit(body)) + int(1, 9)) % 10);
+    },
+    time: () => `${pad(int(0, 23), 2)}:${pad(int(0, 59), 2)}:${pad(int(0, 59), 2)}`,
   };
 
   /** One record: nested fields with PII values, free text mixing both kinds, benign metadata. */
@@ -104,6 +154,8 @@ export function makeGenerator(seed) {
     const secrets = {
       email: pii.email(), phone: random() < 0.5 ? pii.phoneUs() : pii.phoneIntl(), ssn: pii.ssn(),
       card: pii.card(), ip: random() < 0.7 ? pii.ipv4() : pii.ipv6(), key: pii.apiKey(),
+      national: pii.phoneNational(), dotted: pii.ssnDotted(), uatp: pii.uatp(), iban: pii.iban(),
+      wallet: pii.wallet(), mac: pii.mac(),
     };
     const harmless = Object.fromEntries(Object.entries(benign).map(([kind, make]) => [kind, make()]));
     const text = [
@@ -111,13 +163,17 @@ export function makeGenerator(seed) {
       `call ${secrets.phone} re ${pick(WORDS)} ${harmless.uuid}, paid ${harmless.price} with ${secrets.card}`,
       `client ${secrets.ip} build ${harmless.version} commit ${harmless.hash} at ${harmless.timestamp}`,
       `ssn ${secrets.ssn}; key ${secrets.key}; due ${harmless.date}`,
+      `iban ${secrets.iban} (not ${harmless.badIban}), wallet ${secrets.wallet} (not ${harmless.badWallet}), device ${secrets.mac} at ${harmless.time}`,
+      `fax ${secrets.national}, tax ${secrets.dotted}, travel card ${secrets.uatp}; got ${harmless.status} for ${harmless.luhnFailing}`,
     ].join('. ');
     return {
       data: {
         contact: { primary: secrets.email, numbers: [secrets.phone] },
         payment: { instrument: secrets.card, reference: harmless.order, amount: harmless.price },
         network: { client: secrets.ip, build: harmless.version },
-        identity: { national: secrets.ssn },
+        identity: { national: secrets.ssn, tax: secrets.dotted },
+        banking: { iban: secrets.iban, wallet: secrets.wallet, travel: secrets.uatp, fax: secrets.national },
+        device: { mac: secrets.mac },
         integration: { credential: secrets.key, created: harmless.isoDate },
         notes: text,
         meta: { id: harmless.uuid, commit: harmless.hash, at: harmless.timestamp, day: harmless.date },

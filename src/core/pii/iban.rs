@@ -29,7 +29,7 @@ fn mod97(remainder: u32, b: u8) -> u32 {
 /// A country code of the registry, two check digits and the rest of that country's length in
 /// letters and digits (either case), written without separators or with single spaces or
 /// dashes (one kind) between its groups, whose MOD 97-10 remainder is 1. A checksum-invalid
-/// look-alike is not an IBAN.
+/// look-alike is not an IBAN, and is kept as it is.
 pub(crate) fn iban(bytes: &[u8], start: usize) -> Option<Found> {
     let upper = |at: usize| byte(bytes, start + at).to_ascii_uppercase();
     if !(upper(0).is_ascii_uppercase()
@@ -59,9 +59,17 @@ pub(crate) fn iban(bytes: &[u8], start: usize) -> Option<Found> {
         at += 1;
     }
     let remainder = (0..4).fold(remainder, |remainder, at| mod97(remainder, upper(at)));
-    (remainder == 1 && !is_word(byte(bytes, at))).then_some(Found {
+    if is_word(byte(bytes, at)) {
+        return None;
+    }
+    // A look-alike is kept whole, so its groups are not taken for other numbers.
+    Some(Found {
         end: at,
-        replacement: Replacement::Marker(Kind::Iban),
+        replacement: if remainder == 1 {
+            Replacement::Marker(Kind::Iban)
+        } else {
+            Replacement::Keep
+        },
     })
 }
 
@@ -133,6 +141,10 @@ mod tests {
             "AB12CD34",
         ] {
             assert!(!clean(text).contains("[REDACTED_IBAN]"), "{text}");
+        }
+        // A checksum-invalid IBAN is kept whole: its groups are not cards or phones.
+        for text in ["DE96 6050 6343 3955 9396 19", "GB88 WEST 2136 0999 0515 33"] {
+            assert_eq!(clean(text), text);
         }
     }
 

@@ -157,7 +157,11 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
             index += 1;
             continue;
         }
-        if let Some(end) = current.is_ascii_alphabetic().then(|| plain_word(bytes, index)).flatten() {
+        if let Some(end) = current
+            .is_ascii_alphabetic()
+            .then(|| plain_word(bytes, index))
+            .flatten()
+        {
             previous = current;
             index = end;
             continue;

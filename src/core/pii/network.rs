@@ -241,8 +241,8 @@ pub(crate) fn mac(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
         }
     }
     let after = byte(bytes, at);
-    let continues =
-        is_word(after) || (matches!(after, b':' | b'-' | b'.') && byte(bytes, at + 1).is_ascii_hexdigit());
+    let continues = is_word(after)
+        || (matches!(after, b':' | b'-' | b'.') && byte(bytes, at + 1).is_ascii_hexdigit());
     (!continues).then_some(Found {
         end: at,
         replacement: Replacement::Marker(Kind::Mac),

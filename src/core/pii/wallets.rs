@@ -55,7 +55,10 @@ fn base58check(bytes: &[u8], start: usize) -> Option<Found> {
     }
     let mut decoded = [0u8; 25];
     for at in start..end {
-        let value = BASE58.iter().position(|c| *c == byte(bytes, at)).unwrap_or(0);
+        let value = BASE58
+            .iter()
+            .position(|c| *c == byte(bytes, at))
+            .unwrap_or(0);
         let mut carry = value as u32;
         for slot in decoded.iter_mut().rev() {
             carry += u32::from(*slot) * 58;
