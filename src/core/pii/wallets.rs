@@ -4,8 +4,35 @@
 use super::{byte, is_word, Found, Kind, Replacement};
 use crate::core::sha256::sha256;
 
-const BASE58: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 const BECH32: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+/// The value of each ASCII byte as a bech32 character, in either case (32: none).
+static BECH32_VALUES: [u8; 128] = {
+    let mut table = [32; 128];
+    let mut value = 0;
+    while value < 32 {
+        let c = BECH32[value];
+        table[c as usize] = value as u8;
+        table[c.to_ascii_uppercase() as usize] = value as u8;
+        value += 1;
+    }
+    table
+};
+
+/// The value of a base58 digit (`123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz`:
+/// no `0`, `O`, `I` or `l`).
+fn base58_value(b: u8) -> Option<u32> {
+    let value = match b {
+        b'1'..=b'9' => b - b'1',
+        b'A'..=b'H' => b - b'A' + 9,
+        b'J'..=b'N' => b - b'J' + 17,
+        b'P'..=b'Z' => b - b'P' + 22,
+        b'a'..=b'k' => b - b'a' + 33,
+        b'm'..=b'z' => b - b'm' + 44,
+        _ => return None,
+    };
+    Some(u32::from(value))
+}
 /// What the bech32 checksum leaves for witness version 0 (BIP-173) and for later versions,
 /// bech32m (BIP-350).
 const BECH32_CONSTANT: u32 = 1;
@@ -46,28 +73,31 @@ fn base58check(bytes: &[u8], start: usize) -> Option<Found> {
         return None;
     }
     // The length first: most digit and letter runs are far shorter or longer.
-    let is_base58 = |b: u8| b.is_ascii_alphanumeric() && !matches!(b, b'0' | b'O' | b'I' | b'l');
     let end = (start..start + 36)
-        .find(|at| !is_base58(byte(bytes, *at)))
+        .find(|at| base58_value(byte(bytes, *at)).is_none())
         .unwrap_or(start + 36);
     if !(25..=35).contains(&(end - start)) || is_word(byte(bytes, end)) {
         return None;
     }
-    let mut decoded = [0u8; 25];
+    // The number in 32-bit limbs, most significant first: 224 bits, of which an address uses
+    // 200.
+    let mut limbs = [0u32; 7];
     for at in start..end {
-        let value = BASE58
-            .iter()
-            .position(|c| *c == byte(bytes, at))
-            .unwrap_or(0);
-        let mut carry = value as u32;
-        for slot in decoded.iter_mut().rev() {
-            carry += u32::from(*slot) * 58;
-            *slot = carry as u8;
-            carry >>= 8;
+        let mut carry = u64::from(base58_value(byte(bytes, at)).unwrap_or(0));
+        for limb in limbs.iter_mut().rev() {
+            carry += u64::from(*limb) * 58;
+            *limb = carry as u32;
+            carry >>= 32;
         }
-        if carry != 0 {
-            return None; // more than 25 bytes
-        }
+    }
+    if limbs[0] >> 8 != 0 {
+        return None; // more than 25 bytes
+    }
+    let mut decoded = [0u8; 25];
+    for (index, slot) in decoded.iter_mut().enumerate() {
+        // Byte `index` of the 25 is byte `index + 3` of the limbs' 28.
+        let at = index + 3;
+        *slot = (limbs[at / 4] >> (8 * (3 - at % 4))) as u8;
     }
     // Each leading `1` stands for one leading zero byte, and only those are zero.
     let ones = (start..end).take_while(|i| byte(bytes, *i) == b'1').count();
@@ -161,8 +191,10 @@ fn segwit(bytes: &[u8], start: usize) -> Option<Found> {
 
 /// The 5-bit value of a bech32 character, in either case.
 fn bech32_value(b: u8) -> Option<u8> {
-    let b = b.to_ascii_lowercase();
-    BECH32.iter().position(|c| *c == b).map(|value| value as u8)
+    BECH32_VALUES
+        .get(usize::from(b))
+        .copied()
+        .filter(|value| *value < 32)
 }
 
 #[cfg(test)]
