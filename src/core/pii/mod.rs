@@ -137,22 +137,19 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
     let mut copied = 0;
     // Token runs before this were examined by the run detectors.
     let mut run_checked_until = 0;
-    // The first `@` at or after `from` (the length if there is none).
-    // A plain loop: `position` with a closure is a call per byte in the size-optimised build.
-    let at_sign_from = |mut from: usize| {
-        while bytes.get(from).is_some_and(|b| *b != b'@') {
-            from += 1;
-        }
-        from
-    };
-    let mut next_at_sign = at_sign_from(0); // the first `@` at or after the last candidate
+    // Where an `@` was found (`NONE`: none before `searched_until`). Emails are looked for
+    // only within 64 bytes of an `@`, and the text is searched for one only that far ahead of
+    // a candidate, each byte at most once.
+    const NONE: usize = usize::MAX;
+    let (mut at_sign, mut searched_until) = (NONE, 0);
     let mut index = 0;
     // The byte before `index` (0 at the start). The scan reads its own position directly; the
     // detectors read through `byte`.
-    let mut previous = 0;
+    let mut previous = 0u8;
     while let Some(&current) = bytes.get(index) {
         let starts = STARTS.get(usize::from(current)).copied().unwrap_or(0);
-        if starts == 0 || is_word(previous) {
+        // `is_word`, written out: a call per byte in the size-optimised build.
+        if starts == 0 || previous.is_ascii_alphanumeric() || previous == b'_' {
             previous = current;
             index += 1;
             continue;
@@ -166,10 +163,14 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
             index = end;
             continue;
         }
-        if next_at_sign < index {
-            next_at_sign = at_sign_from(index);
+        if at_sign < index || (at_sign == NONE && searched_until <= index + 64) {
+            let (mut at, reach) = (index.max(searched_until), (index + 65).min(bytes.len()));
+            while at < reach && bytes.get(at) != Some(&b'@') {
+                at += 1;
+            }
+            (at_sign, searched_until) = if at < reach { (at, at) } else { (NONE, reach) };
         }
-        let email_in_reach = next_at_sign < bytes.len() && next_at_sign - index <= 64;
+        let email_in_reach = at_sign != NONE && at_sign - index <= 64;
         let found = detect(
             text,
             index,
@@ -220,29 +221,35 @@ fn plain_word(bytes: &[u8], start: usize) -> Option<usize> {
     if !tests::PLAIN_WORDS.with(|on| on.get()) {
         return None;
     }
-    let rest = bytes.get(start..)?;
-    let length = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    let quiet = |at: usize| {
-        matches!(
-            rest.get(at),
-            None | Some(
-                b' ' | b'\t'
-                    | b'\n'
-                    | b'\r'
-                    | b','
-                    | b';'
-                    | b'!'
-                    | b'?'
-                    | b')'
-                    | b']'
-                    | b'}'
-                    | b'"'
-                    | b'\''
-            )
-        )
-    };
-    let ends_quietly = quiet(length) || (rest.get(length) == Some(&b'.') && quiet(length + 1));
-    let scheme = (length == 5 || length == 6) && matches!(rest.first(), Some(b'b' | b'B'));
+    // Plain loops and matches: closures here are calls per byte in the size-optimised build.
+    let mut end = start;
+    while let Some(b) = bytes.get(end) {
+        if !b.is_ascii_alphabetic() {
+            break;
+        }
+        end += 1;
+    }
+    let length = end - start;
+    let mut after = bytes.get(end).copied().unwrap_or(b' ');
+    if after == b'.' {
+        after = bytes.get(end + 1).copied().unwrap_or(b' ');
+    }
+    let ends_quietly = matches!(
+        after,
+        b' ' | b'\t'
+            | b'\n'
+            | b'\r'
+            | b','
+            | b';'
+            | b'!'
+            | b'?'
+            | b')'
+            | b']'
+            | b'}'
+            | b'"'
+            | b'\''
+    );
+    let scheme = (length == 5 || length == 6) && matches!(bytes.get(start), Some(b'b' | b'B'));
     (length > 0 && length <= MAX_PLAIN_WORD && ends_quietly && !scheme).then_some(start + length)
 }
 
