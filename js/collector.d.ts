@@ -21,7 +21,8 @@ export type { LoaderStub, QueuedCall } from './entry.js';
 /**
  * Replaces emails, phone numbers, SSNs, card numbers, IP addresses, IBANs, wallet addresses,
  * MAC addresses and secrets in `text` with `[REDACTED_<TYPE>]` markers, strips query values and
- * fragments from URLs and reduces absolute file paths to file names. Runs in linear time. Anything but a string gives `''`.
+ * fragments from URLs and reduces absolute file paths to file names. Runs in linear time.
+ * Anything but a string gives `''`.
  */
 export function redact(text: string): string;
 

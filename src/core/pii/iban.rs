@@ -1,6 +1,6 @@
 //! International bank account numbers (ISO 13616).
 
-use super::{byte, is_word, Found, Kind, Replacement};
+use super::{byte, is_word, Found, Kind};
 
 /// Every country of the SWIFT IBAN registry with its IBAN length: two letters, two digits.
 const LENGTHS: &[u8] = b"AD24AE23AL28AT20AZ28BA20BE16BG22BH22BI27BR29BY28CH21CR22CY28CZ24DE22\
@@ -62,15 +62,7 @@ pub(crate) fn iban(bytes: &[u8], start: usize) -> Option<Found> {
     if is_word(byte(bytes, at)) {
         return None;
     }
-    // A look-alike is kept whole, so its groups are not taken for other numbers.
-    Some(Found {
-        end: at,
-        replacement: if remainder == 1 {
-            Replacement::Marker(Kind::Iban)
-        } else {
-            Replacement::Keep
-        },
-    })
+    Some(Found::checked(at, Kind::Iban, remainder == 1))
 }
 
 #[cfg(test)]

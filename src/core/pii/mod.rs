@@ -5,6 +5,19 @@
 //! characters that is never examined twice (secrets, paths, URLs), so hostile input cannot make
 //! it backtrack: the work is O(n) with a small constant.
 
+/// The table of `$of(b)` for every byte `b`, built at compile time.
+macro_rules! byte_table {
+    ($of:ident) => {{
+        let mut table = [0; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = $of(b as u8);
+            b += 1;
+        }
+        table
+    }};
+}
+
 mod iban;
 mod network;
 mod numbers;
@@ -69,6 +82,19 @@ pub(crate) enum Replacement {
 pub(crate) struct Found {
     pub end: usize,
     pub replacement: Replacement,
+}
+
+impl Found {
+    /// A value of `kind` whose checksum was verified (`valid`) ends at `end`; a look-alike
+    /// whose checksum fails is kept whole, so its parts are not taken for other values.
+    pub(crate) fn checked(end: usize, kind: Kind, valid: bool) -> Found {
+        let replacement = if valid {
+            Replacement::Marker(kind)
+        } else {
+            Replacement::Keep
+        };
+        Found { end, replacement }
+    }
 }
 
 /// Options of one redaction pass.
@@ -154,14 +180,12 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
             index += 1;
             continue;
         }
-        if let Some(end) = current
-            .is_ascii_alphabetic()
-            .then(|| plain_word(bytes, index))
-            .flatten()
-        {
-            previous = current;
-            index = end;
-            continue;
+        if current.is_ascii_alphabetic() {
+            if let Some(end) = plain_word(bytes, index) {
+                previous = current;
+                index = end;
+                continue;
+            }
         }
         if at_sign < index || (at_sign == NONE && searched_until <= index + 64) {
             let (mut at, reach) = (index.max(searched_until), (index + 65).min(bytes.len()));
@@ -296,15 +320,7 @@ const fn groups(b: u8) -> u8 {
 }
 
 /// [`groups`] of every byte.
-static STARTS: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = groups(b as u8);
-        b += 1;
-    }
-    table
-};
+static STARTS: [u8; 256] = byte_table!(groups);
 
 /// Returns the first match of the detectors, in order, each run only when `starts` has its
 /// group.

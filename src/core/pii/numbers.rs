@@ -202,10 +202,10 @@ fn international(bytes: &[u8], start: usize) -> Option<usize> {
 }
 
 /// A number dialled within its country: a trunk 0 and an area code not starting with 0 (or
-/// `(0)` before the area code, as
-/// written after a country code), 9 to 11 digits in at least three groups joined by one kind
-/// of separator; the first group of 2 to 5 digits (1 to 5 after `(0)`), the others 2 to 4.
-/// Dates (8 digits) and versions (a group of one) are too short.
+/// `(0)` before the area code, as written after a country code), 9 to 11 digits in at least
+/// three groups joined by one kind of separator; the first group of 2 to 5 digits (1 to 5
+/// after `(0)`), the others 2 to 4. Dates (8 digits) and versions (a group of one) are too
+/// short.
 fn national(bytes: &[u8], start: usize) -> Option<usize> {
     let bracketed = super::starts_with(bytes, start, b"(0)");
     // The area code after the trunk 0 does not start with 0 (`00` dials abroad).
@@ -223,13 +223,7 @@ fn national(bytes: &[u8], start: usize) -> Option<usize> {
             at += 1;
         }
         let width = at - group_start;
-        let least = if groups > 0 {
-            2
-        } else if bracketed {
-            1
-        } else {
-            2
-        };
+        let least = if groups == 0 && bracketed { 1 } else { 2 };
         let most = if groups > 0 { 4 } else { 5 };
         if !(least..=most).contains(&width) {
             return None;

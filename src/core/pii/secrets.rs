@@ -81,15 +81,7 @@ const fn runs(b: u8) -> u8 {
 }
 
 /// [`runs`] of every byte: a lookup per byte rather than a call through a function pointer.
-static CHARS: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = runs(b as u8);
-        b += 1;
-    }
-    table
-};
+static CHARS: [u8; 256] = byte_table!(runs);
 
 /// End of the run of characters of `kind` starting at `start`.
 fn run_end(bytes: &[u8], start: usize, kind: u8) -> usize {

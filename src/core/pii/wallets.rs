@@ -38,10 +38,6 @@ fn base58_value(b: u8) -> Option<u32> {
 const BECH32_CONSTANT: u32 = 1;
 const BECH32M_CONSTANT: u32 = 0x2bc8_30a3;
 
-fn wallet() -> Replacement {
-    Replacement::Marker(Kind::Crypto)
-}
-
 /// A Bitcoin or Ethereum address starting at `start`. An address-shaped string whose checksum
 /// fails is kept as it is (and not taken for a random secret): it is no wallet.
 pub(crate) fn wallet_address(bytes: &[u8], start: usize) -> Option<Found> {
@@ -61,7 +57,7 @@ fn ethereum(bytes: &[u8], start: usize) -> Option<Found> {
     let hex = (start + 2..end).all(|at| byte(bytes, at).is_ascii_hexdigit());
     (hex && !is_word(byte(bytes, end))).then_some(Found {
         end,
-        replacement: wallet(),
+        replacement: Replacement::Marker(Kind::Crypto),
     })
 }
 
@@ -110,14 +106,7 @@ fn base58check(bytes: &[u8], start: usize) -> Option<Found> {
     }
     let (payload, checksum) = decoded.split_at(21);
     let verified = sha256(&sha256(payload)).starts_with(checksum);
-    Some(Found {
-        end,
-        replacement: if verified {
-            wallet()
-        } else {
-            Replacement::Keep
-        },
-    })
+    Some(Found::checked(end, Kind::Crypto, verified))
 }
 
 /// The bech32 checksum state after `value` (BIP-173).
@@ -153,11 +142,14 @@ fn segwit(bytes: &[u8], start: usize) -> Option<Found> {
     check = hrp
         .iter()
         .fold(polymod(check, 0), |check, b| polymod(check, b & 31));
-    let (mut at, mut lower, mut upper) = (start + 3, false, false);
-    while let Some(value) = bech32_value(byte(bytes, at)) {
+    let (mut at, mut has_lower, mut has_upper) = (start + 3, false, false);
+    loop {
         let b = byte(bytes, at);
-        lower |= b.is_ascii_lowercase();
-        upper |= b.is_ascii_uppercase();
+        let Some(value) = bech32_value(b) else {
+            break;
+        };
+        has_lower |= b.is_ascii_lowercase();
+        has_upper |= b.is_ascii_uppercase();
         check = polymod(check, value);
         at += 1;
     }
@@ -177,16 +169,13 @@ fn segwit(bytes: &[u8], start: usize) -> Option<Found> {
         BECH32M_CONSTANT
     };
     let valid = check == variant
-        && !(lower && upper)
+        && !(has_lower && has_upper)
         && version <= 16
         && (2..=40).contains(&program)
         && (version != 0 || program == 20 || program == 32)
         && pad <= 4
         && last & ((1 << pad) - 1) == 0;
-    Some(Found {
-        end: at,
-        replacement: if valid { wallet() } else { Replacement::Keep },
-    })
+    Some(Found::checked(at, Kind::Crypto, valid))
 }
 
 /// The 5-bit value of a bech32 character, in either case.
