@@ -455,50 +455,21 @@ mod tests {
         assert_eq!(symbolicator.resolve_frames(&store, "r1", &mut frames), 1);
         assert_eq!(frames[0]["original"]["function"], "checkout");
 
-        store
-            .put_release_file(
-                "r1",
-                "/assets/app-3f.js",
-                FileKind::Script,
-                b"function a(){}",
-                2,
-            )
-            .unwrap();
-        let mut stale = self::frames();
-        assert_eq!(
-            symbolicator.resolve_frames(&store, "r1", &mut stale),
-            1,
-            "still cached"
-        );
+        // How many frames of a fresh copy resolve now.
+        let resolved = || symbolicator.resolve_frames(&store, "r1", &mut self::frames());
+        let put = |name: &str, kind: FileKind, body: &[u8], uploaded_at: i64| {
+            store
+                .put_release_file("r1", name, kind, body, uploaded_at)
+                .unwrap();
+        };
+        put("/assets/app-3f.js", FileKind::Script, b"function a(){}", 2);
+        assert_eq!(resolved(), 1, "still cached");
         symbolicator.forget("r1", "/assets/app-3f.js");
-        let mut fresh = self::frames();
-        assert_eq!(
-            symbolicator.resolve_frames(&store, "r1", &mut fresh),
-            0,
-            "the new script has no map"
-        );
-        store
-            .put_release_file(
-                "r1",
-                "/assets/app-3f.js.map",
-                FileKind::SourceMap,
-                &map(),
-                3,
-            )
-            .unwrap();
-        let mut absent = self::frames();
-        assert_eq!(
-            symbolicator.resolve_frames(&store, "r1", &mut absent),
-            0,
-            "its absence is cached"
-        );
+        assert_eq!(resolved(), 0, "the new script has no map");
+        put("/assets/app-3f.js.map", FileKind::SourceMap, &map(), 3);
+        assert_eq!(resolved(), 0, "its absence is cached");
         symbolicator.forget("r1", "/assets/app-3f.js.map");
-        let mut uploaded = self::frames();
-        assert_eq!(
-            symbolicator.resolve_frames(&store, "r1", &mut uploaded),
-            1,
-            "until it is uploaded"
-        );
+        assert_eq!(resolved(), 1, "until it is uploaded");
     }
 
     /// Standard base64, for an inline map.
