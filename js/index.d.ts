@@ -26,6 +26,7 @@ export type {
   LlmSummary,
   LlmTelemetryOptions,
   ModelRates,
+  OwnPricing,
   NormalizedUsage,
   Pricing,
   ProactiveMetrics,

@@ -53,8 +53,9 @@ function members(object, keys, fallbacks = {}) {
 /** The call fields the core reads. */
 const CALL_FIELDS = ['provider', 'model', 'usage', 'latencyMs', 'timeToFirstTokenMs', 'success', 'errorType', 'userId', 'space', 'promptCategory', 'batch', 'usagePartial'];
 
-/** `pricing` as the core reads it: `null` (refused) for anything but a serialisable object. */
-const pricingJson = (pricing) => (isRecord(pricing) ? json(pricing, 'null') : 'null');
+/** `pricing` as the core reads it: `null` (refused) for anything but a serialisable object or
+ * array (genai-prices data is an array of providers). */
+const pricingJson = (pricing) => (pricing !== null && typeof pricing === 'object' ? json(pricing, 'null') : 'null');
 
 /** The chunk fields the core reads usage from. */
 const CHUNK_FIELDS = ['type', 'usage', 'usageMetadata', 'message', 'response', 'candidates'];
@@ -187,9 +188,11 @@ export function llmTelemetryClass(wasm, linkOf) {
       return cost === undefined ? null : JSON.parse(cost);
     }
 
-    /** Adds or replaces model rates: `{ model: { input, output, cacheRead?, … } }`. */
+    /** Adds or replaces model rates, from a table in the SDK's own format (`{ model: { input,
+     * output, cacheRead?, … } }`), LiteLLM's or genai-prices'; a bad entry throws a TypeError
+     * naming the model and the field. */
     setPricing(pricing) {
-      checked(run(this.#core, 'setPricing', [pricingJson(pricing)]));
+      checked(run(this.#core, 'setPricing', [pricingJson(pricing)], [Date.now()]));
     }
 
     /** `{ session, daily, monthly }`, each `{ limit, spent, ratio }` or `null`. */

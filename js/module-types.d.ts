@@ -22,10 +22,23 @@ export interface ConversationStats {
 export interface ProactiveMetrics { shown: number; accepted: number; dismissed: number; acceptanceRate: number | null; medianTimeToAcceptMs: number | null }
 
 
-/** Rates of one model in USD per million tokens. */
-export interface ModelRates { input: number; output: number; cacheRead?: number; cacheWrite5m?: number; cacheWrite1h?: number }
-/** Model rates, with an optional > 200k-token tier. */
-export type Pricing = Record<string, ModelRates & { longContext?: ModelRates }>;
+/** Rates of one model in USD per million tokens; a rate left out falls back (audio and image to
+ * text, cache reads and writes to input, 1-hour writes to 5-minute writes). */
+export interface ModelRates {
+  input: number; output: number; cacheRead?: number; cacheWrite5m?: number; cacheWrite1h?: number;
+  audioInput?: number; audioCacheRead?: number; audioOutput?: number; imageInput?: number; imageOutput?: number;
+}
+/** The SDK's own table: rates per model, with other names, long-context tiers (every token of a
+ * request with more than `above` input tokens, default 200000) and batch rates. */
+export type OwnPricing = Record<string, ModelRates & {
+  aliases?: string[];
+  longContext?: Partial<ModelRates> & { above?: number } | Array<Partial<ModelRates> & { above?: number }>;
+  batch?: Partial<ModelRates>;
+}>;
+/** A price table: the SDK's own format, entries of LiteLLM's
+ * `model_prices_and_context_window.json` (USD per token), or genai-prices data (its providers
+ * array, one provider, or a list of its models). */
+export type Pricing = OwnPricing | Record<string, Record<string, unknown>> | Array<Record<string, unknown>>;
 /** A metric an alert rule watches. */
 export type AlertMetric = 'errorRate' | 'latencyAvg' | 'latencyP95' | 'requests' | 'tokens' | 'cost' | 'budgetUsage';
 /** An alert rule: fires after `consecutive` violating evaluations in a row. */
@@ -57,6 +70,12 @@ export interface NormalizedUsage {
   cacheWrite5mTokens: number | null;
   cacheWrite1hTokens: number | null;
   reasoningTokens: number | null;
+  audioInputTokens: number | null;
+  audioCacheReadTokens: number | null;
+  audioOutputTokens: number | null;
+  imageInputTokens: number | null;
+  imageCacheReadTokens: number | null;
+  imageOutputTokens: number | null;
 }
 /** Raw usage of an OpenAI, Anthropic or Gemini response, or normalised usage. */
 export type RawUsage = Record<string, unknown> | Partial<NormalizedUsage>;

@@ -6,6 +6,7 @@ pub mod ingest;
 pub mod limit;
 pub mod log;
 pub mod metrics;
+pub mod pricing;
 pub mod queries;
 pub mod receive;
 pub mod releases;

@@ -292,8 +292,9 @@ pub async fn error_group(
 }
 
 /// `GET /api/llm/costs?groupBy&start&end&format`: LLM cost by model, provider, user, space or
-/// day (default: model, the last 30 days), with 7-, 30- and 90-day rolling daily averages; as
-/// JSON, or as CSV with `format=csv`.
+/// day (default: model, the last 30 days), as the collector's price table computes it, with
+/// 7-, 30- and 90-day rolling daily averages, the clients' own figure and how many calls the
+/// clients priced differently; as JSON, or as CSV with `format=csv`.
 pub async fn llm_costs(State(app): State<Arc<App>>, Query(params): Params) -> Response {
     let group_name = params
         .get("groupBy")
@@ -334,12 +335,14 @@ pub async fn llm_costs(State(app): State<Arc<App>>, Query(params): Params) -> Re
             .into_response();
     }
     let total = costs.iter().map(|r| r.cost).sum::<f64>() + 0.0;
+    let mismatches: u64 = costs.iter().map(|r| r.mismatches).sum();
     Json(json!({
         "groupBy": group_name,
         "start": start,
         "end": end,
         "currency": "USD",
         "totalCost": total,
+        "costMismatches": mismatches,
         "rows": costs.iter().map(|r| r.to_json()).collect::<Vec<_>>(),
     }))
     .into_response()

@@ -7,7 +7,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// Largest accepted request body, before and after decompression.
@@ -117,7 +117,7 @@ pub async fn ingest(
     } else {
         body
     };
-    let batch = match parse_batch(&body) {
+    let mut batch = match parse_batch(&body) {
         Ok(batch) => batch,
         Err(errors) => {
             return (
@@ -127,6 +127,12 @@ pub async fn ingest(
                 .into_response()
         }
     };
+    for event in batch.events.iter_mut().filter(|e| e.kind == "gen_ai.call") {
+        if let Ok(Value::Object(mut data)) = serde_json::from_str(&event.data) {
+            app.prices.reprice(&mut data);
+            event.data = Value::Object(data).to_string();
+        }
+    }
     match with_store(&app, move |store| store.insert(&batch, now_ms())).await {
         Ok(stored) => Json(response(
             true,

@@ -5,9 +5,10 @@ use crate::config::Settings;
 use crate::ingest::{response, FieldError};
 use crate::limit::RateLimiter;
 use crate::log::{log, Level};
+use crate::pricing::PriceTable;
 use crate::store::Store;
 use crate::symbolicate::Symbolicator;
-use crate::{queries, receive, releases, users};
+use crate::{pricing, queries, receive, releases, users};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -28,6 +29,8 @@ pub struct App {
     pub limiter: RateLimiter,
     /// Parsed source maps and scripts, for resolving error frames.
     pub symbolicator: Arc<Symbolicator>,
+    /// The LLM prices the collector recomputes call costs with.
+    pub prices: PriceTable,
     started: Instant,
 }
 
@@ -37,6 +40,7 @@ impl App {
         Arc::new(Self {
             limiter: RateLimiter::new(settings.rate_limit),
             symbolicator: Arc::new(Symbolicator::new()),
+            prices: PriceTable::default(),
             store,
             settings,
             started: Instant::now(),
@@ -128,6 +132,7 @@ pub fn router(app: Arc<App>) -> Router {
             get(queries::error_group),
         )
         .route("/api/llm/costs", get(queries::llm_costs))
+        .route("/api/pricing", get(pricing::status).put(pricing::put))
         .route("/api/users/{id}", get(users::access).delete(users::erase))
         .route("/api/users/{id}/export", get(users::export))
         .route(

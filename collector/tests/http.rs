@@ -374,6 +374,7 @@ async fn the_admin_apis_need_the_admin_token() {
         "/api/events",
         "/api/metrics/current",
         "/api/llm/costs",
+        "/api/pricing",
         "/api/users/u1",
     ] {
         let reply = request(&server, "GET", path, &[], b"").await;
@@ -393,14 +394,27 @@ async fn the_admin_apis_need_the_admin_token() {
     assert_eq!(health.json(), json!({"status": "ok", "events": 0}));
 }
 
+/// A call of `tokens` (input, output) that the client priced at `cost`.
 fn llm_call(id: &str, at: i64, model: &str, user: &str, cost: f64, success: bool) -> Value {
+    llm_call_of(id, at, model, user, (100, 20), cost, success)
+}
+
+fn llm_call_of(
+    id: &str,
+    at: i64,
+    model: &str,
+    user: &str,
+    tokens: (u64, u64),
+    cost: f64,
+    success: bool,
+) -> Value {
     event(
         id,
         "gen_ai.call",
         at,
         json!({
             "gen_ai.provider.name": "openai", "gen_ai.request.model": model, "user.id": user,
-            "gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 20,
+            "gen_ai.usage.input_tokens": tokens.0, "gen_ai.usage.output_tokens": tokens.1,
             "latencyMs": 300, "success": success, "space": "docs",
             "cost": {"totalCost": cost, "priced": true},
         }),
@@ -408,13 +422,119 @@ fn llm_call(id: &str, at: i64, model: &str, user: &str, cost: f64, success: bool
 }
 
 #[tokio::test]
+async fn an_admin_updates_the_price_table_and_later_calls_are_priced_with_it() {
+    let server = start(|_| {}).await;
+    let auth = format!("Bearer {ADMIN}");
+    let put = |body: &'static str| {
+        let auth = auth.clone();
+        let server = &server;
+        async move {
+            request(
+                server,
+                "PUT",
+                "/api/pricing",
+                &[("Authorization", &auth)],
+                body.as_bytes(),
+            )
+            .await
+        }
+    };
+    let status = admin(&server, "GET", "/api/pricing").await.json();
+    assert_eq!(status["data"]["source"], "@pydantic/genai-prices");
+    let before = status["data"]["models"].as_u64().unwrap();
+    // A LiteLLM entry for a model the bundled table lacks, and one that reprices gpt-4o.
+    let reply = put(r#"{"house-llm": {"mode": "chat", "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06},
+        "gpt-4o": {"input_cost_per_token": 5e-06, "output_cost_per_token": 2e-05, "litellm_provider": "openai"}}"#)
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json()["data"]["added"], 2);
+    assert_eq!(reply.json()["data"]["models"].as_u64(), Some(before + 1));
+    let now = now_ms();
+    let calls = vec![
+        llm_call_of(
+            "p1",
+            now - 10,
+            "house-llm",
+            "u1",
+            (1_000_000, 500_000),
+            2.0,
+            true,
+        ),
+        llm_call_of(
+            "p2",
+            now - 20,
+            "gpt-4o-2024-08-06",
+            "u1",
+            (100_000, 10_000),
+            0.35,
+            true,
+        ),
+    ];
+    post(&server, &batch(calls), Some(KEY)).await;
+    let events = admin(&server, "GET", "/api/events?type=gen_ai.call")
+        .await
+        .json();
+    let priced: Vec<(String, f64, bool)> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let d = &e["data"];
+            let cost = d["collectorCost"]["totalCost"].as_f64().unwrap();
+            (
+                d["gen_ai.request.model"].as_str().unwrap().to_string(),
+                (cost * 1e9).round() / 1e9,
+                d["costMismatch"] == json!(true),
+            )
+        })
+        .collect();
+    assert!(
+        priced.contains(&("house-llm".into(), 2.0, false)),
+        "{priced:?}"
+    );
+    // The client priced gpt-4o with the bundled 2.5 and 10: flagged as stale.
+    assert!(
+        priced.contains(&("gpt-4o-2024-08-06".into(), 0.7, true)),
+        "{priced:?}"
+    );
+    let refused = put(r#"{"m": {"input": 1, "output": "free"}}"#).await;
+    assert_failure(&refused, 400, "VALIDATION_ERROR");
+    assert!(
+        refused
+            .text
+            .contains("pricing.m.output must be a non-negative number"),
+        "{}",
+        refused.text
+    );
+    assert_failure(&put("not json").await, 400, "VALIDATION_ERROR");
+}
+
+#[tokio::test]
 async fn metrics_alerts_error_groups_and_llm_costs_are_computed_from_what_was_stored() {
     let server = start(|_| {}).await;
     let now = now_ms();
     let mut events = vec![
-        llm_call("c1", now - 1000, "gpt-4o", "u1", 0.5, true),
-        llm_call("c2", now - 2000, "gpt-4o", "u2", 0.25, false),
-        llm_call("c3", now - 3000, "o3", "u1", 1.0, true),
+        // gpt-4o at 2.5 and 10 per million tokens, as the clients priced them.
+        llm_call_of(
+            "c1",
+            now - 1000,
+            "gpt-4o",
+            "u1",
+            (100_000, 25_000),
+            0.5,
+            true,
+        ),
+        llm_call_of(
+            "c2",
+            now - 2000,
+            "gpt-4o",
+            "u2",
+            (50_000, 12_500),
+            0.25,
+            false,
+        ),
+        // o3 at 2 and 8, where this client's table still has its old 10 and 40.
+        llm_call_of("c3", now - 3000, "o3", "u1", (250_000, 62_500), 5.0, true),
         event(
             "e1",
             "error",
@@ -553,6 +673,19 @@ async fn metrics_alerts_error_groups_and_llm_costs_are_computed_from_what_was_st
         .json();
     let rows = costs["rows"].as_array().unwrap();
     assert_eq!(rows[0]["key"], "o3");
+    // The collector's figure, with the stale client's beside it and flagged.
+    assert_eq!(
+        (
+            rows[0]["cost"].as_f64().map(|c| (c * 1e9).round()),
+            &rows[0]["clientCost"]
+        ),
+        (Some(1e9), &json!(5.0))
+    );
+    assert_eq!(
+        (&rows[0]["costMismatches"], &rows[1]["costMismatches"]),
+        (&json!(1), &json!(0))
+    );
+    assert_eq!(costs["costMismatches"], 1);
     assert_eq!(
         (
             rows[1]["key"].clone(),
@@ -566,7 +699,11 @@ async fn metrics_alerts_error_groups_and_llm_costs_are_computed_from_what_was_st
     assert_eq!(csv.header("Content-Type"), Some("text/csv; charset=utf-8"));
     let lines: Vec<&str> = csv.text.lines().collect();
     assert_eq!(lines.len(), 3);
-    assert!(lines[2].starts_with("gpt-4o,2,1,200,40,0.75,"));
+    assert!(
+        lines[2].starts_with("gpt-4o,2,1,150000,37500,0.75,"),
+        "{}",
+        lines[2]
+    );
     let by_day = admin(&server, "GET", "/api/llm/costs?groupBy=day&start=0").await;
     assert_eq!(by_day.status, 400, "more than 10000 days");
     let by_user = admin(&server, "GET", "/api/llm/costs?groupBy=user")

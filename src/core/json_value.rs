@@ -69,6 +69,39 @@ impl Value {
     }
 }
 
+/// The reader's values as the shared price rules read tables and usage objects.
+impl wasm_telemetry_prices::json::Json for Value {
+    fn get(&self, key: &str) -> Option<&Self> {
+        Value::get(self, key)
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn text(&self) -> Option<&str> {
+        self.as_str()
+    }
+
+    fn is_object(&self) -> bool {
+        matches!(self, Value::Object(_))
+    }
+
+    fn member(&self, index: usize) -> Option<(&str, &Self)> {
+        match self {
+            Value::Object(members) => members.get(index).map(|(k, v)| (k.as_str(), v)),
+            _ => None,
+        }
+    }
+
+    fn items(&self) -> Option<&[Self]> {
+        match self {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+}
+
 /// Reads a JSON number's text: sign, up to 19 significant digits, fraction and exponent.
 fn decimal(text: &str) -> Option<f64> {
     let bytes = text.as_bytes();

@@ -13,7 +13,7 @@ pub mod config;
 pub mod consent;
 pub mod errors;
 pub mod event;
-pub mod find;
+pub use wasm_telemetry_rules::find;
 pub mod grouping;
 pub mod health;
 pub mod hex;

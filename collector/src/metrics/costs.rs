@@ -7,6 +7,11 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use wasm_telemetry_rules::calendar::days_from_civil;
 
+/// The `totalCost` of a cost object, if known.
+fn total(cost: &Value) -> Option<f64> {
+    cost["totalCost"].as_f64().filter(|c| c.is_finite())
+}
+
 /// One LLM call read from a `gen_ai.call` row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LlmCall {
@@ -24,8 +29,13 @@ pub struct LlmCall {
     pub input_tokens: u64,
     /// Output tokens.
     pub output_tokens: u64,
-    /// Cost in USD (unpriced counts as 0 here).
+    /// Cost in USD as the collector's table prices it (unpriced counts as 0 here); the client's
+    /// for calls stored before the collector priced calls.
     pub cost: f64,
+    /// Cost in USD as the client's table priced it.
+    pub client_cost: f64,
+    /// Whether the two costs differ: the client's table is stale, or another one.
+    pub mismatch: bool,
     /// Whether the call succeeded.
     pub success: bool,
     /// Latency in ms.
@@ -48,10 +58,11 @@ impl LlmCall {
             space: text("space"),
             input_tokens: d["gen_ai.usage.input_tokens"].as_u64().unwrap_or(0),
             output_tokens: d["gen_ai.usage.output_tokens"].as_u64().unwrap_or(0),
-            cost: d["cost"]["totalCost"]
-                .as_f64()
-                .filter(|c| c.is_finite())
+            cost: total(&d["collectorCost"])
+                .or(total(&d["cost"]))
                 .unwrap_or(0.0),
+            client_cost: total(&d["cost"]).unwrap_or(0.0),
+            mismatch: d["costMismatch"] == Value::Bool(true),
             success: d["success"].as_bool().unwrap_or(true),
             latency_ms: d["latencyMs"].as_f64(),
         })
@@ -113,8 +124,12 @@ pub struct CostRow {
     pub input_tokens: u64,
     /// Output tokens in the range.
     pub output_tokens: u64,
-    /// Cost in USD in the range.
+    /// Cost in USD in the range, as the collector prices it.
     pub cost: f64,
+    /// Cost in USD in the range, as the clients priced it.
+    pub client_cost: f64,
+    /// Calls in the range whose client cost differs from the collector's.
+    pub mismatches: u64,
     /// Mean daily cost over the 7, 30 and 90 days ending with the range (for a day: ending with
     /// that day).
     pub rolling: [f64; 3],
@@ -126,7 +141,7 @@ impl CostRow {
         json!({
             "key": self.key, "requests": self.requests, "errors": self.errors,
             "inputTokens": self.input_tokens, "outputTokens": self.output_tokens,
-            "cost": self.cost,
+            "cost": self.cost, "clientCost": self.client_cost, "costMismatches": self.mismatches,
             "avg7d": self.rolling[0], "avg30d": self.rolling[1], "avg90d": self.rolling[2],
         })
     }
@@ -157,6 +172,8 @@ pub fn llm_costs(calls: &[LlmCall], group: CostGroup, start: i64, end: i64) -> V
         row.input_tokens = row.input_tokens.saturating_add(call.input_tokens);
         row.output_tokens = row.output_tokens.saturating_add(call.output_tokens);
         row.cost += call.cost;
+        row.client_cost += call.client_cost;
+        row.mismatches += u64::from(call.mismatch);
     }
     // Cost per key and day, summed once: each row's three windows then read a range of days
     // instead of scanning every call. Grouped by day, all calls share one key.
@@ -210,6 +227,8 @@ impl CostRow {
             input_tokens: 0,
             output_tokens: 0,
             cost: 0.0,
+            client_cost: 0.0,
+            mismatches: 0,
             rolling: [0.0; 3],
         }
     }
@@ -218,7 +237,7 @@ impl CostRow {
 /// The rows as CSV with a header, the same fields as the JSON.
 pub fn costs_csv(rows: &[CostRow]) -> String {
     let mut out =
-        String::from("key,requests,errors,inputTokens,outputTokens,cost,avg7d,avg30d,avg90d\n");
+        String::from("key,requests,errors,inputTokens,outputTokens,cost,avg7d,avg30d,avg90d,clientCost,costMismatches\n");
     for row in rows {
         let key = if row.key.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", row.key.replace('"', "\"\""))
@@ -226,7 +245,7 @@ pub fn costs_csv(rows: &[CostRow]) -> String {
             row.key.clone()
         };
         out.push_str(&format!(
-            "{key},{},{},{},{},{},{},{},{}\n",
+            "{key},{},{},{},{},{},{},{},{},{},{}\n",
             row.requests,
             row.errors,
             row.input_tokens,
@@ -234,7 +253,9 @@ pub fn costs_csv(rows: &[CostRow]) -> String {
             row.cost,
             row.rolling[0],
             row.rolling[1],
-            row.rolling[2]
+            row.rolling[2],
+            row.client_cost,
+            row.mismatches
         ));
     }
     out
@@ -290,11 +311,11 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
-            "key,requests,errors,inputTokens,outputTokens,cost,avg7d,avg30d,avg90d"
+            "key,requests,errors,inputTokens,outputTokens,cost,avg7d,avg30d,avg90d,clientCost,costMismatches"
         );
         assert_eq!(
             lines[1],
-            "\"a,\"\"b\"\"\",1,0,10,5,1.5,0.21428571428571427,0.05,0.016666666666666666"
+            "\"a,\"\"b\"\"\",1,0,10,5,1.5,0.21428571428571427,0.05,0.016666666666666666,1.5,0"
         );
     }
 }

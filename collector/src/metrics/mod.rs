@@ -45,6 +45,8 @@ pub(crate) mod fixtures {
             input_tokens: 10,
             output_tokens: 5,
             cost,
+            client_cost: cost,
+            mismatch: false,
             success,
             latency_ms: Some(100.0),
         }

@@ -47,8 +47,8 @@ impl Core for LlmCore {
     /// - `takeEvents`: the events raised since the last call, as a JSON array
     ///   `[type, dataJson, type, dataJson, …]`.
     /// - `takeSpend`: the spend to persist (JSON), when it changed since the last call.
-    /// - `setPricing` (texts `pricingJson`): adds or replaces model rates; answers the `T…`
-    ///   error string to throw, if refused.
+    /// - `setPricing` (texts `pricingJson`; numbers `now`): adds or replaces model rates, in
+    ///   any of the three table formats; answers the `T…` error string to throw, if refused.
     /// - `estimateCost` (texts `provider, model, usageJson, batch`): the cost (JSON) of a
     ///   usage object of `provider` on `model`.
     /// - `trackCall` (`callJson, userHash`; numbers `now`): records a call whose user hashes to
@@ -77,7 +77,10 @@ impl Core for LlmCore {
                 Some(out)
             }
             "takeSpend" => tracker.take_spend(),
-            "setPricing" => tracker.set_pricing(args.text(0)?).err().map(option_error),
+            "setPricing" => tracker
+                .set_pricing(args.text(0)?, args.number(0))
+                .err()
+                .map(option_error),
             "estimateCost" => Some(tracker.estimate_cost(
                 args.text(0)?,
                 args.text(1)?,

@@ -3,10 +3,11 @@
 
 use crate::core::json_value::Value;
 use crate::core::llm::alerts::{Metric, Operator, Rule, DEFAULT_WINDOW_MS};
-use crate::core::llm::pricing::{Price, Rates};
 use crate::core::text::concat;
 use alloc::string::String;
 use alloc::vec::Vec;
+use wasm_telemetry_prices::price::Price;
+use wasm_telemetry_prices::read::{iso_date, read};
 
 /// A bad option: the JS class throws it as a `TypeError` or a `RangeError`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,49 +18,10 @@ pub enum OptionError {
     Range(String),
 }
 
-fn read_rates(value: &Value) -> Option<Rates> {
-    let number = |key: &str| {
-        value
-            .get(key)
-            .and_then(Value::as_f64)
-            .filter(|n| n.is_finite() && *n >= 0.0)
-    };
-    Some(Rates {
-        input: number("input")?,
-        output: number("output")?,
-        cache_read: number("cacheRead"),
-        cache_write_5m: number("cacheWrite5m"),
-        cache_write_1h: number("cacheWrite1h"),
-    })
-}
-
-/// `{ model: { input, output, cacheRead?, cacheWrite5m?, cacheWrite1h?, longContext? } }`.
-pub fn read_pricing(value: &Value) -> Result<Vec<Price>, OptionError> {
-    let Value::Object(members) = value else {
-        return Err(OptionError::Type(
-            "pricing must be an object of model rates".into(),
-        ));
-    };
-    let mut prices = Vec::new();
-    for (model, entry) in members {
-        let rates = read_rates(entry).ok_or_else(|| {
-            OptionError::Type(concat(&[
-                "pricing.",
-                model,
-                " needs numeric input and output rates",
-            ]))
-        })?;
-        let long_context = match entry.get("longContext") {
-            Some(long @ Value::Object(_)) => read_rates(long),
-            _ => None,
-        };
-        prices.push(Price {
-            model: model.clone(),
-            rates,
-            long_context,
-        });
-    }
-    Ok(prices)
+/// A price table in any of the three formats of [`wasm_telemetry_prices::read`], read on the
+/// day of `now_ms`; a bad entry is a `TypeError` naming the model and the field.
+pub fn read_pricing(value: &Value, now_ms: f64) -> Result<Vec<Price>, OptionError> {
+    read(value, &iso_date(now_ms)).map_err(|error| OptionError::Type(error.message()))
 }
 
 /// `[{ name, metric, operator, threshold, consecutive?, windowMs? }]`.
@@ -112,22 +74,32 @@ pub fn read_rules(value: &Value) -> Result<Vec<Rule>, OptionError> {
 mod tests {
     use super::*;
     use crate::core::json_value::parse;
+    use wasm_telemetry_prices::part::Part;
 
     #[test]
-    fn pricing_needs_an_object_of_numeric_input_and_output_rates() {
-        let prices = read_pricing(
-            &parse(r#"{"m":{"input":1,"output":2,"longContext":{"input":3,"output":4}}}"#).unwrap(),
+    fn pricing_is_read_through_the_cores_json_in_every_format() {
+        let now = 1_796_169_600_000.0; // 2026-12-02
+        let read = |text: &str| read_pricing(&parse(text).unwrap(), now);
+        let prices = read(
+            r#"{"m":{"input":1,"output":2,"longContext":{"input":3,"output":4}},
+            "gpt-x":{"mode":"chat","input_cost_per_token":2.5e-06,"output_cost_per_token":1E-5}}"#,
         )
         .unwrap();
-        assert_eq!(prices[0].model, "m");
-        assert_eq!(prices[0].long_context.map(|r| r.output), Some(4.0));
+        assert_eq!(prices[0].tiers[0].rates.given(Part::Output), Some(4.0));
+        let litellm = prices[1].rates;
+        assert!((litellm.given(Part::Input).unwrap() - 2.5).abs() < 1e-12);
+        assert!((litellm.given(Part::Output).unwrap() - 10.0).abs() < 1e-12);
+        let dated = read(
+            r#"[{"id":"o","prices":[{"prices":{"input_mtok":9,"output_mtok":9}},
+            {"constraint":{"type":"start_date","start_date":"2026-12-02"},"prices":{"input_mtok":1,"output_mtok":2}}]}]"#,
+        )
+        .unwrap();
+        assert_eq!(dated[0].rates.given(Part::Input), Some(1.0));
         assert_eq!(
-            read_pricing(&parse(r#"{"m":{"input":1}}"#).unwrap()),
-            Err(OptionError::Type(
-                "pricing.m needs numeric input and output rates".into()
-            ))
+            read(r#"{"m":{"input":1}}"#),
+            Err(OptionError::Type("pricing.m.output is required".into()))
         );
-        assert!(read_pricing(&Value::Null).is_err());
+        assert!(read_pricing(&Value::Null, now).is_err());
     }
 
     #[test]

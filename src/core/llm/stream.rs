@@ -5,10 +5,8 @@
 //! `finishReason`. Counts are cumulative: keep the latest value, never add. A stream cut short
 //! yields what was seen, flagged partial.
 
-use crate::core::json_object::Object;
 use crate::core::json_value::{parse, Value};
-use crate::core::llm::tracker::count;
-use crate::core::llm::usage::{usage_of, Provider, Usage};
+use crate::core::llm::usage::{normalised_json, usage_of, Provider, Usage};
 use alloc::string::String;
 
 /// Accumulates the usage of one streamed response.
@@ -41,15 +39,7 @@ impl StreamAccumulator {
     pub fn push(&mut self, kind: &str, usage: Option<Usage>, finished: bool) {
         if let Some(update) = usage {
             self.seen = true;
-            let current = self.usage;
-            self.usage = Usage {
-                input: latest(current.input, update.input),
-                output: latest(current.output, update.output),
-                cache_read: latest(current.cache_read, update.cache_read),
-                cache_write_5m: latest(current.cache_write_5m, update.cache_write_5m),
-                cache_write_1h: latest(current.cache_write_1h, update.cache_write_1h),
-                reasoning: latest(current.reasoning, update.reasoning),
-            };
+            self.usage = self.usage.zip_with(&update, latest);
             // A Chat Completions stream sends its usage once, in the final chunk.
             let once = !matches!(self.provider, Provider::Anthropic | Provider::Gemini);
             if once && kind.is_empty() {
@@ -86,21 +76,10 @@ impl StreamAccumulator {
         self.push(kind, usage, finished);
     }
 
-    /// The usage seen so far as JSON (`{ inputTokens, outputTokens, cacheReadTokens,
-    /// cacheWrite5mTokens, cacheWrite1hTokens, reasoningTokens }`, unknown counts `null`), or
-    /// `None` when the stream reported none.
+    /// The usage seen so far in its normalised form ([`normalised_json`]), or `None` when the
+    /// stream reported none.
     pub fn usage_json(&self) -> Option<String> {
-        let usage = self.usage()?;
-        Some(
-            Object::default()
-                .maybe("inputTokens", count(usage.input))
-                .maybe("outputTokens", count(usage.output))
-                .maybe("cacheReadTokens", count(usage.cache_read))
-                .maybe("cacheWrite5mTokens", count(usage.cache_write_5m))
-                .maybe("cacheWrite1hTokens", count(usage.cache_write_1h))
-                .maybe("reasoningTokens", count(usage.reasoning))
-                .finish(),
-        )
+        self.usage().as_ref().map(normalised_json)
     }
 
     /// The usage seen so far, or `None` when the stream reported none (unknown, never 0).
@@ -237,12 +216,12 @@ mod tests {
         let mut gemini = StreamAccumulator::new(Provider::Gemini);
         gemini.push_json(r#"{"candidates":[{"index":0}],"usageMetadata":{"promptTokenCount":8,"candidatesTokenCount":2}}"#);
         assert!(gemini.is_partial());
-        gemini.push_json(r#"{"candidates":[{"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":8,"candidatesTokenCount":5}}"#);
+        gemini.push_json(r#"{"candidates":[{"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":8,"candidatesTokenCount":5,"promptTokensDetails":[{"modality":"AUDIO","tokenCount":6}]}}"#);
         assert!(!gemini.is_partial());
         assert_eq!(
             gemini.usage_json().as_deref(),
             Some(
-                r#"{"inputTokens":8,"outputTokens":5,"cacheReadTokens":null,"cacheWrite5mTokens":null,"cacheWrite1hTokens":null,"reasoningTokens":null}"#
+                r#"{"inputTokens":8,"outputTokens":5,"cacheReadTokens":null,"cacheWrite5mTokens":null,"cacheWrite1hTokens":null,"reasoningTokens":null,"audioInputTokens":6,"audioCacheReadTokens":null,"audioOutputTokens":null,"imageInputTokens":null,"imageCacheReadTokens":null,"imageOutputTokens":null}"#
             )
         );
         let mut responses = StreamAccumulator::new(Provider::OpenAi);

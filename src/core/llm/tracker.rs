@@ -9,12 +9,14 @@ use crate::core::llm::budget::{day_of, day_start_ms, month_of, month_start_ms, B
 use crate::core::llm::calls::{Call, CallLog, CallSummary, GroupBy};
 use crate::core::llm::forecast::forecast;
 use crate::core::llm::options::{read_pricing, read_rules, OptionError};
-use crate::core::llm::pricing::{bundled, cost, find, Cost, Price};
-use crate::core::llm::usage::{usage_of, Provider, Usage};
+use crate::core::llm::usage::{normalised_json, usage_of, Provider, Usage};
 use crate::core::recent::Recent;
 use crate::core::stats::Summary;
 use alloc::string::String;
 use alloc::vec::Vec;
+use wasm_telemetry_prices::bundled::bundled;
+use wasm_telemetry_prices::cost::{cost, Cost};
+use wasm_telemetry_prices::price::{find, merge, Price};
 
 /// Alerts kept for `getTriggeredAlerts()`.
 const ALERT_HISTORY: usize = 100;
@@ -164,14 +166,6 @@ fn call_summary_json(s: &CallSummary) -> String {
         .finish()
 }
 
-/// Adds or replaces `additions` in `prices`.
-fn merge(prices: &mut Vec<Price>, additions: Vec<Price>) {
-    for price in additions {
-        prices.retain(|p| p.model != price.model);
-        prices.push(price);
-    }
-}
-
 /// The call fields copied into a `gen_ai.call` event as the application gave them.
 const COPIED: [&str; 5] = [
     "latencyMs",
@@ -189,7 +183,7 @@ impl Tracker {
         let setting = |key: &str| options.get(key);
         let mut prices = bundled();
         if let Some(pricing) = setting("pricing") {
-            merge(&mut prices, read_pricing(pricing)?);
+            merge(&mut prices, read_pricing(pricing, now_ms)?);
         }
         let rules = match setting("alertRules") {
             None => Rule::defaults(),
@@ -270,13 +264,15 @@ impl Tracker {
     /// The cost of `usage` (JSON) of `provider` on `model`, as JSON.
     pub fn estimate_cost(&self, provider: &str, model: &str, usage: &str, batch: bool) -> String {
         let usage = parse(usage);
-        let usage = usage_of(Provider::parse(provider), usage.as_ref());
-        cost_json(&cost(find(&self.prices, model), &usage, batch))
+        let provider = Provider::parse(provider);
+        let usage = usage_of(provider, usage.as_ref());
+        cost_json(&cost(find(&self.prices, model), &usage, provider, batch))
     }
 
-    /// Adds or replaces model rates (JSON); all or none.
-    pub fn set_pricing(&mut self, pricing: &str) -> Result<(), OptionError> {
-        let additions = read_pricing(&parse(pricing).unwrap_or(Value::Null))?;
+    /// Adds or replaces model rates (JSON, in any of the three table formats) on the day of
+    /// `now_ms`; all or none.
+    pub fn set_pricing(&mut self, pricing: &str, now_ms: f64) -> Result<(), OptionError> {
+        let additions = read_pricing(&parse(pricing).unwrap_or(Value::Null), now_ms)?;
         merge(&mut self.prices, additions);
         Ok(())
     }
@@ -300,7 +296,7 @@ impl Tracker {
         let usage = usage_of(provider, call.get("usage"));
         let flag = |key: &str| call.get(key).and_then(Value::as_bool);
         let batch = flag("batch") == Some(true);
-        let price_cost = cost(find(&self.prices, &model), &usage, batch);
+        let price_cost = cost(find(&self.prices, &model), &usage, provider, batch);
         let error_type = text_of(call.get("errorType"));
         let success = flag("success").unwrap_or(error_type.is_none());
         let user = text_of(call.get("userId"));
@@ -315,6 +311,7 @@ impl Tracker {
         data.text("gen_ai.provider.name", &provider_name)
             .text("gen_ai.request.model", &model);
         write_usage_attributes(&mut data, &usage);
+        data.raw("usage", Some(&normalised_json(&usage)));
         if user.is_some() {
             data.text("user.id", user_hash.unwrap_or_default());
         }
@@ -682,11 +679,27 @@ mod tests {
             "{unknown}"
         );
         tracker
-            .set_pricing(r#"{"mystery":{"input":1,"output":1}}"#)
+            .set_pricing(r#"{"mystery":{"input":1,"output":1}}"#, NOW)
             .unwrap();
         let priced = tracker.estimate_cost("acme", "mystery", r#"{"inputTokens":1000000}"#, false);
         assert_eq!(number(&priced, &["inputCost"]), Some(1.0));
-        assert!(tracker.set_pricing("[]").is_err());
+        // A later table wins over the bundled one, by alias too.
+        tracker
+            .set_pricing(
+                r#"{"gpt-4o":{"input":100,"output":100,"aliases":["house-4o"]}}"#,
+                NOW,
+            )
+            .unwrap();
+        let repriced =
+            tracker.estimate_cost("openai", "house-4o", r#"{"prompt_tokens":10000}"#, false);
+        assert_eq!(number(&repriced, &["inputCost"]), Some(1.0));
+        assert_eq!(
+            tracker.set_pricing(r#""gpt-4o""#, NOW).unwrap_err(),
+            OptionError::Type(
+                "pricing must be an object of model rates, a LiteLLM table or genai-prices data"
+                    .into()
+            )
+        );
         let forecast = tracker.forecast(NOW);
         assert!(
             forecast.contains(r#""daily":null"#) && forecast.contains(r#""periodEnd":null"#),
