@@ -43,7 +43,10 @@ export declare class LlmTelemetry {
    * its salted hash), adds its cost to the budgets and aggregates, and returns the cost.
    */
   trackCall(call: LlmCall): Cost | null;
-  /** Adds or replaces model rates. */
+  /**
+   * Adds or replaces model rates from a table in the SDK's own format, LiteLLM's or
+   * genai-prices'; a bad entry throws a TypeError naming the model and the field.
+   */
   setPricing(pricing: Pricing): void;
   /** Every budget's spend. */
   getBudgetStatus(): BudgetStatus;

@@ -227,7 +227,16 @@ async function refreshMetrics() {
     key: g.fingerprint, label: `${g.name}: ${g.message}`, value: g.count, note: `${g.sessions} sessions`,
     color: g.severity === 'critical' || g.severity === 'error' ? '#c62828' : '#c27c00',
   })), { open: (item) => tick(() => errorDetail(item.key)) });
-  rows($('cost-model'), models.rows.map((r) => ({ label: r.key, value: r.cost, note: `${r.requests} calls` })), { format: usd });
+  // Costs are the collector's own figures; calls a client priced differently (a stale or other
+  // price table) are flagged.
+  rows($('cost-model'), models.rows.map((r) => ({
+    label: r.key, value: r.cost,
+    note: r.costMismatches ? `${r.requests} calls, ${r.costMismatches} priced differently by the client: ${usd(r.clientCost)}` : `${r.requests} calls`,
+    color: r.costMismatches ? '#c27c00' : undefined,
+  })), { format: usd });
+  $('cost-mismatch').textContent = models.costMismatches
+    ? `${models.costMismatches} calls were priced differently by the client's table (stale?); the costs shown are the collector's.`
+    : '';
   costByDay(days.rows, alerts.alerts);
 }
 

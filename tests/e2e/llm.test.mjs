@@ -5,6 +5,9 @@ import { test } from 'node:test';
 import { openPage, useEnvironment } from '../support/harness.mjs';
 
 const env = useEnvironment();
+/** A normalised usage with every count unknown. */
+const NO_USAGE = Object.fromEntries(['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'reasoningTokens',
+  'audioInputTokens', 'audioCacheReadTokens', 'audioOutputTokens', 'imageInputTokens', 'imageCacheReadTokens', 'imageOutputTokens'].map((key) => [key, null]));
 const close = (actual, expected, what) => assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} vs ${expected}`);
 
 test('costs from raw provider usage are exact, streams are costed once, and a $1 budget alerts once per level', async () => {
@@ -76,18 +79,19 @@ test('costs from raw provider usage are exact, streams are costed once, and a $1
   assert.deepEqual([unknown.priced, unknown.totalCost], [false, null]);
 
   assert.deepEqual(result.streamed, {
-    usage: { inputTokens: 1000, outputTokens: 150, cacheReadTokens: null, cacheWrite5mTokens: null, cacheWrite1hTokens: null, reasoningTokens: null },
+    usage: { ...NO_USAGE, inputTokens: 1000, outputTokens: 150 },
     partial: true,
     done: true,
   });
 
   const { geminiCut, gemini, responsesBefore, responses } = result.streams;
   assert.deepEqual([geminiCut.usage.inputTokens, geminiCut.usage.outputTokens, geminiCut.partial], [800, 64, true], 'a Gemini stream cut short');
-  assert.deepEqual(gemini.usage, { inputTokens: 800, outputTokens: 250, cacheReadTokens: 300, cacheWrite5mTokens: null, cacheWrite1hTokens: null, reasoningTokens: 40 });
+  assert.deepEqual(gemini.usage, { ...NO_USAGE, inputTokens: 800, outputTokens: 250, cacheReadTokens: 300, reasoningTokens: 40 });
   assert.equal(gemini.partial, false);
-  close(gemini.cost, (500 * 0.3 + 300 * 0.075 + 250 * 2.5) / 1e6, 'gemini stream cost');
+  // 2.5 Flash reads its cache at 0.03 per million (0.075 was an older rate).
+  close(gemini.cost, (500 * 0.3 + 300 * 0.03 + 250 * 2.5) / 1e6, 'gemini stream cost');
   assert.deepEqual(responsesBefore, { usage: null, partial: true });
-  assert.deepEqual(responses.usage, { inputTokens: 300, outputTokens: 90, cacheReadTokens: 100, cacheWrite5mTokens: null, cacheWrite1hTokens: null, reasoningTokens: 40 });
+  assert.deepEqual(responses.usage, { ...NO_USAGE, inputTokens: 300, outputTokens: 90, cacheReadTokens: 100, reasoningTokens: 40 });
   assert.equal(responses.partial, false);
   close(responses.cost, (200 * 1.1 + 100 * 0.275 + 90 * 4.4) / 1e6, 'responses stream cost');
 
@@ -231,5 +235,69 @@ test('a stream cut short is tracked with what it reported, its cost marked as a 
   assert.equal(stored[0].data.usagePartial, true);
   assert.equal(stored[0].data['gen_ai.usage.output_tokens'], 120);
   close(stored[0].data.cost.totalCost, cost, 'stored cost');
+  await context.close();
+});
+
+test('the collector recomputes every call with its own table, flags a stale client table, and takes a fresher table at run time', async () => {
+  // The collector learns a model the bundled table lacks, as a LiteLLM entry.
+  const house = { 'house-llm': { mode: 'chat', input_cost_per_token: 1e-6, output_cost_per_token: 4e-6, litellm_provider: 'openai' } };
+  const put = await fetch(`${env.collector.url}/api/pricing`, { method: 'PUT', body: JSON.stringify(house) });
+  assert.equal(put.status, 200);
+  assert.equal((await put.json()).data.added, 1);
+  const context = await env.browser.newContext();
+  const page = await openPage(context, `${env.pages.url}/pages/sdk.html`);
+  const client = await page.evaluate(async ({ endpoint, house }) => {
+    const { TelemetryCollector, LlmTelemetry } = window.sdk;
+    const collector = new TelemetryCollector({ endpoint, flushIntervalMs: 0 });
+    // This client still prices gpt-4o at an old 5 and 15 per million tokens.
+    const llm = new LlmTelemetry(collector, { pricing: { 'gpt-4o': { input: 5, output: 15 } } });
+    llm.setPricing(house);
+    const usage = { prompt_tokens: 10000, completion_tokens: 2000 };
+    const costs = ['gpt-4o', 'house-llm', 'gpt-4o-mini'].map((model) =>
+      llm.trackCall({ provider: 'openai', model, usage, latencyMs: 100, success: true, space: 'stale-table' }).totalCost);
+    let refused;
+    try {
+      llm.setPricing({ 'gpt-4o': { input: 'cheap', output: 1 } });
+    } catch (error) {
+      refused = `${error.name}: ${error.message}`;
+    }
+    await collector.flush();
+    return { costs, refused };
+  }, { endpoint: env.collector.endpoint, house });
+  assert.equal(client.refused, 'TypeError: pricing.gpt-4o.input must be a non-negative number');
+  close(client.costs[0], (10000 * 5 + 2000 * 15) / 1e6, 'the stale client cost');
+  close(client.costs[1], (10000 * 1 + 2000 * 4) / 1e6, 'the client cost with the LiteLLM entry');
+
+  const stored = (await env.collector.waitForEvents('gen_ai.call', 3)).filter((e) => e.data.space === 'stale-table');
+  assert.equal(stored.length, 3);
+  const byModel = Object.fromEntries(stored.map((e) => [e.data['gen_ai.request.model'], e.data]));
+  const gpt4o = (10000 * 2.5 + 2000 * 10) / 1e6;
+  const mini = (10000 * 0.15 + 2000 * 0.6) / 1e6;
+  close(byModel['gpt-4o'].collectorCost.totalCost, gpt4o, 'the collector prices gpt-4o with its own table');
+  close(byModel['gpt-4o'].cost.totalCost, client.costs[0], 'the client cost is kept');
+  assert.equal(byModel['gpt-4o'].costMismatch, true);
+  for (const model of ['house-llm', 'gpt-4o-mini']) {
+    close(byModel[model].collectorCost.totalCost, byModel[model].cost.totalCost, `${model}: both tables agree`);
+    assert.equal(byModel[model].costMismatch, undefined, model);
+  }
+  assert.equal(byModel['gpt-4o'].usage.inputTokens, 10000, 'the normalised usage travels with the call');
+
+  const costs = await env.collector.api('/api/llm/costs?groupBy=space');
+  const row = costs.rows.find((r) => r.key === 'stale-table');
+  close(row.cost, gpt4o + 0.018 + mini, 'costs use the collector figure');
+  close(row.clientCost, client.costs[0] + 0.018 + mini, 'the clients figure beside it');
+  assert.equal(row.costMismatches, 1);
+  assert.ok(costs.costMismatches >= 1);
+
+  // The dashboard shows the collector's figures and flags the stale call.
+  const dashboard = await context.newPage();
+  await dashboard.goto(`${env.collector.url}/`);
+  await dashboard.waitForFunction(() => document.querySelector('#cost-mismatch').textContent !== '');
+  const shown = await dashboard.evaluate(() => ({
+    warning: document.querySelector('#cost-mismatch').textContent,
+    models: [...document.querySelectorAll('#cost-model svg title')].map((t) => t.textContent),
+  }));
+  assert.match(shown.warning, /priced differently by the client's table/);
+  assert.ok(shown.models.some((m) => m.startsWith('gpt-4o:') && m.includes('priced differently by the client')), `models: ${shown.models}`);
   await context.close();
 });
