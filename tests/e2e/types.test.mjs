@@ -14,9 +14,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The application values README examples refer to without defining them. */
 const CONTEXT = `
-import type { TelemetryCollector } from 'wasm-telemetry';
+import type { LlmTelemetry, TelemetryCollector } from 'wasm-telemetry';
 declare global {
   const telemetry: TelemetryCollector;
+  const llm: LlmTelemetry;
   const error: unknown;
   const response: { usage: Record<string, unknown> };
   const completion: { usage: Record<string, unknown> };
