@@ -6,16 +6,31 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_telemetry_rules::find;
 
-/// Rates in USD per million tokens, one per [`Part`]; `None` where the table gives none.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Rates(pub [Option<f64>; PARTS]);
+/// Rates in USD per million tokens, one per [`Part`]; NaN where the table gives none (half the
+/// size of `Option<f64>`).
+#[derive(Debug, Clone, Copy)]
+pub struct Rates([f64; PARTS]);
+
+impl PartialEq for Rates {
+    /// The same rates given for the same parts.
+    fn eq(&self, other: &Self) -> bool {
+        Part::ALL.iter().all(|p| self.given(*p) == other.given(*p))
+    }
+}
+
+impl Default for Rates {
+    /// No rates at all.
+    fn default() -> Self {
+        Rates([f64::NAN; PARTS])
+    }
+}
 
 impl Rates {
     /// The rate of `part`, following its fallbacks when the table gives none.
     pub fn of(&self, part: Part) -> Option<f64> {
         let mut at = part;
         loop {
-            if let Some(rate) = self.0[at.index()] {
+            if let Some(rate) = self.given(at) {
                 return Some(rate);
             }
             at = at.fallback()?;
@@ -24,12 +39,13 @@ impl Rates {
 
     /// The rate of `part` as given, without fallbacks.
     pub fn given(&self, part: Part) -> Option<f64> {
-        self.0[part.index()]
+        let rate = self.0[part.index()];
+        (!rate.is_nan()).then_some(rate)
     }
 
-    /// Sets the rate of `part`.
+    /// Sets the rate of `part` (a number, not NaN).
     pub fn set(&mut self, part: Part, rate: f64) {
-        self.0[part.index()] = Some(rate);
+        self.0[part.index()] = rate;
     }
 }
 

@@ -61,22 +61,20 @@ impl PriceError {
 
 const NOT_A_RATE: &str = "must be a non-negative number";
 
-/// A rate: a finite non-negative number.
-fn rate<J: Json>(value: &J, model: &str, field: &str) -> Result<f64, PriceError> {
-    value
-        .number()
-        .filter(|n| n.is_finite() && *n >= 0.0)
-        .ok_or_else(|| PriceError::new(model, field, NOT_A_RATE))
-}
-
-/// `prefix` and `key` joined by a dot.
-fn dotted(prefix: &str, key: &str) -> String {
-    let mut field = String::from(prefix);
-    if !prefix.is_empty() {
-        field.push('.');
+/// A rate: a finite non-negative number; else an error naming `model` and the field `key`
+/// (within `prefix`, when not empty).
+fn rate<J: Json>(value: &J, model: &str, prefix: &str, key: &str) -> Result<f64, PriceError> {
+    match value.number() {
+        Some(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        _ => {
+            let mut error = PriceError::new(model, prefix, NOT_A_RATE);
+            if !prefix.is_empty() {
+                error.field.push('.');
+            }
+            error.field.push_str(key);
+            Err(error)
+        }
     }
-    field.push_str(key);
-    field
 }
 
 /// The own format's rate keys of `entry`.
@@ -84,7 +82,7 @@ fn own_rates<J: Json>(entry: &J, model: &str, prefix: &str) -> Result<Rates, Pri
     let mut rates = Rates::default();
     for part in Part::ALL {
         if let Some(value) = entry.get(part.own_key()) {
-            rates.set(part, rate(value, model, &dotted(prefix, part.own_key()))?);
+            rates.set(part, rate(value, model, prefix, part.own_key())?);
         }
     }
     Ok(rates)
@@ -104,7 +102,7 @@ fn own<J: Json>(model: &str, entry: &J) -> Result<Price, PriceError> {
         for tier in long.items().unwrap_or(single) {
             let above = match tier.get("above") {
                 None => DEFAULT_LONG_CONTEXT,
-                Some(value) => rate(value, model, "longContext.above")? as u64,
+                Some(value) => rate(value, model, "longContext", "above")? as u64,
             };
             *tier_at(&mut price, above) = own_rates(tier, model, "longContext")?;
         }
@@ -160,7 +158,7 @@ fn litellm<J: Json>(model: &str, entry: &J) -> Result<Option<Price>, PriceError>
         let Some(part) = Part::ALL.into_iter().find(|p| p.litellm_key() == base) else {
             continue;
         };
-        let per_million = rate(value, model, key)? * 1_000_000.0;
+        let per_million = rate(value, model, "", key)? * 1_000_000.0;
         match (batch, above) {
             (true, None) => price.batch.set(part, per_million),
             (false, Some(above)) => tier_at(&mut price, above).set(part, per_million),
@@ -268,19 +266,19 @@ fn dataset_model<J: Json>(entry: &J, today: &str) -> Result<Option<Price>, Price
             continue;
         };
         let Some(tiers) = value.get("tiers") else {
-            price.rates.set(part, rate(value, id, key)?);
+            price.rates.set(part, rate(value, id, "", key)?);
             continue;
         };
         let base = value
             .get("base")
             .ok_or_else(|| PriceError::new(id, key, "needs a base"))?;
-        price.rates.set(part, rate(base, id, key)?);
+        price.rates.set(part, rate(base, id, "", key)?);
         for tier in tiers.items().unwrap_or_default() {
             let start = tier.get("start").and_then(J::number).filter(|n| *n >= 0.0);
             let (Some(start), Some(value)) = (start, tier.get("price")) else {
                 return Err(PriceError::new(id, key, "tiers need a start and a price"));
             };
-            let value = rate(value, id, key)?;
+            let value = rate(value, id, "", key)?;
             tier_at(&mut price, start as u64).set(part, value);
         }
     }
