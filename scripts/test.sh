@@ -15,6 +15,10 @@ for features in bundle bundle,web bundle,full; do
   cargo clippy --quiet -p wasm-telemetry --lib --target wasm32-unknown-unknown --no-default-features --features "$features" -- -D warnings
 done
 
+echo "== the bundled price table is what the pinned dataset generates"
+node scripts/prices.mjs
+git diff --exit-code -- prices/src/table.rs
+
 echo "== native tests (core and collector)"
 cargo test --quiet --workspace
 # The smaller builds leave out what the full build adds (the otlp transport).
