@@ -2507,11 +2507,17 @@ fn llm_core_sets_pricing_or_answers_the_type_error_and_estimates_with_it() {
     };
     assert_eq!(get(&estimate(&llm), "priced").as_bool(), Some(false));
     for (pricing, thrown) in [
-        ("[1]", "Tpricing must be an object of model rates"),
-        ("not json", "Tpricing must be an object of model rates"),
+        (
+            "[1]",
+            "Tpricing is an array, so each item must be a genai-prices provider or model with a string id",
+        ),
+        (
+            "not json",
+            "Tpricing must be an object of model rates, a LiteLLM table or genai-prices data",
+        ),
         (
             r#"{"my-model":{"input":1}}"#,
-            "Tpricing.my-model needs numeric input and output rates",
+            "Tpricing.my-model.output is required",
         ),
     ] {
         let error = llm.run("setPricing", &[pricing.into()], &[]);

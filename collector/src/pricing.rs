@@ -1,10 +1,13 @@
 //! The collector's own LLM price table: every stored `gen_ai.call` keeps the client's cost and
 //! gets the collector's (`collectorCost`), computed with the same rules as the SDK
 //! (`wasm_telemetry_prices`) from the call's token counts. `PUT /api/pricing` updates the table
-//! at run time, in any of the three table formats.
+//! at run time, in any of the three table formats; the tables loaded are kept in the store and
+//! loaded again at the next start.
 
 use crate::ingest::response;
-use crate::routes::{failure, now_ms, App};
+use crate::log::{log, Level};
+use crate::routes::{failure, now_ms, with_store, App};
+use crate::store::Store;
 use axum::body::{to_bytes, Body};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -103,6 +106,29 @@ impl PriceTable {
         Ok(count)
     }
 
+    /// Loads the tables `store` kept, oldest first, each on the day it was first loaded. A
+    /// table that no longer reads is logged and left out.
+    pub fn restore(&self, store: &Store) {
+        let tables = store.price_tables().unwrap_or_else(|error| {
+            log(
+                Level::Error,
+                "pricing.unreadable",
+                json!({ "message": error.to_string() }),
+            );
+            Vec::new()
+        });
+        for (loaded_at, body) in tables {
+            let table = serde_json::from_str(&body).unwrap_or(Value::Null);
+            if let Err(message) = self.load(&table, &iso_date(loaded_at as f64)) {
+                log(
+                    Level::Error,
+                    "pricing.skipped",
+                    json!({ "loadedAt": loaded_at, "message": message }),
+                );
+            }
+        }
+    }
+
     /// `{ source, version, date, models, loaded }`.
     pub fn status(&self) -> Value {
         let prices = self.prices.read().unwrap_or_else(|e| e.into_inner());
@@ -131,19 +157,26 @@ pub async fn put(State(app): State<Arc<App>>, body: Body) -> Response {
             "body",
         );
     };
-    match app.prices.load(&table, &iso_date(now_ms() as f64)) {
-        Ok(count) => {
-            let mut data = app.prices.status();
-            data["added"] = json!(count);
-            Json(response(true, data, &[])).into_response()
+    let now = now_ms();
+    let count = match app.prices.load(&table, &iso_date(now as f64)) {
+        Ok(count) => count,
+        Err(message) => {
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "VALIDATION_ERROR",
+                &message,
+                "body",
+            )
         }
-        Err(message) => failure(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            &message,
-            "body",
-        ),
+    };
+    // Kept, so that a restart loads it again.
+    let body = table.to_string();
+    if let Err(response) = with_store(&app, move |store| store.add_price_table(&body, now)).await {
+        return response;
     }
+    let mut data = app.prices.status();
+    data["added"] = json!(count);
+    Json(response(true, data, &[])).into_response()
 }
 
 /// `GET /api/pricing`: the table's source and size.
@@ -205,6 +238,27 @@ mod tests {
         let expected = (500.0 * 5.0 + 1000.0 * 0.5 + 500.0 * 6.25 + 100.0 * 25.0) / 1e6 / 2.0;
         let total = data["collectorCost"]["totalCost"].as_f64().unwrap();
         assert!((total - expected).abs() < 1e-12, "{total} vs {expected}");
+    }
+
+    #[test]
+    fn the_kept_tables_are_loaded_again_in_order_and_an_unreadable_one_is_left_out() {
+        let store = Store::in_memory().unwrap();
+        store
+            .add_price_table(r#"{"m":{"input":1,"output":1}}"#, 0)
+            .unwrap();
+        store.add_price_table("not json", 1).unwrap();
+        store
+            .add_price_table(r#"{"m":{"input":2,"output":2}}"#, 2)
+            .unwrap();
+        let table = PriceTable::default();
+        table.restore(&store);
+        assert_eq!(table.status()["loaded"], 2);
+        let mut data = json!({ "gen_ai.request.model": "m", "usage": { "inputTokens": 1_000_000, "outputTokens": 0 } })
+            .as_object()
+            .unwrap()
+            .clone();
+        table.reprice(&mut data);
+        assert_eq!(data["collectorCost"]["totalCost"], json!(2.0));
     }
 
     #[test]

@@ -35,12 +35,14 @@ pub struct App {
 }
 
 impl App {
-    /// The application state over `store` with `settings`.
+    /// The application state over `store` with `settings`, with the price tables it kept.
     pub fn new(store: Arc<Store>, settings: Settings) -> Arc<Self> {
+        let prices = PriceTable::default();
+        prices.restore(&store);
         Arc::new(Self {
             limiter: RateLimiter::new(settings.rate_limit),
             symbolicator: Arc::new(Symbolicator::new()),
-            prices: PriceTable::default(),
+            prices,
             store,
             settings,
             started: Instant::now(),

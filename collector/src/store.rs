@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS release_files (
   uploaded_at INTEGER NOT NULL,
   PRIMARY KEY (release, name)
 );
+CREATE TABLE IF NOT EXISTS price_tables (
+  loaded_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
 ";
 
 /// A stored event as the query APIs read it.
@@ -320,6 +324,24 @@ impl Store {
             .prepare_cached("SELECT body FROM release_files WHERE release = ?1 AND name = ?2")?;
         let mut rows = statement.query(params![release, name])?;
         rows.next()?.map(|row| row.get(0)).transpose()
+    }
+
+    /// Keeps a price table loaded at `loaded_at`, to load again at the next start.
+    pub fn add_price_table(&self, body: &str, loaded_at: i64) -> rusqlite::Result<()> {
+        self.lock().execute(
+            "INSERT INTO price_tables (loaded_at, body) VALUES (?1, ?2)",
+            params![loaded_at, body],
+        )?;
+        Ok(())
+    }
+
+    /// The price tables loaded so far, oldest first: `(loaded_at, body)`.
+    pub fn price_tables(&self) -> rusqlite::Result<Vec<(i64, String)>> {
+        let connection = self.lock();
+        let mut statement =
+            connection.prepare_cached("SELECT loaded_at, body FROM price_tables ORDER BY rowid")?;
+        let tables = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        tables.collect()
     }
 
     /// Removes `release`'s file `name`; returns whether there was one.

@@ -60,6 +60,8 @@ impl PriceError {
 }
 
 const NOT_A_RATE: &str = "must be a non-negative number";
+const ARRAY_ITEM: &str =
+    "is an array, so each item must be a genai-prices provider or model with a string id";
 
 /// A rate: a finite non-negative number; else an error naming `model` and the field `key`
 /// (within `prefix`, when not empty).
@@ -252,7 +254,7 @@ fn dataset_model<J: Json>(entry: &J, today: &str) -> Result<Option<Price>, Price
     let id = entry
         .get("id")
         .and_then(J::text)
-        .ok_or_else(|| PriceError::new("", "id", "of every genai-prices model must be a string"))?;
+        .ok_or_else(|| PriceError::new("", "", ARRAY_ITEM))?;
     let mut price = Price::new(id, Rates::default());
     if let Some(logic) = entry.get("match") {
         match_names(logic, &mut price.aliases);

@@ -300,4 +300,15 @@ test('the collector recomputes every call with its own table, flags a stale clie
   assert.match(shown.warning, /priced differently by the client's table/);
   assert.ok(shown.models.some((m) => m.startsWith('gpt-4o:') && m.includes('priced differently by the client')), `models: ${shown.models}`);
   await context.close();
+
+  // The table loaded at run time survives a restart.
+  await env.collector.restart();
+  assert.equal((await env.collector.api('/api/pricing')).data.loaded, 1);
+  const call = { id: 'after-restart', type: 'gen_ai.call', timestamp: Date.now(), sessionId: 's', context: {},
+    data: { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'house-llm', usage: { inputTokens: 1000, outputTokens: 0 }, cost: { totalCost: 0.001 } } };
+  const sent = await fetch(env.collector.endpoint, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ events: [call] }) });
+  assert.equal(sent.status, 200);
+  const [after] = (await env.collector.events('gen_ai.call')).filter((e) => e.id === 'after-restart');
+  close(after.data.collectorCost.totalCost, 0.001, 'priced with the kept table');
+  assert.equal(after.data.costMismatch, undefined);
 });
