@@ -35,5 +35,6 @@ pub mod sha256;
 pub mod sort;
 pub mod stats;
 pub mod text;
+pub mod trace;
 pub mod usage_report;
 pub mod vitals;
