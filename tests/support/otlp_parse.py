@@ -1,9 +1,9 @@
 """Parses OTLP/HTTP JSON bodies with the official OpenTelemetry protobuf definitions.
 
-Reads a JSON array of {"signal": "logs" | "metrics", "body": "<request body>"} on stdin and
+Reads a JSON array of {"signal": "logs" | "metrics" | "traces", "body": "<request body>"} on stdin and
 prints, for each, the parsed message as protobuf's canonical JSON (MessageToDict), or
 {"error": "..."} when the body is not a valid ExportLogsServiceRequest /
-ExportMetricsServiceRequest. Unknown fields are errors.
+ExportMetricsServiceRequest / ExportTraceServiceRequest. Unknown fields are errors.
 """
 
 import json
@@ -12,8 +12,9 @@ import sys
 from google.protobuf import json_format
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-MESSAGES = {"logs": ExportLogsServiceRequest, "metrics": ExportMetricsServiceRequest}
+MESSAGES = {"logs": ExportLogsServiceRequest, "metrics": ExportMetricsServiceRequest, "traces": ExportTraceServiceRequest}
 
 results = []
 for item in json.load(sys.stdin):

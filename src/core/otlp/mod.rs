@@ -1,9 +1,11 @@
 //! OTLP/HTTP JSON export: a batch becomes an `ExportLogsServiceRequest` (events and errors as
 //! log records) and an `ExportMetricsServiceRequest` (Web Vitals, AI operation timings and LLM
-//! usage as metrics, with the OpenTelemetry GenAI semantic conventions).
+//! usage as metrics, with the OpenTelemetry GenAI semantic conventions); `span` events can
+//! be encoded as an `ExportTraceServiceRequest` ([`traces`]).
 
 pub mod logs;
 pub mod metrics;
+pub mod traces;
 
 use crate::core::batch::{SDK_NAME, SDK_VERSION};
 use crate::core::journal::Entry;

@@ -1,5 +1,8 @@
-//! Distributed tracing in the pure core: W3C Trace Context headers ([`context`]) and which
-//! requests carry them ([`propagation`]).
+//! Distributed tracing in the pure core: W3C Trace Context headers ([`context`]), which
+//! requests carry them ([`propagation`]), spans ([`span`]) and the trace of a page view
+//! ([`tracer`]).
 
 pub mod context;
 pub mod propagation;
+pub mod span;
+pub mod tracer;
