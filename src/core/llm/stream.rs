@@ -79,7 +79,7 @@ impl StreamAccumulator {
     /// The usage seen so far in its normalised form ([`normalised_json`]), or `None` when the
     /// stream reported none.
     pub fn usage_json(&self) -> Option<String> {
-        self.usage().as_ref().map(normalised_json)
+        self.usage().map(|usage| normalised_json(&usage, true))
     }
 
     /// The usage seen so far, or `None` when the stream reported none (unknown, never 0).

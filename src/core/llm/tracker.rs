@@ -311,7 +311,7 @@ impl Tracker {
         data.text("gen_ai.provider.name", &provider_name)
             .text("gen_ai.request.model", &model);
         write_usage_attributes(&mut data, &usage);
-        data.raw("usage", Some(&normalised_json(&usage)));
+        data.raw("usage", Some(&normalised_json(&usage, false)));
         if user.is_some() {
             data.text("user.id", user_hash.unwrap_or_default());
         }
