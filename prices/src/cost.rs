@@ -90,6 +90,7 @@ pub fn cost(price: Option<&Price>, usage: &Usage, provider: Provider, batch: boo
         return Cost::unknown(true);
     }
     let rates = price.rates_for(usage.input.unwrap_or(0));
+    // One sum per group, in the order `Group` declares them.
     let mut sums = [0.0f64; 4];
     for (part, tokens) in split(usage) {
         if tokens == 0 {

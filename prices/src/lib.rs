@@ -1,8 +1,9 @@
 //! LLM prices and exact call costs, written once for the SDK (in the browser) and the reference
-//! collector (on the server): the price model ([`price`]), the bundled table generated from a
-//! maintained dataset ([`bundled`], [`table`]), model matching, usage normalisation ([`usage`]), costs
-//! ([`cost`]) and the three table formats a user may load ([`read`]). `no_std` with `alloc`, and
-//! no dependencies, so the SDK's wasm build takes it as it is.
+//! collector (on the server): the price model and model matching ([`price`], [`part`]), the
+//! bundled table generated from a maintained dataset ([`bundled`], [`table`]), usage
+//! normalisation ([`usage`]), costs ([`cost`]) and the three table formats a user may load
+//! ([`read`]). `no_std` with `alloc`, depending only on the shared rules, so the SDK's wasm build
+//! takes it as it is; serde_json's values can be read with the `serde_json` feature.
 #![no_std]
 
 extern crate alloc;
