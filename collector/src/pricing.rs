@@ -29,15 +29,24 @@ const MAX_TABLE_BYTES: usize = 16 * 1024 * 1024;
 /// Two costs further apart than this (USD) mean the client priced with another table.
 pub const COST_TOLERANCE: f64 = 1e-9;
 
-/// The table and the models loaded into it since the collector started.
+/// The collector's price table.
 pub struct PriceTable {
-    prices: RwLock<(Vec<Price>, usize)>,
+    state: RwLock<Prices>,
+}
+
+/// The prices, and how many models were loaded into them since the bundled table.
+struct Prices {
+    table: Vec<Price>,
+    loaded: usize,
 }
 
 impl Default for PriceTable {
     fn default() -> Self {
         Self {
-            prices: RwLock::new((bundled(), 0)),
+            state: RwLock::new(Prices {
+                table: bundled(),
+                loaded: 0,
+            }),
         }
     }
 }
@@ -78,8 +87,8 @@ impl PriceTable {
         let batch = data.get("batch").and_then(Value::as_bool) == Some(true);
         let usage = usage_of(data);
         let ours = {
-            let prices = self.prices.read().unwrap_or_else(|e| e.into_inner());
-            cost(find(&prices.0, &model), &usage, provider, batch)
+            let prices = self.state.read().unwrap_or_else(|e| e.into_inner());
+            cost(find(&prices.table, &model), &usage, provider, batch)
         };
         let theirs = data
             .get("cost")
@@ -100,9 +109,9 @@ impl PriceTable {
     pub fn load(&self, table: &Value, today: &str) -> Result<usize, String> {
         let additions = read(table, today).map_err(|e| e.message())?;
         let count = additions.len();
-        let mut prices = self.prices.write().unwrap_or_else(|e| e.into_inner());
-        merge(&mut prices.0, additions);
-        prices.1 += count;
+        let mut prices = self.state.write().unwrap_or_else(|e| e.into_inner());
+        merge(&mut prices.table, additions);
+        prices.loaded += count;
         Ok(count)
     }
 
@@ -131,9 +140,9 @@ impl PriceTable {
 
     /// `{ source, version, date, models, loaded }`.
     pub fn status(&self) -> Value {
-        let prices = self.prices.read().unwrap_or_else(|e| e.into_inner());
+        let prices = self.state.read().unwrap_or_else(|e| e.into_inner());
         let (source, version, date) = SOURCE;
-        json!({ "source": source, "version": version, "date": date, "models": prices.0.len(), "loaded": prices.1 })
+        json!({ "source": source, "version": version, "date": date, "models": prices.table.len(), "loaded": prices.loaded })
     }
 }
 
