@@ -1,10 +1,11 @@
 //! OTLP/HTTP JSON export: a batch becomes an `ExportLogsServiceRequest` (events and errors as
 //! log records) and an `ExportMetricsServiceRequest` (Web Vitals, AI operation timings and LLM
 //! usage as metrics, with the OpenTelemetry GenAI semantic conventions); `span` events can
-//! be encoded as an `ExportTraceServiceRequest` ([`traces`]).
+//! be encoded as an `ExportTraceServiceRequest` (`traces`, with the `tracing` feature).
 
 pub mod logs;
 pub mod metrics;
+#[cfg(feature = "tracing")]
 pub mod traces;
 
 use crate::core::batch::{SDK_NAME, SDK_VERSION};
