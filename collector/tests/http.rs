@@ -497,6 +497,36 @@ async fn an_admin_updates_the_price_table_and_later_calls_are_priced_with_it() {
         priced.contains(&("gpt-4o-2024-08-06".into(), 0.7, true)),
         "{priced:?}"
     );
+    // The other two formats: the SDK's own, and genai-prices' provider data with a tier.
+    let own = put(r#"{"own-llm": {"input": 3, "output": 6, "aliases": ["own-llm-v1"]}}"#).await;
+    assert_eq!(own.json()["data"]["added"], 1, "{}", own.text);
+    let dataset = put(
+        r#"[{"id": "acme", "models": [{"id": "acme-1", "match": {"equals": "acme-1"},
+            "prices": {"input_mtok": {"base": 1, "tiers": [{"start": 100000, "price": 2}]}, "output_mtok": 4}}]}]"#,
+    )
+    .await;
+    assert_eq!(dataset.json()["data"]["added"], 1, "{}", dataset.text);
+    let later = vec![
+        llm_call_of("p3", now - 5, "own-llm-v1", "u1", (1_000_000, 0), 3.0, true),
+        llm_call_of("p4", now - 6, "acme-1", "u1", (200_000, 0), 0.4, true),
+    ];
+    post(&server, &batch(later), Some(KEY)).await;
+    let events = admin(&server, "GET", "/api/events?type=gen_ai.call")
+        .await
+        .json();
+    for (id, expected) in [("p3", 3.0), ("p4", 0.4)] {
+        let event = events["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap();
+        let cost = event["data"]["collectorCost"]["totalCost"]
+            .as_f64()
+            .unwrap();
+        assert!((cost - expected).abs() < 1e-12, "{id}: {cost}");
+        assert_eq!(event["data"].get("costMismatch"), None, "{id}");
+    }
     let refused = put(r#"{"m": {"input": 1, "output": "free"}}"#).await;
     assert_failure(&refused, 400, "VALIDATION_ERROR");
     assert!(
