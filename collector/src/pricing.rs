@@ -16,7 +16,7 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, RwLock};
 use wasm_telemetry_prices::bundled::bundled;
-use wasm_telemetry_prices::cost::{cost, Cost};
+use wasm_telemetry_prices::cost::{cost, Cost, CURRENCY};
 use wasm_telemetry_prices::json::usage_field;
 use wasm_telemetry_prices::price::{find, merge, Price};
 use wasm_telemetry_prices::read::{iso_date, read};
@@ -71,10 +71,14 @@ fn usage_of(data: &Map<String, Value>) -> Usage {
 
 /// A cost as the SDK writes it.
 fn cost_json(c: &Cost) -> Value {
-    json!({
-        "inputCost": c.input, "cacheReadCost": c.cache_read, "cacheWriteCost": c.cache_write,
-        "outputCost": c.output, "totalCost": c.total, "currency": "USD", "priced": c.priced,
-    })
+    let mut object: Map<String, Value> = c
+        .figures()
+        .into_iter()
+        .map(|(key, figure)| (key.into(), json!(figure)))
+        .collect();
+    object.insert("currency".into(), json!(CURRENCY));
+    object.insert("priced".into(), json!(c.priced));
+    Value::Object(object)
 }
 
 impl PriceTable {

@@ -16,6 +16,7 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
+use wasm_telemetry_prices::cost::CURRENCY;
 
 type Params = Query<HashMap<String, String>>;
 
@@ -340,7 +341,7 @@ pub async fn llm_costs(State(app): State<Arc<App>>, Query(params): Params) -> Re
         "groupBy": group_name,
         "start": start,
         "end": end,
-        "currency": "USD",
+        "currency": CURRENCY,
         "totalCost": total,
         "costMismatches": mismatches,
         "rows": costs.iter().map(|r| r.to_json()).collect::<Vec<_>>(),

@@ -33,7 +33,22 @@ impl Cost {
             priced,
         }
     }
+
+    /// The figures as a cost object names them (`{ inputCost, cacheReadCost, cacheWriteCost,
+    /// outputCost, totalCost, currency, priced }`), for the SDK and the collector to write alike.
+    pub fn figures(&self) -> [(&'static str, Option<f64>); 5] {
+        [
+            ("inputCost", self.input),
+            ("cacheReadCost", self.cache_read),
+            ("cacheWriteCost", self.cache_write),
+            ("outputCost", self.output),
+            ("totalCost", self.total),
+        ]
+    }
 }
+
+/// The currency every cost is in.
+pub const CURRENCY: &str = "USD";
 
 /// The share of the normal rate a batch call pays, by provider and group, where the table gives
 /// no batch rate. All three halve input and output; Anthropic and OpenAI halve cache reads and

@@ -15,7 +15,7 @@ use crate::core::stats::Summary;
 use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_telemetry_prices::bundled::bundled;
-use wasm_telemetry_prices::cost::{cost, Cost};
+use wasm_telemetry_prices::cost::{cost, Cost, CURRENCY};
 use wasm_telemetry_prices::price::{find, merge, Price};
 
 /// Alerts kept for `getTriggeredAlerts()`.
@@ -116,13 +116,12 @@ fn write_usage_attributes(target: &mut Object, usage: &Usage) {
 
 /// `{ inputCost, cacheReadCost, cacheWriteCost, outputCost, totalCost, currency, priced }`.
 fn cost_json(c: &Cost) -> String {
-    Object::default()
-        .maybe("inputCost", c.input)
-        .maybe("cacheReadCost", c.cache_read)
-        .maybe("cacheWriteCost", c.cache_write)
-        .maybe("outputCost", c.output)
-        .maybe("totalCost", c.total)
-        .text("currency", "USD")
+    let mut object = Object::default();
+    for (key, figure) in c.figures() {
+        object.maybe(key, figure);
+    }
+    object
+        .text("currency", CURRENCY)
         .flag("priced", c.priced)
         .finish()
 }
