@@ -47,6 +47,16 @@ impl Rates {
     pub fn set(&mut self, part: Part, rate: f64) {
         self.0[part.index()] = rate;
     }
+
+    /// These rates with each rate `over` gives in place of this one.
+    pub fn overlaid(mut self, over: &Rates) -> Rates {
+        for part in Part::ALL {
+            if let Some(rate) = over.given(part) {
+                self.set(part, rate);
+            }
+        }
+        self
+    }
 }
 
 /// Rates that replace the base rates for every token of a request with more than `above`
@@ -88,15 +98,10 @@ impl Price {
 
     /// The rates of a request with `input_tokens`: the highest tier it exceeds, over the base.
     pub fn rates_for(&self, input_tokens: u64) -> Rates {
-        let mut rates = self.rates;
-        if let Some(tier) = self.tiers.iter().rev().find(|t| input_tokens > t.above) {
-            for part in Part::ALL {
-                if let Some(rate) = tier.rates.given(part) {
-                    rates.set(part, rate);
-                }
-            }
+        match self.tiers.iter().rev().find(|t| input_tokens > t.above) {
+            Some(tier) => self.rates.overlaid(&tier.rates),
+            None => self.rates,
         }
-        rates
     }
 
     /// Whether `name` is this model's id or one of its aliases (ASCII case ignored).

@@ -10,6 +10,7 @@
 //! LiteLLM and genai-prices entries without token prices (images, embeddings, search) are left
 //! out, so that a whole downloaded table loads.
 
+use crate::bundled::whole_number;
 use crate::json::{members, Json};
 use crate::part::Part;
 use crate::price::{Price, Rates, Tier};
@@ -131,16 +132,10 @@ fn litellm_tier(key: &str) -> (&str, Option<u64>) {
     let Some(thousands) = tail.strip_suffix("k_tokens") else {
         return (key, None);
     };
-    let digits = !thousands.is_empty()
-        && thousands.len() < 10
-        && thousands.bytes().all(|b| b.is_ascii_digit());
-    if !digits {
-        return (key, None);
+    match whole_number(thousands).filter(|_| thousands.len() < 10) {
+        Some(n) => (base, Some(n * 1000)),
+        None => (key, None),
     }
-    let n = thousands
-        .bytes()
-        .fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
-    (base, Some(n * 1000))
 }
 
 /// An entry of LiteLLM's table; `None` when it is not priced by token.
@@ -186,15 +181,7 @@ fn tier_at(price: &mut Price, above: u64) -> &mut Rates {
 /// request exceeds is the only one that applies.
 fn inherited(mut price: Price) -> Price {
     for at in 1..price.tiers.len() {
-        let lower = price.tiers[at - 1].rates;
-        let rates = &mut price.tiers[at].rates;
-        for part in Part::ALL {
-            if rates.given(part).is_none() {
-                if let Some(rate) = lower.given(part) {
-                    rates.set(part, rate);
-                }
-            }
-        }
+        price.tiers[at].rates = price.tiers[at - 1].rates.overlaid(&price.tiers[at].rates);
     }
     price
 }
