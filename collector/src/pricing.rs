@@ -71,10 +71,9 @@ fn usage_of(data: &Map<String, Value>) -> Usage {
 
 /// A cost as the SDK writes it.
 fn cost_json(c: &Cost) -> Value {
-    let mut object: Map<String, Value> = c
-        .figures()
-        .into_iter()
-        .map(|(key, figure)| (key.into(), json!(figure)))
+    let figures = Cost::KEYS.iter().zip(c.figures());
+    let mut object: Map<String, Value> = figures
+        .map(|(key, figure)| ((*key).into(), json!(figure)))
         .collect();
     object.insert("currency".into(), json!(CURRENCY));
     object.insert("priced".into(), json!(c.priced));

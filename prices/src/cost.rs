@@ -34,15 +34,25 @@ impl Cost {
         }
     }
 
-    /// The figures as a cost object names them (`{ inputCost, cacheReadCost, cacheWriteCost,
-    /// outputCost, totalCost, currency, priced }`), for the SDK and the collector to write alike.
-    pub fn figures(&self) -> [(&'static str, Option<f64>); 5] {
+    /// The names of a cost object's figures (`{ inputCost, cacheReadCost, cacheWriteCost,
+    /// outputCost, totalCost, currency, priced }`), in the order of [`Cost::figures`], for the
+    /// SDK and the collector to write alike.
+    pub const KEYS: [&'static str; 5] = [
+        "inputCost",
+        "cacheReadCost",
+        "cacheWriteCost",
+        "outputCost",
+        "totalCost",
+    ];
+
+    /// The figures, in the order of [`Cost::KEYS`].
+    pub fn figures(&self) -> [Option<f64>; 5] {
         [
-            ("inputCost", self.input),
-            ("cacheReadCost", self.cache_read),
-            ("cacheWriteCost", self.cache_write),
-            ("outputCost", self.output),
-            ("totalCost", self.total),
+            self.input,
+            self.cache_read,
+            self.cache_write,
+            self.output,
+            self.total,
         ]
     }
 }

@@ -48,14 +48,15 @@ impl Rates {
         self.0[part.index()] = rate;
     }
 
-    /// These rates with each rate `over` gives in place of this one.
-    pub fn overlaid(mut self, over: &Rates) -> Rates {
+    /// Gives each part these rates leave out the rate `under` gives it.
+    pub fn fill_from(&mut self, under: &Rates) {
         for part in Part::ALL {
-            if let Some(rate) = over.given(part) {
-                self.set(part, rate);
+            if self.given(part).is_none() {
+                if let Some(rate) = under.given(part) {
+                    self.set(part, rate);
+                }
             }
         }
-        self
     }
 }
 
@@ -99,7 +100,11 @@ impl Price {
     /// The rates of a request with `input_tokens`: the highest tier it exceeds, over the base.
     pub fn rates_for(&self, input_tokens: u64) -> Rates {
         match self.tiers.iter().rev().find(|t| input_tokens > t.above) {
-            Some(tier) => self.rates.overlaid(&tier.rates),
+            Some(tier) => {
+                let mut rates = tier.rates;
+                rates.fill_from(&self.rates);
+                rates
+            }
             None => self.rates,
         }
     }

@@ -181,7 +181,8 @@ fn tier_at(price: &mut Price, above: u64) -> &mut Rates {
 /// request exceeds is the only one that applies.
 fn inherited(mut price: Price) -> Price {
     for at in 1..price.tiers.len() {
-        price.tiers[at].rates = price.tiers[at - 1].rates.overlaid(&price.tiers[at].rates);
+        let lower = price.tiers[at - 1].rates;
+        price.tiers[at].rates.fill_from(&lower);
     }
     price
 }

@@ -116,11 +116,13 @@ fn write_usage_attributes(target: &mut Object, usage: &Usage) {
 
 /// `{ inputCost, cacheReadCost, cacheWriteCost, outputCost, totalCost, currency, priced }`.
 fn cost_json(c: &Cost) -> String {
-    let mut object = Object::default();
-    for (key, figure) in c.figures() {
-        object.maybe(key, figure);
-    }
-    object
+    let [input, cache_read, cache_write, output, total] = Cost::KEYS;
+    Object::default()
+        .maybe(input, c.input)
+        .maybe(cache_read, c.cache_read)
+        .maybe(cache_write, c.cache_write)
+        .maybe(output, c.output)
+        .maybe(total, c.total)
         .text("currency", CURRENCY)
         .flag("priced", c.priced)
         .finish()
