@@ -3,7 +3,7 @@
 //! and their severity.
 
 use super::{
-    any_attribute, string_attribute, write_any_value, write_nanos, write_scope, Event, Resource,
+    any_attribute, request, string_attribute, write_any_value, write_nanos, Event, List, Resource,
 };
 use crate::core::json::{write_integer, write_string};
 use crate::core::json_value::Value;
@@ -46,19 +46,14 @@ fn write_record(out: &mut String, event: &Event, now_ms: i64) {
     out.push_str(",\"body\":");
     write_any_value(out, event.value.get("data").unwrap_or(&Value::Null));
     out.push_str(",\"attributes\":[");
-    let mut first = true;
-    let mut next = |out: &mut String| {
-        if !core::mem::take(&mut first) {
-            out.push(',');
-        }
-    };
+    let mut list = List::default();
     for (member, key) in [
         ("id", "log.record.uid"),
         ("sessionId", "session.id"),
         ("userId", "user.id"),
     ] {
         if let Some(value) = event.value.get(member).and_then(Value::as_str) {
-            next(out);
+            list.item(out);
             string_attribute(out, key, value);
         }
     }
@@ -69,7 +64,7 @@ fn write_record(out: &mut String, event: &Event, now_ms: i64) {
             ("stack", "exception.stacktrace"),
         ] {
             if let Some(value) = event.data(member).and_then(Value::as_str) {
-                next(out);
+                list.item(out);
                 string_attribute(out, key, value);
             }
         }
@@ -81,7 +76,7 @@ fn write_record(out: &mut String, event: &Event, now_ms: i64) {
                 .find(|(m, _)| m == member)
                 .map(|(_, k)| String::from(*k))
                 .unwrap_or_else(|| concat(&["browser.context.", member]));
-            next(out);
+            list.item(out);
             any_attribute(out, &key, value);
         }
     }
@@ -90,23 +85,15 @@ fn write_record(out: &mut String, event: &Event, now_ms: i64) {
 
 /// The `ExportLogsServiceRequest` of `events`, or `None` when all of them are metrics.
 pub(crate) fn encode(events: &[&Event], resource: &Resource, now_ms: i64) -> Option<String> {
-    let mut records = events
-        .iter()
-        .copied()
-        .filter(|e| !METRIC_ONLY.contains(&e.kind.as_str()))
-        .peekable();
-    records.peek()?;
-    let mut out = String::from("{\"resourceLogs\":[{");
-    resource.write(&mut out);
-    out.push_str(",\"scopeLogs\":[{");
-    write_scope(&mut out);
-    out.push_str(",\"logRecords\":[");
-    for (i, event) in records.enumerate() {
-        if i > 0 {
-            out.push(',');
+    request("Logs", "logRecords", resource, |out| {
+        let mut list = List::default();
+        for event in events
+            .iter()
+            .filter(|e| !METRIC_ONLY.contains(&e.kind.as_str()))
+        {
+            list.item(out);
+            write_record(out, event, now_ms);
         }
-        write_record(&mut out, event, now_ms);
-    }
-    out.push_str("]}]}]}");
-    Some(out)
+        list.any()
+    })
 }

@@ -3,7 +3,7 @@
 //! `gen_ai.client.operation.duration` histograms with the recommended bucket boundaries, delta
 //! temporality, one data point per attribute set in the batch.
 
-use super::{string_attribute, write_nanos, write_scope, Event, Resource};
+use super::{request, string_attribute, write_nanos, Event, List, Resource};
 use crate::core::json::{write_decimal, write_integer, write_string};
 use crate::core::json_value::Value;
 use alloc::string::String;
@@ -284,15 +284,10 @@ impl Metrics {
     }
 
     fn write(&self, out: &mut String) -> bool {
-        let mut any = false;
-        let mut next = |out: &mut String| {
-            if core::mem::replace(&mut any, true) {
-                out.push(',');
-            }
-        };
+        let mut list = List::default();
         for histogram in [&self.tokens, &self.duration, &self.ai] {
             if !histogram.points.is_empty() {
-                next(out);
+                list.item(out);
                 histogram.write(out);
             }
         }
@@ -301,7 +296,7 @@ impl Metrics {
             if points.peek().is_none() {
                 continue;
             }
-            next(out);
+            list.item(out);
             write_header(out, name, "Web Vital reported by the page.", unit);
             out.push_str(",\"gauge\":{\"dataPoints\":[");
             for (i, (_, attributes, at, raw)) in points.enumerate() {
@@ -318,7 +313,7 @@ impl Metrics {
             }
             out.push_str("]}}");
         }
-        any
+        list.any()
     }
 }
 
@@ -328,14 +323,5 @@ pub(crate) fn encode(events: &[Event], resource: &Resource) -> Option<String> {
     for event in events {
         metrics.add(event);
     }
-    let mut out = String::from("{\"resourceMetrics\":[{");
-    resource.write(&mut out);
-    out.push_str(",\"scopeMetrics\":[{");
-    write_scope(&mut out);
-    out.push_str(",\"metrics\":[");
-    if !metrics.write(&mut out) {
-        return None;
-    }
-    out.push_str("]}]}]}");
-    Some(out)
+    request("Metrics", "metrics", resource, |out| metrics.write(out))
 }

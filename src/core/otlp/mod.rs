@@ -51,6 +51,52 @@ fn write_scope(out: &mut String) {
     out.push('}');
 }
 
+/// The items of a JSON list written one at a time: a `,` before each but the first.
+#[derive(Default)]
+pub(crate) struct List {
+    any: bool,
+}
+
+impl List {
+    /// Starts an item.
+    pub(crate) fn item(&mut self, out: &mut String) {
+        if core::mem::replace(&mut self.any, true) {
+            out.push(',');
+        }
+    }
+
+    /// Whether an item was written.
+    pub(crate) fn any(&self) -> bool {
+        self.any
+    }
+}
+
+/// An `Export<Signal>ServiceRequest` of the page's resource and this SDK's scope:
+/// `{"resource<Signal>":[{"resource":…,"scope<Signal>":[{"scope":…,"<list>":[…]}]}]}`, the
+/// list written by `write_list`; `None` when it writes no item.
+fn request(
+    signal: &str,
+    list: &str,
+    resource: &Resource,
+    write_list: impl FnOnce(&mut String) -> bool,
+) -> Option<String> {
+    let mut out = String::from("{\"resource");
+    out.push_str(signal);
+    out.push_str("\":[{");
+    resource.write(&mut out);
+    out.push_str(",\"scope");
+    out.push_str(signal);
+    out.push_str("\":[{");
+    write_scope(&mut out);
+    out.push_str(",\"");
+    out.push_str(list);
+    out.push_str("\":[");
+    write_list(&mut out).then(|| {
+        out.push_str("]}]}]}");
+        out
+    })
+}
+
 /// Writes milliseconds since the epoch as OTLP's nanoseconds (a decimal string).
 pub(crate) fn write_nanos(out: &mut String, ms: i64) {
     out.push('"');

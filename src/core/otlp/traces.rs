@@ -2,7 +2,7 @@
 //! times in nanoseconds, the span's attributes with the event's session and hashed user, and
 //! its status.
 
-use super::{any_attribute, string_attribute, write_nanos, write_scope, Event, Resource};
+use super::{any_attribute, request, string_attribute, write_nanos, Event, List, Resource};
 use crate::core::journal::Entry;
 use crate::core::json::{write_integer, write_string};
 use crate::core::json_value::Value;
@@ -38,26 +38,20 @@ fn write_span(out: &mut String, event: &Event) {
     out.push_str(",\"endTimeUnixNano\":");
     write_nanos(out, time("endTime"));
     out.push_str(",\"attributes\":[");
-    let mut first = true;
+    let mut list = List::default();
     for (member, key) in [("sessionId", "session.id"), ("userId", "user.id")] {
         if let Some(value) = event.value.get(member).and_then(Value::as_str) {
-            if !core::mem::take(&mut first) {
-                out.push(',');
-            }
+            list.item(out);
             string_attribute(out, key, value);
         }
     }
     if let Some(error) = event.data("error.type").and_then(Value::as_str) {
-        if !core::mem::take(&mut first) {
-            out.push(',');
-        }
+        list.item(out);
         string_attribute(out, "error.type", error);
     }
     if let Some(Value::Object(attributes)) = event.data("attributes") {
         for (key, value) in attributes {
-            if !core::mem::take(&mut first) {
-                out.push(',');
-            }
+            list.item(out);
             any_attribute(out, key, value);
         }
     }
@@ -71,21 +65,14 @@ fn write_span(out: &mut String, event: &Event) {
 /// when there are none.
 pub fn encode(entries: &[Entry], resource: &Resource) -> Option<String> {
     let events: Vec<Event> = entries.iter().filter_map(Event::read).collect();
-    let mut spans = events.iter().filter(|e| e.kind == SPAN).peekable();
-    spans.peek()?;
-    let mut out = String::from("{\"resourceSpans\":[{");
-    resource.write(&mut out);
-    out.push_str(",\"scopeSpans\":[{");
-    write_scope(&mut out);
-    out.push_str(",\"spans\":[");
-    for (i, event) in spans.enumerate() {
-        if i > 0 {
-            out.push(',');
+    request("Spans", "spans", resource, |out| {
+        let mut list = List::default();
+        for event in events.iter().filter(|e| e.kind == SPAN) {
+            list.item(out);
+            write_span(out, event);
         }
-        write_span(&mut out, event);
-    }
-    out.push_str("]}]}]}");
-    Some(out)
+        list.any()
+    })
 }
 
 #[cfg(test)]
