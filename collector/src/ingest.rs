@@ -27,8 +27,8 @@ pub struct ValidEvent {
     pub session_id: String,
     /// Hashed user id, if any.
     pub user_id: Option<String>,
-    /// `data` as JSON text.
-    pub data: String,
+    /// `data`, which the collector may add to (a call's recomputed cost) before it is stored.
+    pub data: Map<String, Value>,
     /// `context` as JSON text.
     pub context: String,
 }
@@ -143,10 +143,10 @@ fn parse_event(value: &Value, index: usize) -> Result<ValidEvent, FieldError> {
             ))
         }
     };
-    let object = |name: &str| -> Result<String, FieldError> {
+    let object = |name: &str| -> Result<Map<String, Value>, FieldError> {
         match event.get(name) {
-            None | Some(Value::Null) => Ok("{}".to_string()),
-            Some(Value::Object(map)) => Ok(Value::Object(map.clone()).to_string()),
+            None | Some(Value::Null) => Ok(Map::new()),
+            Some(Value::Object(map)) => Ok(map.clone()),
             Some(_) => Err(invalid(at(name), "must be an object")),
         }
     };
@@ -162,7 +162,7 @@ fn parse_event(value: &Value, index: usize) -> Result<ValidEvent, FieldError> {
         session_id,
         user_id,
         data: object("data")?,
-        context: object("context")?,
+        context: Value::Object(object("context")?).to_string(),
     })
 }
 
@@ -202,7 +202,10 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["a", "b"]
         );
-        assert_eq!(batch.events[0].data, "{\"n\":1}");
+        assert_eq!(
+            Value::Object(batch.events[0].data.clone()),
+            serde_json::json!({"n": 1})
+        );
         assert_eq!(batch.events[0].timestamp, 1_700_000_000_000);
     }
 

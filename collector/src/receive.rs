@@ -7,7 +7,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 
 /// Largest accepted request body, before and after decompression.
@@ -128,10 +128,7 @@ pub async fn ingest(
         }
     };
     for event in batch.events.iter_mut().filter(|e| e.kind == "gen_ai.call") {
-        if let Ok(Value::Object(mut data)) = serde_json::from_str(&event.data) {
-            app.prices.reprice(&mut data);
-            event.data = Value::Object(data).to_string();
-        }
+        app.prices.reprice(&mut event.data);
     }
     match with_store(&app, move |store| store.insert(&batch, now_ms())).await {
         Ok(stored) => Json(response(

@@ -145,6 +145,8 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             for event in &batch.events {
+                // A map of JSON values always serialises.
+                let data = serde_json::to_string(&event.data).unwrap_or_else(|_| "{}".into());
                 let inserted = statement.execute(params![
                     event.id,
                     batch.batch_id,
@@ -152,7 +154,7 @@ impl Store {
                     event.timestamp,
                     event.session_id,
                     event.user_id,
-                    event.data,
+                    data,
                     event.context,
                     received_at,
                 ])?;
@@ -370,7 +372,7 @@ mod tests {
                     timestamp: 1,
                     session_id: "s".into(),
                     user_id: None,
-                    data: "{\"k\":1}".into(),
+                    data: serde_json::json!({"k": 1}).as_object().unwrap().clone(),
                     context: "{}".into(),
                 })
                 .collect(),
