@@ -6,6 +6,7 @@ import { initOnce, redactOf } from './entry.js';
 import { fullModules, webModules } from './modules.js';
 import { sendOtlp } from './otlp.js';
 import { collectorClass } from './telemetry-collector.js';
+import * as tracing from './tracing.js';
 
 /** The boundary functions of this entry's wasm, which every class goes through. */
 const wasm = boundary();
@@ -14,7 +15,7 @@ export { ErrorSeverity } from './error-severity.js';
 export { HealthStatus } from './health-status.js';
 export { replayQueue } from './queue.js';
 
-const { TelemetryCollector, linkOf } = collectorClass(wasm, sendOtlp);
+const { TelemetryCollector, linkOf } = collectorClass(wasm, { sendOtlp, tracing });
 export { TelemetryCollector };
 export const { PerformanceMetrics, ErrorTracking, HealthCheck } = webModules(wasm, linkOf);
 export const { UsageAnalytics, LlmTelemetry } = fullModules(wasm, linkOf);

@@ -12,6 +12,10 @@ export interface WireEvent {
   timestamp: number;
   sessionId: string;
   userId?: string;
+  /** The page's trace (web and full entries): 32 hex digits. */
+  traceId?: string;
+  /** The span active when the event happened: 16 hex digits. */
+  spanId?: string;
   data: Record<string, unknown>;
   context: { url: string; release?: string; dist?: string } & Record<string, unknown>;
 }
@@ -63,6 +67,18 @@ export interface TelemetryConfig {
   release?: string;
   /** The release's distribution (build variant), sent as `context.dist` (1 to 200 characters). */
   dist?: string;
+  /**
+   * Where fetch and XHR requests carry `traceparent` (web and full entries): origins
+   * (`'https://api.example.com'`), URL prefixes (`'https://api.example.com/v1/'`, `'/api/'`) and
+   * RegExps tested on the absolute URL. Absent: the page's own origin. `[]`: nowhere.
+   */
+  tracePropagationTargets?: (string | RegExp)[];
+  /**
+   * Probability that the page view's trace is kept and its spans sent (web and full entries),
+   * decided once when the collector is made (default 0: no span is sent, and requests carry
+   * `traceparent` with the sampled flag off).
+   */
+  tracesSampleRate?: number;
   /** `service.name` of the OTLP export (default 'unknown_service'). */
   serviceName?: string;
   /** Probability of keeping an error event under 'probabilistic' sampling (default 1). */
@@ -79,8 +95,10 @@ export interface TelemetryConfig {
   breakerCooldownMs?: number;
 }
 /** The configuration in force, with defaults filled in. */
-export type ResolvedTelemetryConfig = Required<Omit<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport' | 'beforeSend' | 'redactPatterns'>> &
-  Pick<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport' | 'beforeSend'>;
+export type ResolvedTelemetryConfig = Required<
+  Omit<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport' | 'beforeSend' | 'redactPatterns' | 'release' | 'dist' | 'tracePropagationTargets'>
+> &
+  Pick<TelemetryConfig, 'endpoint' | 'apiKey' | 'customTransport' | 'beforeSend' | 'release' | 'dist' | 'tracePropagationTargets'>;
 /** The user's consent state. */
 export type ConsentState = 'pending' | 'granted' | 'denied';
 /** An application event. */
@@ -177,10 +195,16 @@ export declare class TelemetryCollector {
   updateConfig(patch: Partial<TelemetryConfig>): void;
   /** Buffer size, delivery counters and discards by reason. */
   getBufferStatus(): BufferStatus;
+  /**
+   * Runs `fn` in a span named `name` (web and full entries; the collector entry just runs it):
+   * requests, errors, events and spans started while `fn` runs belong to it, and a returned
+   * promise ends it when it settles. A throw or rejection ends it as an error and is passed on.
+   */
+  startSpan<T>(name: string, fn: () => T, attributes?: Record<string, unknown>): T;
 }
 
-/** The TelemetryCollector class over an entry's wasm core and OTLP sender (internal). */
-export function collectorClass(core: unknown, sendOtlp?: unknown): {
+/** The TelemetryCollector class over an entry's wasm core, tracing and OTLP sender (internal). */
+export function collectorClass(core: unknown, extras?: { sendOtlp?: unknown; tracing?: unknown }): {
   TelemetryCollector: typeof TelemetryCollector;
   linkOf(collector: TelemetryCollector): CollectorLink;
 };

@@ -86,7 +86,7 @@ function readConfig(config) {
   } catch {
     throw must('config', 'an object');
   }
-  const { customTransport, beforeSend, redactPatterns } = fields;
+  const { customTransport, beforeSend, redactPatterns, tracePropagationTargets: targets } = fields;
   for (const [field, value] of [['customTransport', customTransport], ['beforeSend', beforeSend]]) {
     if (value !== undefined && typeof value !== 'function') throw must(field, 'a function');
   }
@@ -94,6 +94,12 @@ function readConfig(config) {
   delete fields.beforeSend;
   delete fields.redactPatterns;
   if (customTransport !== undefined) fields.customTransport = true;
+  // RegExp targets are tested here; the core checks the strings and everything else.
+  let regexps;
+  if (Array.isArray(targets)) {
+    regexps = targets.filter((target) => target instanceof RegExp);
+    fields.tracePropagationTargets = targets.filter((target) => !(target instanceof RegExp));
+  }
   let json;
   try {
     // A value JSON cannot hold keeps a place, so the core names the field it is wrong for.
@@ -101,16 +107,17 @@ function readConfig(config) {
   } catch {
     throw must('config', 'an object');
   }
-  return { json, customTransport, beforeSend, redactPatterns, patterns };
+  return { json, customTransport, beforeSend, redactPatterns, patterns, targets: regexps && [...targets], regexps };
 }
 
 /**
- * The `TelemetryCollector` class of an entry, over that entry's wasm (its `collector` core) and,
- * in the full entry, its OTLP sender (js/otlp.js); `linkOf` gives a collector's link for the
- * modules (PerformanceMetrics, …), and throws a TypeError for anything that is not a collector
- * of this class.
+ * The `TelemetryCollector` class of an entry, over that entry's wasm (its `collector` core),
+ * with what the entry adds: in the web and full entries the page's trace (`tracing`,
+ * js/tracing.js), in the full entry the OTLP sender (`sendOtlp`, js/otlp.js). `linkOf` gives a
+ * collector's link for the modules (PerformanceMetrics, …), and throws a TypeError for anything
+ * that is not a collector of this class.
  */
-export function collectorClass(wasm, sendOtlp) {
+export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
   let linkOf;
 
   class TelemetryCollector {
@@ -124,6 +131,8 @@ export function collectorClass(wasm, sendOtlp) {
     #timer;
     #retry;
     #unlisten = [];
+    #targets;
+    #regexps = [];
     #persistScheduled = false;
     #recovering = false;
     #link;
@@ -144,8 +153,10 @@ export function collectorClass(wasm, sendOtlp) {
      */
     constructor(config) {
       const parsed = readConfig(config);
-      const core = openCore(wasm, this, 'collector', [parsed.json, pageUrl(), read(CONSENT_KEY), privacySignal()], seed());
+      const [texts, timeOrigin] = tracing?.traceStart() ?? [[]];
+      const core = openCore(wasm, this, 'collector', [parsed.json, pageUrl(), read(CONSENT_KEY), privacySignal(), ...texts], [...seed(), timeOrigin]);
       this.#core = core;
+      this.#setTargets(parsed);
       setPatterns(core, parsed.patterns);
       this.#custom = parsed.customTransport;
       this.#beforeSend = parsed.beforeSend;
@@ -160,6 +171,24 @@ export function collectorClass(wasm, sendOtlp) {
       this.#restartTimer();
       this.#watch();
       this.#recover();
+      if (tracing) this.#unlisten.push(...tracing.traceRequests(core, () => this.#regexps));
+    }
+
+    /** Keeps the RegExp `tracePropagationTargets` of a configuration (or patch) that has them. */
+    #setTargets(parsed) {
+      if (!parsed.targets) return;
+      this.#targets = parsed.targets;
+      this.#regexps = parsed.regexps;
+    }
+
+    /**
+     * Runs `fn` in a span named `name` with `attributes` (web and full entries; elsewhere `fn`
+     * just runs): see the README's tracing section.
+     */
+    startSpan(name, fn, attributes) {
+      if (tracing) return tracing.startSpan(this.#core, name, fn, attributes);
+      if (typeof fn !== 'function') throw new TypeError('startSpan: fn must be a function');
+      return fn();
     }
 
     /** Records an event `{ type, timestamp?, data? }`; returns whether it was accepted. */
@@ -272,7 +301,9 @@ export function collectorClass(wasm, sendOtlp) {
 
     /** The configuration in force, defaults included. */
     getConfig() {
-      return { ...JSON.parse(run(this.#core, 'config')), customTransport: this.#custom, beforeSend: this.#beforeSend };
+      const config = { ...JSON.parse(run(this.#core, 'config')), customTransport: this.#custom, beforeSend: this.#beforeSend };
+      if (this.#targets) config.tracePropagationTargets = [...this.#targets];
+      return config;
     }
 
     /**
@@ -286,6 +317,7 @@ export function collectorClass(wasm, sendOtlp) {
       if (parsed.customTransport !== undefined) this.#custom = parsed.customTransport;
       if (parsed.beforeSend !== undefined) this.#beforeSend = parsed.beforeSend;
       if (parsed.redactPatterns !== undefined) setPatterns(this.#core, parsed.patterns);
+      this.#setTargets(parsed);
       this.#config = JSON.parse(run(this.#core, 'config'));
       if (intervalChanged && !this.#destroyed) this.#restartTimer();
     }

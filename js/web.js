@@ -4,6 +4,7 @@ import { boundary } from './wasm.js';
 import { initOnce, redactOf } from './entry.js';
 import { webModules } from './modules.js';
 import { collectorClass } from './telemetry-collector.js';
+import * as tracing from './tracing.js';
 
 /** The boundary functions of this entry's wasm, which every class goes through. */
 const wasm = boundary();
@@ -12,7 +13,7 @@ export { ErrorSeverity } from './error-severity.js';
 export { HealthStatus } from './health-status.js';
 export { replayQueue } from './queue.js';
 
-const { TelemetryCollector, linkOf } = collectorClass(wasm);
+const { TelemetryCollector, linkOf } = collectorClass(wasm, { tracing });
 export { TelemetryCollector };
 export const { PerformanceMetrics, ErrorTracking, HealthCheck } = webModules(wasm, linkOf);
 

@@ -90,6 +90,14 @@ impl CollectorCore {
             args.flag(3),
         )
         .map_err(|e| config_error(&e))?;
+        #[cfg(feature = "tracing")]
+        let core = {
+            let mut core = core;
+            if let Some(origin) = args.text(4) {
+                core.start_trace(origin, args.text(5), args.text(6), args.number(32));
+            }
+            core
+        };
         Ok(CollectorCore { core, patterns: 0 })
     }
 
@@ -187,16 +195,18 @@ impl CollectorCore {
             "buffered" => number(core.buffered() as f64),
             "batchLength" => number(core.batch_length(args.text(0)?) as f64),
             "waitMs" => number(core.wait_ms(args.number(0))),
-            "otlpLogsSent" => yes(core.otlp_logs_sent(args.text(0)?, args.number(0) as u16)),
+            "otlpSent" => yes(core.otlp_sent(
+                args.text(0)?,
+                Part::numbered(args.number(1)),
+                args.number(0) as u16,
+            )),
             "mayRecover" => yes(core.may_recover()),
-            "body" => {
-                let part = if args.number(0) == 0.0 {
-                    Part::Main
-                } else {
-                    Part::Metrics
-                };
-                core.body(args.text(0)?, part, args.number(1), args.payload())
-            }
+            "body" => core.body(
+                args.text(0)?,
+                Part::numbered(args.number(0)),
+                args.number(1),
+                args.payload(),
+            ),
             "settle" => {
                 let attempt = Attempt {
                     status: args.number(0) as u16,
@@ -210,8 +220,82 @@ impl CollectorCore {
                     Settled::Dropped => -2.0,
                 })
             }
+            #[cfg(feature = "tracing")]
+            _ => self.trace(op, args),
+            #[cfg(not(feature = "tracing"))]
             _ => None,
         }
+    }
+
+    /// The operations of the page's trace (see [`crate::core::collector::traced`]); span ids
+    /// cross as 16 hex digits.
+    #[cfg(feature = "tracing")]
+    fn trace(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+        use crate::core::collector::traced::outcome_of;
+        use crate::core::hex::hex;
+        use crate::core::trace::context::read_span_id;
+        let patterns = self.patterns;
+        let custom = &mut |text: &str| redact_with(patterns, text);
+        let core = &mut self.core;
+        let now = args.number(1);
+        let accepted = match op {
+            // texts `method, url, absoluteUrl`; numbers `regexpMatched, now`: the span id, then
+            // the `traceparent` and `tracestate` to add, one per line (none: add nothing).
+            "requestStart" => {
+                let started = core.request_started(
+                    args.text(0),
+                    args.text(1)?,
+                    args.text(2)?,
+                    args.flag(0),
+                    now,
+                )?;
+                let mut out = hex(&started.span_id);
+                if let Some((traceparent, state)) = &started.headers {
+                    out.push('\n');
+                    out.push_str(traceparent);
+                    if let Some(state) = state {
+                        out.push('\n');
+                        out.push_str(state);
+                    }
+                }
+                return Some(out);
+            }
+            // texts `spanId, method, absoluteUrl, errorName`; numbers `status, now`.
+            "requestEnd" => core.request_ended(
+                read_span_id(args.text(0)?)?,
+                args.text(1),
+                args.text(2)?,
+                args.optional_number(0).map(|s| s as u16),
+                args.text(3),
+                now,
+                custom,
+            ),
+            // texts `name, parentSpanId`; numbers `_, now`: the new span's id.
+            "spanStart" => {
+                let parent = args.text(1).and_then(read_span_id);
+                return core
+                    .span_started(args.text(0)?, parent, now)
+                    .map(|id| hex(&id));
+            }
+            "spanEnter" => return yes(core.enter_span(read_span_id(args.text(0)?)?)),
+            "spanLeave" => {
+                core.leave_span(read_span_id(args.text(0)?)?);
+                return None;
+            }
+            // texts `spanId, errorName`; numbers `_, now`; payload the attributes' JSON.
+            "spanEnd" => core.end_span(
+                read_span_id(args.text(0)?)?,
+                &outcome_of(args.text(1)),
+                args.payload(),
+                &[],
+                now,
+                custom,
+            ),
+            // numbers `_, now`; payload the JSON of the page's navigation timing entry.
+            "pageLoaded" => core.page_loaded(args.payload(), now, custom),
+            _ => return None,
+        };
+        number(f64::from(code(accepted)))
     }
 
     fn accept(&mut self, input: Result<EventInput, EventError>, now: f64, hold: bool) -> u8 {
@@ -250,13 +334,13 @@ impl Core for CollectorCore {
     ///   `batchLength` (texts `id`): how many events it holds.
     /// - `body` (`id`; `part, now`; payload `stored`): a body of batch `id`; `part` 0 what the
     ///   transport sends (`stored`: the `localStorage` transport's current array), 1 the OTLP
-    ///   metrics.
+    ///   metrics, 2 the OTLP spans.
     /// - `settle` (`id, retryAfter, error`; `status, now, retryAfterDate`): settles batch `id`
     ///   after an attempt (`status` 0: no HTTP answer, see `error`; `retryAfterDate` is
     ///   `Date.parse(retryAfter)`). Answers the delay before a retry, -1 when
     ///   delivered, -2 when dropped.
-    /// - `otlpLogsSent` (`id`; `status`): whether the OTLP endpoint accepted the batch's log
-    ///   records; a retry then sends only the metrics.
+    /// - `otlpSent` (`id`; `status, part`): whether the OTLP endpoint accepted the batch's log
+    ///   records (`part` 0) or spans (2); a retry then sends only the rest.
     /// - `waitMs` (numbers `now`): how long delivery must wait for the breaker while events
     ///   wait (0: it need not).
     /// - `takeJournal`: the journal to write if it changed and storing is allowed (`''`:

@@ -23,6 +23,9 @@ use crate::core::text::concat;
 
 pub use crate::core::pipeline::CustomRedaction;
 
+#[cfg(feature = "tracing")]
+pub mod traced;
+
 /// What became of an event handed to [`Collector::accept`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Accepted {
@@ -43,6 +46,19 @@ pub enum Part {
     Main,
     /// The OTLP metrics (`otlp` only).
     Metrics,
+    /// The OTLP spans (`otlp` only).
+    Traces,
+}
+
+impl Part {
+    /// The part numbered `number` across the boundary: 0 main, 1 metrics, 2 traces.
+    pub fn numbered(number: f64) -> Self {
+        match number as u8 {
+            0 => Part::Main,
+            1 => Part::Metrics,
+            _ => Part::Traces,
+        }
+    }
 }
 
 /// How a send attempt ended, as the browser layer saw it.
@@ -74,6 +90,9 @@ pub struct Collector {
     persist_failures: u32,
     pending_lines: u32,
     last_refusal: Option<Refusal>,
+    /// The page's trace and its origin, once [`Collector::start_trace`] started it.
+    #[cfg(feature = "tracing")]
+    trace: Option<(crate::core::trace::tracer::Tracer, String)>,
 }
 
 impl Collector {
@@ -104,6 +123,8 @@ impl Collector {
             persist_failures: 0,
             pending_lines: 0,
             last_refusal: None,
+            #[cfg(feature = "tracing")]
+            trace: None,
         })
     }
 
@@ -152,6 +173,13 @@ impl Collector {
         let prepared = match result {
             Ok(prepared) => prepared,
             Err(refusal) => return self.dropped(refusal),
+        };
+        // A span names its trace itself.
+        #[cfg(feature = "tracing")]
+        let prepared = if prepared.kind() == crate::core::trace::span::SPAN_EVENT {
+            prepared
+        } else {
+            prepared.in_trace(self.trace_now())
         };
         if hold {
             self.held.push(prepared);
@@ -344,22 +372,27 @@ impl Collector {
                 match part {
                     Part::Main => export.logs,
                     Part::Metrics => export.metrics,
+                    #[cfg(feature = "tracing")]
+                    Part::Traces => export.traces,
+                    #[cfg(not(feature = "tracing"))]
+                    Part::Traces => None,
                 }
             }
-            (_, Part::Metrics) => None,
+            (_, Part::Metrics | Part::Traces) => None,
             (TransportKind::Custom, Part::Main) => Some(batch.encode_events()),
             (TransportKind::LocalStorage, Part::Main) => Some(append_events(stored, batch)),
             (_, Part::Main) => Some(batch.encode(now_ms)),
         }
     }
 
-    /// Whether an OTLP endpoint accepted the log records of batch `batch_id` (HTTP `status`);
-    /// if so they are remembered, so a retry of the batch sends only its metrics.
-    pub fn otlp_logs_sent(&mut self, batch_id: &str, status: u16) -> bool {
+    /// Whether an OTLP endpoint accepted `part` (the log records, [`Part::Main`], or the
+    /// spans, [`Part::Traces`]) of batch `batch_id` (HTTP `status`); if so they are
+    /// remembered, so a retry of the batch sends only the rest.
+    pub fn otlp_sent(&mut self, batch_id: &str, part: Part, status: u16) -> bool {
         let accepted = status != 0 && Outcome::from_status(status) == Outcome::Delivered;
         let remember = accepted && cfg!(feature = "otlp");
         if let (true, Some(batch)) = (remember, self.pipeline.in_flight_batch(batch_id)) {
-            self.logged.record(&batch.events);
+            self.logged.record(&batch.events, part == Part::Traces);
         }
         accepted
     }
@@ -784,8 +817,8 @@ mod tests {
         let id = c.next_batch(0.0).unwrap();
         assert!(c.body(&id, Part::Main, 0.0, None).is_some(), "log records");
         assert!(c.body(&id, Part::Metrics, 0.0, None).is_some(), "metrics");
-        assert!(!c.otlp_logs_sent(&id, 503));
-        assert!(c.otlp_logs_sent(&id, 200));
+        assert!(!c.otlp_sent(&id, Part::Main, 503));
+        assert!(c.otlp_sent(&id, Part::Main, 200));
         let failed = Attempt {
             status: 503,
             retry_after: None,

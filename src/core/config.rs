@@ -8,6 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::core::text::concat;
+use crate::core::trace::propagation::TARGET_RULE;
 use thiserror::Error;
 use wasm_telemetry_rules::release::{is_printable, MAX_RELEASE_CHARS};
 
@@ -204,6 +205,7 @@ macro_rules! config_table {
 /// `Flag` is a boolean; `Number` an `f64`; `Integer` a `u32`, read as a number so integrality
 /// and range are checked; `Choice(Enum)` a `named_enum!` value, read from its name; `Text` a
 /// string; `OptionalText` an `Option<String>`, read as a string; `List` an array of strings;
+/// `OptionalList` an `Option<Vec<String>>`, read as an array of strings;
 /// `Function` whether the application supplied a function (read from `true`, never written).
 macro_rules! config_kind {
     (@config Flag) => { bool };
@@ -213,6 +215,7 @@ macro_rules! config_kind {
     (@config Text) => { String };
     (@config OptionalText) => { Option<String> };
     (@config List) => { Vec<String> };
+    (@config OptionalList) => { Option<Vec<String>> };
     (@config Function) => { bool };
 
     (@spec [Flag] []) => { Kind::Flag };
@@ -229,9 +232,10 @@ macro_rules! config_kind {
     (@spec [Text] $rule:tt) => { Kind::Text(config_kind!(@text_rule $rule)) };
     (@spec [OptionalText] $rule:tt) => { Kind::Text(config_kind!(@text_rule $rule)) };
     (@spec [List] []) => { Kind::List(None) };
-    (@spec [List] [rule($check:expr, $rule:literal)]) => { Kind::List(Some(($check, $rule))) };
+    (@spec [List] [rule($check:expr, $rule:expr)]) => { Kind::List(Some(($check, $rule))) };
+    (@spec [OptionalList] $rule:tt) => { config_kind!(@spec [List] $rule) };
     (@text_rule []) => { None };
-    (@text_rule [rule($check:expr, $rule:literal)]) => { Some(($check, $rule)) };
+    (@text_rule [rule($check:expr, $rule:expr)]) => { Some(($check, $rule)) };
 
     (@place [Flag] $slot:expr, $setting:ident) => {
         if let Setting::Flag(value) = $setting { $slot = value }
@@ -257,6 +261,9 @@ macro_rules! config_kind {
     (@place [List] $slot:expr, $setting:ident) => {
         if let Setting::List(value) = $setting { $slot = value }
     };
+    (@place [OptionalList] $slot:expr, $setting:ident) => {
+        if let Setting::List(value) = $setting { $slot = Some(value) }
+    };
 
     (@write [Flag] $out:expr, $js:literal, $value:expr) => { $out.flag($js, *$value) };
     (@write [Number] $out:expr, $js:literal, $value:expr) => { $out.number($js, *$value) };
@@ -274,6 +281,11 @@ macro_rules! config_kind {
     };
     (@write [List] $out:expr, $js:literal, $value:expr) => {
         $out.raw($js, Some(&write_list($value)))
+    };
+    (@write [OptionalList] $out:expr, $js:literal, $value:expr) => {
+        if let Some(list) = $value {
+            config_kind!(@write [List] $out, $js, list);
+        }
     };
     (@write [Function] $out:expr, $js:literal, $value:expr) => {};
 }
@@ -336,6 +348,9 @@ enum Check {
     NonEmpty,
     /// No empty name in the list.
     NoEmptyNames,
+    /// Every string a trace propagation target: the endpoint's rule (`core::trace::propagation`
+    /// reads them).
+    Targets,
 }
 
 impl Check {
@@ -347,6 +362,7 @@ impl Check {
             (Check::Release, Setting::Text(text)) => is_printable(text, MAX_RELEASE_CHARS),
             (Check::NonEmpty, Setting::Text(text)) => !text.is_empty(),
             (Check::NoEmptyNames, Setting::List(items)) => !items.iter().any(String::is_empty),
+            (Check::Targets, Setting::List(items)) => items.iter().all(|t| is_endpoint(t)),
             _ => true,
         }
     }
@@ -529,6 +545,15 @@ config_table! {
     /// The release's distribution (a build variant), sent beside it.
     "dist" dist: OptionalText = None,
         rule(Check::Release, "1 to 200 characters without control characters");
+    /// Where requests carry the `traceparent` header (web and full entries): origins and URL
+    /// prefixes here, the application's RegExps in the JS layer; absent, the page's own origin;
+    /// `[]`, nowhere.
+    "tracePropagationTargets" trace_propagation_targets: OptionalList = None,
+        rule(Check::Targets, TARGET_RULE);
+    /// Probability that the page view's trace is kept and its spans sent (web and full
+    /// entries), decided once, when the collector is made; 0 sends no span, and requests carry
+    /// `traceparent` with the sampled flag off.
+    "tracesSampleRate" traces_sample_rate: Number = 0.0, range(0.0, 1.0, "between 0 and 1");
     /// `service.name` of the OTLP export's resource.
     "serviceName" service_name: Text = String::from("unknown_service"),
         rule(Check::NonEmpty, "a non-empty string");
@@ -593,7 +618,7 @@ impl Config {
     }
 }
 
-fn is_endpoint(value: &str) -> bool {
+pub(crate) fn is_endpoint(value: &str) -> bool {
     let rest = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"));
@@ -880,6 +905,48 @@ mod tests {
     }
 
     #[test]
+    fn trace_propagation_targets_are_origins_and_prefixes_and_absent_by_default() {
+        assert_eq!(Config::default().trace_propagation_targets, None);
+        let config = Config::from_patch(
+            ConfigPatch::from_json(
+                r#"{"tracePropagationTargets":["http://127.0.0.1:9090","/api/"]}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            config.trace_propagation_targets.as_deref(),
+            Some(&[String::from("http://127.0.0.1:9090"), String::from("/api/")][..])
+        );
+        assert!(config
+            .to_json()
+            .contains(r#""tracePropagationTargets":["http://127.0.0.1:9090","/api/"]"#));
+        let off = Config::from_patch(
+            ConfigPatch::from_json(r#"{"tracePropagationTargets":[]}"#).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            off.trace_propagation_targets,
+            Some(Vec::new()),
+            "[] is kept: nowhere"
+        );
+        let error = Config::from_patch(
+            ConfigPatch::from_json(r#"{"tracePropagationTargets":["api.example.com"]}"#).unwrap(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message(),
+            concat(&["tracePropagationTargets must be ", TARGET_RULE])
+        );
+        assert!(matches!(error, ConfigError::Range { .. }));
+        let error = ConfigPatch::from_json(r#"{"tracePropagationTargets":[1]}"#).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "tracePropagationTargets must be an array of strings"
+        );
+    }
+
+    #[test]
     fn release_and_dist_are_one_to_two_hundred_characters_without_control_characters() {
         for field in ["release", "dist"] {
             let read = |value: &str| {
@@ -933,6 +1000,8 @@ mod tests {
                 "userIdSalt",
                 "release",
                 "dist",
+                "tracePropagationTargets",
+                "tracesSampleRate",
                 "serviceName",
                 "errorSamplingRate",
                 "maxErrorsPerWindow",
@@ -988,7 +1057,8 @@ mod tests {
         r#""redactFields":["pin","mot de passe"],"debug":true,"throttleWindowMs":1000,"#,
         r#""maxEventsPerWindow":7,"requireConsent":true,"respectDoNotTrack":false,"#,
         r#""redactPatterns":[{},"x"],"allowedQueryParams":["utm_source"],"#,
-        r#""userIdSalt":"s\\\ud83d\ude00","serviceName":"shop\n","errorSamplingRate":0.1,"#,
+        r#""userIdSalt":"s\\\ud83d\ude00","tracePropagationTargets":["/api/"],"#,
+        r#""tracesSampleRate":0.5,"serviceName":"shop\n","errorSamplingRate":0.1,"#,
         r#""maxErrorsPerWindow":3,"retryBaseMs":500,"retryMaxMs":86400000,"#,
         r#""breakerThreshold":2,"breakerCooldownMs":1}"#
     );
@@ -1032,6 +1102,11 @@ mod tests {
                     Setting::List(vec!["utm_source".into()])
                 )
                 .with(Field::user_id_salt, Setting::Text("s\\😀".into()))
+                .with(
+                    Field::trace_propagation_targets,
+                    Setting::List(vec!["/api/".into()])
+                )
+                .with(Field::traces_sample_rate, Setting::Number(0.5))
                 .with(Field::service_name, Setting::Text("shop\n".into()))
                 .with(Field::error_sampling_rate, Setting::Number(0.1))
                 .with(Field::max_errors_per_window, Setting::Number(3.0))
@@ -1051,6 +1126,7 @@ mod tests {
                 r#""redactFields":["pin","mot de passe"],"debug":true,"throttleWindowMs":1000,"#,
                 r#""maxEventsPerWindow":7,"requireConsent":true,"respectDoNotTrack":false,"#,
                 r#""allowedQueryParams":["utm_source"],"userIdSalt":"s\\😀","#,
+                r#""tracePropagationTargets":["/api/"],"tracesSampleRate":0.5,"#,
                 r#""serviceName":"shop\n","errorSamplingRate":0.1,"maxErrorsPerWindow":3,"#,
                 r#""retryBaseMs":500,"retryMaxMs":86400000,"breakerThreshold":2,"#,
                 r#""breakerCooldownMs":1}"#
@@ -1080,7 +1156,8 @@ mod tests {
                 r#""redactFields":["email","password","token","apiKey","secret","creditCard","#,
                 r#""ssn"],"debug":false,"throttleWindowMs":60000,"maxEventsPerWindow":100,"#,
                 r#""requireConsent":false,"respectDoNotTrack":true,"allowedQueryParams":[],"#,
-                r#""userIdSalt":"wasm-telemetry","serviceName":"unknown_service","#,
+                r#""userIdSalt":"wasm-telemetry","tracesSampleRate":0,"#,
+                r#""serviceName":"unknown_service","#,
                 r#""errorSamplingRate":1,"maxErrorsPerWindow":100,"retryBaseMs":1000,"#,
                 r#""retryMaxMs":60000,"breakerThreshold":5,"breakerCooldownMs":30000}"#
             )
@@ -1151,6 +1228,11 @@ mod tests {
                 user_id_salt: salt.clone(),
                 release: (below(rng, 2) == 0).then(|| random_text(rng, "r", &[" ", "@"])),
                 dist: (below(rng, 2) == 0).then(|| random_text(rng, "d", &["+"])),
+                traces_sample_rate: random_rate(rng),
+                trace_propagation_targets: (below(rng, 2) == 0).then(|| {
+                    let path = random_text(rng, "/a", &["?"]);
+                    [String::from("https://api.test"), path][..below(rng, 3) as usize].to_vec()
+                }),
                 service_name: salt,
                 error_sampling_rate: random_rate(rng),
                 max_errors_per_window: 1 + below(rng, 1_000_000) as u32,

@@ -4,6 +4,7 @@ use alloc::string::String;
 
 use crate::core::json::{round_non_negative, write_integer};
 use crate::core::json_object::Object;
+use crate::core::trace::context::TraceContext;
 use thiserror::Error;
 
 /// Longest accepted event `type`, in bytes.
@@ -73,6 +74,8 @@ pub struct Envelope<'a> {
     pub now_ms: f64,
     /// Page context serialised as a JSON object.
     pub context_json: &'a str,
+    /// The trace and the span active when the event happened, if the page is traced.
+    pub trace: Option<TraceContext>,
 }
 
 /// Checks the rules of an application event: a non-empty `type` of at most 256 bytes, a
@@ -114,6 +117,12 @@ pub fn encode_event(input: &EventInput, envelope: Envelope<'_>) -> Result<String
         .text("sessionId", envelope.session_id);
     if let Some(user_id) = envelope.user_id {
         event.text("userId", user_id);
+    }
+    #[cfg(feature = "tracing")]
+    if let Some(trace) = &envelope.trace {
+        event
+            .text("traceId", &crate::core::hex::hex(&trace.trace_id))
+            .text("spanId", &crate::core::hex::hex(&trace.span_id));
     }
     let out = event
         .raw("data", Some(data))
@@ -218,6 +227,7 @@ mod tests {
         user_id: None,
         now_ms: 1_700_000_000_123.4,
         context_json: "{\"url\":\"https://app.example/a\"}",
+        trace: None,
     };
 
     fn input(kind: &str) -> EventInput {
@@ -251,6 +261,23 @@ mod tests {
         let encoded = encode_event(&input("x"), envelope).unwrap();
         assert!(encoded.contains(
             "\"sessionId\":\"0b7c9a2e-1f3d-4e6a-8b5c-7d9e1f2a3b4c\",\"userId\":\"ab12\",\"data\""
+        ));
+    }
+
+    #[cfg(feature = "tracing")]
+    #[test]
+    fn a_traced_event_names_its_trace_and_span_after_the_user() {
+        let envelope = Envelope {
+            trace: Some(TraceContext {
+                trace_id: [0xab; 16],
+                span_id: [0x01; 8],
+                flags: 1,
+            }),
+            ..ENVELOPE
+        };
+        let encoded = encode_event(&input("x"), envelope).unwrap();
+        assert!(encoded.contains(
+            "\"traceId\":\"abababababababababababababababab\",\"spanId\":\"0101010101010101\",\"data\""
         ));
     }
 

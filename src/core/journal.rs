@@ -24,6 +24,16 @@ impl Entry {
     pub fn id(&self) -> Option<&str> {
         event_id(&self.event)
     }
+
+    /// Whether the event's type is `kind` (it follows the id: `{"id":"…","type":"<kind>",`).
+    pub fn is_of(&self, kind: &str) -> bool {
+        let rest = self
+            .event
+            .get(45..)
+            .and_then(|rest| rest.strip_prefix("\"type\":\""));
+        rest.and_then(|rest| rest.strip_prefix(kind))
+            .is_some_and(|rest| rest.starts_with("\","))
+    }
 }
 
 /// The id of an encoded event, which always starts `{"id":"<36 characters>"`.

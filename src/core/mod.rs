@@ -35,7 +35,6 @@ pub mod sha256;
 pub mod sort;
 pub mod stats;
 pub mod text;
-#[cfg(feature = "tracing")]
 pub mod trace;
 pub mod usage_report;
 pub mod vitals;

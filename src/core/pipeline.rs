@@ -16,6 +16,7 @@ use crate::core::retry::Backoff;
 use crate::core::sampling::{Admission, Sampler};
 use crate::core::sanitize::{normalize_field, sanitize_json, Policy};
 use crate::core::sha256::salted_id_hash;
+use crate::core::trace::context::TraceContext;
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -153,12 +154,24 @@ pub struct Prepared {
     id: String,
     accepted_at_ms: f64,
     input: EventInput,
+    /// The trace and span it happened in (see [`Prepared::in_trace`]).
+    trace: Option<TraceContext>,
 }
 
 impl Prepared {
     /// The event's id.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// The event's type.
+    pub fn kind(&self) -> &str {
+        &self.input.kind
+    }
+
+    /// This event, as one that happened in `trace` (its trace and the span then active).
+    pub fn in_trace(self, trace: Option<TraceContext>) -> Self {
+        Self { trace, ..self }
     }
 }
 
@@ -300,6 +313,12 @@ impl Pipeline {
         self.context_json = self.context();
     }
 
+    /// A generator for other ids than the pipeline's, and a uniform draw from `[0, 1)`.
+    pub fn fork_rng(&mut self) -> (Rng, f64) {
+        let draw = self.rng.next_f64();
+        (self.rng.fork(), draw)
+    }
+
     /// The session id stamped on every event.
     pub fn session_id(&self) -> &str {
         &self.session_id
@@ -429,10 +448,7 @@ impl Pipeline {
             return Err(self.refuse(DropReason::Consent, None));
         }
         let draw = self.rng.next_f64();
-        match self
-            .sampler
-            .admit(&self.config, now_ms, draw, input.kind == "error")
-        {
+        match self.sampler.admit(&self.config, now_ms, draw, &input.kind) {
             Admission::Keep => {}
             Admission::Sampled => return Err(self.refuse(DropReason::Sampled, None)),
             Admission::Throttled => return Err(self.refuse(DropReason::Throttled, None)),
@@ -464,7 +480,9 @@ impl Pipeline {
             data_json,
             timestamp_ms: prepared.input.timestamp_ms,
         };
+        let trace = prepared.trace.filter(|_| cfg!(feature = "tracing"));
         self.clean(prepared.id, prepared.accepted_at_ms, input, custom)
+            .map(|revised| revised.in_trace(trace))
     }
 
     fn clean(
@@ -499,12 +517,13 @@ impl Pipeline {
                 data_json,
                 ..input
             },
+            trace: None,
         })
     }
 
     /// The wire-format JSON of a prepared event (what `beforeSend` is shown).
     pub fn preview(&self, prepared: &Prepared) -> Result<String, EventError> {
-        encode_event(&prepared.input, self.envelope(&prepared.id))
+        encode_event(&prepared.input, self.envelope(prepared))
     }
 
     /// Buffers a prepared event.
@@ -540,13 +559,15 @@ impl Pipeline {
         self.enqueue(prepared)
     }
 
-    fn envelope<'a>(&'a self, id: &'a str) -> Envelope<'a> {
+    fn envelope<'a>(&'a self, prepared: &'a Prepared) -> Envelope<'a> {
         Envelope {
-            id,
+            id: &prepared.id,
             session_id: &self.session_id,
             user_id: self.user_id.as_deref(),
             now_ms: 0.0,
             context_json: &self.context_json,
+            // Only a traced page's events have one (`cfg!`: the collector entry leaves it out).
+            trace: prepared.trace.filter(|_| cfg!(feature = "tracing")),
         }
     }
 

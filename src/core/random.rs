@@ -48,6 +48,18 @@ impl Rng {
         result
     }
 
+    /// A generator of its own (for another kind of id), seeded from this one's next draws.
+    pub fn fork(&mut self) -> Self {
+        Self {
+            state: [
+                self.next_u64(),
+                self.next_u64(),
+                self.next_u64(),
+                self.next_u64() | 1,
+            ],
+        }
+    }
+
     /// Returns a uniform draw from `[0, 1)` with 53 bits of precision.
     pub fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)

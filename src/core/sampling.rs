@@ -1,6 +1,7 @@
 //! Sampling and throttling decisions.
 
 use crate::core::config::{Config, SamplingStrategy};
+use crate::core::trace::span::SPAN_EVENT;
 
 /// Why an event was or was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +50,11 @@ pub struct Sampler {
 }
 
 impl Sampler {
-    /// Decides whether to keep an event seen at `now_ms`, given a uniform `draw` in `[0, 1)`.
-    pub fn admit(&mut self, config: &Config, now_ms: f64, draw: f64, is_error: bool) -> Admission {
+    /// Decides whether to keep an event of type `kind` seen at `now_ms`, given a uniform
+    /// `draw` in `[0, 1)`. Errors have their own rate and window; a span was sampled with its
+    /// trace ([`keeps_trace`]), so a probabilistic draw does not drop it again.
+    pub fn admit(&mut self, config: &Config, now_ms: f64, draw: f64, kind: &str) -> Admission {
+        let is_error = kind == "error";
         let rate = if is_error {
             config.error_sampling_rate
         } else {
@@ -60,7 +64,11 @@ impl Sampler {
         match config.sampling {
             SamplingStrategy::Always => Admission::Keep,
             SamplingStrategy::Never => Admission::Sampled,
-            SamplingStrategy::Probabilistic if draw < rate => Admission::Keep,
+            SamplingStrategy::Probabilistic
+                if draw < rate || (cfg!(feature = "tracing") && kind == SPAN_EVENT) =>
+            {
+                Admission::Keep
+            }
             SamplingStrategy::Probabilistic => Admission::Sampled,
             SamplingStrategy::Throttled if is_error => {
                 self.errors
@@ -72,6 +80,13 @@ impl Sampler {
             }
         }
     }
+}
+
+/// Whether a new trace is kept, decided once at its head given a uniform `draw` in `[0, 1)`:
+/// with probability `tracesSampleRate`. Its spans then pass as events do, except that a
+/// probabilistic draw does not drop them again (see [`Sampler::admit`]).
+pub fn keeps_trace(config: &Config, draw: f64) -> bool {
+    draw < config.traces_sample_rate
 }
 
 #[cfg(test)]
@@ -90,11 +105,11 @@ mod tests {
     fn always_keeps_and_never_drops() {
         let mut sampler = Sampler::default();
         assert_eq!(
-            sampler.admit(&config(SamplingStrategy::Always), 0.0, 0.99, false),
+            sampler.admit(&config(SamplingStrategy::Always), 0.0, 0.99, "x"),
             Admission::Keep
         );
         assert_eq!(
-            sampler.admit(&config(SamplingStrategy::Never), 0.0, 0.0, false),
+            sampler.admit(&config(SamplingStrategy::Never), 0.0, 0.0, "x"),
             Admission::Sampled
         );
     }
@@ -108,7 +123,7 @@ mod tests {
         let mut sampler = Sampler::default();
         let mut rng = Rng::from_seed([11; 32]);
         let kept = (0..40_000)
-            .filter(|_| sampler.admit(&config, 0.0, rng.next_f64(), false) == Admission::Keep)
+            .filter(|_| sampler.admit(&config, 0.0, rng.next_f64(), "x") == Admission::Keep)
             .count();
         assert!((9_500..10_500).contains(&kept), "kept {kept}");
     }
@@ -124,8 +139,8 @@ mod tests {
             sampling_rate: 1.0,
             ..config(SamplingStrategy::Probabilistic)
         };
-        assert_eq!(sampler.admit(&zero, 0.0, 0.0, false), Admission::Sampled);
-        assert_eq!(sampler.admit(&one, 0.0, 0.999_999, false), Admission::Keep);
+        assert_eq!(sampler.admit(&zero, 0.0, 0.0, "x"), Admission::Sampled);
+        assert_eq!(sampler.admit(&one, 0.0, 0.999_999, "x"), Admission::Keep);
     }
 
     #[test]
@@ -137,15 +152,15 @@ mod tests {
         };
         let mut sampler = Sampler::default();
         let first: Vec<_> = (0..5)
-            .map(|i| sampler.admit(&config, 10.0 + f64::from(i), 0.0, false))
+            .map(|i| sampler.admit(&config, 10.0 + f64::from(i), 0.0, "x"))
             .collect();
         assert_eq!(first.iter().filter(|a| **a == Admission::Keep).count(), 3);
         assert_eq!(first[3], Admission::Throttled);
         assert_eq!(
-            sampler.admit(&config, 1009.0, 0.0, false),
+            sampler.admit(&config, 1009.0, 0.0, "x"),
             Admission::Throttled
         );
-        assert_eq!(sampler.admit(&config, 1010.0, 0.0, false), Admission::Keep);
+        assert_eq!(sampler.admit(&config, 1010.0, 0.0, "x"), Admission::Keep);
     }
 
     #[test]
@@ -155,15 +170,12 @@ mod tests {
             ..config(SamplingStrategy::Throttled)
         };
         let mut sampler = Sampler::default();
+        assert_eq!(sampler.admit(&config, 50_000.0, 0.0, "x"), Admission::Keep);
         assert_eq!(
-            sampler.admit(&config, 50_000.0, 0.0, false),
-            Admission::Keep
-        );
-        assert_eq!(
-            sampler.admit(&config, 50_001.0, 0.0, false),
+            sampler.admit(&config, 50_001.0, 0.0, "x"),
             Admission::Throttled
         );
-        assert_eq!(sampler.admit(&config, 10.0, 0.0, false), Admission::Keep);
+        assert_eq!(sampler.admit(&config, 10.0, 0.0, "x"), Admission::Keep);
     }
 
     #[test]
@@ -175,10 +187,10 @@ mod tests {
         };
         let mut sampler = Sampler::default();
         let errors = (0..10)
-            .filter(|_| sampler.admit(&budgets, 1.0, 0.0, true) == Admission::Keep)
+            .filter(|_| sampler.admit(&budgets, 1.0, 0.0, "error") == Admission::Keep)
             .count();
         let events = (0..10)
-            .filter(|_| sampler.admit(&budgets, 1.0, 0.0, false) == Admission::Keep)
+            .filter(|_| sampler.admit(&budgets, 1.0, 0.0, "x") == Admission::Keep)
             .count();
         assert_eq!((errors, events), (3, 2));
 
@@ -187,7 +199,35 @@ mod tests {
             error_sampling_rate: 1.0,
             ..config(SamplingStrategy::Probabilistic)
         };
-        assert_eq!(sampler.admit(&rates, 1.0, 0.5, false), Admission::Sampled);
-        assert_eq!(sampler.admit(&rates, 1.0, 0.5, true), Admission::Keep);
+        assert_eq!(sampler.admit(&rates, 1.0, 0.5, "x"), Admission::Sampled);
+        assert_eq!(sampler.admit(&rates, 1.0, 0.5, "error"), Admission::Keep);
+    }
+
+    #[cfg(feature = "tracing")]
+    #[test]
+    fn a_trace_is_sampled_at_its_head_and_its_spans_are_not_drawn_again() {
+        let rate = Config {
+            sampling_rate: 0.3,
+            traces_sample_rate: 0.3,
+            ..config(SamplingStrategy::Probabilistic)
+        };
+        assert!(keeps_trace(&rate, 0.29) && !keeps_trace(&rate, 0.3));
+        assert!(
+            !keeps_trace(&Config::default(), 0.0),
+            "by default no trace is kept"
+        );
+        let all = Config {
+            traces_sample_rate: 1.0,
+            ..Config::default()
+        };
+        assert!(keeps_trace(&all, 0.999_999));
+        let mut sampler = Sampler::default();
+        assert_eq!(sampler.admit(&rate, 1.0, 0.9, SPAN_EVENT), Admission::Keep);
+        assert_eq!(sampler.admit(&rate, 1.0, 0.9, "x"), Admission::Sampled);
+        let never = config(SamplingStrategy::Never);
+        assert_eq!(
+            sampler.admit(&never, 1.0, 0.0, SPAN_EVENT),
+            Admission::Sampled
+        );
     }
 }

@@ -105,7 +105,7 @@ test('the page\'s own handlers keep running, a capture while reporting is droppe
     window.onerror = () => { seen.push('onerror'); };
     window.addEventListener('error', () => seen.push('listener'));
     const originals = () => [window.fetch, console.warn, console.error, history.pushState, history.replaceState, XMLHttpRequest.prototype.open, XMLHttpRequest.prototype.send];
-    const before = originals();
+    const pristine = originals();
     const delivered = [];
     let errors;
     const nested = [];
@@ -118,6 +118,9 @@ test('the page\'s own handlers keep running, a capture while reporting is droppe
         return event;
       },
     });
+    // The collector's trace wraps fetch and XHR itself (web and full entries); ErrorTracking
+    // wraps what it finds.
+    const before = originals();
     errors = new ErrorTracking(collector);
     const wrapped = originals().every((f, i) => f !== before[i]);
     setTimeout(() => { throw new Error('from a timer'); });
@@ -130,12 +133,15 @@ test('the page\'s own handlers keep running, a capture while reporting is droppe
     setTimeout(() => { throw new Error('after destroy'); });
     await new Promise((done) => setTimeout(done, 50));
     await collector.flush();
-    return { seen, nested, wrapped, restored, badRecovery, invalid, stats: errors.getStats(), messages: delivered.filter((e) => e.type === 'error').map((e) => e.data.message) };
+    collector.destroy();
+    const unwrapped = originals().every((f, i) => f === pristine[i]);
+    return { seen, nested, wrapped, restored, unwrapped, badRecovery, invalid, stats: errors.getStats(), messages: delivered.filter((e) => e.type === 'error').map((e) => e.data.message) };
   });
   assert.deepEqual(result.seen, ['onerror', 'listener', 'onerror', 'listener'], 'the page\'s handlers run before and after');
   assert.deepEqual(result.nested, [undefined], 'captureError inside the report is dropped');
   assert.equal(result.wrapped, true);
   assert.equal(result.restored, true);
+  assert.equal(result.unwrapped, true, 'destroying the collector restores what its trace wrapped');
   assert.equal(result.badRecovery, false);
   assert.equal(result.invalid, 1, 'a recovery without an id counts as invalid');
   assert.equal(result.stats.totalErrors, 1);

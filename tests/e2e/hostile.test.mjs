@@ -58,12 +58,15 @@ test('every method survives hostile arguments, and accepted events are still del
     const unexpected = [];
     let calls = 0;
     let clearErrors = 0;
+    // `startSpan` runs the page's function and passes on what it throws, as its contract says.
+    const passesOn = new Set(['TelemetryCollector.startSpan']);
     const attempt = async (label, run) => {
       calls += 1;
       try {
         const value = run();
         if (value && typeof value.then === 'function') await value;
       } catch (error) {
+        if (passesOn.has(label.slice(0, label.indexOf('('))) && error?.message === 'page callback') return;
         const clear = (error instanceof TypeError || error instanceof RangeError) && error.message.length > 0
           && !/page (trap|getter|callback)/.test(error.message);
         if (clear) clearErrors += 1;

@@ -8,10 +8,11 @@ use super::{
 use crate::core::json::{write_integer, write_string};
 use crate::core::json_value::Value;
 use crate::core::text::concat;
+use crate::core::trace::span::SPAN_EVENT;
 use alloc::string::String;
 
-/// Event types exported only as metrics.
-pub const METRIC_ONLY: [&str; 2] = ["web-vital", "ai.operation"];
+/// Event types that are not log records: metrics only, and spans (exported as traces).
+pub const NOT_LOGGED: [&str; 3] = ["web-vital", "ai.operation", SPAN_EVENT];
 
 /// OTLP severity number and text of an event.
 fn severity(event: &Event) -> (i64, &'static str) {
@@ -43,6 +44,13 @@ fn write_record(out: &mut String, event: &Event, now_ms: i64) {
     write_string(out, text);
     out.push_str(",\"eventName\":");
     write_string(out, &event.kind);
+    // The trace and span it happened in (web and full entries), as OTLP/JSON writes ids: hex.
+    for (member, key) in [("traceId", ",\"traceId\":"), ("spanId", ",\"spanId\":")] {
+        if let Some(id) = event.value.get(member).and_then(Value::as_str) {
+            out.push_str(key);
+            write_string(out, id);
+        }
+    }
     out.push_str(",\"body\":");
     write_any_value(out, event.value.get("data").unwrap_or(&Value::Null));
     out.push_str(",\"attributes\":[");
@@ -83,13 +91,13 @@ fn write_record(out: &mut String, event: &Event, now_ms: i64) {
     out.push_str("]}");
 }
 
-/// The `ExportLogsServiceRequest` of `events`, or `None` when all of them are metrics.
+/// The `ExportLogsServiceRequest` of `events`, or `None` when none of them is a log record.
 pub(crate) fn encode(events: &[&Event], resource: &Resource, now_ms: i64) -> Option<String> {
     request("Logs", "logRecords", resource, |out| {
         let mut list = List::default();
         for event in events
             .iter()
-            .filter(|e| !METRIC_ONLY.contains(&e.kind.as_str()))
+            .filter(|e| !NOT_LOGGED.contains(&e.kind.as_str()))
         {
             list.item(out);
             write_record(out, event, now_ms);

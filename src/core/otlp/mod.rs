@@ -12,6 +12,7 @@ use crate::core::batch::{SDK_NAME, SDK_VERSION};
 use crate::core::journal::Entry;
 use crate::core::json::{write_integer, write_string};
 use crate::core::json_value::{parse, Value};
+use crate::core::trace::span::SPAN_EVENT;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -203,17 +204,20 @@ impl Event {
     }
 }
 
-/// The two request bodies of one batch; `None` when that signal has nothing to send.
+/// The request bodies of one batch; `None` when that signal has nothing to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Export {
     /// Body for `<endpoint>/v1/logs`.
     pub logs: Option<String>,
+    /// Body for `<endpoint>/v1/traces`.
+    #[cfg(feature = "tracing")]
+    pub traces: Option<String>,
     /// Body for `<endpoint>/v1/metrics`.
     pub metrics: Option<String>,
 }
 
-/// Encodes a batch's events for OTLP/HTTP JSON, leaving out the log records of events in
-/// `logged`. Events that cannot be read are skipped (the journal only holds events the core
+/// Encodes a batch's events for OTLP/HTTP JSON, leaving out the log records and spans of
+/// events in `logged`. Events that cannot be read are skipped (the journal only holds events the core
 /// encoded, so none are expected).
 pub fn encode(entries: &[Entry], resource: &Resource, now_ms: i64, logged: &Logged) -> Export {
     let mut events = Vec::with_capacity(entries.len());
@@ -229,6 +233,8 @@ pub fn encode(entries: &[Entry], resource: &Resource, now_ms: i64, logged: &Logg
     let unlogged: Vec<&Event> = to_log.iter().map(|&index| &events[index]).collect();
     Export {
         logs: logs::encode(&unlogged, resource, now_ms),
+        #[cfg(feature = "tracing")]
+        traces: traces::encode(&unlogged, resource),
         metrics: metrics::encode(&events, resource),
     }
 }
@@ -237,17 +243,21 @@ pub fn encode(entries: &[Entry], resource: &Resource, now_ms: i64, logged: &Logg
 /// records are sent twice).
 pub const MAX_LOGGED: usize = 10_000;
 
-/// Ids of events whose log records an OTLP endpoint accepted while their batch's metrics were
-/// not: a retry of those events sends their metrics again, but not their log records.
+/// Ids of events whose log records (or spans) an OTLP endpoint accepted while the rest of
+/// their batch was not: a retry sends the rest again, but not those.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Logged {
     ids: Vec<String>,
 }
 
 impl Logged {
-    /// Remembers that the log records of `entries` were accepted.
-    pub fn record(&mut self, entries: &[Entry]) {
-        for id in entries.iter().filter_map(Entry::id) {
+    /// Remembers that the log records of `entries` (or, with `spans`, their spans) were
+    /// accepted.
+    pub fn record(&mut self, entries: &[Entry], spans: bool) {
+        let sent = entries
+            .iter()
+            .filter(|entry| entry.is_of(SPAN_EVENT) == spans);
+        for id in sent.filter_map(Entry::id) {
             if !self.contains(id) {
                 self.ids.push(id.into());
             }
@@ -576,13 +586,10 @@ mod tests {
             .metrics,
             None
         );
-        assert_eq!(
-            encode(&[], &resource(), 2, &Logged::default()),
-            Export {
-                logs: None,
-                metrics: None
-            }
-        );
+        let empty = encode(&[], &resource(), 2, &Logged::default());
+        assert_eq!((empty.logs, empty.metrics), (None, None));
+        #[cfg(feature = "tracing")]
+        assert_eq!(empty.traces, None);
     }
 
     /// OTLP JSON of ordinary events is two to three times their wire size, so a batch filled
@@ -641,7 +648,7 @@ mod tests {
             Some(1)
         );
         assert_eq!(before.logs.unwrap().matches("log.record.uid").count(), 2);
-        logged.record(&first);
+        logged.record(&first, false);
         assert_eq!(logged.len(), 2);
         let retry = encode(&first, &resource(), 3000, &logged);
         assert_eq!(retry.logs, None, "both log records were accepted");
@@ -663,7 +670,7 @@ mod tests {
         logged.forget(&first);
         assert!(logged.is_empty());
         for n in 0..(MAX_LOGGED as u32 + 5) {
-            logged.record(&[with_uuid(n, "page.view", "{}")]);
+            logged.record(&[with_uuid(n, "page.view", "{}")], false);
         }
         assert_eq!(logged.len(), MAX_LOGGED);
         assert!(

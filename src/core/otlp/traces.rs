@@ -3,15 +3,10 @@
 //! its status.
 
 use super::{any_attribute, request, string_attribute, write_nanos, Event, List, Resource};
-use crate::core::journal::Entry;
 use crate::core::json::{write_integer, write_string};
 use crate::core::json_value::Value;
-use crate::core::trace::span::SpanKind;
+use crate::core::trace::span::{SpanKind, SPAN_EVENT};
 use alloc::string::String;
-use alloc::vec::Vec;
-
-/// The event type spans travel as.
-pub const SPAN: &str = "span";
 
 fn write_span(out: &mut String, event: &Event) {
     let text = |key: &str| event.data(key).and_then(Value::as_str).unwrap_or_default();
@@ -55,19 +50,38 @@ fn write_span(out: &mut String, event: &Event) {
             any_attribute(out, key, value);
         }
     }
+    out.push(']');
+    if let Some(Value::Array(events)) = event.data("events") {
+        out.push_str(",\"events\":[");
+        let mut list = List::default();
+        for mark in events {
+            list.item(out);
+            out.push_str("{\"timeUnixNano\":");
+            write_nanos(
+                out,
+                mark.get("time").and_then(Value::as_f64).unwrap_or(0.0) as i64,
+            );
+            out.push_str(",\"name\":");
+            write_string(
+                out,
+                mark.get("name").and_then(Value::as_str).unwrap_or_default(),
+            );
+            out.push('}');
+        }
+        out.push(']');
+    }
     // Status codes: 1 OK, 2 ERROR.
-    out.push_str("],\"status\":{\"code\":");
+    out.push_str(",\"status\":{\"code\":");
     out.push(if text("status") == "error" { '2' } else { '1' });
     out.push_str("}}");
 }
 
-/// The `ExportTraceServiceRequest` of the `span` events among a batch's `entries`, or `None`
-/// when there are none.
-pub fn encode(entries: &[Entry], resource: &Resource) -> Option<String> {
-    let events: Vec<Event> = entries.iter().filter_map(Event::read).collect();
+/// The `ExportTraceServiceRequest` of the `span` events among `events`, or `None` when there
+/// are none.
+pub(crate) fn encode(events: &[&Event], resource: &Resource) -> Option<String> {
     request("Spans", "spans", resource, |out| {
         let mut list = List::default();
-        for event in events.iter().filter(|e| e.kind == SPAN) {
+        for event in events.iter().filter(|e| e.kind == SPAN_EVENT) {
             list.item(out);
             write_span(out, event);
         }
@@ -78,11 +92,13 @@ pub fn encode(entries: &[Entry], resource: &Resource) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::journal::Entry;
     use crate::core::json_value::parse;
     use crate::core::random::Rng;
     use crate::core::trace::span::Outcome;
     use crate::core::trace::tracer::Tracer;
     use alloc::format;
+    use alloc::vec::Vec;
 
     fn entry(id: &str, kind: &str, data: &str) -> Entry {
         Entry {
@@ -104,16 +120,27 @@ mod tests {
                 1150.0,
                 &Outcome::Error("500".into()),
                 Some(r#"{"http.request.method":"GET","http.response.status_code":500}"#),
+                &[],
             )
             .unwrap();
-        let pageload = page.end(root.span_id, 2000.0, &Outcome::Ok, None).unwrap();
+        let pageload = page
+            .end(
+                root.span_id,
+                2000.0,
+                &Outcome::Ok,
+                None,
+                &[("responseStart", 1040.0)],
+            )
+            .unwrap();
         let entries = [
-            entry("a", SPAN, &fetched),
+            entry("a", SPAN_EVENT, &fetched),
             entry("c", "click", "{}"),
-            entry("b", SPAN, &pageload),
+            entry("b", SPAN_EVENT, &pageload),
         ];
+        let events: Vec<Event> = entries.iter().filter_map(Event::read).collect();
+        let read: Vec<&Event> = events.iter().collect();
         let body = encode(
-            &entries,
+            &read,
             &Resource {
                 service_name: "shop".into(),
             },
@@ -141,6 +168,12 @@ mod tests {
         assert_eq!(text(get, "traceId"), text(load, "traceId"));
         assert_eq!(text(get, "parentSpanId"), text(load, "spanId"));
         assert_eq!(load.get("parentSpanId"), None);
+        let Some(Value::Array(marks)) = load.get("events") else {
+            panic!("{body}")
+        };
+        assert_eq!(text(&marks[0], "name"), "responseStart");
+        assert_eq!(text(&marks[0], "timeUnixNano"), "1040000000");
+        assert_eq!(get.get("events"), None);
         assert_eq!(text(get, "traceId").len(), 32);
         assert_eq!(text(get, "startTimeUnixNano"), "1100000000");
         assert_eq!(text(get, "endTimeUnixNano"), "1150000000");
@@ -177,7 +210,7 @@ mod tests {
         );
         assert_eq!(
             encode(
-                &entries[1..2],
+                &read[1..2],
                 &Resource {
                     service_name: "shop".into()
                 }

@@ -31,7 +31,7 @@ fn bytes<const N: usize>(text: &[u8]) -> Option<[u8; N]> {
         return None;
     }
     for (at, byte) in bytes.iter_mut().enumerate() {
-        *byte = digit(text[at * 2])? << 4 | digit(text[at * 2 + 1])?;
+        *byte = digit(*text.get(at * 2)?)? << 4 | digit(*text.get(at * 2 + 1)?)?;
     }
     Some(bytes)
 }
@@ -80,20 +80,22 @@ impl TraceContext {
     /// all-zero ids, version `ff`, a version `00` value of other than four fields). A later
     /// version is read as `00` is, ignoring what follows its flags.
     pub fn parse(header: &str) -> Option<Self> {
+        // `get`, not indexing: no bounds-check panics in the wasm.
         let text = header.trim_ascii().as_bytes();
-        if text.len() < 55 || text[2] != b'-' || text[35] != b'-' || text[52] != b'-' {
+        let at = |from: usize, to: usize| text.get(from..to).unwrap_or_default();
+        if text.len() < 55 || [at(2, 3), at(35, 36), at(52, 53)] != [b"-"; 3] {
             return None;
         }
-        let [version] = bytes(&text[..2])?;
+        let [version] = bytes(at(0, 2))?;
         let ends = match version {
             0 => text.len() == 55,
             0xff => false,
-            _ => text.len() == 55 || text[55] == b'-',
+            _ => text.len() == 55 || text.get(55) == Some(&b'-'),
         };
-        let [flags] = bytes(&text[53..55])?;
+        let [flags] = bytes(at(53, 55))?;
         ends.then_some(TraceContext {
-            trace_id: id(&text[3..35])?,
-            span_id: id(&text[36..52])?,
+            trace_id: id(at(3, 35))?,
+            span_id: id(at(36, 52))?,
             flags,
         })
     }
@@ -109,6 +111,11 @@ impl TraceContext {
         push_hex(&mut out, self.flags);
         out
     }
+}
+
+/// A span id as [`crate::core::hex::hex`] writes it (16 lower-case hex digits, not all zero).
+pub fn read_span_id(text: &str) -> Option<[u8; 8]> {
+    id(text.as_bytes())
 }
 
 /// A span id drawn from `rng`, never all zero.
@@ -134,7 +141,7 @@ pub fn trace_state(header: &str) -> Option<String> {
         };
         let fits = out.len() + member.len() + usize::from(!out.is_empty()) <= MAX_TRACE_STATE;
         if !printable(key)
-            || !printable(value.trim_end())
+            || !printable(value.trim_ascii_end())
             || !fits
             || members == MAX_TRACE_STATE_MEMBERS
         {

@@ -2,6 +2,7 @@
 //! page's own origin, so that no third-party request gets a header that would make the browser
 //! send a CORS preflight.
 
+use crate::core::config::is_endpoint;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -17,9 +18,9 @@ pub enum Target {
     Path(String),
 }
 
-/// Why a string is not a target.
+/// What `tracePropagationTargets` holds, as its configuration error says.
 pub const TARGET_RULE: &str =
-    "must be an origin (https://api.example.com), a URL prefix (https://api.example.com/v1/ or /api/) or a RegExp";
+    "an array of RegExps, origins or URL prefixes (https://api.example.com, https://api.example.com/v1/, /api/)";
 
 /// The scheme and authority of an absolute `http(s)` URL, and what follows them.
 fn split_origin(url: &str) -> Option<(&str, &str)> {
@@ -34,33 +35,42 @@ fn split_origin(url: &str) -> Option<(&str, &str)> {
     } else {
         return None;
     };
-    let end = url[scheme_end..]
+    // `get`, not indexing: a `str` index links its panic message, with Unicode tables.
+    let end = url
         .bytes()
+        .skip(scheme_end)
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
         .map_or(url.len(), |at| scheme_end + at);
-    (end > scheme_end).then(|| (&url[..end], &url[end..]))
+    let origin = url.get(..end).filter(|_| end > scheme_end)?;
+    Some((origin, url.get(end..)?))
 }
 
 /// An origin as browsers write it: lower case, without the scheme's default port.
 fn normalised(origin: &str) -> String {
-    let lower = origin.to_ascii_lowercase();
-    for default in ["http://", "https://"] {
-        let port = if default == "http://" { ":80" } else { ":443" };
-        if lower.starts_with(default) && lower.ends_with(port) {
-            return String::from(&lower[..lower.len() - port.len()]);
+    let mut lower = origin.to_ascii_lowercase();
+    for (scheme, port) in [("http://", ":80"), ("https://", ":443")] {
+        if lower.starts_with(scheme) && lower.ends_with(port) {
+            lower.truncate(lower.len() - port.len());
+            break;
         }
     }
     lower
 }
 
 impl Target {
-    /// Reads a string entry; `None` when it is none of the three.
+    /// Reads a string entry, one the configuration accepted (an absolute http(s) URL or a path
+    /// starting with '/', without whitespace: the endpoint's rule); `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim_ascii();
-        if text.starts_with('/') && !text.starts_with("//") {
+        if !is_endpoint(text) {
+            return None;
+        }
+        if text.starts_with('/') {
             return Some(Target::Path(String::from(text)));
         }
-        let (origin, rest) = split_origin(text)?;
+        // An accepted URL without a host (`https://?q`) is a prefix no request has.
+        let Some((origin, rest)) = split_origin(text) else {
+            return Some(Target::Prefix(String::from(text)));
+        };
         Some(if rest.is_empty() || rest == "/" {
             Target::Origin(normalised(origin))
         } else {
@@ -142,7 +152,7 @@ mod tests {
     fn origins_match_exactly_and_prefixes_from_the_start() {
         let list = targets(&[
             "http://127.0.0.1:9090",
-            "HTTPS://API.Example.com:443/",
+            "https://API.Example.com:443/",
             "https://example.org/v1/",
         ]);
         assert_eq!(list[1], Target::Origin("https://api.example.com".into()));
@@ -237,6 +247,15 @@ mod tests {
             "htéps://x",
         ] {
             assert_eq!(Target::parse(bad), None, "{bad}");
+            assert!(!is_endpoint(bad), "the configuration refuses {bad}");
+        }
+        for good in [
+            "/api/",
+            "http://a.test:80",
+            "https://a.test/v1/",
+            "https://?q",
+        ] {
+            assert!(is_endpoint(good) && Target::parse(good).is_some(), "{good}");
         }
     }
 }

@@ -6,6 +6,9 @@ use crate::core::json_object::Object;
 use crate::core::trace::context::TraceContext;
 use alloc::string::String;
 
+/// The event type an ended span travels as.
+pub const SPAN_EVENT: &str = "span";
+
 /// What a span stands for, as OpenTelemetry names its kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpanKind {
@@ -58,11 +61,18 @@ pub enum Outcome {
 }
 
 impl Span {
-    /// The data of the `span` event of this span, ended at `end_ms` with `outcome` and the
-    /// attributes `attributes` (a JSON object text, or `None`):
+    /// The data of the `span` event of this span, ended at `end_ms` with `outcome`, the
+    /// attributes `attributes` (a JSON object text, or `None`) and the timed `events`:
     /// `{ traceId, spanId, parentSpanId?, name, kind, startTime, endTime, durationMs, status,
-    /// attributes }`, ids in lower-case hex, times in ms since the epoch.
-    pub fn finish(&self, end_ms: f64, outcome: &Outcome, attributes: Option<&str>) -> String {
+    /// error.type?, attributes, events? }`, ids in lower-case hex, times in ms since the epoch,
+    /// each event `{ name, time }`.
+    pub fn finish(
+        &self,
+        end_ms: f64,
+        outcome: &Outcome,
+        attributes: Option<&str>,
+        events: &[(&str, f64)],
+    ) -> String {
         let end_ms = end_ms.max(self.start_ms);
         let mut data = Object::default();
         data.text("traceId", &hex(&self.context.trace_id))
@@ -80,6 +90,19 @@ impl Span {
             Outcome::Error(kind) => data.text("status", "error").text("error.type", kind),
         };
         data.raw("attributes", Some(attributes.unwrap_or("{}")));
+        if !events.is_empty() {
+            let mut list = String::from("[");
+            for (at, (name, time)) in events.iter().enumerate() {
+                if at > 0 {
+                    list.push(',');
+                }
+                let mut event = Object::default();
+                event.text("name", name).number("time", *time);
+                list.push_str(&event.finish());
+            }
+            list.push(']');
+            data.raw("events", Some(&list));
+        }
         data.finish()
     }
 }
@@ -106,6 +129,7 @@ mod tests {
             1250.5,
             &Outcome::Error("500".into()),
             Some(r#"{"http.response.status_code":500}"#),
+            &[("responseStart", 1100.0)],
         ))
         .unwrap();
         let text = |key: &str| {
@@ -122,6 +146,18 @@ mod tests {
             ("client".into(), "error".into(), "500".into())
         );
         assert_eq!(data.get("durationMs").and_then(|v| v.as_f64()), Some(250.5));
+        let marks = match data.get("events") {
+            Some(crate::core::json_value::Value::Array(events)) => events.first(),
+            _ => None,
+        };
+        assert_eq!(
+            marks.and_then(|m| m.get("name")).and_then(|v| v.as_str()),
+            Some("responseStart")
+        );
+        assert_eq!(
+            marks.and_then(|m| m.get("time")).and_then(|v| v.as_f64()),
+            Some(1100.0)
+        );
         assert_eq!(
             data.get("attributes")
                 .and_then(|a| a.get("http.response.status_code"))
@@ -135,8 +171,9 @@ mod tests {
             kind: SpanKind::Internal,
             ..span
         };
-        let data = parse(&root_span.finish(900.0, &Outcome::Ok, None)).unwrap();
+        let data = parse(&root_span.finish(900.0, &Outcome::Ok, None, &[])).unwrap();
         assert_eq!(data.get("parentSpanId"), None);
+        assert_eq!(data.get("events"), None, "no events, no member");
         assert_eq!(data.get("durationMs").and_then(|v| v.as_f64()), Some(0.0));
         assert_eq!(
             data.get("attributes").map(|a| a == &parse("{}").unwrap()),

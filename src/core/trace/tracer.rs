@@ -17,12 +17,14 @@ pub const MAX_OPEN_SPANS: usize = 1000;
 pub const PAGELOAD: &str = "pageload";
 
 /// One page view's trace.
+#[derive(Debug)]
 pub struct Tracer {
     rng: Rng,
     state: Option<String>,
     open: Vec<Span>,
     active: Vec<[u8; 8]>,
     root: TraceContext,
+    start_ms: f64,
 }
 
 impl Tracer {
@@ -54,12 +56,18 @@ impl Tracer {
             open: alloc::vec![pageload],
             active: Vec::new(),
             root,
+            start_ms,
         }
     }
 
     /// The page's trace: its id and flags, with the `pageload` span's id.
     pub fn root(&self) -> TraceContext {
         self.root
+    }
+
+    /// When the page started loading (the `pageload` span's start), ms since the epoch.
+    pub fn start_ms(&self) -> f64 {
+        self.start_ms
     }
 
     /// The span new work belongs to: the innermost active span, else the `pageload` span.
@@ -110,21 +118,23 @@ impl Tracer {
         }
     }
 
-    /// Ends open span `id` at `end_ms`: the data of its `span` event, or `None` when it is not
-    /// open or the trace is not sampled (a dropped trace sends none of its spans).
+    /// Ends open span `id` at `end_ms`: the data of its `span` event (see [`Span::finish`]), or
+    /// `None` when it is not open or the trace is not sampled (a dropped trace sends none of
+    /// its spans).
     pub fn end(
         &mut self,
         id: [u8; 8],
         end_ms: f64,
         outcome: &Outcome,
         attributes: Option<&str>,
+        events: &[(&str, f64)],
     ) -> Option<String> {
         let at = self.open.iter().position(|s| s.context.span_id == id)?;
         let span = self.open.remove(at);
         self.leave(id);
         self.root
             .sampled()
-            .then(|| span.finish(end_ms, outcome, attributes))
+            .then(|| span.finish(end_ms, outcome, attributes, events))
     }
 
     /// The headers a request made inside span `id` carries: its `traceparent`, and the
@@ -174,7 +184,7 @@ mod tests {
         );
         assert!(page.root().sampled(), "the server's decision stands");
         let pageload = page
-            .end(page.root().span_id, 1200.0, &Outcome::Ok, None)
+            .end(page.root().span_id, 1200.0, &Outcome::Ok, None, &[])
             .unwrap();
         assert_eq!(field(&pageload, "name"), PAGELOAD);
         assert_eq!(field(&pageload, "parentSpanId"), "00f067aa0ba902b7");
@@ -201,7 +211,7 @@ mod tests {
         );
         for page in [&mut kept, &mut dropped] {
             let span = page.start("work", SpanKind::Internal, None, 5.0);
-            let sent = page.end(span, 9.0, &Outcome::Ok, None);
+            let sent = page.end(span, 9.0, &Outcome::Ok, None, &[]);
             assert_eq!(sent.is_some(), page.root().sampled());
             let (traceparent, _) = page.headers(span);
             assert!(traceparent.ends_with(if page.root().sampled() { "-01" } else { "-00" }));
@@ -221,20 +231,24 @@ mod tests {
         assert!(page.enter(inner));
         let request = page.start("POST", SpanKind::Client, None, 3.0);
         let sent = page
-            .end(request, 4.0, &Outcome::Error("TypeError".into()), None)
+            .end(request, 4.0, &Outcome::Error("TypeError".into()), None, &[])
             .unwrap();
         assert_eq!(field(&sent, "parentSpanId"), hex(&inner));
         assert_eq!(field(&sent, "error.type"), "TypeError");
         // Leaving the outer span leaves the inner one too.
         page.leave(outer);
         assert_eq!(page.current(), page.root().span_id);
-        let inner_sent = page.end(inner, 5.0, &Outcome::Ok, None).unwrap();
+        let inner_sent = page.end(inner, 5.0, &Outcome::Ok, None, &[]).unwrap();
         assert_eq!(field(&inner_sent, "parentSpanId"), hex(&outer));
-        assert_eq!(page.end(inner, 6.0, &Outcome::Ok, None), None, "ended once");
+        assert_eq!(
+            page.end(inner, 6.0, &Outcome::Ok, None, &[]),
+            None,
+            "ended once"
+        );
         assert!(!page.enter(inner));
         // A parent that is not open is replaced by the current span.
         let orphan = page.start("late", SpanKind::Internal, Some(inner), 7.0);
-        let orphan_sent = page.end(orphan, 8.0, &Outcome::Ok, None).unwrap();
+        let orphan_sent = page.end(orphan, 8.0, &Outcome::Ok, None, &[]).unwrap();
         assert_eq!(
             field(&orphan_sent, "parentSpanId"),
             hex(&page.root().span_id)
@@ -249,6 +263,6 @@ mod tests {
             page.start("leak", SpanKind::Internal, None, i as f64);
         }
         assert_eq!(page.open.len(), MAX_OPEN_SPANS);
-        assert_eq!(page.end(first, 1.0, &Outcome::Ok, None), None);
+        assert_eq!(page.end(first, 1.0, &Outcome::Ok, None, &[]), None);
     }
 }
