@@ -31,6 +31,18 @@ pub struct ValidEvent {
     pub data: Map<String, Value>,
     /// `context` as JSON text.
     pub context: String,
+    /// The page's trace: the event's `traceId`, or a span's own (in its data).
+    pub trace_id: Option<String>,
+    /// The span it happened in, or a span's own id.
+    pub span_id: Option<String>,
+}
+
+/// A trace or span id as W3C Trace Context writes it: `digits` lower-case hex digits.
+pub fn is_trace_id(text: &str, digits: usize) -> bool {
+    text.len() == digits
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// A validated batch.
@@ -155,13 +167,32 @@ fn parse_event(value: &Value, index: usize) -> Result<ValidEvent, FieldError> {
         Some(Value::String(s)) if !s.is_empty() && s.len() <= 128 => Some(s.clone()),
         _ => None,
     });
+    let data = object("data")?;
+    // A span names its ids in its data; other events beside their session.
+    let ids = if kind == "span" { &data } else { event };
+    let id_of = |name: &str, digits: usize| -> Result<Option<String>, FieldError> {
+        match ids.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if is_trace_id(s, digits) => Ok(Some(s.clone())),
+            Some(_) => Err(invalid(
+                at(name),
+                if digits == 32 {
+                    "must be 32 lower-case hex digits"
+                } else {
+                    "must be 16 lower-case hex digits"
+                },
+            )),
+        }
+    };
     Ok(ValidEvent {
+        trace_id: id_of("traceId", 32)?,
+        span_id: id_of("spanId", 16)?,
         id,
         kind,
         timestamp,
         session_id,
         user_id,
-        data: object("data")?,
+        data,
         context: Value::Object(object("context")?).to_string(),
     })
 }

@@ -13,6 +13,7 @@ pub mod releases;
 pub mod routes;
 pub mod store;
 pub mod symbolicate;
+pub mod traces;
 pub mod upload;
 pub mod users;
 

@@ -134,6 +134,7 @@ pub fn router(app: Arc<App>) -> Router {
             get(queries::error_group),
         )
         .route("/api/llm/costs", get(queries::llm_costs))
+        .route("/api/traces/{trace_id}", get(crate::traces::trace))
         .route("/api/pricing", get(pricing::status).put(pricing::put))
         .route("/api/users/{id}", get(users::access).delete(users::erase))
         .route("/api/users/{id}/export", get(users::export))

@@ -63,6 +63,28 @@ CREATE TABLE IF NOT EXISTS price_tables (
 );
 ";
 
+/// Columns added to `events` after its first version, added to a database that lacks them.
+const ADDED_COLUMNS: [(&str, &str); 2] = [("trace_id", "TEXT"), ("span_id", "TEXT")];
+
+/// Creates the schema, adds the columns an older database lacks, and their indexes.
+fn migrate(connection: &Connection) -> rusqlite::Result<()> {
+    connection.execute_batch(SCHEMA)?;
+    let mut names = Vec::new();
+    {
+        let mut statement = connection.prepare("SELECT name FROM pragma_table_info('events')")?;
+        let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
+        for name in rows {
+            names.push(name?);
+        }
+    }
+    for (column, kind) in ADDED_COLUMNS {
+        if !names.iter().any(|name| name == column) {
+            connection.execute_batch(&format!("ALTER TABLE events ADD COLUMN {column} {kind}"))?;
+        }
+    }
+    connection.execute_batch("CREATE INDEX IF NOT EXISTS events_by_trace ON events (trace_id)")
+}
+
 /// A stored event as the query APIs read it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -83,7 +105,7 @@ pub struct Row {
 }
 
 const COLUMNS: &str =
-    "id, type, timestamp, session_id, user_id, data, context, batch_id, received_at";
+    "id, type, timestamp, session_id, user_id, data, context, batch_id, received_at, trace_id, span_id";
 
 /// An event row as its wire-format JSON object.
 fn event_json(row: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
@@ -91,7 +113,7 @@ fn event_json(row: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
         let text: String = row.get(index)?;
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     };
-    Ok(serde_json::json!({
+    let mut event = serde_json::json!({
         "id": row.get::<_, String>(0)?,
         "type": row.get::<_, String>(1)?,
         "timestamp": row.get::<_, i64>(2)?,
@@ -101,7 +123,16 @@ fn event_json(row: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
         "context": json(6)?,
         "batchId": row.get::<_, Option<String>>(7)?,
         "receivedAt": row.get::<_, i64>(8)?,
-    }))
+    });
+    // The trace members, as the SDK sends them: only when the event has them, and a span's in
+    // its data only.
+    let kind = row.get::<_, String>(1)?;
+    for (index, key) in [(9, "traceId"), (10, "spanId")] {
+        if let (Some(id), false) = (row.get::<_, Option<String>>(index)?, kind == "span") {
+            event[key] = Value::String(id);
+        }
+    }
+    Ok(event)
 }
 
 impl Store {
@@ -110,7 +141,7 @@ impl Store {
         let connection = Connection::open(path)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
-        connection.execute_batch(SCHEMA)?;
+        migrate(&connection)?;
         Ok(Self {
             connection: Mutex::new(connection),
         })
@@ -119,7 +150,7 @@ impl Store {
     /// An in-memory store, for tests.
     pub fn in_memory() -> rusqlite::Result<Self> {
         let connection = Connection::open_in_memory()?;
-        connection.execute_batch(SCHEMA)?;
+        migrate(&connection)?;
         Ok(Self {
             connection: Mutex::new(connection),
         })
@@ -141,8 +172,9 @@ impl Store {
         {
             let mut statement = transaction.prepare_cached(
                 "INSERT OR IGNORE INTO events
-                 (id, batch_id, type, timestamp, session_id, user_id, data, context, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 (id, batch_id, type, timestamp, session_id, user_id, data, context, received_at,
+                  trace_id, span_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
             for event in &batch.events {
                 // A map of JSON values always serialises.
@@ -157,6 +189,8 @@ impl Store {
                     data,
                     event.context,
                     received_at,
+                    event.trace_id,
+                    event.span_id,
                 ])?;
                 if inserted == 1 {
                     accepted.push(event.id.clone());
@@ -183,6 +217,17 @@ impl Store {
         let mut events = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         events.reverse();
         Ok(events)
+    }
+
+    /// Every event of trace `trace_id` (its spans and what happened in them), oldest first, at
+    /// most 10,000.
+    pub fn trace(&self, trace_id: &str) -> rusqlite::Result<Vec<Value>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM events WHERE trace_id = ?1 ORDER BY timestamp, rowid LIMIT 10000"
+        ))?;
+        let rows = statement.query_map(params![trace_id], event_json)?;
+        rows.collect()
     }
 
     /// Events of the given types (all types when empty) with `start <= timestamp < end`.
@@ -374,9 +419,48 @@ mod tests {
                     user_id: None,
                     data: serde_json::json!({"k": 1}).as_object().unwrap().clone(),
                     context: "{}".into(),
+                    trace_id: None,
+                    span_id: None,
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn an_older_database_gains_the_trace_columns_and_traces_are_listed_by_id() {
+        let connection = Connection::open_in_memory().unwrap();
+        // The schema before the trace columns, as an older collector created it.
+        connection.execute_batch(SCHEMA).unwrap();
+        migrate(&connection).unwrap();
+        migrate(&connection).unwrap();
+        let store = Store {
+            connection: Mutex::new(connection),
+        };
+        let mut traced = batch(&["a", "b", "c"]);
+        let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        for (event, span) in traced
+            .events
+            .iter_mut()
+            .zip(["00f067aa0ba902b7", "00f067aa0ba902b8"])
+        {
+            event.trace_id = Some(trace.into());
+            event.span_id = Some(span.into());
+        }
+        traced.events[1].kind = "span".into();
+        store.insert(&traced, 1).unwrap();
+        let events = store.trace(trace).unwrap();
+        assert_eq!(events.len(), 2, "the event without a trace is not in it");
+        assert_eq!(events[0]["traceId"], trace);
+        assert_eq!(events[0]["spanId"], "00f067aa0ba902b7");
+        assert_eq!(
+            events[1].get("traceId"),
+            None,
+            "a span names its ids in its data"
+        );
+        assert_eq!(
+            store.list(&EventQuery::default()).unwrap()[2].get("traceId"),
+            None
+        );
     }
 
     #[test]
