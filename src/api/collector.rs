@@ -8,6 +8,8 @@ use crate::api::cores::Core;
 use crate::core::collector::{Accepted, Attempt, Collector, Part, Settled};
 use crate::core::config::ConfigError;
 use crate::core::consent::Consent;
+#[cfg(feature = "tracing")]
+use crate::core::event::LLM_CALL_EVENT;
 use crate::core::event::{error_data_json, metric_input, ErrorInput, EventError, EventInput};
 use crate::core::json::write_number;
 use crate::core::text::concat;
@@ -142,7 +144,16 @@ impl CollectorCore {
                         timestamp_ms: None,
                         data_json: args.payload().map(String::from),
                     });
-                self.accept(input, args.number(0), args.flag(1))
+                let accepted = self.accept(input, args.number(0), args.flag(1));
+                // An LLM call is also a span of the page's trace.
+                #[cfg(feature = "tracing")]
+                if let (Some(LLM_CALL_EVENT), Some(data)) = (args.text(0), args.payload()) {
+                    let patterns = self.patterns;
+                    self.core.llm_call(data, args.number(0), &mut |text| {
+                        redact_with(patterns, text)
+                    });
+                }
+                accepted
             }
             // texts `type, plainData`; numbers `shape`; payload `data`: what `beforeSend`
             // returned for the held event (`shape` 0 a plain object, 1 nothing: drop it, 2

@@ -7,6 +7,9 @@ use crate::core::json_object::Object;
 use crate::core::trace::context::TraceContext;
 use thiserror::Error;
 
+/// The event type of an LLM call (`LlmTelemetry`).
+pub const LLM_CALL_EVENT: &str = "gen_ai.call";
+
 /// Longest accepted event `type`, in bytes.
 pub const MAX_TYPE_BYTES: usize = 256;
 /// Largest accepted encoded event, in bytes. Any single event must fit in one request body

@@ -209,6 +209,43 @@ impl Collector {
         let attributes = attributes.finish();
         self.end_span(root, &Outcome::Ok, Some(&attributes), &events, end, custom)
     }
+
+    /// Records the span of an LLM call from the data of its `gen_ai.call` event (what
+    /// `LlmTelemetry` submits): a `client` span named `chat {model}` that ended at `now_ms`
+    /// after its `latencyMs`, under the active span, with the call's `gen_ai.*` attributes,
+    /// `gen_ai.operation.name` `chat`, its cost as `gen_ai.usage.cost` and, when it failed,
+    /// its `errorType` as `error.type`.
+    pub fn llm_call(&mut self, data: &str, now_ms: f64, custom: CustomRedaction<'_>) -> Accepted {
+        let (Some(call), Some((tracer, _))) = (parse(data), self.trace.as_mut()) else {
+            return not_sent();
+        };
+        let text = |key: &str| call.get(key).and_then(Value::as_str).unwrap_or_default();
+        let latency = call
+            .get("latencyMs")
+            .and_then(Value::as_f64)
+            .filter(|ms| ms.is_finite() && *ms >= 0.0)
+            .unwrap_or(0.0);
+        let name = crate::core::text::concat(&["chat ", text("gen_ai.request.model")]);
+        let span_id = tracer.start(&name, SpanKind::Client, None, now_ms - latency);
+        let mut attributes = Object::default();
+        attributes.text("gen_ai.operation.name", "chat");
+        if let Value::Object(members) = &call {
+            for (key, value) in members.iter().filter(|(key, _)| key.starts_with("gen_ai.")) {
+                attributes.value(key, value);
+            }
+        }
+        let cost = call.get("cost").and_then(|c| c.get("totalCost"));
+        attributes.maybe("gen_ai.usage.cost", cost.and_then(Value::as_f64));
+        let outcome = match call.get("success").and_then(Value::as_bool) {
+            Some(false) => Outcome::Error(String::from(match text("errorType") {
+                "" => "Error",
+                kind => kind,
+            })),
+            _ => Outcome::Ok,
+        };
+        let attributes = attributes.finish();
+        self.end_span(span_id, &outcome, Some(&attributes), &[], now_ms, custom)
+    }
 }
 
 /// What ending a span that sends nothing answers: dropped as unsampled, and not counted (an
@@ -534,12 +571,51 @@ mod tests {
     }
 
     #[test]
+    fn an_llm_call_is_a_chat_span_of_its_model_with_its_usage_cost_and_failure() {
+        let mut c = traced("", None);
+        let call = r#"{"gen_ai.provider.name":"openai","gen_ai.request.model":"gpt-4o","gen_ai.usage.input_tokens":12,"latencyMs":250,"success":false,"errorType":"rate_limit","cost":{"totalCost":0.0042}}"#;
+        assert_eq!(
+            c.llm_call(call, 2000.0, &mut no_patterns),
+            Accepted::Buffered
+        );
+        let events = sent(&mut c);
+        let data = events[0].get("data").unwrap();
+        assert_eq!(text(data, &["name"]), "chat gpt-4o");
+        assert_eq!(text(data, &["kind"]), "client");
+        assert_eq!(data.get("startTime").and_then(Value::as_f64), Some(1750.0));
+        assert_eq!(text(data, &["error.type"]), "rate_limit");
+        let attributes = data.get("attributes").unwrap();
+        assert_eq!(text(attributes, &["gen_ai.operation.name"]), "chat");
+        assert_eq!(text(attributes, &["gen_ai.provider.name"]), "openai");
+        assert_eq!(
+            attributes
+                .get("gen_ai.usage.input_tokens")
+                .and_then(Value::as_f64),
+            Some(12.0)
+        );
+        assert_eq!(
+            attributes.get("gen_ai.usage.cost").and_then(Value::as_f64),
+            Some(0.0042)
+        );
+        assert_eq!(
+            attributes.get("latencyMs"),
+            None,
+            "only the GenAI attributes"
+        );
+        assert_eq!(
+            text(data, &["parentSpanId"]),
+            hex(&c.trace_now().unwrap().span_id)
+        );
+    }
+
+    #[test]
     fn without_a_trace_nothing_is_traced() {
         let mut c = Collector::new("{}", [5; 32], "/", None, false).unwrap();
         assert!(c.request_started(None, "/x", "/x", false, 0.0).is_none());
         assert!(c.span_started("x", None, 0.0).is_none());
         assert!(!c.enter_span([1; 8]));
         assert_eq!(c.page_loaded(None, 0.0, &mut no_patterns), not_sent());
+        assert_eq!(c.llm_call("{}", 0.0, &mut no_patterns), not_sent());
         assert_eq!(c.trace_now(), None);
     }
 }

@@ -2,6 +2,7 @@
 //! the call log, alert rules and the alerts they raised. It reads the application's values as
 //! JSON and answers with finished JSON: results, and the events to submit.
 
+use crate::core::event::LLM_CALL_EVENT;
 use crate::core::json_object::Object;
 use crate::core::json_value::{parse, Value};
 use crate::core::llm::alerts::Rule;
@@ -326,7 +327,7 @@ impl Tracker {
             data.flag("usagePartial", true);
         }
         data.raw("cost", Some(&cost_text));
-        self.outbox.push(("gen_ai.call", data.finish()));
+        self.outbox.push((LLM_CALL_EVENT, data.finish()));
 
         self.calls.push(Call {
             at_ms: now_ms,

@@ -4,6 +4,7 @@
 //! temporality, one data point per attribute set in the batch.
 
 use super::{request, string_attribute, write_nanos, Event, List, Resource};
+use crate::core::event::LLM_CALL_EVENT;
 use crate::core::json::{write_decimal, write_integer, write_string};
 use crate::core::json_value::Value;
 use alloc::string::String;
@@ -229,7 +230,7 @@ impl Metrics {
         let number = |key: &str| event.data(key).and_then(Value::as_f64);
         let at = event.timestamp_ms;
         match event.kind.as_str() {
-            "gen_ai.call" => {
+            LLM_CALL_EVENT => {
                 let operation = text("operation").unwrap_or("chat");
                 let provider = text("gen_ai.provider.name").unwrap_or("_OTHER");
                 let model = text("gen_ai.request.model").unwrap_or("unknown");
