@@ -36,4 +36,4 @@ node --test --test-concurrency=1 tests/e2e/
 echo "== end-to-end tests of the smaller entries (the suites their classes share with the full one)"
 shared="tests/e2e/collector.test.mjs tests/e2e/delivery.test.mjs tests/e2e/privacy.test.mjs tests/e2e/hostile.test.mjs"
 WT_ENTRY=collector node --test --test-concurrency=1 $shared
-WT_ENTRY=web node --test --test-concurrency=1 $shared tests/e2e/errors.test.mjs tests/e2e/health.test.mjs
+WT_ENTRY=web node --test --test-concurrency=1 $shared tests/e2e/errors.test.mjs tests/e2e/health.test.mjs tests/e2e/tracing.test.mjs

@@ -271,11 +271,49 @@ async function errorDetail(key) {
   $('error-summary').textContent = `${group.count} errors · first seen ${when(group.firstSeen)} · last seen ${when(group.lastSeen)} · releases: ${group.releases.join(', ') || 'none'}`;
   const frames = group.latest.frames ?? [];
   $('error-stack').replaceChildren(...(frames.length ? frames.map(frameView) : [el('li', { class: 'empty' }, 'no stack')]));
+  const traceId = group.latest.traceId;
+  const link = $('error-trace-link');
+  link.hidden = !traceId;
+  link.textContent = traceId ? `Trace ${traceId}` : '';
+  link.onclick = (event) => {
+    event.preventDefault();
+    traceView(traceId, group.latest.id).catch((error) => {
+      $('trace-waterfall').replaceChildren(el('p', { class: 'empty' }, `trace not available: ${error.message}`));
+    });
+  };
+  $('trace').hidden = true;
   const crumbs = group.latest.breadcrumbs ?? [];
   $('error-breadcrumbs').replaceChildren(...(crumbs.length
     ? crumbs.map((c) => el('li', {}, `${c.timestamp ? clock(c.timestamp) : ''} ${c.category ?? ''} ${c.message ?? ''}`.trim()))
     : [el('li', { class: 'empty' }, 'no breadcrumbs')]));
   section.scrollIntoView({ block: 'start' });
+}
+
+/** A trace as a waterfall: one row per span, indented under its parent, its bar placed by its
+ * start and length; the events that happened in it (the error `marked` among them) as ticks. */
+async function traceView(traceId, marked) {
+  const trace = await api(`/api/traces/${encodeURIComponent(traceId)}`);
+  const spans = trace.spans;
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const depth = (span, seen = 0) => (span.parentSpanId && byId.has(span.parentSpanId) && seen < 32 ? 1 + depth(byId.get(span.parentSpanId), seen + 1) : 0);
+  const times = [...spans.flatMap((s) => [s.startTime, s.endTime]), ...trace.events.map((e) => e.timestamp)];
+  const start = Math.min(...times);
+  const length = Math.max(1, Math.max(...times) - start);
+  const at = (ms) => `${(((ms - start) / length) * 100).toFixed(2)}%`;
+  const rows = spans.map((span) => {
+    const row = el('li', { class: `span ${span.status === 'error' ? 'failed' : ''}`, 'data-span': span.spanId });
+    const label = el('span', { class: 'label', style: `padding-left:${depth(span)}rem` }, `${span.name} ${Math.round(span.durationMs)} ms`);
+    const lane = el('span', { class: 'lane' });
+    lane.append(el('span', { class: 'bar', style: `left:${at(span.startTime)};width:max(2px,${(span.durationMs / length) * 100}%)` }));
+    for (const event of trace.events.filter((e) => e.spanId === span.spanId)) {
+      lane.append(el('span', { class: event.id === marked ? 'tick marked' : 'tick', style: `left:${at(event.timestamp)}`, title: event.type }));
+    }
+    row.append(label, lane);
+    return row;
+  });
+  $('trace-title').textContent = `Trace ${traceId}: ${spans.length} spans, ${trace.events.length} events`;
+  $('trace-waterfall').replaceChildren(...(rows.length ? rows : [el('li', { class: 'empty' }, 'no spans of this trace were sent')]));
+  $('trace').hidden = false;
 }
 
 async function refreshStream() {

@@ -102,6 +102,8 @@ pub struct Row {
     pub id: String,
     /// The release its context names, if any.
     pub release: Option<String>,
+    /// The trace it happened in, if the page was traced.
+    pub trace_id: Option<String>,
 }
 
 const COLUMNS: &str =
@@ -235,7 +237,7 @@ impl Store {
         let connection = self.lock();
         let mut statement = connection.prepare_cached(
             "SELECT timestamp, type, session_id, user_id, data, id,
-                    json_extract(context, '$.release') FROM events
+                    json_extract(context, '$.release'), trace_id FROM events
              WHERE timestamp >= ?1 AND timestamp < ?2
                AND (?3 IS NULL OR type IN (SELECT value FROM json_each(?3)))
              ORDER BY timestamp",
@@ -252,6 +254,7 @@ impl Store {
                 id: row.get(5)?,
                 // A context whose release is no string (never from the SDK) has none.
                 release: row.get::<_, Option<String>>(6).ok().flatten(),
+                trace_id: row.get(7)?,
             })
         })?;
         rows.collect()

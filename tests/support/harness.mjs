@@ -117,13 +117,14 @@ export function launchChromium() {
 
 /**
  * The package entry the test pages load: `WT_ENTRY=collector` or `WT_ENTRY=web` runs a suite
- * against that entry (pages/sdk.html reads it from `?entry=`); the full entry by default.
+ * against that entry (pages/sdk.html and pages/traced.html read it from `?entry=`); the full entry
+ * by default.
  */
 export const ENTRY = process.env.WT_ENTRY ?? 'index';
 
 /** `url` with the entry under test, for the test pages that take one. */
 export function withEntry(url) {
-  if (ENTRY === 'index' || !url.includes('/pages/sdk.html')) return url;
+  if (ENTRY === 'index' || !/\/pages\/(sdk|traced)\.html/.test(url)) return url;
   return `${url}${url.includes('?') ? '&' : '?'}entry=${ENTRY}`;
 }
 

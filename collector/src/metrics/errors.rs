@@ -123,7 +123,7 @@ pub fn error_groups(rows: &[Row], limit: usize) -> Vec<Value> {
 }
 
 /// One group in detail: its summary, and its newest error as `latest`: `{ id, timestamp,
-/// release, frames, breadcrumbs }` (frames resolved where maps allow). `None` when no error of
+/// release, traceId, frames, breadcrumbs }` (`traceId` null for an untraced page) (frames resolved where maps allow). `None` when no error of
 /// `rows` is in the group.
 pub fn error_group(rows: &[Row], key: &str) -> Option<Value> {
     let groups = groups(rows);
@@ -134,6 +134,7 @@ pub fn error_group(rows: &[Row], key: &str) -> Option<Value> {
         "id": latest.id,
         "timestamp": latest.timestamp,
         "release": latest.release,
+        "traceId": latest.trace_id,
         "frames": latest.data.get("frames").cloned().unwrap_or_else(|| json!([])),
         "breadcrumbs": latest.data.get("breadcrumbs").cloned().unwrap_or_else(|| json!([])),
     });

@@ -32,6 +32,7 @@ pub(crate) mod fixtures {
             data,
             id: format!("{kind}-{timestamp}"),
             release: None,
+            trace_id: None,
         }
     }
 
