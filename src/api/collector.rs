@@ -8,7 +8,7 @@ use crate::api::cores::Core;
 use crate::core::collector::{Accepted, Attempt, Collector, Part, Settled};
 use crate::core::config::ConfigError;
 use crate::core::consent::Consent;
-#[cfg(feature = "tracing")]
+#[cfg(feature = "full")]
 use crate::core::event::LLM_CALL_EVENT;
 use crate::core::event::{error_data_json, metric_input, ErrorInput, EventError, EventInput};
 use crate::core::json::write_number;
@@ -145,8 +145,8 @@ impl CollectorCore {
                         data_json: args.payload().map(String::from),
                     });
                 let accepted = self.accept(input, args.number(0), args.flag(1));
-                // An LLM call is also a span of the page's trace.
-                #[cfg(feature = "tracing")]
+                // An LLM call (the full entry's LlmTelemetry) is also a span of the page's trace.
+                #[cfg(feature = "full")]
                 if let (Some(LLM_CALL_EVENT), Some(data)) = (args.text(0), args.payload()) {
                     let patterns = self.patterns;
                     self.core.llm_call(data, args.number(0), &mut |text| {

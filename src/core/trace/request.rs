@@ -4,7 +4,7 @@
 
 use crate::core::find::find;
 use crate::core::json_object::Object;
-use crate::core::trace::propagation::{propagates, read_targets};
+use crate::core::trace::propagation::propagates;
 use crate::core::trace::span::{Outcome, SpanKind};
 use crate::core::trace::tracer::Tracer;
 use alloc::string::String;
@@ -37,13 +37,10 @@ pub struct Request<'a> {
 /// current span, and says which headers it carries.
 pub fn start(tracer: &mut Tracer, request: &Request<'_>, now_ms: f64) -> RequestStart {
     let span_id = tracer.start(request.method, SpanKind::Client, None, now_ms);
-    let targets = request
-        .targets
-        .map(|list| read_targets(list.iter().map(String::as_str)).unwrap_or_default());
     let headers = propagates(
         request.url,
         request.page_origin,
-        targets.as_deref(),
+        request.targets,
         request.regexp_matched,
     )
     .then(|| {
