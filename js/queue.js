@@ -4,7 +4,7 @@
 /**
  * Replays the calls and errors queued by the loader stub, in order, into `collector` (and
  * `errors`, an ErrorTracking, for errors when given), keeping each call's original time; then
- * makes `window.wasmTelemetry` call the SDK directly. Returns how many entries were replayed
+ * makes `window.wasmTelemetry` call the SDK directly (`startSpan` included). Returns how many entries were replayed
  * (0 when there is no stub).
  */
 export function replayQueue({ collector, errors } = {}) {
@@ -46,6 +46,8 @@ export function replayQueue({ collector, errors } = {}) {
       }
     };
   }
+  // startSpan passes on what its function throws, as the collector's does.
+  stub.startSpan = (name, fn, attributes) => collector.startSpan(name, fn, attributes);
   stub.ready = true;
   return queued.length;
 }

@@ -17,7 +17,8 @@ test('calls and errors made before the wasm loads are delivered in order once it
 
   const context = await env.browser.newContext();
   const page = await openPage(context, `${env.pages.url}/pages/loader.html?endpoint=${encodeURIComponent(env.collector.endpoint)}`);
-  const times = await page.evaluate(() => ({ beforeLoad: window.beforeLoad, loadedAt: window.loadedAt, replayed: window.replayed }));
+  const times = await page.evaluate(() => ({ beforeLoad: window.beforeLoad, loadedAt: window.loadedAt, replayed: window.replayed, spans: [window.earlySpan, window.lateSpan] }));
+  assert.deepEqual(times.spans, ['ran untraced', 'ran in a span'], 'startSpan runs its function before and after the SDK loads');
   assert.equal(times.replayed, 6, 'three tracks, one captureError, one uncaught error, one rejection');
   const early = await env.collector.waitForEvents('early', 3);
   assert.deepEqual(early.map((e) => e.data.n), [1, 2, 3]);
