@@ -1,7 +1,9 @@
-//! The package's allocator: blocks of power-of-two sizes, each size with its own free list.
+//! The package's allocator: blocks of a few sizes, each size with its own free list.
 //!
-//! A request takes the smallest power of two (at least 16 bytes) that holds its size and its
-//! alignment. A freed block goes on its size's list and serves the next request of that size;
+//! The sizes are the powers of two from 16 bytes and, from 48 bytes, the sizes halfway between
+//! two of them (48, 96, 192, …), so a block is never more than a third larger than what it
+//! holds. All are multiples of 16, so every block is 16-aligned. A request takes the smallest
+//! size that holds its size and its alignment. A freed block goes on its size's list and serves the next request of that size;
 //! a request with an empty list takes fresh memory from the top of the heap, growing it when
 //! needed. Blocks are never split or merged, so nothing needs a header: the layout that
 //! `dealloc` receives names the list. A page's telemetry allocates the same few sizes over and
@@ -25,7 +27,7 @@ pub trait Memory {
 /// The free lists and the heap's top.
 struct Heap {
     /// The first free block of each class (a block's first word links to the next).
-    free: [*mut u8; usize::BITS as usize],
+    free: [*mut u8; CLASSES],
     /// Where fresh memory starts; 0 until the first request.
     top: usize,
     /// The end of the memory that exists.
@@ -46,7 +48,7 @@ impl<M> SizeClasses<M> {
     pub const fn new(memory: M) -> Self {
         Self {
             heap: UnsafeCell::new(Heap {
-                free: [null_mut(); usize::BITS as usize],
+                free: [null_mut(); CLASSES],
                 top: 0,
                 end: 0,
             }),
@@ -55,17 +57,28 @@ impl<M> SizeClasses<M> {
     }
 }
 
-/// The size class of `layout`: log2 of its block's size (below `usize::BITS`, as a layout's size
-/// is at most `isize::MAX`; the mask tells the compiler so, which keeps panics out).
-fn class(layout: Layout) -> usize {
+/// How many classes there are: two per power of two.
+const CLASSES: usize = 2 * usize::BITS as usize;
+
+/// The size class of `layout` and the size of its blocks: `2k` for blocks of `2^k` bytes,
+/// `2k - 1` for blocks of three quarters of that (from 48 bytes). The index is below
+/// [`CLASSES`], as a layout's size is at most `isize::MAX`; the mask tells the compiler so,
+/// which keeps panics out.
+fn class(layout: Layout) -> (usize, usize) {
     let size = layout.size().max(layout.align()).max(1 << SMALLEST_CLASS);
-    (usize::BITS - (size - 1).leading_zeros()) as usize & (usize::BITS as usize - 1)
+    let log = (usize::BITS - (size - 1).leading_zeros()) as usize & (usize::BITS as usize - 1);
+    let three_quarters = 3 << log.saturating_sub(2);
+    if log >= 6 && size <= three_quarters {
+        ((2 * log - 1) & (CLASSES - 1), three_quarters)
+    } else {
+        ((2 * log) & (CLASSES - 1), 1 << log)
+    }
 }
 
 unsafe impl<M: Memory> GlobalAlloc for SizeClasses<M> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let heap = &mut *self.heap.get();
-        let class = class(layout);
+        let (class, size) = class(layout);
         let head = heap.free[class];
         if !head.is_null() {
             heap.free[class] = *head.cast::<*mut u8>();
@@ -77,7 +90,7 @@ unsafe impl<M: Memory> GlobalAlloc for SizeClasses<M> {
             heap.end = end;
         }
         let block = heap.top;
-        let Some(top) = block.checked_add(1 << class) else {
+        let Some(top) = block.checked_add(size) else {
             return null_mut();
         };
         if top > heap.end {
@@ -92,7 +105,7 @@ unsafe impl<M: Memory> GlobalAlloc for SizeClasses<M> {
 
     unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
         let heap = &mut *self.heap.get();
-        let class = class(layout);
+        let (class, _) = class(layout);
         *block.cast::<*mut u8>() = heap.free[class];
         heap.free[class] = block;
     }
@@ -158,13 +171,25 @@ mod tests {
     }
 
     #[test]
-    fn a_request_gets_the_smallest_power_of_two_that_holds_its_size_and_alignment() {
-        assert_eq!(class(layout(1, 1)), 4);
-        assert_eq!(class(layout(16, 8)), 4);
-        assert_eq!(class(layout(17, 1)), 5);
-        assert_eq!(class(layout(8, 64)), 6);
-        assert_eq!(class(layout(65_536, 1)), 16);
-        assert_eq!(class(layout(65_537, 1)), 17);
+    fn a_request_gets_the_smallest_block_that_holds_its_size_and_alignment() {
+        let size = |bytes, align| class(layout(bytes, align)).1;
+        assert_eq!(size(1, 1), 16);
+        assert_eq!(size(16, 8), 16);
+        assert_eq!(size(17, 1), 32);
+        assert_eq!(size(33, 1), 48, "three quarters of 64");
+        assert_eq!(size(49, 1), 64);
+        assert_eq!(size(8, 64), 64);
+        assert_eq!(size(257, 1), 384);
+        assert_eq!(size(385, 1), 512);
+        assert_eq!(size(65_536, 1), 65_536);
+        assert_eq!(size(65_537, 1), 98_304);
+        // Every size has its own class, and every block is a multiple of 16 bytes.
+        let mut seen = std::collections::BTreeMap::new();
+        for bytes in 1..200_000 {
+            let (index, block) = class(layout(bytes, 1));
+            assert!(block >= bytes && block % 16 == 0 && index < CLASSES);
+            assert_eq!(*seen.entry(index).or_insert(block), block);
+        }
     }
 
     #[test]
@@ -251,7 +276,8 @@ mod tests {
             (seed % bound as u64) as usize
         };
         let mut live: Vec<(*mut u8, Layout, u8)> = Vec::new();
-        let mut peaks = [0usize; usize::BITS as usize];
+        let mut peaks = [0usize; CLASSES];
+        let mut sizes = [0usize; CLASSES];
         for round in 0..6 {
             for step in 0..20_000 {
                 let tag = (step % 251) as u8;
@@ -287,9 +313,11 @@ mod tests {
                     }
                     _ => {}
                 }
-                let mut counts = [0usize; usize::BITS as usize];
+                let mut counts = [0usize; CLASSES];
                 for (_, layout, _) in &live {
-                    counts[class(*layout)] += 1;
+                    let (index, size) = class(*layout);
+                    counts[index] += 1;
+                    sizes[index] = size;
                 }
                 for (peak, count) in peaks.iter_mut().zip(counts) {
                     *peak = (*peak).max(count);
@@ -307,8 +335,8 @@ mod tests {
         }
         let bound: usize = peaks
             .iter()
-            .enumerate()
-            .map(|(class, peak)| peak << class)
+            .zip(sizes)
+            .map(|(peak, size)| peak * size)
             .sum();
         let used = arena.end.get() - arena.start();
         assert!(
