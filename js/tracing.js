@@ -3,8 +3,8 @@
 // `traceparent` and writes every span; this file reads the page's `<meta name="traceparent">`,
 // puts the headers the core answers on fetch and XHR requests before they go, tells the core
 // when they end and when the page has loaded, tests the application's RegExp targets and runs
-// `startSpan`. A request that already has a `traceparent` keeps it; nothing here can disturb
-// the page's call.
+// `startSpan`. A request that already has a `traceparent` keeps it, a `no-cors` one gets none;
+// nothing here can disturb the page's call.
 import { listen } from './platform.js';
 import { run } from './core.js';
 
@@ -60,7 +60,8 @@ export function traceRequests(core, regexps) {
       try {
         const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
         started = start(text(init?.method) ?? request?.method, text(input) ?? request?.url ?? String(input));
-        if (started?.traceparent) {
+        // A `no-cors` request may carry only the headers CORS safelists: fetch would throw.
+        if (started?.traceparent && (init?.mode ?? request?.mode) !== 'no-cors') {
           const headers = new Headers(init?.headers ?? request?.headers);
           if (!headers.has('traceparent')) {
             headers.set('traceparent', started.traceparent);
@@ -74,7 +75,8 @@ export function traceRequests(core, regexps) {
       const result = fetch.call(this, input, init);
       if (started) {
         result.then(
-          (response) => end(started.span, response.status),
+          // An opaque (`no-cors`) answer has no status to tell.
+          (response) => end(started.span, response.type === 'opaque' ? undefined : response.status),
           (error) => end(started.span, undefined, errorName(error)),
         );
       }

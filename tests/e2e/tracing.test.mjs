@@ -60,6 +60,8 @@ test('a fetch to a target carries the traceparent of its span; a third origin ge
       xhr.addEventListener('loadend', done);
       xhr.send();
     });
+    const opaque = await fetch(`${api}/no-cors`, { mode: 'no-cors' });
+    if (opaque.type !== 'opaque') throw new Error(`no-cors answered ${opaque.type}`);
     const own = await fetch(`${api}/own`, { headers: { traceparent: '00-11111111111111111111111111111111-2222222222222222-01' } });
     const result = await collector.startSpan('checkout', async () => {
       const paid = await fetch(`${api}/pay`, { method: 'POST', body: '{}' });
@@ -78,8 +80,9 @@ test('a fetch to a target carries the traceparent of its span; a third origin ge
   assert.equal(third.seen.filter((r) => r.method === 'OPTIONS').length, 0, 'and no preflight');
   assert.equal(requestTo(api, '/own').headers.traceparent, '00-11111111111111111111111111111111-2222222222222222-01', 'a request that has one keeps it');
   assert.match(requestTo(api, '/missing').headers.traceparent, TRACEPARENT, 'XHR too');
+  assert.equal(requestTo(api, '/no-cors').headers.traceparent, undefined, 'a no-cors request may not carry it');
 
-  const spans = (await env.collector.waitForEvents('span', 7)).map((e) => e.data);
+  const spans = (await env.collector.waitForEvents('span', 9)).map((e) => e.data);
   const bySpan = (id) => spans.find((s) => s.spanId === id);
   const fetched = bySpan(parentId);
   assert.ok(fetched, `the header's parent is the span of that fetch: ${JSON.stringify(spans.map((s) => s.name))}`);
