@@ -61,7 +61,9 @@ export function traceRequests(core, regexps) {
         const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
         started = start(text(init?.method) ?? request?.method, text(input) ?? request?.url ?? String(input));
         // A `no-cors` request may carry only the headers CORS safelists: fetch would throw.
-        if (started?.traceparent && (init?.mode ?? request?.mode) !== 'no-cors') {
+        // An `init` that is no object is fetch's to refuse, as it is.
+        const plain = init === undefined || init === null || typeof init === 'object';
+        if (started?.traceparent && plain && (init?.mode ?? request?.mode) !== 'no-cors') {
           const headers = new Headers(init?.headers ?? request?.headers);
           if (!headers.has('traceparent')) {
             headers.set('traceparent', started.traceparent);

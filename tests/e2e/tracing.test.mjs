@@ -60,6 +60,8 @@ test('a fetch to a target carries the traceparent of its span; a third origin ge
       xhr.addEventListener('loadend', done);
       xhr.send();
     });
+    // What fetch refuses, it still refuses.
+    const refused = await fetch(`${api}/refused`, 'not an init').then(() => 'sent', (error) => error.name);
     const opaque = await fetch(`${api}/no-cors`, { mode: 'no-cors' });
     if (opaque.type !== 'opaque') throw new Error(`no-cors answered ${opaque.type}`);
     const own = await fetch(`${api}/own`, { headers: { traceparent: '00-11111111111111111111111111111111-2222222222222222-01' } });
@@ -68,9 +70,9 @@ test('a fetch to a target carries the traceparent of its span; a third origin ge
       return paid.status;
     }, { cart: 3 });
     await collector.flush();
-    return { body, result, own: own.status };
+    return { body, result, own: own.status, refused };
   }, { endpoint: env.collector.endpoint, api: api.url(), third: third.url() });
-  assert.deepEqual(answer, { body: { path: '/items' }, result: 200, own: 200 }, 'the page gets what it asked for');
+  assert.deepEqual(answer, { body: { path: '/items' }, result: 200, own: 200, refused: 'TypeError' }, 'the page gets what it asked for');
 
   const items = requestTo(api, '/items');
   const [, traceId, parentId] = TRACEPARENT.exec(items.headers.traceparent) ?? assert.fail(`traceparent ${items.headers.traceparent}`);
@@ -82,7 +84,7 @@ test('a fetch to a target carries the traceparent of its span; a third origin ge
   assert.match(requestTo(api, '/missing').headers.traceparent, TRACEPARENT, 'XHR too');
   assert.equal(requestTo(api, '/no-cors').headers.traceparent, undefined, 'a no-cors request may not carry it');
 
-  const spans = (await env.collector.waitForEvents('span', 9)).map((e) => e.data);
+  const spans = (await env.collector.waitForEvents('span', 10)).map((e) => e.data);
   const bySpan = (id) => spans.find((s) => s.spanId === id);
   const fetched = bySpan(parentId);
   assert.ok(fetched, `the header's parent is the span of that fetch: ${JSON.stringify(spans.map((s) => s.name))}`);
