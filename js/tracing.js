@@ -51,7 +51,13 @@ export function traceRequests(core, regexps) {
     const [id, traceparent, tracestate] = answer.split('\n');
     return { span: { id, method, url: full }, traceparent, tracestate };
   };
-  const end = (span, status, error) => run(core, 'requestEnd', [span.id, span.method, span.url, error], [status, Date.now()]);
+  const end = (span, status, error) => {
+    try {
+      run(core, 'requestEnd', [span.id, span.method, span.url, error], [status, Date.now()]);
+    } catch {
+      // Telemetry must never break the page (nor leave it an unhandled rejection).
+    }
+  };
 
   const fetch = global.fetch;
   if (typeof fetch === 'function') {
@@ -75,7 +81,8 @@ export function traceRequests(core, regexps) {
         // Telemetry must never break the page.
       }
       const result = fetch.call(this, input, init);
-      if (started) {
+      // A replaced fetch may answer something that is no promise.
+      if (started && typeof result?.then === 'function') {
         result.then(
           // An opaque (`no-cors`) answer has no status to tell.
           (response) => end(started.span, response.type === 'opaque' ? undefined : response.status),
