@@ -66,7 +66,8 @@ impl Collector {
     /// Starts the span of a request the page makes to `url` (absolute) with `method`
     /// (upper-cased, `GET` when absent): its id and the headers to add when it goes to a
     /// propagation target (see [`request::start`]). `None` for the SDK's own requests to its
-    /// endpoint (`url_as_given` is the URL as the page passed it), or with no trace.
+    /// endpoint (`url_as_given` is the URL as the page passed it), while the collector is
+    /// turned off (`enabled: false`, the kill switch) or destroyed, or with no trace.
     pub fn request_started(
         &mut self,
         method: Option<&str>,
@@ -79,7 +80,7 @@ impl Collector {
         let own = config.endpoint.as_deref().is_some_and(|endpoint| {
             url_as_given.starts_with(endpoint) || url.starts_with(endpoint)
         });
-        if own {
+        if own || !config.enabled || self.destroyed {
             return None;
         }
         let targets = config.trace_propagation_targets.clone();
@@ -322,6 +323,11 @@ mod tests {
         assert!(
             request(&mut c, "/ingest").is_none(),
             "the SDK's own requests are not traced"
+        );
+        let mut off = traced(r#","enabled":false"#, None);
+        assert!(
+            request(&mut off, "http://127.0.0.1:8080/api").is_none(),
+            "the kill switch stops propagation too"
         );
         let ended = c.request_ended(
             api.span_id,
