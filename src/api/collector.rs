@@ -271,13 +271,12 @@ impl CollectorCore {
                 }
                 return Some(out);
             }
-            // texts `spanId, method, absoluteUrl, errorName`; numbers `status, now`.
+            // texts `spanId, absoluteUrl, errorName`; numbers `status, now`.
             "requestEnd" => core.request_ended(
                 read_span_id(args.text(0)?)?,
-                args.text(1),
-                args.text(2)?,
+                args.text(1)?,
                 args.optional_number(0).map(|s| s as u16),
-                args.text(3),
+                args.text(2),
                 now,
                 custom,
             ),

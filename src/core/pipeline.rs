@@ -480,7 +480,7 @@ impl Pipeline {
             data_json,
             timestamp_ms: prepared.input.timestamp_ms,
         };
-        let trace = prepared.trace.filter(|_| cfg!(feature = "tracing"));
+        let trace = prepared.trace;
         self.clean(prepared.id, prepared.accepted_at_ms, input, custom)
             .map(|revised| revised.in_trace(trace))
     }

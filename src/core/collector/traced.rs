@@ -83,33 +83,37 @@ impl Collector {
         if own || !config.enabled || self.destroyed {
             return None;
         }
-        let targets = config.trace_propagation_targets.clone();
         let (tracer, page_origin) = self.trace.as_mut()?;
-        let method = method.unwrap_or("GET").to_ascii_uppercase();
+        let method = request::method_name(method);
         let request = Request {
             method: &method,
             url,
             page_origin,
-            targets: targets.as_deref(),
+            targets: config.trace_propagation_targets.as_deref(),
             regexp_matched,
         };
         Some(request::start(tracer, &request, now_ms))
     }
 
-    /// Ends request span `span_id` at `now_ms` with HTTP `status` (`None`: no answer) or the
-    /// failure `error`, and accepts its `span` event (see [`request::ended`]).
-    #[allow(clippy::too_many_arguments)]
+    /// Ends request span `span_id` (to `url`, absolute) at `now_ms` with HTTP `status`
+    /// (`None`: no answer) or the failure `error`, and accepts its `span` event (see
+    /// [`request::ended`]; its method is the span's name).
     pub fn request_ended(
         &mut self,
         span_id: [u8; 8],
-        method: Option<&str>,
         url: &str,
         status: Option<u16>,
         error: Option<&str>,
         now_ms: f64,
         custom: CustomRedaction<'_>,
     ) -> Accepted {
-        let method = method.unwrap_or("GET").to_ascii_uppercase();
+        let method = self
+            .trace
+            .as_ref()
+            .and_then(|(tracer, _)| tracer.name(span_id));
+        let Some(method) = method.map(String::from) else {
+            return not_sent();
+        };
         let (attributes, outcome) = request::ended(&method, url, status, error);
         self.end_span(span_id, &outcome, Some(&attributes), &[], now_ms, custom)
     }
@@ -331,7 +335,6 @@ mod tests {
         );
         let ended = c.request_ended(
             api.span_id,
-            Some("get"),
             "http://127.0.0.1:9090/items?email=ann@example.com",
             Some(200),
             None,
@@ -341,7 +344,6 @@ mod tests {
         assert_eq!(ended, Accepted::Buffered);
         c.request_ended(
             third.span_id,
-            None,
             "https://cdn.test/lib.js",
             None,
             Some("TypeError"),
@@ -488,7 +490,6 @@ mod tests {
         assert!(started.headers.unwrap().0.ends_with("-00"));
         c.request_ended(
             started.span_id,
-            None,
             "http://127.0.0.1:8080/api",
             Some(200),
             None,

@@ -12,6 +12,7 @@ use crate::core::json::write_integer;
 use crate::core::json_object::{objects, Object};
 use crate::core::json_value;
 use crate::core::text::concat;
+use crate::core::trace::request::method_name;
 use alloc::string::String;
 
 /// Severities, lowest first (`ErrorSeverity` in JavaScript).
@@ -196,7 +197,7 @@ impl Tracker {
         if own {
             return;
         }
-        let method = method.unwrap_or("GET").to_ascii_uppercase();
+        let method = method_name(method);
         let data = Object::default()
             .text("method", &method)
             .text("url", absolute)

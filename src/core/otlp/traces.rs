@@ -5,7 +5,7 @@
 use super::{any_attribute, request, string_attribute, write_nanos, Event, List, Resource};
 use crate::core::json::{write_integer, write_string};
 use crate::core::json_value::Value;
-use crate::core::trace::span::{SpanKind, SPAN_EVENT};
+use crate::core::trace::span::{SpanKind, ERROR_STATUS, SPAN_EVENT};
 use alloc::string::String;
 
 fn write_span(out: &mut String, event: &Event) {
@@ -72,7 +72,11 @@ fn write_span(out: &mut String, event: &Event) {
     }
     // Status codes: 1 OK, 2 ERROR.
     out.push_str(",\"status\":{\"code\":");
-    out.push(if text("status") == "error" { '2' } else { '1' });
+    out.push(if text("status") == ERROR_STATUS {
+        '2'
+    } else {
+        '1'
+    });
     out.push_str("}}");
 }
 

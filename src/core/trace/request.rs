@@ -18,6 +18,12 @@ pub struct RequestStart {
     pub headers: Option<(String, Option<String>)>,
 }
 
+/// A request's method as its span and breadcrumb name it: upper case, `GET` when the page named
+/// none.
+pub fn method_name(method: Option<&str>) -> String {
+    method.unwrap_or("GET").to_ascii_uppercase()
+}
+
 /// Where a request goes and how it is described.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {

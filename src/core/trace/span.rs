@@ -9,6 +9,9 @@ use alloc::string::String;
 /// The event type an ended span travels as.
 pub const SPAN_EVENT: &str = "span";
 
+/// The `status` of a span event that failed (one that completed is `ok`).
+pub const ERROR_STATUS: &str = "error";
+
 /// What a span stands for, as OpenTelemetry names its kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpanKind {
@@ -87,7 +90,7 @@ impl Span {
             .number("durationMs", end_ms - self.start_ms);
         match outcome {
             Outcome::Ok => data.text("status", "ok"),
-            Outcome::Error(kind) => data.text("status", "error").text("error.type", kind),
+            Outcome::Error(kind) => data.text("status", ERROR_STATUS).text("error.type", kind),
         };
         data.raw("attributes", Some(attributes.unwrap_or("{}")));
         if !events.is_empty() {

@@ -137,6 +137,12 @@ impl Tracer {
             .then(|| span.finish(end_ms, outcome, attributes, events))
     }
 
+    /// The name of open span `id`.
+    pub fn name(&self, id: [u8; 8]) -> Option<&str> {
+        let span = self.open.iter().find(|s| s.context.span_id == id)?;
+        Some(&span.name)
+    }
+
     /// The headers a request made inside span `id` carries: its `traceparent`, and the
     /// `tracestate` of the trace the page continues.
     pub fn headers(&self, id: [u8; 8]) -> (String, Option<&str>) {
