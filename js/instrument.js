@@ -6,7 +6,7 @@
 // call.
 import { listen } from './platform.js';
 import { run } from './core.js';
-import { selector } from './read.js';
+import { selector, text } from './read.js';
 
 /**
  * Replaces `target[name]` with a wrapper that calls the original and then
@@ -55,15 +55,13 @@ export const guarded = (handler) => (...args) => {
 };
 
 /** `url` resolved against the page's address, or `url` itself when it cannot be. */
-function absolute(url) {
+export function absolute(url) {
   try {
     return new URL(url, globalThis.location?.href).href;
   } catch {
     return url;
   }
 }
-
-const text = (value) => (typeof value === 'string' ? value : undefined);
 
 /** Console arguments as one line: strings as they are, errors as `Name: message`, anything else
  * as JSON or `?`. */

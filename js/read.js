@@ -2,6 +2,9 @@
 // JSON text. The page's values may run its code (getters, proxies) or refuse to serialise
 // (cycles, BigInt): nothing here throws.
 
+/** `value` when it is a string; `undefined` for anything else. */
+export const text = (value) => (typeof value === 'string' ? value : undefined);
+
 /** A non-null object that is not an array; a revoked proxy is not one (reading a record may
  * still throw). */
 export function isRecord(value) {
@@ -66,7 +69,6 @@ export function readError(error, context) {
 /** A short CSS selector of an element, `tag#id` or `tag.class` (never its text); `undefined`
  * for anything that is not an element. */
 export function selector(node) {
-  const text = (value) => (typeof value === 'string' ? value : undefined);
   try {
     const tag = text(node?.tagName);
     if (tag === undefined) return undefined;

@@ -5,11 +5,12 @@
 // when they end and when the page has loaded, tests the application's RegExp targets and runs
 // `startSpan`. A request that already has a `traceparent` keeps it, a `no-cors` one gets none;
 // nothing here can disturb the page's call.
+import { absolute, guarded } from './instrument.js';
 import { listen } from './platform.js';
 import { run } from './core.js';
+import { text } from './read.js';
 
 const global = globalThis;
-const text = (value) => (typeof value === 'string' ? value : undefined);
 
 /** The `content` of the page's `<meta name="…">`, if any. */
 const meta = (name) => text(global.document?.querySelector(`meta[name="${name}"]`)?.content);
@@ -18,15 +19,6 @@ const meta = (name) => text(global.document?.querySelector(`meta[name="${name}"]
  * page's time origin. */
 export function traceStart() {
   return [[text(global.location?.origin) ?? '', meta('traceparent'), meta('tracestate')], global.performance?.timeOrigin ?? Date.now()];
-}
-
-/** `url` resolved against the page's address, or as it is when it cannot be. */
-function absolute(url) {
-  try {
-    return new URL(url, global.location?.href).href;
-  } catch {
-    return url;
-  }
 }
 
 /** The name of a thrown value (`Error` for one without), as a span's `error.type`. */
@@ -39,7 +31,7 @@ const errorName = (error) => text(error?.name) || 'Error';
  */
 export function traceRequests(core, regexps) {
   const undo = [];
-  /** Starts a request's span: `{ id, method, url }` and the headers to add, or nothing. */
+  /** Starts a request's span: `{ id, url }` and the headers to add, or nothing. */
   const start = (method, url) => {
     const full = absolute(url);
     const matched = regexps().some((pattern) => {
@@ -49,15 +41,10 @@ export function traceRequests(core, regexps) {
     const answer = run(core, 'requestStart', [method, url, full], [matched, Date.now()]);
     if (!answer) return undefined;
     const [id, traceparent, tracestate] = answer.split('\n');
-    return { span: { id, method, url: full }, traceparent, tracestate };
+    return { span: { id, url: full }, traceparent, tracestate };
   };
-  const end = (span, status, error) => {
-    try {
-      run(core, 'requestEnd', [span.id, span.method, span.url, error], [status, Date.now()]);
-    } catch {
-      // Telemetry must never break the page (nor leave it an unhandled rejection).
-    }
-  };
+  // Never throws: it runs in the page's promise callbacks and listeners.
+  const end = guarded((span, status, error) => run(core, 'requestEnd', [span.id, span.url, error], [status, Date.now()]));
 
   const fetch = global.fetch;
   if (typeof fetch === 'function') {
@@ -141,7 +128,7 @@ export function traceRequests(core, regexps) {
 
   // `loadEventEnd` is set once the `load` handlers have run.
   const loaded = () =>
-    setTimeout(() => {
+    setTimeout(guarded(() => {
       let navigation;
       try {
         navigation = JSON.stringify(global.performance.getEntriesByType('navigation')[0]);
@@ -149,7 +136,7 @@ export function traceRequests(core, regexps) {
         // No navigation timing: the span ends now.
       }
       run(core, 'pageLoaded', [], [0, Date.now()], navigation);
-    });
+    }));
   if (global.document?.readyState === 'complete') loaded();
   else undo.push(listen(global, 'load', loaded));
   return undo;
@@ -172,7 +159,8 @@ export function startSpan(core, name, fn, attributes) {
   } catch {
     // Telemetry must never break the page: `fn` runs untraced.
   }
-  const end = (error) => {
+  // Never throws: it may run in the callbacks of the page's promise.
+  const end = guarded((error) => {
     if (!id) return;
     let json;
     try {
@@ -181,7 +169,7 @@ export function startSpan(core, name, fn, attributes) {
       // Attributes that cannot be serialised are left out.
     }
     run(core, 'spanEnd', [id, error], [0, Date.now()], json);
-  };
+  });
   let result;
   try {
     result = fn();

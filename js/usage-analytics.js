@@ -4,12 +4,10 @@
 // collector.
 import { openCore, run } from './core.js';
 import { submitEvent } from './module-io.js';
-import { recordJson } from './read.js';
+import { recordJson, text } from './read.js';
 
 /** An id as the core takes it: a string or a number; `undefined` for anything else. */
 const id = (value) => (typeof value === 'string' || typeof value === 'number' ? value : undefined);
-/** A string argument; `undefined` for anything else. */
-const text = (value) => (typeof value === 'string' ? value : undefined);
 /** A number argument; NaN for anything else. */
 const num = (value) => (typeof value === 'number' ? value : NaN);
 
