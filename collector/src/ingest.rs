@@ -176,11 +176,7 @@ fn parse_event(value: &Value, index: usize) -> Result<ValidEvent, FieldError> {
             Some(Value::String(s)) if is_trace_id(s, digits) => Ok(Some(s.clone())),
             Some(_) => Err(invalid(
                 at(name),
-                if digits == 32 {
-                    "must be 32 lower-case hex digits"
-                } else {
-                    "must be 16 lower-case hex digits"
-                },
+                format!("must be {digits} lower-case hex digits"),
             )),
         }
     };

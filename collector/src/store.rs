@@ -224,11 +224,19 @@ impl Store {
     /// Every event of trace `trace_id` (its spans and what happened in them), oldest first, at
     /// most 10,000.
     pub fn trace(&self, trace_id: &str) -> rusqlite::Result<Vec<Value>> {
+        self.events_where(
+            "trace_id = ?1 ORDER BY timestamp, rowid LIMIT 10000",
+            trace_id,
+        )
+    }
+
+    /// The events that `filter` (a `WHERE` clause and what follows, with one parameter, `?1`)
+    /// selects with `value`, as wire-format JSON objects.
+    fn events_where(&self, filter: &str, value: &str) -> rusqlite::Result<Vec<Value>> {
         let connection = self.lock();
-        let mut statement = connection.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM events WHERE trace_id = ?1 ORDER BY timestamp, rowid LIMIT 10000"
-        ))?;
-        let rows = statement.query_map(params![trace_id], event_json)?;
+        let mut statement =
+            connection.prepare_cached(&format!("SELECT {COLUMNS} FROM events WHERE {filter}"))?;
+        let rows = statement.query_map(params![value], event_json)?;
         rows.collect()
     }
 
@@ -285,12 +293,7 @@ impl Store {
 
     /// Every event of a (hashed) user, oldest first, as wire-format JSON objects.
     pub fn user_events(&self, user_id: &str) -> rusqlite::Result<Vec<Value>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM events WHERE user_id = ?1 ORDER BY timestamp, rowid"
-        ))?;
-        let rows = statement.query_map(params![user_id], event_json)?;
-        rows.collect()
+        self.events_where("user_id = ?1 ORDER BY timestamp, rowid", user_id)
     }
 
     /// Erases every event of a (hashed) user; returns how many were deleted.
