@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use wasm_telemetry_rules::events::SPAN_EVENT;
 
 /// One validation problem, as the API's error shape lists it: `{ code, message, field }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -169,7 +170,7 @@ fn parse_event(value: &Value, index: usize) -> Result<ValidEvent, FieldError> {
     });
     let data = object("data")?;
     // A span names its ids in its data; other events beside their session.
-    let ids = if kind == "span" { &data } else { event };
+    let ids = if kind == SPAN_EVENT { &data } else { event };
     let id_of = |name: &str, digits: usize| -> Result<Option<String>, FieldError> {
         match ids.get(name) {
             None | Some(Value::Null) => Ok(None),

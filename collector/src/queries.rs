@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 use wasm_telemetry_prices::cost::CURRENCY;
+use wasm_telemetry_rules::events::LLM_CALL_EVENT;
 
 type Params = Query<HashMap<String, String>>;
 
@@ -104,7 +105,7 @@ pub async fn current(State(app): State<Arc<App>>) -> Response {
     let loaded = with_store(&app, move |store| {
         let recent = store.count_between(now - 5 * MINUTE_MS, until)?;
         let rows = store.rows(
-            &["web-vital", "gen_ai.call", "error", "health.status"],
+            &["web-vital", LLM_CALL_EVENT, "error", "health.status"],
             since,
             until,
         )?;
@@ -316,7 +317,7 @@ pub async fn llm_costs(State(app): State<Arc<App>>, Query(params): Params) -> Re
         return bad_request("start", "asks for more than 10000 days");
     }
     let from = (start.div_euclid(DAY_MS) - 90) * DAY_MS;
-    let rows = match with_store(&app, move |store| store.rows(&["gen_ai.call"], from, end)).await {
+    let rows = match with_store(&app, move |store| store.rows(&[LLM_CALL_EVENT], from, end)).await {
         Ok(rows) => rows,
         Err(response) => return response,
     };

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 use std::sync::Arc;
+use wasm_telemetry_rules::events::LLM_CALL_EVENT;
 
 /// Largest accepted request body, before and after decompression.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -127,7 +128,7 @@ pub async fn ingest(
                 .into_response()
         }
     };
-    for event in batch.events.iter_mut().filter(|e| e.kind == "gen_ai.call") {
+    for event in batch.events.iter_mut().filter(|e| e.kind == LLM_CALL_EVENT) {
         app.prices.reprice(&mut event.data);
     }
     match with_store(&app, move |store| store.insert(&batch, now_ms())).await {

@@ -7,8 +7,7 @@ use crate::core::json_object::Object;
 use crate::core::trace::context::TraceContext;
 use thiserror::Error;
 
-/// The event type of an LLM call (`LlmTelemetry`).
-pub const LLM_CALL_EVENT: &str = "gen_ai.call";
+pub use wasm_telemetry_rules::events::LLM_CALL_EVENT;
 
 /// Longest accepted event `type`, in bytes.
 pub const MAX_TYPE_BYTES: usize = 256;

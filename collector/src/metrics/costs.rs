@@ -6,6 +6,7 @@ use crate::store::Row;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use wasm_telemetry_rules::calendar::days_from_civil;
+use wasm_telemetry_rules::events::LLM_CALL_EVENT;
 
 /// The `totalCost` of a cost object, if known.
 fn total(cost: &Value) -> Option<f64> {
@@ -45,7 +46,7 @@ pub struct LlmCall {
 impl LlmCall {
     /// Reads a `gen_ai.call` row; `None` for other rows.
     pub fn from_row(row: &Row) -> Option<Self> {
-        if row.kind != "gen_ai.call" {
+        if row.kind != LLM_CALL_EVENT {
             return None;
         }
         let d = &row.data;

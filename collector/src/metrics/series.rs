@@ -7,6 +7,7 @@ use super::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use super::vitals::vital_thresholds;
 use crate::store::Row;
 use serde_json::{json, Value};
+use wasm_telemetry_rules::events::LLM_CALL_EVENT;
 
 /// Bucket sizes of `/api/metrics/historical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +78,7 @@ fn vital_name(metric: &str) -> Option<&str> {
 /// `llm.latency`, `llm.errorRate`, `vital.<LCP|INP|CLS|FCP|TTFB>`, or any event type (counted).
 pub fn series(metric: &str) -> Series {
     let llm = |value: fn(&Row) -> Option<f64>, reduce| Series {
-        kinds: vec!["gen_ai.call".into()],
+        kinds: vec![LLM_CALL_EVENT.into()],
         value,
         reduce,
     };

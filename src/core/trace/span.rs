@@ -6,8 +6,7 @@ use crate::core::json_object::Object;
 use crate::core::trace::context::TraceContext;
 use alloc::string::String;
 
-/// The event type an ended span travels as.
-pub const SPAN_EVENT: &str = "span";
+pub use wasm_telemetry_rules::events::SPAN_EVENT;
 
 /// The `status` of a span event that failed (one that completed is `ok`).
 pub const ERROR_STATUS: &str = "error";
