@@ -189,7 +189,7 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
         }
         if at_sign < index || (at_sign == NONE && searched_until <= index + 64) {
             let (mut at, reach) = (index.max(searched_until), (index + 65).min(bytes.len()));
-            while at < reach && bytes.get(at) != Some(&b'@') {
+            while at < reach && !matches!(bytes.get(at), Some(b'@')) {
                 at += 1;
             }
             (at_sign, searched_until) = if at < reach { (at, at) } else { (NONE, reach) };
@@ -328,8 +328,8 @@ macro_rules! first_match {
     ($starts:expr; $($group:expr => $detector:expr,)*) => {
         $(
             if $starts & $group != 0 {
-                if let found @ Some(_) = $detector {
-                    return found;
+                if let Some(found) = $detector {
+                    return Some(found);
                 }
             }
         )*
