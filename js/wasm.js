@@ -17,6 +17,9 @@ export function boundary() {
   // Views of the module's memory, made again only when it grew (which replaces its buffer).
   let u8 = new Uint8Array(0);
   let f64 = new Float64Array(0);
+  // A view of the memory from the inbox on, for redact().
+  let inboxView = u8;
+  let inboxAt = -1;
   const bytes = () => {
     if (u8.buffer !== exports.memory.buffer) {
       u8 = new Uint8Array(exports.memory.buffer);
@@ -105,9 +108,19 @@ export function boundary() {
       if (redact) patterns.set(handle, redact);
       else patterns.delete(handle);
     },
-    // -2: the text is unchanged, and the page's own string is the answer.
+    // -2: the text is unchanged, and the page's own string is the answer. A long text that
+    // surely fits in 64 KB is encoded straight into the inbox, through a view kept while the
+    // inbox stays where it is (as a rule it does): redact() runs on every string of every
+    // event, and on a 400-byte text this takes 1.3 to 1.5 µs where `write` took 1.7.
     redact: (text) => {
-      const length = exports.redact(...write([], [text]));
+      const room = text.length * 3;
+      let length;
+      if (text.length > 24 && room <= 65536) {
+        const at = exports.inbox(room);
+        const memory = bytes();
+        if (at !== inboxAt || inboxView.buffer !== memory.buffer) [inboxView, inboxAt] = [memory.subarray(at), at];
+        length = exports.redact(encoder.encodeInto(text, inboxView).written);
+      } else length = exports.redact(...write([], [text]));
       return length === -2 ? text : answer(length);
     },
   };

@@ -60,8 +60,12 @@ fn with<T>(with: impl FnOnce(&mut State) -> T) -> T {
 #[no_mangle]
 pub extern "C" fn inbox(size: usize) -> *mut u8 {
     with(|state| {
-        state.inbox.clear();
-        state.inbox.resize(size.div_ceil(8), 0);
+        // Only new room is zeroed: a request reads no byte past its own `size`, so what an
+        // earlier one left beyond it is never seen.
+        let words = size.div_ceil(8);
+        if state.inbox.len() < words {
+            state.inbox.resize(words, 0);
+        }
         state.inbox_size = size;
         state.inbox.as_mut_ptr().cast()
     })
@@ -129,12 +133,11 @@ impl Request {
 }
 
 impl Drop for Request {
-    /// Gives the inbox back, emptied, for the next request, unless a new one was made
-    /// meanwhile or it grew large.
+    /// Gives the inbox back for the next request, unless a new one was made meanwhile or it
+    /// grew large.
     fn drop(&mut self) {
         if self.words.capacity() <= KEPT_INBOX_WORDS {
-            let mut words = core::mem::take(&mut self.words);
-            words.clear();
+            let words = core::mem::take(&mut self.words);
             with(|state| {
                 if state.inbox.capacity() == 0 {
                     state.inbox = words;
