@@ -61,9 +61,9 @@ pub(crate) fn url(text: &str, start: usize, rules: &Rules) -> Option<Found> {
 fn minimise_url(url: &str, authority_start: usize, rules: &Rules) -> String {
     let bytes = url.as_bytes();
     // The first `byte` in `from..to` (`to` when there is none).
-    let first = |byte: u8, from: usize, to: usize| {
+    let first = |wanted: u8, from: usize, to: usize| {
         (from..to)
-            .find(|at| bytes.get(*at) == Some(&byte))
+            .find(|at| byte(bytes, *at) == wanted)
             .unwrap_or(to)
     };
     let part = |from: usize, to: usize| url.get(from..to).unwrap_or_default();
@@ -71,7 +71,7 @@ fn minimise_url(url: &str, authority_start: usize, rules: &Rules) -> String {
     let query = first(b'?', 0, fragment);
     let path = first(b'/', authority_start, query);
     let host = (authority_start..path)
-        .rfind(|at| bytes.get(*at) == Some(&b'@'))
+        .rfind(|at| byte(bytes, *at) == b'@')
         .map_or(authority_start, |at| at + 1);
     let mut out = String::with_capacity(url.len());
     out.push_str(part(0, authority_start));
