@@ -4,6 +4,10 @@
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** Texts of at most this many UTF-16 units are copied unit by unit while ASCII (see `put`). */
+const SHORT_TEXT_UNITS = 24;
+/** A request that surely fits in this many bytes (3 per UTF-16 unit) is written in place. */
+const IN_PLACE_BYTES = 65536;
 
 /**
  * The boundary functions of one wasm module, which work once `instantiate(module)` resolved:
@@ -47,7 +51,7 @@ export function boundary() {
   const put = (memory, at, text) => {
     const units = text.length;
     let length = 0;
-    if (units > 24) return encoder.encodeInto(text, memory.subarray(at)).written;
+    if (units > SHORT_TEXT_UNITS) return encoder.encodeInto(text, memory.subarray(at)).written;
     while (length < units) {
       const unit = text.charCodeAt(length);
       if (unit > 0x7f) return length + encoder.encodeInto(text.slice(length), memory.subarray(at + length)).written;
@@ -62,7 +66,7 @@ export function boundary() {
   const write = (numbers, texts) => {
     let size = numbers.length * 8;
     for (const text of texts) size += (text?.length ?? 0) * 3;
-    const encoded = size > 65536 ? texts.map((text) => (text === undefined ? text : encoder.encode(text))) : undefined;
+    const encoded = size > IN_PLACE_BYTES ? texts.map((text) => (text === undefined ? text : encoder.encode(text))) : undefined;
     if (encoded) size = encoded.reduce((sum, text) => sum + (text?.length ?? 0), numbers.length * 8);
     let at = exports.inbox(size);
     const memory = bytes();
@@ -115,7 +119,7 @@ export function boundary() {
     redact: (text) => {
       const room = text.length * 3;
       let length;
-      if (text.length > 24 && room <= 65536) {
+      if (text.length > SHORT_TEXT_UNITS && room <= IN_PLACE_BYTES) {
         const at = exports.inbox(room);
         const memory = bytes();
         if (at !== inboxAt || inboxView.buffer !== memory.buffer) [inboxView, inboxAt] = [memory.subarray(at), at];
