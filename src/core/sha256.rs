@@ -31,10 +31,8 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     // The tail: the rest of `data`, 0x80, zeros and the length in bits, to a multiple of 64.
     let rest = data.get(whole..).unwrap_or_default();
     let mut tail = [0u8; 128];
-    let mut i = 0;
-    while i < rest.len() {
-        tail[i] = rest[i];
-        i += 1;
+    for (slot, b) in tail.iter_mut().zip(rest) {
+        *slot = *b;
     }
     tail[rest.len()] = 0x80;
     let tail_length = if rest.len() < 56 { 64 } else { 128 };

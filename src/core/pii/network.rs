@@ -60,7 +60,7 @@ pub(crate) fn url(text: &str, start: usize, rules: &Rules) -> Option<Found> {
 
 fn minimise_url(url: &str, authority_start: usize, rules: &Rules) -> String {
     let bytes = url.as_bytes();
-    // The first `byte` in `from..to` (`to` when there is none).
+    // The first `wanted` byte in `from..to` (`to` when there is none).
     let first = |wanted: u8, from: usize, to: usize| {
         (from..to)
             .find(|at| byte(bytes, *at) == wanted)
