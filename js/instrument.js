@@ -54,6 +54,16 @@ export const guarded = (handler) => (...args) => {
   }
 };
 
+/** A request's URL as fetch and XHR read it: a string as it is, anything else (a `URL`, a
+ * `Request` for fetch) by its string form, '' when it has none. */
+export function urlOf(input) {
+  try {
+    return text(input) ?? (typeof Request === 'function' && input instanceof Request ? input.url : String(input));
+  } catch {
+    return '';
+  }
+}
+
 /** `url` resolved against the page's address, or `url` itself when it cannot be. */
 export function absolute(url) {
   try {
@@ -106,7 +116,7 @@ export function instrument(core, wiring) {
   if (wiring.http) {
     undo.push(
       wrapMethod(global, 'fetch', ([input, init], result) => {
-        const url = text(input) ?? text(input?.url) ?? '';
+        const url = urlOf(input);
         const method = text(init?.method) ?? text(input?.method);
         const started = Date.now();
         if (!(result instanceof Promise)) return;
@@ -123,7 +133,7 @@ export function instrument(core, wiring) {
     undo.push(
       wrapMethod(prototype, 'open', ([method, url], _, xhr) => {
         const known = requests.has(xhr);
-        requests.set(xhr, { method: text(method), url: text(url) ?? '' });
+        requests.set(xhr, { method: text(method), url: urlOf(url) });
         if (known) return;
         xhr.addEventListener(
           'loadend',

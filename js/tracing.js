@@ -5,7 +5,7 @@
 // when they end and when the page has loaded, tests the application's RegExp targets and runs
 // `startSpan`. A request that already has a `traceparent` keeps it, a `no-cors` one gets none;
 // nothing here can disturb the page's call.
-import { absolute, guarded } from './instrument.js';
+import { absolute, guarded, urlOf } from './instrument.js';
 import { listen } from './platform.js';
 import { run } from './core.js';
 import { text } from './read.js';
@@ -52,7 +52,7 @@ export function traceRequests(core, regexps) {
       let started;
       try {
         const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
-        started = start(text(init?.method) ?? request?.method, text(input) ?? request?.url ?? String(input));
+        started = start(text(init?.method) ?? request?.method, urlOf(input));
         // A `no-cors` request may carry only the headers CORS safelists: fetch would throw.
         // An `init` that is no object is fetch's to refuse, as it is.
         const plain = init === undefined || init === null || typeof init === 'object';
@@ -90,7 +90,7 @@ export function traceRequests(core, regexps) {
     const { open, send, setRequestHeader } = prototype;
     const wrapped = {
       open(method, url, ...rest) {
-        requests.set(this, { method: text(method), url: String(url), own: false });
+        requests.set(this, { method: text(method), url: urlOf(url), own: false });
         return open.call(this, method, url, ...rest);
       },
       setRequestHeader(name, value) {

@@ -20,9 +20,11 @@ test('a thrown error and an unhandled rejection arrive with frames and breadcrum
   await page.waitForTimeout(50);
   await page.evaluate(async () => {
     await fetch('/pages/sdk.html?coupon=SECRET10');
+    // fetch and XHR take URL objects as well as strings.
+    await fetch(new URL('/pages/sdk.html?from=url', location.href));
     await new Promise((done) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('GET', '/pages/missing');
+      xhr.open('GET', new URL('/pages/missing', location.href));
       xhr.addEventListener('loadend', done);
       xhr.send();
     });
@@ -55,17 +57,20 @@ test('a thrown error and an unhandled rejection arrive with frames and breadcrum
   assert.equal(thrown.data.frames[0].inApp, true);
   assert.ok(thrown.data.frames[0].line > 0);
   const crumbs = thrown.data.breadcrumbs;
-  assert.deepEqual(crumbs.map((c) => c.category), ['auth', 'ui.click', 'navigation', 'http', 'http', 'console', 'navigation']);
+  assert.deepEqual(crumbs.map((c) => c.category), ['auth', 'ui.click', 'navigation', 'http', 'http', 'http', 'console', 'navigation']);
   assert.equal(crumbs[0].message, 'signed in as [REDACTED_EMAIL]');
   assert.equal(crumbs[1].message, 'button#buy');
   assert.match(crumbs[3].message, /^GET http:\/\/127\.0\.0\.1:\d+\/pages\/sdk\.html\?coupon=\[REDACTED\]$/);
   assert.equal(crumbs[3].data.status, 200);
   assert.ok(crumbs[3].data.durationMs >= 0);
-  assert.equal(crumbs[4].data.status, 404);
-  assert.equal(crumbs[4].level, 'error');
-  assert.equal(crumbs[5].message, 'cart almost full {"items":9}');
-  assert.equal(crumbs[5].level, 'warning');
-  assert.equal(crumbs[6].message, '/pages/step-2');
+  assert.match(crumbs[4].message, /^GET http:\/\/127\.0\.0\.1:\d+\/pages\/sdk\.html\?from=\[REDACTED\]$/);
+  assert.equal(crumbs[4].data.status, 200);
+  assert.match(crumbs[5].message, /^GET http:\/\/127\.0\.0\.1:\d+\/pages\/missing$/);
+  assert.equal(crumbs[5].data.status, 404);
+  assert.equal(crumbs[5].level, 'error');
+  assert.equal(crumbs[6].message, 'cart almost full {"items":9}');
+  assert.equal(crumbs[6].level, 'warning');
+  assert.equal(crumbs[7].message, '/pages/step-2');
   assert.equal(crumbs.filter((c) => c.category === 'http' && c.message.includes('/v1/events')).length, 0, 'the SDK\'s own requests are not breadcrumbs');
   const rejection = stored.find((e) => e.data.mechanism === 'onunhandledrejection');
   assert.equal(rejection.data.message, 'payment service unavailable');
