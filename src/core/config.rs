@@ -618,6 +618,13 @@ impl Config {
     }
 }
 
+/// Whether a request to `url` (as the page passed it, or `absolute`, resolved against the
+/// page's address) is the SDK's own delivery to `endpoint`: such requests are neither
+/// breadcrumbs nor traced.
+pub fn is_own_request(endpoint: Option<&str>, url: &str, absolute: &str) -> bool {
+    endpoint.is_some_and(|endpoint| url.starts_with(endpoint) || absolute.starts_with(endpoint))
+}
+
 pub(crate) fn is_endpoint(value: &str) -> bool {
     let rest = value
         .strip_prefix("https://")
@@ -787,6 +794,50 @@ mod tests {
             error.to_string(),
             "endpoint is required when transport is 'http' or 'beacon'"
         );
+    }
+
+    #[test]
+    fn own_requests_go_to_the_endpoint_as_given_or_as_resolved() {
+        let page = "https://app.example";
+        for (endpoint, url, absolute, own) in [
+            (
+                "/v1/events",
+                "/v1/events",
+                "https://app.example/v1/events",
+                true,
+            ),
+            (
+                "https://c.example/v1/events",
+                "https://c.example/v1/events",
+                "https://c.example/v1/events",
+                true,
+            ),
+            (
+                "https://app.example/v1/events",
+                "/v1/events",
+                "https://app.example/v1/events",
+                true,
+            ),
+            (
+                "/v1/events",
+                "/v1/other",
+                "https://app.example/v1/other",
+                false,
+            ),
+            (
+                "https://c.example/v1/events",
+                "/v1/events",
+                "https://app.example/v1/events",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                is_own_request(Some(endpoint), url, absolute),
+                own,
+                "{endpoint} {url}"
+            );
+        }
+        assert!(!is_own_request(None, "/v1/events", page));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! names the trace and the span active when it happened.
 
 use super::{Accepted, Collector, CustomRedaction};
+use crate::core::config::is_own_request;
 use crate::core::event::EventInput;
 use crate::core::json_object::Object;
 use crate::core::json_value::{parse, Value};
@@ -77,9 +78,7 @@ impl Collector {
         now_ms: f64,
     ) -> Option<RequestStart> {
         let config = self.pipeline.config();
-        let own = config.endpoint.as_deref().is_some_and(|endpoint| {
-            url_as_given.starts_with(endpoint) || url.starts_with(endpoint)
-        });
+        let own = is_own_request(config.endpoint.as_deref(), url_as_given, url);
         if own || !config.enabled || self.destroyed {
             return None;
         }

@@ -2,6 +2,7 @@
 //! turns what the JS class read (an error's name, message and stack; a click, a request, a
 //! navigation) into breadcrumbs and finished event data.
 
+use crate::core::config::is_own_request;
 use crate::core::errors::breadcrumbs::{Breadcrumb, Trail};
 use crate::core::errors::fingerprint::{fingerprint, normalize_message};
 use crate::core::errors::groups::{Groups, Occurrence};
@@ -190,11 +191,7 @@ impl Tracker {
         duration_ms: f64,
         now_ms: f64,
     ) {
-        let own = self
-            .endpoint
-            .as_deref()
-            .is_some_and(|endpoint| url.starts_with(endpoint));
-        if own {
+        if is_own_request(self.endpoint.as_deref(), url, absolute) {
             return;
         }
         let method = method_name(method);
