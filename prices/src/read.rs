@@ -16,7 +16,7 @@ use crate::part::Part;
 use crate::price::{Price, Rates, Tier};
 use alloc::string::String;
 use alloc::vec::Vec;
-use wasm_telemetry_rules::calendar::civil_from_days;
+use wasm_telemetry_rules::calendar::date_text;
 use wasm_telemetry_rules::find;
 
 /// The threshold of the own format's `longContext` when it names none.
@@ -357,16 +357,6 @@ pub fn read<J: Json>(table: &J, today: &str) -> Result<Vec<Price>, PriceError> {
 
 /// The UTC date (`YYYY-MM-DD`) of a Unix time in ms.
 pub fn iso_date(unix_ms: f64) -> String {
-    let (year, month, day) = civil_from_days((unix_ms as i64).div_euclid(86_400_000));
-    let mut text = String::with_capacity(10);
-    for (value, width) in [(year, 4), (month, 2), (day, 2)] {
-        if !text.is_empty() {
-            text.push('-');
-        }
-        let value = value.clamp(0, 9999) as u32;
-        for place in (0..width).rev() {
-            text.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
-        }
-    }
-    text
+    let text = date_text((unix_ms as i64).div_euclid(86_400_000));
+    text.iter().map(|b| char::from(*b)).collect()
 }

@@ -25,9 +25,35 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
+/// The UTC date of a day number (days since 1970-01-01) as the ASCII of `YYYY-MM-DD`, years
+/// clamped to 0000-9999: the day keys of cost reports and the effective date of price tables.
+pub fn date_text(days: i64) -> [u8; 10] {
+    let (year, month, day) = civil_from_days(days);
+    let mut text = *b"0000-00-00";
+    for (value, end, width) in [(year.clamp(0, 9999), 4, 4), (month, 7, 2), (day, 10, 2)] {
+        let mut value = value;
+        for at in (end - width..end).rev() {
+            if let Some(slot) = text.get_mut(at) {
+                *slot = b'0' + (value % 10) as u8;
+            }
+            value /= 10;
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_texts() {
+        assert_eq!(&date_text(0), b"1970-01-01");
+        assert_eq!(&date_text(19_782), b"2024-02-29");
+        assert_eq!(&date_text(-1), b"1969-12-31");
+        assert_eq!(&date_text(days_from_civil(312, 7, 4)), b"0312-07-04");
+        assert_eq!(&date_text(days_from_civil(10_000, 1, 1)), b"9999-01-01");
+    }
 
     #[test]
     fn known_dates() {

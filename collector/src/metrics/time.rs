@@ -1,6 +1,6 @@
 //! Time spans and UTC dates of the query APIs.
 
-use wasm_telemetry_rules::calendar::civil_from_days;
+use wasm_telemetry_rules::calendar::date_text;
 
 /// One minute, hour and day in ms.
 pub const MINUTE_MS: i64 = 60_000;
@@ -10,6 +10,5 @@ pub const HOUR_MS: i64 = 3_600_000;
 pub const DAY_MS: i64 = 86_400_000;
 /// The UTC date of a day number (days since 1970-01-01), as `YYYY-MM-DD`.
 pub fn date_of_day(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
+    date_text(day).iter().map(|b| char::from(*b)).collect()
 }
