@@ -17,7 +17,9 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 use wasm_telemetry_prices::cost::CURRENCY;
-use wasm_telemetry_rules::events::LLM_CALL_EVENT;
+use wasm_telemetry_rules::events::{
+    ERROR_EVENT, HEALTH_STATUS_EVENT, LLM_CALL_EVENT, WEB_VITAL_EVENT,
+};
 
 type Params = Query<HashMap<String, String>>;
 
@@ -105,7 +107,12 @@ pub async fn current(State(app): State<Arc<App>>) -> Response {
     let loaded = with_store(&app, move |store| {
         let recent = store.count_between(now - 5 * MINUTE_MS, until)?;
         let rows = store.rows(
-            &["web-vital", LLM_CALL_EVENT, "error", "health.status"],
+            &[
+                WEB_VITAL_EVENT,
+                LLM_CALL_EVENT,
+                ERROR_EVENT,
+                HEALTH_STATUS_EVENT,
+            ],
             since,
             until,
         )?;
@@ -124,7 +131,7 @@ pub async fn current(State(app): State<Arc<App>>) -> Response {
     let todays: Vec<&LlmCall> = calls.iter().filter(|c| c.timestamp >= today).collect();
     let mut services = Map::new();
     let mut system = Value::Null;
-    for row in rows.iter().filter(|r| r.kind == "health.status") {
+    for row in rows.iter().filter(|r| r.kind == HEALTH_STATUS_EVENT) {
         if let Some(name) = row.data["service"].as_str() {
             services.insert(name.into(), row.data["status"].clone());
         }
@@ -135,7 +142,7 @@ pub async fn current(State(app): State<Arc<App>>) -> Response {
         "eventsPerMinute": recent as f64 / 5.0,
         "requestRate": last_hour.len() as f64 / 60.0,
         "errorRate": if last_hour.is_empty() { 0.0 } else { failed as f64 / last_hour.len() as f64 },
-        "errors": rows.iter().filter(|r| r.kind == "error" && r.timestamp >= hour_ago).count(),
+        "errors": rows.iter().filter(|r| r.kind == ERROR_EVENT && r.timestamp >= hour_ago).count(),
         "vitals": vitals_p75(&rows),
         "llm": {
             "costToday": todays.iter().map(|c| c.cost).sum::<f64>() + 0.0,
@@ -240,7 +247,7 @@ pub async fn alerts(State(app): State<Arc<App>>, Query(params): Params) -> Respo
 async fn resolved_errors(app: &Arc<App>, start: i64, end: i64) -> Result<Vec<Row>, Response> {
     let symbolicator = app.symbolicator.clone();
     with_store(app, move |store| {
-        let mut rows = store.rows(&["error"], start, end)?;
+        let mut rows = store.rows(&[ERROR_EVENT], start, end)?;
         resolve_rows(&symbolicator, store, &mut rows);
         Ok(rows)
     })

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use sourcemap::{DecodedMap, SourceView};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use wasm_telemetry_rules::events::ERROR_EVENT;
 
 /// Bytes of scripts and maps (as uploaded) kept parsed in memory, least recently used first out.
 pub const CACHE_BYTES: usize = 256 * 1024 * 1024;
@@ -305,7 +306,10 @@ impl Symbolicator {
 /// Symbolicates the frames of every error event of `events` (wire-format objects) whose
 /// context names a release.
 pub fn resolve_events(symbolicator: &Symbolicator, store: &Store, events: &mut [Value]) {
-    for event in events.iter_mut().filter(|event| event["type"] == "error") {
+    for event in events
+        .iter_mut()
+        .filter(|event| event["type"] == ERROR_EVENT)
+    {
         if let Some(release) = event["context"]["release"].as_str().map(String::from) {
             symbolicator.resolve_data(store, &release, &mut event["data"]);
         }
@@ -314,7 +318,7 @@ pub fn resolve_events(symbolicator: &Symbolicator, store: &Store, events: &mut [
 
 /// Symbolicates the frames of every error row of `rows` that names a release.
 pub fn resolve_rows(symbolicator: &Symbolicator, store: &Store, rows: &mut [Row]) {
-    for row in rows.iter_mut().filter(|row| row.kind == "error") {
+    for row in rows.iter_mut().filter(|row| row.kind == ERROR_EVENT) {
         if let Some(release) = row.release.clone() {
             symbolicator.resolve_data(store, &release, &mut row.data);
         }

@@ -14,6 +14,7 @@ use crate::core::event::{error_data_json, metric_input, ErrorInput, EventError, 
 use crate::core::json::write_number;
 use crate::core::text::concat;
 use alloc::string::String;
+use wasm_telemetry_rules::events::ERROR_EVENT;
 
 /// The rules of one `TelemetryCollector` (the core kind `collector`).
 pub struct CollectorCore {
@@ -186,7 +187,7 @@ impl CollectorCore {
                     context_json: args.owned(3),
                 });
                 let input = Ok(EventInput {
-                    kind: "error".into(),
+                    kind: ERROR_EVENT.into(),
                     timestamp_ms: None,
                     data_json: Some(data),
                 });

@@ -1,6 +1,7 @@
 //! One telemetry event: validation of what the application passed and its wire encoding.
 
 use alloc::string::String;
+use wasm_telemetry_rules::events::PERFORMANCE_EVENT;
 
 use crate::core::json::{round_non_negative, write_integer};
 use crate::core::json_object::Object;
@@ -156,7 +157,7 @@ pub fn metric_input(metric_json: &str) -> Result<EventInput, EventError> {
         return Err(EventError::BadData);
     }
     Ok(EventInput {
-        kind: "performance".into(),
+        kind: PERFORMANCE_EVENT.into(),
         timestamp_ms: None,
         data_json: Some(metric_json.into()),
     })

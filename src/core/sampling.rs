@@ -2,6 +2,7 @@
 
 use crate::core::config::{Config, SamplingStrategy};
 use crate::core::trace::span::SPAN_EVENT;
+use wasm_telemetry_rules::events::ERROR_EVENT;
 
 /// Why an event was or was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +55,7 @@ impl Sampler {
     /// `draw` in `[0, 1)`. Errors have their own rate and window; a span was sampled with its
     /// trace ([`keeps_trace`]), so a probabilistic draw does not drop it again.
     pub fn admit(&mut self, config: &Config, now_ms: f64, draw: f64, kind: &str) -> Admission {
-        let is_error = kind == "error";
+        let is_error = kind == ERROR_EVENT;
         let rate = if is_error {
             config.error_sampling_rate
         } else {

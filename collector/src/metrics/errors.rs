@@ -6,6 +6,7 @@
 use crate::store::Row;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use wasm_telemetry_rules::events::ERROR_EVENT;
 
 /// In-app original frames that make a group's key.
 const KEY_FRAMES: usize = 5;
@@ -67,7 +68,7 @@ struct Group<'r> {
 /// Error rows (frames already resolved) by group key.
 fn groups(rows: &[Row]) -> BTreeMap<String, Group<'_>> {
     let mut groups: BTreeMap<String, Group<'_>> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.kind == "error") {
+    for row in rows.iter().filter(|r| r.kind == ERROR_EVENT) {
         let group = groups.entry(group_key(&row.data)).or_insert_with(|| Group {
             latest: row,
             count: 0,

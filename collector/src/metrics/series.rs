@@ -7,7 +7,7 @@ use super::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use super::vitals::vital_thresholds;
 use crate::store::Row;
 use serde_json::{json, Value};
-use wasm_telemetry_rules::events::LLM_CALL_EVENT;
+use wasm_telemetry_rules::events::{ERROR_EVENT, LLM_CALL_EVENT, WEB_VITAL_EVENT};
 
 /// Bucket sizes of `/api/metrics/historical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +89,7 @@ pub fn series(metric: &str) -> Series {
             reduce: Reduce::Count,
         },
         "errors" => Series {
-            kinds: vec!["error".into()],
+            kinds: vec![ERROR_EVENT.into()],
             value: one,
             reduce: Reduce::Count,
         },
@@ -105,7 +105,7 @@ pub fn series(metric: &str) -> Series {
             Reduce::Mean,
         ),
         _ if vital_name(metric).is_some() => Series {
-            kinds: vec!["web-vital".into()],
+            kinds: vec![WEB_VITAL_EVENT.into()],
             value: |r| r.data["value"].as_f64(),
             reduce: Reduce::P75,
         },

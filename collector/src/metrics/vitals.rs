@@ -4,6 +4,7 @@ use super::stats::percentile;
 use crate::store::Row;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+use wasm_telemetry_rules::events::WEB_VITAL_EVENT;
 use wasm_telemetry_rules::vitals::Vital;
 
 /// The Core Web Vitals thresholds of the vital `name` (good up to the first, poor above the
@@ -21,7 +22,7 @@ pub fn vital_rating(name: &str, value: f64) -> &'static str {
 /// p75 of each vital in `web-vital` rows: `{ LCP: { p75, rating, count }, … }`.
 pub fn vitals_p75(rows: &[Row]) -> Value {
     let mut by_name: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.kind == "web-vital") {
+    for row in rows.iter().filter(|r| r.kind == WEB_VITAL_EVENT) {
         let (Some(name), Some(value)) = (row.data["name"].as_str(), row.data["value"].as_f64())
         else {
             continue;

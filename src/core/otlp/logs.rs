@@ -10,13 +10,14 @@ use crate::core::json_value::Value;
 use crate::core::text::concat;
 use crate::core::trace::span::SPAN_EVENT;
 use alloc::string::String;
+use wasm_telemetry_rules::events::{AI_OPERATION_EVENT, ERROR_EVENT, WEB_VITAL_EVENT};
 
 /// Event types that are not log records: metrics only, and spans (exported as traces).
-pub const NOT_LOGGED: [&str; 3] = ["web-vital", "ai.operation", SPAN_EVENT];
+pub const NOT_LOGGED: [&str; 3] = [WEB_VITAL_EVENT, AI_OPERATION_EVENT, SPAN_EVENT];
 
 /// OTLP severity number and text of an event.
 fn severity(event: &Event) -> (i64, &'static str) {
-    if event.kind != "error" {
+    if event.kind != ERROR_EVENT {
         return (9, "INFO");
     }
     match event.data("severity").and_then(Value::as_str) {
@@ -65,7 +66,7 @@ fn write_record(out: &mut String, event: &Event, now_ms: i64) {
             string_attribute(out, key, value);
         }
     }
-    if event.kind == "error" {
+    if event.kind == ERROR_EVENT {
         for (member, key) in [
             ("name", "exception.type"),
             ("message", "exception.message"),

@@ -9,6 +9,7 @@ use crate::core::json::{write_decimal, write_integer, write_string};
 use crate::core::json_value::Value;
 use alloc::string::String;
 use alloc::vec::Vec;
+use wasm_telemetry_rules::events::{AI_OPERATION_EVENT, WEB_VITAL_EVENT};
 
 /// Recommended boundaries of `gen_ai.client.token.usage` (`{token}`).
 pub const TOKEN_BOUNDS: [f64; 14] = [
@@ -258,7 +259,7 @@ impl Metrics {
                     self.duration.record(attributes(&pairs), ms / 1000.0, at);
                 }
             }
-            "ai.operation" => {
+            AI_OPERATION_EVENT => {
                 for (field, phase) in AI_PHASES {
                     if let Some(ms) = number(field) {
                         let pairs = [("ai.operation.phase", phase)];
@@ -266,7 +267,7 @@ impl Metrics {
                     }
                 }
             }
-            "web-vital" => {
+            WEB_VITAL_EVENT => {
                 let index = text("name").and_then(|name| VITALS.iter().position(|v| v.0 == name));
                 if let (Some(index), Some(Value::Number(raw))) = (index, event.data("value")) {
                     let mut pairs = Vec::new();
