@@ -1,10 +1,13 @@
 // `node scripts/order-functions.mjs <file.wasm>`: renames every function of an optimised module
-// (in its "name" section) so that sorting by name sorts it by the size of its body, smallest
-// first, ties in their present order. `wasm-opt --reorder-functions-by-name` then lays the
-// functions out in that order, in which gzip finds more of each function in the ones before it
-// (0.2 to 0.3 KB less per entry than by Rust name). The module must have a name section, as
-// `wasm-opt --debuginfo` writes it.
+// (in its "name" section) so that sorting by name gives the order in which gzip compresses the
+// code best that a greedy search finds. `wasm-opt --reorder-functions-by-name` then lays the
+// functions out in that order. The search starts from the smallest function and each next one
+// is the function that shares the largest part of its 4-byte sequences with the few functions
+// just placed, so that gzip finds it in its window; it runs with three widths of "just placed"
+// and keeps the order whose code gzips smallest (0.2 to 1.1 KB less per entry than smallest
+// first). The module must have a name section, as `wasm-opt --debuginfo` writes it.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 
 const file = process.argv[2];
 const bytes = readFileSync(file);
@@ -68,24 +71,60 @@ for (const [, start] of sections.filter(([id]) => id === 2)) {
   }
 }
 
-const sizes = [];
+const bodies = [];
 const code = sections.find(([id]) => id === 10);
 if (!code) throw new Error(`${file}: no code section`);
 let [count, at] = leb(code[1]);
 while (count--) {
   const [size, start] = leb(at);
-  sizes.push(size);
+  bodies.push(bytes.subarray(start, start + size));
   at = start + size;
 }
 
-const order = sizes.map((size, index) => index).sort((a, b) => sizes[a] - sizes[b] || a - b);
-const rank = new Array(sizes.length);
+/** The distinct 4-byte sequences of `body`, each as a number. */
+function quads(body) {
+  const found = new Set();
+  for (let i = 0; i + 4 <= body.length; i++) found.add(body.readUInt32LE(i));
+  return found;
+}
+
+/**
+ * The greedy order (see the top of this file) in which each next function is the one most of
+ * whose 4-byte sequences are in the last `width` functions placed; ties go to the earlier one.
+ */
+function similarityOrder(width) {
+  const sequences = bodies.map(quads);
+  const placed = new Array(bodies.length).fill(false);
+  const smallest = bodies.reduce((best, body, index) => (body.length < bodies[best].length ? index : best), 0);
+  const order = [];
+  for (let next = smallest; next >= 0; ) {
+    placed[next] = true;
+    order.push(next);
+    const recent = new Set(order.slice(-width).flatMap((index) => [...sequences[index]]));
+    let bestShare = -1;
+    next = -1;
+    sequences.forEach((own, index) => {
+      if (placed[index]) return;
+      let shared = 0;
+      for (const sequence of own) if (recent.has(sequence)) shared++;
+      const share = own.size === 0 ? 1 : shared / own.size;
+      if (share > bestShare) [bestShare, next] = [share, index];
+    });
+  }
+  return order;
+}
+
+const gzipped = (order) => gzipSync(Buffer.concat(order.map((index) => bodies[index])), { level: 9 }).length;
+const order = [2, 4, 8]
+  .map(similarityOrder)
+  .reduce((best, candidate) => (gzipped(candidate) < gzipped(best) ? candidate : best));
+const rank = new Array(bodies.length);
 order.forEach((index, position) => {
   rank[index] = position;
 });
-const width = String(sizes.length).length;
-const names = sizes.map((_, index) => {
-  const name = [...Buffer.from(`f${String(rank[index]).padStart(width, '0')}`)];
+const digits = String(bodies.length).length;
+const names = bodies.map((_, index) => {
+  const name = [...Buffer.from(`f${String(rank[index]).padStart(digits, '0')}`)];
   return [...encode(imported + index), ...sized(name)];
 });
 const nameSection = [...sized([...Buffer.from('name')]), 1, ...sized(vector(names))];
