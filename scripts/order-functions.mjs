@@ -88,12 +88,13 @@ function quads(body) {
   return found;
 }
 
+const sequences = bodies.map(quads);
+
 /**
  * The greedy order (see the top of this file) in which each next function is the one most of
  * whose 4-byte sequences are in the last `width` functions placed; ties go to the earlier one.
  */
 function similarityOrder(width) {
-  const sequences = bodies.map(quads);
   const placed = new Array(bodies.length).fill(false);
   const smallest = bodies.reduce((best, body, index) => (body.length < bodies[best].length ? index : best), 0);
   const order = [];
@@ -115,9 +116,12 @@ function similarityOrder(width) {
 }
 
 const gzipped = (order) => gzipSync(Buffer.concat(order.map((index) => bodies[index])), { level: 9 }).length;
-const order = [2, 4, 8]
-  .map(similarityOrder)
-  .reduce((best, candidate) => (gzipped(candidate) < gzipped(best) ? candidate : best));
+const { order } = [2, 4, 8]
+  .map((width) => {
+    const candidate = similarityOrder(width);
+    return { order: candidate, size: gzipped(candidate) };
+  })
+  .reduce((best, candidate) => (candidate.size < best.size ? candidate : best));
 const rank = new Array(bodies.length);
 order.forEach((index, position) => {
   rank[index] = position;
