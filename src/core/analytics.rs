@@ -190,7 +190,7 @@ impl Analytics {
             || (0, 0),
             |(count, total)| {
                 *count += 1;
-                *total += length;
+                *total = total.saturating_add(length);
             },
         );
         true
@@ -374,6 +374,19 @@ mod tests {
         assert_eq!(s.avg_duration_ms, Some(3000.0));
         assert_eq!(lookup(&s.avg_length_by_role, "user"), Some(&100.0));
         assert_eq!(lookup(&s.by_provider, "openai"), Some(&2));
+    }
+
+    #[test]
+    fn message_lengths_too_large_to_add_saturate_the_total() {
+        let mut a = Analytics::default();
+        a.start_conversation("c1", "openai", 0.0);
+        assert!(a.message("c1", u64::MAX, "user"));
+        assert!(a.message("c1", u64::MAX, "user"));
+        let s = a.conversation_stats();
+        assert_eq!(
+            lookup(&s.avg_length_by_role, "user"),
+            Some(&(u64::MAX as f64 / 2.0))
+        );
     }
 
     #[test]
