@@ -249,10 +249,13 @@ impl Symbolicator {
                 continue;
             };
             let Parsed::Map(map) = &*map else { continue };
-            let (line, column) = (
-                line.saturating_sub(1) as u32,
-                column.saturating_sub(1) as u32,
-            );
+            // A place past what a map can hold resolves nothing (it is not cut down to one).
+            let (Ok(line), Ok(column)) = (
+                u32::try_from(line.saturating_sub(1)),
+                u32::try_from(column.saturating_sub(1)),
+            ) else {
+                continue;
+            };
             let Some(token) = map.lookup_token(line, column) else {
                 continue;
             };
@@ -264,8 +267,8 @@ impl Symbolicator {
             let function = map.get_original_function_name(line, column, Some(minified), view);
             let mut original = json!({
                 "file": source_path(&map_path, source),
-                "line": token.get_src_line() + 1,
-                "column": token.get_src_col() + 1,
+                "line": u64::from(token.get_src_line()) + 1,
+                "column": u64::from(token.get_src_col()) + 1,
                 "function": function,
             });
             if let Some(context) = context(map, token.get_src_id(), token.get_src_line()) {
@@ -290,7 +293,9 @@ fn context(map: &DecodedMap, source: u32, line: u32) -> Option<Value> {
     let pre: Vec<String> = (line.saturating_sub(CONTEXT_LINES)..line)
         .filter_map(text)
         .collect();
-    let post: Vec<String> = (line + 1..=line + CONTEXT_LINES).filter_map(text).collect();
+    let post: Vec<String> = (line.saturating_add(1)..=line.saturating_add(CONTEXT_LINES))
+        .filter_map(text)
+        .collect();
     Some(json!({ "pre": pre, "line": current, "post": post }))
 }
 
@@ -436,6 +441,28 @@ mod tests {
         );
         assert_eq!(frames[0]["original"]["function"], Value::Null);
         assert_eq!(frames[0]["original"]["line"], 3);
+    }
+
+    #[test]
+    fn places_at_the_limits_of_a_map_resolve_without_overflow_or_truncation() {
+        let store = Store::in_memory().unwrap();
+        let mut builder = SourceMapBuilder::new(Some("app-3f.js"));
+        builder.add(0, 0, u32::MAX, u32::MAX, Some("src/far.ts"), None, false);
+        let mut map = Vec::new();
+        builder.into_sourcemap().to_writer(&mut map).unwrap();
+        store
+            .put_release_file("r1", "/assets/app-3f.js.map", FileKind::SourceMap, &map, 1)
+            .unwrap();
+        let frame = |line: u64| json!({ "function": "a", "file": "https://shop.example/assets/app-3f.js", "line": line, "column": 1 });
+        let mut frames = vec![frame(1), frame(u64::from(u32::MAX) + 2)];
+        assert_eq!(
+            Symbolicator::new().resolve_frames(&store, "r1", &mut frames),
+            1,
+            "a line past 2^32 is not taken for line 1"
+        );
+        assert_eq!(frames[0]["original"]["line"], u64::from(u32::MAX) + 1);
+        assert_eq!(frames[0]["original"]["column"], u64::from(u32::MAX) + 1);
+        assert!(frames[1].get("original").is_none());
     }
 
     #[test]
