@@ -107,13 +107,10 @@ fn text(rng: &mut Draws, answers: &[String]) -> String {
         String::from(rng.pick(&TEXTS))
     };
     if rng.chance(15) && !text.is_empty() {
-        let cut = rng.below(text.len());
-        while !text.is_char_boundary(cut) && text.len() > cut {
-            text.pop();
-        }
-        if text.is_char_boundary(cut) {
-            text.truncate(cut);
-        }
+        // Cut at a random place, moved back to the start of its character.
+        let place = rng.below(text.len());
+        let cut = (0..=place).rev().find(|at| text.is_char_boundary(*at));
+        text.truncate(cut.unwrap_or(0));
     }
     if rng.chance(10) {
         let at = rng.below(text.len() + 1);
@@ -159,14 +156,15 @@ fn json_string(text: &str) -> String {
     out
 }
 
+/// Up to eight numbers, as the classes send them.
 fn numbers(rng: &mut Draws) -> Vec<f64> {
     (0..rng.below(9))
         .map(|_| NUMBERS[rng.below(NUMBERS.len())])
         .collect()
 }
 
-/// One sequence: a few cores opened, then operations on them (and on handles that are not
-/// theirs), closing and reopening some on the way.
+/// One sequence: a few cores opened, then operations on them, closing and opening cores on the
+/// way.
 fn run_sequence(seed: u64) {
     let mut seed_bytes = [0u8; 32];
     seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
