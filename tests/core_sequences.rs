@@ -6,6 +6,7 @@
 
 use wasm_telemetry::api::args::Args;
 use wasm_telemetry::api::cores::Cores;
+use wasm_telemetry::core::json::write_string;
 use wasm_telemetry::core::json_value::parse;
 use wasm_telemetry::core::random::Rng;
 
@@ -135,25 +136,14 @@ fn texts(rng: &mut Draws, answers: &[String]) -> String {
             0 => String::from("null"),
             1 => String::from(if rng.chance(50) { "true" } else { "false" }),
             2 => String::from("1.5"),
-            _ => json_string(&text(rng, answers)),
+            _ => {
+                let mut item = String::new();
+                write_string(&mut item, &text(rng, answers));
+                item
+            }
         })
         .collect();
     format!("[{}]", items.join(","))
-}
-
-/// `text` as a JSON string.
-fn json_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Up to eight numbers, as the classes send them.

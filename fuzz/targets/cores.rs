@@ -9,28 +9,28 @@
 use libfuzzer_sys::fuzz_target;
 use wasm_telemetry::api::args::Args;
 use wasm_telemetry::api::cores::Cores;
+use wasm_telemetry::core::json::write_string;
 
 include!("../../tests/support/core_ops.rs");
-
-/// `text` as a JSON string.
-fn json_string(text: &str) -> String {
-    serde_json::Value::from(text).to_string()
-}
 
 /// The texts argument of a record: a JSON array of its texts, or its first text as it is.
 fn texts_of(parts: &[String], raw: bool) -> String {
     if raw {
         return parts.first().cloned().unwrap_or_default();
     }
-    let items: Vec<String> = parts
-        .iter()
-        .map(|part| match part.as_str() {
-            "n" => String::from("null"),
-            "t" => String::from("true"),
-            text => json_string(text),
-        })
-        .collect();
-    format!("[{}]", items.join(","))
+    let mut out = String::from("[");
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        match part.as_str() {
+            "n" => out.push_str("null"),
+            "t" => out.push_str("true"),
+            text => write_string(&mut out, text),
+        }
+    }
+    out.push(']');
+    out
 }
 
 fuzz_target!(|data: &[u8]| {
