@@ -2,36 +2,7 @@
 // is one run of one shape: { name, structured }; the stack is read inside the worker, where the
 // page's Error.prepareStackTrace does not reach, and posted back as { stack } or { failure }.
 
-/** Error.prepareStackTrace for the structured run (the same as shapes.js's). */
-function formatCallSites(error, sites) {
-  return sites.map(describeCallSite);
-}
-
-function describeCallSite(s) {
-  const get = (read) => {
-    try {
-      const value = read();
-      if (value === undefined) return null;
-      return typeof value === 'symbol' ? String(value) : value;
-    } catch (failure) {
-      return `<threw ${failure}>`;
-    }
-  };
-  return {
-    function: get(() => s.getFunctionName()),
-    method: get(() => s.getMethodName()),
-    type: get(() => s.getTypeName?.() ?? null),
-    file: get(() => s.getFileName() ?? s.getScriptNameOrSourceURL?.() ?? null),
-    line: get(() => s.getLineNumber()),
-    column: get(() => s.getColumnNumber()),
-    native: get(() => s.isNative()),
-    eval: get(() => s.isEval()),
-    evalOrigin: get(() => s.getEvalOrigin?.() ?? null),
-    constructor: get(() => s.isConstructor()),
-    async: get(() => s.isAsync?.() ?? false),
-    toString: get(() => String(s)),
-  };
-}
+importScripts('callsites.js');
 
 function workerLeaf() {
   throw new Error('thrown inside a Web Worker');

@@ -1,39 +1,9 @@
 // The stack shapes of tests/corpus/capture-chromium.mjs. Every shape builds its error twice through
 // the same code path: once read with V8's default formatter (`stack`), once with a formatter that
-// returns V8's structured CallSites (`callsites`), so the two runs' frames correspond one to one.
+// returns V8's structured CallSites (`callsites`, callsites.js), so the two runs' frames correspond
+// one to one.
 // A classic, sloppy-mode script on purpose (like most bundles; direct eval works in it). The corpus
 // records this file's lines and columns: rerun the capture after any edit.
-
-/** Error.prepareStackTrace for the structured run: V8's CallSites as plain, JSON-able objects. */
-function formatCallSites(error, sites) {
-  return sites.map(describeCallSite);
-}
-
-function describeCallSite(s) {
-  const get = (read) => {
-    try {
-      const value = read();
-      if (value === undefined) return null;
-      return typeof value === 'symbol' ? String(value) : value;
-    } catch (failure) {
-      return `<threw ${failure}>`;
-    }
-  };
-  return {
-    function: get(() => s.getFunctionName()),
-    method: get(() => s.getMethodName()),
-    type: get(() => s.getTypeName?.() ?? null),
-    file: get(() => s.getFileName() ?? s.getScriptNameOrSourceURL?.() ?? null),
-    line: get(() => s.getLineNumber()),
-    column: get(() => s.getColumnNumber()),
-    native: get(() => s.isNative()),
-    eval: get(() => s.isEval()),
-    evalOrigin: get(() => s.getEvalOrigin?.() ?? null),
-    constructor: get(() => s.isConstructor()),
-    async: get(() => s.isAsync?.() ?? false),
-    toString: get(() => String(s)),
-  };
-}
 
 /** Shapes captured while the page loads (top-level code), keyed by name: { stack, callsites }. */
 const EARLY = [];
