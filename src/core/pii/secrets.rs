@@ -1,9 +1,7 @@
 //! Secrets: bearer and basic credentials, JWTs, well-known API key prefixes and long
 //! high-entropy tokens.
 
-use super::{
-    byte, is_word, run_byte, starts_with, starts_with_ignore_case, Found, Kind, Replacement,
-};
+use super::{byte, is_word, starts_with, starts_with_ignore_case, Found, Kind, Replacement};
 use alloc::string::String;
 
 /// Shortest token checked for entropy.
@@ -126,7 +124,7 @@ pub(crate) fn token(bytes: &[u8], start: usize) -> (Option<Found>, usize) {
     // One pass over the run finds where its key characters and its base64 characters stop.
     let (mut key_end, mut base64_stop, mut wide_end) = (usize::MAX, usize::MAX, start);
     loop {
-        let kinds = CHARS[usize::from(run_byte(bytes, wide_end))];
+        let kinds = CHARS[usize::from(byte(bytes, wide_end))];
         if kinds & KEY == 0 {
             key_end = key_end.min(wide_end);
         }
@@ -218,9 +216,9 @@ fn looks_random(bytes: &[u8], start: usize, end: usize) -> bool {
     let end = end.min(start + MAX_TOKEN_STATS);
     let mut counts = [0u16; 128];
     let (mut upper, mut lower, mut digits, mut changes) = (0, 0, 0, 0usize);
-    let mut previous_class = class(run_byte(bytes, start));
+    let mut previous_class = class(byte(bytes, start));
     for at in start..end {
-        let b = run_byte(bytes, at);
+        let b = byte(bytes, at);
         let b_class = class(b);
         changes += usize::from(b_class != previous_class);
         previous_class = b_class;
