@@ -14,7 +14,7 @@ use crate::core::pii::Rules;
 use crate::core::random::Rng;
 use crate::core::retry::Backoff;
 use crate::core::sampling::{Admission, Sampler};
-use crate::core::sanitize::{normalize_field, sanitize_json, Policy};
+use crate::core::sanitize::{sanitize_json, Policy};
 use crate::core::sha256::salted_id_hash;
 use crate::core::trace::context::TraceContext;
 use alloc::borrow::Cow;
@@ -219,13 +219,7 @@ fn breaker_of(config: &Config) -> Breaker {
 fn policy_of(config: &Config) -> Policy {
     Policy {
         patterns: config.redact_pii,
-        fields: {
-            let mut fields = Vec::with_capacity(config.redact_fields.len());
-            for field in &config.redact_fields {
-                fields.push(normalize_field(field));
-            }
-            fields
-        },
+        fields: config.redact_fields.clone(),
         rules: Rules {
             allowed_query_params: config.allowed_query_params.clone(),
         },
