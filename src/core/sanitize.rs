@@ -48,6 +48,8 @@ pub fn field_ends_with(key: &str, name: &str) -> bool {
 }
 
 /// Takes the last byte that normalisation keeps off the end of a field name, lower-cased.
+/// Inlined in its one caller: faster there, and smaller.
+#[inline(always)]
 fn take_last_kept(name: &mut &[u8]) -> Option<u8> {
     while let Some((&last, before)) = name.split_last() {
         *name = before;
