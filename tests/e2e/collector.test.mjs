@@ -72,11 +72,14 @@ describe('TelemetryCollector in a page, delivering to the collector', () => {
         c.track({ type: 'e2e.sizes', data: { text: 'after', n: 3 } }),
       ];
       const redacted = window.sdk.redact(`${'x '.repeat(40000)}mail ann@example.com`);
-      return { accepted, redacted: redacted.slice(-21), size: redacted.length, sent: await c.flush(), long };
+      // Through the views of a memory that has grown meanwhile.
+      const after = window.sdk.redact(`${'y '.repeat(100)}call +1 415 555 2671`);
+      return { accepted, redacted: redacted.slice(-21), size: redacted.length, after: after.slice(-21), sent: await c.flush(), long };
     }, env.collector.endpoint);
     assert.deepEqual(result.accepted, [true, true, true]);
     assert.equal(result.redacted, 'mail [REDACTED_EMAIL]');
     assert.equal(result.size, 80000 + 'mail [REDACTED_EMAIL]'.length);
+    assert.equal(result.after, 'call [REDACTED_PHONE]');
     assert.equal(result.sent, 3);
     const stored = await env.collector.events('e2e.sizes');
     const byN = Object.fromEntries(stored.map((e) => [e.data.n, e.data.text]));
