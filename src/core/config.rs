@@ -4,6 +4,7 @@
 use crate::core::json::write_string;
 use crate::core::json_object::Object;
 use crate::core::json_value::{self, Value};
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -381,10 +382,12 @@ impl Spec {
             (Kind::Flag, Value::Bool(b)) => Some(Setting::Flag(*b)),
             (Kind::Function, Value::Bool(true)) => Some(Setting::Flag(true)),
             (Kind::Number { .. }, _) => value.as_f64().map(Setting::Number),
-            (Kind::Choice { known, .. }, Value::String(name)) if known.contains(&name.as_str()) => {
-                Some(Setting::Text(name.clone()))
+            (Kind::Choice { known, .. }, Value::String(name)) if known.contains(&name.as_ref()) => {
+                Some(Setting::Text(String::from(name.as_ref())))
             }
-            (Kind::Text(_), Value::String(text)) => Some(Setting::Text(text.clone())),
+            (Kind::Text(_), Value::String(text)) => {
+                Some(Setting::Text(String::from(text.as_ref())))
+            }
             (Kind::List(_), Value::Array(items)) => strings(items).map(Setting::List),
             _ => None,
         };
@@ -637,7 +640,7 @@ pub(crate) fn is_endpoint(value: &str) -> bool {
 }
 
 /// The members of a JSON configuration object, once every key is known to be a field.
-fn config_members(text: &str) -> Result<Vec<(String, Value)>, ConfigError> {
+fn config_members(text: &str) -> Result<Vec<(Cow<'_, str>, Value<'_>)>, ConfigError> {
     let Some(Value::Object(members)) = json_value::parse(text) else {
         return Err(ConfigError::Type {
             field: "config",
@@ -646,9 +649,9 @@ fn config_members(text: &str) -> Result<Vec<(String, Value)>, ConfigError> {
     };
     if let Some((key, _)) = members
         .iter()
-        .find(|(key, _)| !FIELDS.contains(&key.as_str()))
+        .find(|(key, _)| !FIELDS.contains(&key.as_ref()))
     {
-        return Err(ConfigError::Unknown(key.clone()));
+        return Err(ConfigError::Unknown(String::from(key.as_ref())));
     }
     Ok(members)
 }

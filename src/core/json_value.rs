@@ -3,7 +3,7 @@
 //! standard float parser, which would cost more wasm than this whole module.
 
 use crate::core::json::read_string;
-use alloc::string::String;
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 /// Deepest nesting read; deeper documents are refused rather than risking the stack.
@@ -18,26 +18,28 @@ pub enum Refusal {
     TooDeep,
 }
 
-/// A JSON value.
+/// A JSON value, borrowing from the document it was read from wherever it can: numbers always,
+/// strings and keys unless they hold escapes. Reading event data then allocates only for the
+/// arrays and objects.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// `null`
     Null,
     /// `true` or `false`
     Bool(bool),
     /// A number, as written.
-    Number(String),
+    Number(&'a str),
     /// A string, unescaped.
-    String(String),
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<Value>),
+    Array(Vec<Value<'a>>),
     /// An object, members in order.
-    Object(Vec<(String, Value)>),
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
 }
 
-impl Value {
+impl<'a> Value<'a> {
     /// The member `key` of an object.
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
         match self {
             Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -70,7 +72,7 @@ impl Value {
 }
 
 /// The reader's values as the shared price rules read tables and usage objects.
-impl wasm_telemetry_prices::json::Json for Value {
+impl wasm_telemetry_prices::json::Json for Value<'_> {
     fn get(&self, key: &str) -> Option<&Self> {
         Value::get(self, key)
     }
@@ -89,7 +91,7 @@ impl wasm_telemetry_prices::json::Json for Value {
 
     fn member(&self, index: usize) -> Option<(&str, &Self)> {
         match self {
-            Value::Object(members) => members.get(index).map(|(k, v)| (k.as_str(), v)),
+            Value::Object(members) => members.get(index).map(|(k, v)| (k.as_ref(), v)),
             _ => None,
         }
     }
@@ -183,12 +185,12 @@ fn decimal(text: &str) -> Option<f64> {
 }
 
 /// Parses a JSON document; `None` if it is not valid JSON or nests deeper than 64 levels.
-pub fn parse(text: &str) -> Option<Value> {
+pub fn parse(text: &str) -> Option<Value<'_>> {
     read(text).ok()
 }
 
 /// Parses a JSON document, telling why it was refused.
-pub fn read(text: &str) -> Result<Value, Refusal> {
+pub fn read(text: &str) -> Result<Value<'_>, Refusal> {
     let mut reader = Reader {
         bytes: text.as_bytes(),
         text,
@@ -212,7 +214,7 @@ struct Reader<'a> {
     too_deep: bool,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn peek(&self) -> u8 {
         self.bytes.get(self.at).copied().unwrap_or(0)
     }
@@ -228,7 +230,7 @@ impl Reader<'_> {
         (self.peek() == b).then(|| self.at += 1)
     }
 
-    fn value(&mut self, depth: usize) -> Option<Value> {
+    fn value(&mut self, depth: usize) -> Option<Value<'a>> {
         if depth > MAX_DEPTH {
             self.too_deep = true;
             return None;
@@ -277,13 +279,13 @@ impl Reader<'_> {
                 }
                 let raw = self.text.get(start..self.at)?;
                 decimal(raw)?;
-                Some(Value::Number(raw.into()))
+                Some(Value::Number(raw))
             }
             _ => None,
         }
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Option<Value> {
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Option<Value<'a>> {
         let end = self.at + word.len();
         (self.text.get(self.at..end)? == word).then(|| {
             self.at = end;
@@ -291,10 +293,10 @@ impl Reader<'_> {
         })
     }
 
-    fn string(&mut self) -> Option<String> {
+    fn string(&mut self) -> Option<Cow<'a, str>> {
         let (text, next) = read_string(self.text, self.at)?;
         self.at = next;
-        Some(text.into_owned())
+        Some(text)
     }
 }
 
@@ -314,8 +316,8 @@ mod tests {
         assert_eq!(
             value.get("a"),
             Some(&Value::Array(vec![
-                Value::Number("1".into()),
-                Value::Number("-2.5e3".into()),
+                Value::Number("1"),
+                Value::Number("-2.5e3"),
                 Value::Bool(true),
                 Value::Null
             ]))

@@ -45,7 +45,7 @@ pub struct Options {
 /// `Infinity`, `-Infinity`), as the JS side writes those.
 fn number(value: Option<&Value>) -> Option<f64> {
     match value? {
-        Value::String(name) => match name.as_str() {
+        Value::String(name) => match name.as_ref() {
             "Infinity" => Some(f64::INFINITY),
             "-Infinity" => Some(f64::NEG_INFINITY),
             _ => Some(f64::NAN),
@@ -279,7 +279,8 @@ mod tests {
                 .finish();
             p.track_ai(&op);
         }
-        let summary = parse(&p.ai_summary_json()).unwrap();
+        let summary = p.ai_summary_json();
+        let summary = parse(&summary).unwrap();
         let n = |key: &str| summary.get(key).and_then(Value::as_f64);
         assert_eq!(
             [n("count"), n("min"), n("max"), n("p50"), n("p95"), n("p99")],
@@ -316,21 +317,21 @@ mod tests {
         );
         let value = parse(&json).unwrap();
         let at = |path: &[&str]| path.iter().try_fold(&value, |v, k| v.get(k)).cloned();
-        assert_eq!(at(&["resources", "count"]), Some(Value::Number("2".into())));
+        assert_eq!(at(&["resources", "count"]), Some(Value::Number("2")));
         assert_eq!(
             at(&["resources", "transferBytes"]),
-            Some(Value::Number("120".into()))
+            Some(Value::Number("120"))
         );
         assert_eq!(
             at(&["resources", "slowest", "duration"]),
-            Some(Value::Number("30".into()))
+            Some(Value::Number("30"))
         );
         let url = at(&["resources", "slowest", "url"]).unwrap();
         assert!(!url.as_str().unwrap().contains("token=1"), "{url:?}");
-        assert_eq!(at(&["longTasks", "count"]), Some(Value::Number("2".into())));
+        assert_eq!(at(&["longTasks", "count"]), Some(Value::Number("2")));
         assert_eq!(
             at(&["longTasks", "totalBlockingTime"]),
-            Some(Value::Number("130".into()))
+            Some(Value::Number("130"))
         );
         assert_eq!(at(&["memory", "jsHeapBytes"]), None);
         let empty = p.resources_json(&[], &[], |_| None, 0.0, Some(5.0));

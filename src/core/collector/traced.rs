@@ -290,12 +290,17 @@ mod tests {
         c
     }
 
-    /// The events sent in the next batch, parsed.
-    fn sent(c: &mut Collector) -> Vec<Value> {
-        let Some(id) = c.next_batch(10_000.0) else {
-            return Vec::new();
-        };
-        match parse(&c.body(&id, Part::Main, 10_000.0, None).unwrap()) {
+    /// The body of the next batch (`[]` when none is due).
+    fn sent(c: &mut Collector) -> String {
+        match c.next_batch(10_000.0) {
+            Some(id) => c.body(&id, Part::Main, 10_000.0, None).unwrap(),
+            None => "[]".into(),
+        }
+    }
+
+    /// The events of a batch's body.
+    fn events(body: &str) -> Vec<Value<'_>> {
+        match parse(body) {
             Some(Value::Array(events)) => events,
             other => panic!("{other:?}"),
         }
@@ -349,7 +354,8 @@ mod tests {
             1160.0,
             &mut no_patterns,
         );
-        let events = sent(&mut c);
+        let body = sent(&mut c);
+        let events = events(&body);
         assert_eq!(events.len(), 2);
         let span = &events[0];
         assert_eq!(text(span, &["type"]), SPAN_EVENT);
@@ -415,7 +421,8 @@ mod tests {
             1240.0,
             &mut no_patterns,
         );
-        let events = sent(&mut c);
+        let body = sent(&mut c);
+        let events = events(&body);
         let trace_id = text(&events[0], &["traceId"]);
         assert_eq!(trace_id.len(), 32);
         assert_eq!(
@@ -450,7 +457,8 @@ mod tests {
             c.page_loaded(Some(navigation), 5000.0, &mut no_patterns),
             Accepted::Buffered
         );
-        let events = sent(&mut c);
+        let body = sent(&mut c);
+        let events = events(&body);
         let load = &events[0];
         assert_eq!(text(load, &["data", "name"]), "pageload");
         assert_eq!(
@@ -496,7 +504,7 @@ mod tests {
             &mut no_patterns,
         );
         assert_eq!(c.page_loaded(None, 2000.0, &mut no_patterns), not_sent());
-        assert!(sent(&mut c).is_empty());
+        assert!(events(&sent(&mut c)).is_empty());
 
         let mut never_off = traced(r#","tracePropagationTargets":[]"#, None);
         let started = request(&mut never_off, "http://127.0.0.1:8080/api").unwrap();
@@ -584,7 +592,8 @@ mod tests {
             c.llm_call(call, 2000.0, &mut no_patterns),
             Accepted::Buffered
         );
-        let events = sent(&mut c);
+        let body = sent(&mut c);
+        let events = events(&body);
         let data = events[0].get("data").unwrap();
         assert_eq!(text(data, &["name"]), "chat gpt-4o");
         assert_eq!(text(data, &["kind"]), "client");

@@ -321,7 +321,8 @@ mod tests {
         };
         let id = t.capture(&captured, NOW).unwrap();
         assert_eq!(id, "err-1700000000000-1");
-        let data = parse(&t.take_event().unwrap()).unwrap();
+        let event = t.take_event().unwrap();
+        let data = parse(&event).unwrap();
         assert_eq!(t.take_event(), None, "taken once");
         assert_eq!(text(&data, "errorId"), id);
         assert_eq!(text(&data, "severity"), "warning");
@@ -357,13 +358,15 @@ mod tests {
             },
             NOW,
         );
-        let stats = parse(&t.stats_json()).unwrap();
+        let stats = t.stats_json();
+        let stats = parse(&stats).unwrap();
         assert_eq!(stats.get("totalErrors").and_then(Value::as_f64), Some(11.0));
         assert_eq!(stats.get("uniqueGroups").and_then(Value::as_f64), Some(2.0));
         assert_eq!(stats.get("recoveryRate"), Some(&Value::Null));
         let by = stats.get("bySeverity").unwrap();
         assert_eq!(by.get("error").and_then(Value::as_f64), Some(11.0));
-        let groups = parse(&t.groups_json()).unwrap();
+        let groups = t.groups_json();
+        let groups = parse(&groups).unwrap();
         let Value::Array(groups) = groups else {
             panic!("groups")
         };
@@ -401,7 +404,8 @@ mod tests {
             1.0,
             NOW,
         );
-        let Some(Value::Array(crumbs)) = parse(&t.trail.to_json()) else {
+        let trail = t.trail.to_json();
+        let Some(Value::Array(crumbs)) = parse(&trail) else {
             panic!("trail")
         };
         assert_eq!(
@@ -425,7 +429,8 @@ mod tests {
             Some("{\"a\":1}".into()),
             NOW,
         );
-        let Some(Value::Array(crumbs)) = parse(&t.trail.to_json()) else {
+        let trail = t.trail.to_json();
+        let Some(Value::Array(crumbs)) = parse(&trail) else {
             panic!("trail")
         };
         assert_eq!(text(&crumbs[2], "category"), "custom");
@@ -443,7 +448,8 @@ mod tests {
         let data = t.recovery("err-2", false, Some("{oops"), None);
         assert_eq!(data, r#"{"errorId":"err-2","success":false}"#);
         t.recovery("err-3", false, None, None);
-        let stats = parse(&t.stats_json()).unwrap();
+        let stats = t.stats_json();
+        let stats = parse(&stats).unwrap();
         let rate = stats.get("recoveryRate").and_then(Value::as_f64).unwrap();
         assert!((rate - 1.0 / 3.0).abs() < 1e-9);
     }

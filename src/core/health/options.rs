@@ -94,7 +94,7 @@ impl HealthOptions {
 }
 
 /// The last member named `key` of an object (as `JSON.parse` keeps it).
-fn last<'a>(object: &'a Value, key: &str) -> Option<&'a Value> {
+fn last<'a, 'v>(object: &'a Value<'v>, key: &str) -> Option<&'a Value<'v>> {
     match object {
         Value::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
         _ => None,

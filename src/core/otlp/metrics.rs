@@ -278,7 +278,7 @@ impl Metrics {
                         pairs.push(("web_vital.navigation_type", navigation));
                     }
                     self.vitals
-                        .push((index, attributes(&pairs), at, raw.clone()));
+                        .push((index, attributes(&pairs), at, String::from(*raw)));
                 }
             }
             _ => {}

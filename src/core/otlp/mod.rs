@@ -177,17 +177,17 @@ pub(crate) fn write_any_value(out: &mut String, value: &Value) {
 }
 
 /// One event read back from the journal.
-pub(crate) struct Event {
+pub(crate) struct Event<'a> {
     /// The whole wire-format event.
-    pub value: Value,
+    pub value: Value<'a>,
     /// Its `type`.
     pub kind: String,
     /// Its `timestamp`, in ms.
     pub timestamp_ms: i64,
 }
 
-impl Event {
-    fn read(entry: &Entry) -> Option<Self> {
+impl<'a> Event<'a> {
+    fn read(entry: &'a Entry) -> Option<Self> {
         let value = parse(&entry.event)?;
         let kind = value.get("type")?.as_str()?.into();
         let timestamp_ms = value.get("timestamp")?.as_f64()? as i64;
@@ -199,7 +199,7 @@ impl Event {
     }
 
     /// A member of the event's `data`.
-    pub fn data(&self, key: &str) -> Option<&Value> {
+    pub fn data(&self, key: &str) -> Option<&Value<'a>> {
         self.value.get("data")?.get(key)
     }
 }
@@ -313,7 +313,7 @@ mod tests {
         }
     }
 
-    fn attribute<'v>(list: &'v Value, key: &str) -> Option<&'v Value> {
+    fn attribute<'v>(list: &'v Value<'v>, key: &str) -> Option<&'v Value<'v>> {
         match list {
             Value::Array(items) => items
                 .iter()
@@ -323,7 +323,7 @@ mod tests {
         }
     }
 
-    fn metric<'v>(metrics: &'v Value, name: &str) -> &'v Value {
+    fn metric<'v>(metrics: &'v Value<'v>, name: &str) -> &'v Value<'v> {
         let Some(Value::Array(list)) = metrics
             .get("resourceMetrics")
             .and_then(|r| match r {
@@ -563,10 +563,7 @@ mod tests {
         let Some(Value::Array(points)) = cls.get("gauge").unwrap().get("dataPoints") else {
             panic!()
         };
-        assert_eq!(
-            points[0].get("asDouble"),
-            Some(&Value::Number("0.125".into()))
-        );
+        assert_eq!(points[0].get("asDouble"), Some(&Value::Number("0.125")));
         let ai = metric(&metrics, "ai.operation.duration");
         let Some(Value::Array(points)) = ai.get("histogram").unwrap().get("dataPoints") else {
             panic!()

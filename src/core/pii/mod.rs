@@ -698,7 +698,7 @@ mod tests {
 
     /// A section of `tests/corpus/pii-standards.json` (test vectors of the standards), as a
     /// list of its values.
-    pub(crate) fn standard(path: &str) -> std::vec::Vec<crate::core::json_value::Value> {
+    pub(crate) fn standard(path: &str) -> std::vec::Vec<crate::core::json_value::Value<'static>> {
         use crate::core::json_value::{parse, Value};
         let mut value = parse(include_str!("../../../tests/corpus/pii-standards.json"))
             .expect("pii-standards.json is JSON");

@@ -127,13 +127,13 @@ mod tests {
             kind: SpanKind::Client,
             start_ms: 1000.0,
         };
-        let data = parse(&span.finish(
+        let data = span.finish(
             1250.5,
             &Outcome::Error("500".into()),
             Some(r#"{"http.response.status_code":500}"#),
             &[("responseStart", 1100.0)],
-        ))
-        .unwrap();
+        );
+        let data = parse(&data).unwrap();
         let text = |key: &str| {
             data.get(key)
                 .and_then(|v| v.as_str())
@@ -173,7 +173,8 @@ mod tests {
             kind: SpanKind::Internal,
             ..span
         };
-        let data = parse(&root_span.finish(900.0, &Outcome::Ok, None, &[])).unwrap();
+        let data = root_span.finish(900.0, &Outcome::Ok, None, &[]);
+        let data = parse(&data).unwrap();
         assert_eq!(data.get("parentSpanId"), None);
         assert_eq!(data.get("events"), None, "no events, no member");
         assert_eq!(data.get("durationMs").and_then(|v| v.as_f64()), Some(0.0));

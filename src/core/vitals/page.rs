@@ -357,11 +357,11 @@ mod tests {
         Page::new(&Navigation::default(), report_all_changes, 1000.0)
     }
 
-    fn reports(out: &str) -> Vec<Value> {
+    fn reports(out: &str) -> Vec<Value<'_>> {
         out.lines().map(|line| parse(line).unwrap()).collect()
     }
 
-    fn field<'a>(report: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    fn field<'a>(report: &'a Value<'a>, path: &[&str]) -> Option<&'a Value<'a>> {
         path.iter().try_fold(report, |value, key| value.get(key))
     }
 
