@@ -1,5 +1,6 @@
 //! Batches: the request bodies sent to the endpoint.
 
+use crate::core::text::push_ascii;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -52,14 +53,14 @@ impl Batch {
     }
 
     fn write_events(&self, out: &mut String) {
-        out.push('[');
+        push_ascii(out, b'[');
         for (index, event) in self.events.iter().enumerate() {
             if index > 0 {
-                out.push(',');
+                push_ascii(out, b',');
             }
             out.push_str(&event.event);
         }
-        out.push(']');
+        push_ascii(out, b']');
     }
 
     fn events_bytes(&self) -> usize {

@@ -1,12 +1,13 @@
 //! Bytes written as lower-case hex digits: hashes, UUIDs and JSON escapes.
 
+use crate::core::text::push_ascii;
 use alloc::string::String;
 
 /// Appends `byte` as two lower-case hex digits.
 pub fn push_hex(out: &mut String, byte: u8) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-    out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    push_ascii(out, DIGITS[usize::from(byte >> 4)]);
+    push_ascii(out, DIGITS[usize::from(byte & 0x0f)]);
 }
 
 /// `bytes` as lower-case hex digits.

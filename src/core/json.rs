@@ -2,6 +2,7 @@
 //! `JSON.stringify`; the core only needs to write strings and integers into the wire format.
 
 use crate::core::hex::push_hex;
+use crate::core::text::push_ascii;
 use alloc::borrow::Cow;
 use alloc::string::String;
 
@@ -78,7 +79,7 @@ pub fn read_string(text: &str, at: usize) -> Option<(Cow<'_, str>, usize)> {
 
 /// Appends `value` to `out` as a JSON string literal, quotes included.
 pub fn write_string(out: &mut String, value: &str) {
-    out.push('"');
+    push_ascii(out, b'"');
     let mut start = 0;
     for (index, byte) in value.bytes().enumerate() {
         // Most bytes need no escape: one test passes them.
@@ -104,7 +105,7 @@ pub fn write_string(out: &mut String, value: &str) {
         start = index + 1;
     }
     out.push_str(value.get(start..).unwrap_or_default());
-    out.push('"');
+    push_ascii(out, b'"');
 }
 
 fn push_unicode_escape(out: &mut String, byte: u8) {
@@ -121,7 +122,7 @@ pub fn round_non_negative(value: f64) -> i64 {
 /// Appends a whole number of milliseconds (or any integer-valued measure) to `out`.
 pub fn write_integer(out: &mut String, value: i64) {
     if value < 0 {
-        out.push('-');
+        push_ascii(out, b'-');
     }
     write_scaled(out, value.unsigned_abs(), 0);
 }
@@ -131,7 +132,7 @@ pub fn write_integer(out: &mut String, value: i64) {
 /// machinery is pulled in.
 pub fn write_decimal(out: &mut String, value: f64) {
     if !value.is_finite() {
-        out.push('0');
+        push_ascii(out, b'0');
         return;
     }
     if value.abs() >= 1e9 {
@@ -145,7 +146,7 @@ pub fn write_decimal(out: &mut String, value: f64) {
     }
     let nanos = round_non_negative(value.abs() * 1e9);
     if value < 0.0 && nanos != 0 {
-        out.push('-');
+        push_ascii(out, b'-');
     }
     write_scaled(out, nanos as u64, 9);
 }
@@ -161,7 +162,7 @@ pub fn write_number(out: &mut String, value: f64) {
         return;
     }
     if value == 0.0 {
-        out.push('0');
+        push_ascii(out, b'0');
         return;
     }
     let magnitude = value.abs();
@@ -175,7 +176,7 @@ pub fn write_number(out: &mut String, value: f64) {
     // magnitude = significand * 2^exponent
     let exponent = if biased == 0 { -1074 } else { biased - 1075 };
     if value < 0.0 {
-        out.push('-');
+        push_ascii(out, b'-');
     }
     if exponent >= 0 {
         if exponent <= 10 {
@@ -271,7 +272,7 @@ fn write_scaled(out: &mut String, mut digits: u64, mut scale: u32) {
     for (position, digit) in reversed.iter().take(count).enumerate().rev() {
         out.push(char::from(*digit));
         if position == scale as usize && scale > 0 {
-            out.push('.');
+            push_ascii(out, b'.');
         }
     }
 }

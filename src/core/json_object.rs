@@ -4,6 +4,7 @@
 
 use crate::core::json::{write_integer, write_number, write_string};
 use crate::core::json_value::Value;
+use crate::core::text::push_ascii;
 use alloc::string::String;
 
 /// A JSON object being written.
@@ -29,26 +30,26 @@ pub fn write_value(out: &mut String, value: &Value) {
         Value::Number(text) => out.push_str(text),
         Value::String(text) => write_string(out, text),
         Value::Array(items) => {
-            out.push('[');
+            push_ascii(out, b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    push_ascii(out, b',');
                 }
                 write_value(out, item);
             }
-            out.push(']');
+            push_ascii(out, b']');
         }
         Value::Object(members) => {
-            out.push('{');
+            push_ascii(out, b'{');
             for (i, (key, item)) in members.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    push_ascii(out, b',');
                 }
                 write_string(out, key);
-                out.push(':');
+                push_ascii(out, b':');
                 write_value(out, item);
             }
-            out.push('}');
+            push_ascii(out, b'}');
         }
     }
 }
@@ -57,18 +58,18 @@ impl Object {
     /// An empty object with room for `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Self {
         let mut out = String::with_capacity(capacity);
-        out.push('{');
+        push_ascii(&mut out, b'{');
         Self { out, empty: true }
     }
 
     /// Starts member `key`; its value follows.
     fn key(&mut self, key: &str) -> &mut String {
         if !self.empty {
-            self.out.push(',');
+            push_ascii(&mut self.out, b',');
         }
         self.empty = false;
         write_string(&mut self.out, key);
-        self.out.push(':');
+        push_ascii(&mut self.out, b':');
         &mut self.out
     }
 
@@ -131,8 +132,8 @@ impl Object {
     /// The finished text.
     pub fn finish(&mut self) -> String {
         let mut out = core::mem::take(&mut self.out);
-        out.push('}');
-        self.out.push('{');
+        push_ascii(&mut out, b'}');
+        push_ascii(&mut self.out, b'{');
         self.empty = true;
         out
     }
@@ -170,9 +171,9 @@ impl Objects {
     #[inline(never)]
     fn finish(mut self) -> String {
         if self.out.is_empty() {
-            self.out.push('[');
+            push_ascii(&mut self.out, b'[');
         }
-        self.out.push(']');
+        push_ascii(&mut self.out, b']');
         self.out
     }
 }

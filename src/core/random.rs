@@ -4,6 +4,7 @@
 //! cost no call into the browser.
 
 use crate::core::hex::push_hex;
+use crate::core::text::push_ascii;
 use alloc::string::String;
 
 /// xoshiro256** generator: fast, 256-bit state, good statistical quality (not for secrets).
@@ -75,7 +76,7 @@ impl Rng {
         let mut out = String::with_capacity(36);
         for (index, byte) in bytes.iter().enumerate() {
             if matches!(index, 4 | 6 | 8 | 10) {
-                out.push('-');
+                push_ascii(&mut out, b'-');
             }
             push_hex(&mut out, *byte);
         }

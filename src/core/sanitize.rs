@@ -5,6 +5,7 @@ use crate::core::json::write_string;
 use crate::core::json_object::write_value;
 use crate::core::json_value::{read, Refusal, Value};
 use crate::core::pii::{redact, Rules};
+use crate::core::text::push_ascii;
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -125,30 +126,30 @@ fn write(
             Cow::Borrowed(number) => out.push_str(number),
         },
         Value::Array(items) => {
-            out.push('[');
+            push_ascii(out, b'[');
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    push_ascii(out, b',');
                 }
                 write(item, policy, custom, out);
             }
-            out.push(']');
+            push_ascii(out, b']');
         }
         Value::Object(members) => {
-            out.push('{');
+            push_ascii(out, b'{');
             for (index, (key, member)) in members.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    push_ascii(out, b',');
                 }
                 write_string(out, &policy.text(key, custom));
-                out.push(':');
+                push_ascii(out, b':');
                 if policy.is_redacted_field(key) {
                     write_string(out, REDACTED_FIELD);
                 } else {
                     write(member, policy, custom, out);
                 }
             }
-            out.push('}');
+            push_ascii(out, b'}');
         }
         literal => write_value(out, literal),
     }

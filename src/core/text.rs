@@ -1,5 +1,6 @@
-//! Texts joined end to end. The standard library's `concat` copies through slice splits that
-//! carry length checks and their panics; pushing each part needs none.
+//! Texts built up without the standard library's slow paths: parts joined end to end (its
+//! `concat` copies through slice splits that carry length checks and their panics), and ASCII
+//! bytes appended (its `String::push` encodes any character).
 
 use alloc::string::String;
 
@@ -12,6 +13,20 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// Appends the ASCII byte `byte` (its low seven bits): cheaper than `String::push`, which
+/// encodes any character.
+pub fn push_ascii(out: &mut String, byte: u8) {
+    out.reserve(1);
+    // SAFETY: there is room for one more byte, and a byte below 0x80 is a whole UTF-8
+    // character.
+    unsafe {
+        let bytes = out.as_mut_vec();
+        let length = bytes.len();
+        bytes.as_mut_ptr().add(length).write(byte & 0x7f);
+        bytes.set_len(length + 1);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -20,5 +35,14 @@ mod tests {
     fn parts_are_joined_in_order() {
         assert_eq!(concat(&["a", "", "bc", "é"]), "abcé");
         assert_eq!(concat(&[]), "");
+    }
+
+    #[test]
+    fn ascii_bytes_are_appended_as_characters() {
+        let mut out = String::from("é");
+        for byte in *b"{\"a\":1}" {
+            push_ascii(&mut out, byte);
+        }
+        assert_eq!(out, "é{\"a\":1}");
     }
 }
