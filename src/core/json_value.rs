@@ -334,6 +334,22 @@ mod tests {
     }
 
     #[test]
+    fn only_escaped_strings_are_copied() {
+        let Some(Value::Object(members)) = parse(r#"{"plain":"abc","a\nb":"x\u00e9"}"#) else {
+            panic!("an object")
+        };
+        let [(plain, abc), (escaped, decoded)] = &members[..] else {
+            panic!("two members")
+        };
+        assert!(matches!(
+            (plain, abc),
+            (Cow::Borrowed("plain"), Value::String(Cow::Borrowed("abc")))
+        ));
+        assert!(matches!(escaped, Cow::Owned(key) if key == "a\nb"));
+        assert!(matches!(decoded, Value::String(Cow::Owned(text)) if text == "xé"));
+    }
+
+    #[test]
     fn broken_or_too_deep_documents_are_refused() {
         for bad in [
             "",
