@@ -270,7 +270,7 @@ fn write_scaled(out: &mut String, mut digits: u64, mut scale: u32) {
         count += 1;
     }
     for (position, digit) in reversed.iter().take(count).enumerate().rev() {
-        out.push(char::from(*digit));
+        push_ascii(out, *digit);
         if position == scale as usize && scale > 0 {
             push_ascii(out, b'.');
         }
