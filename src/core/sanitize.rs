@@ -38,7 +38,7 @@ impl SanitizeError {
 /// without `_`, `-`, `.` or spaces, so `api_key`, `API-Key` and `apiKey` are one name. Both are
 /// read from their end, with nothing built: a name is checked for every key of every event.
 /// (ASCII case folding keeps the Unicode case tables, some 30 KB, out of the `.wasm`.)
-pub fn field_ends_with(key: &str, name: &str) -> bool {
+fn field_ends_with(key: &str, name: &str) -> bool {
     let (mut key, mut name) = (key.as_bytes(), name.as_bytes());
     while let Some(expected) = take_last_kept(&mut name) {
         if take_last_kept(&mut key) != Some(expected) {
