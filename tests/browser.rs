@@ -239,10 +239,31 @@ fn patterns(handle: u32, redact: Option<Redact>) {
 /// `redact(text)`: the scanner on its own, as js/wasm.js reads its answer.
 fn redact(text: &str) -> String {
     let [length] = write(&[], [Some(text)]);
-    match abi::redact(length) {
+    match abi::redact(length, text.encode_utf16().count()) {
         abi::UNCHANGED => String::from(text),
-        length => answer(length).expect("redact answers a text it was given"),
+        at => edited(text, at).expect("redact answers a text it was given"),
     }
+}
+
+/// `text` with the edits that `redact` answered at `at` made, as js/wasm.js makes them: the
+/// count, then per edit its start and end in UTF-16 code units, its marker's kind, and the
+/// address and length of its replacement's UTF-8. `None` for no answer.
+fn edited(text: &str, at: isize) -> Option<String> {
+    let at = usize::try_from(at).ok()?;
+    // SAFETY: the answer's words stay where they are until the next `redact`.
+    let word = |index: usize| unsafe { *((at + 4 * index) as *const u32) } as usize;
+    let utf16: Vec<u16> = text.encode_utf16().collect();
+    let (mut out, mut from) = (Vec::new(), 0);
+    for edit in (1..1 + 5 * word(0)).step_by(5) {
+        out.extend_from_slice(&utf16[from..word(edit)]);
+        // SAFETY: the replacement's UTF-8 lives as long as the words.
+        let replacement =
+            unsafe { std::slice::from_raw_parts(word(edit + 3) as *const u8, word(edit + 4)) };
+        out.extend(std::str::from_utf8(replacement).ok()?.encode_utf16());
+        from = word(edit + 1);
+    }
+    out.extend_from_slice(&utf16[from..]);
+    String::from_utf16(&out).ok()
 }
 
 /// A redaction function from a closure.
@@ -1057,9 +1078,13 @@ fn a_request_longer_than_the_inbox_answers_nothing_and_changes_nothing() {
     assert_eq!(next_handle(), free, "nothing was opened");
 
     let [text] = write(&[], [Some("ann@example.com")]);
-    assert_eq!(abi::redact(text + 64), -1);
+    assert_eq!(abi::redact(text + 64, 15), -1);
     let [text] = write(&[], [Some("ann@example.com")]);
-    assert_eq!(abi::redact(text), "[REDACTED_EMAIL]".len() as isize);
+    let at = abi::redact(text, 15);
+    assert_eq!(
+        edited("ann@example.com", at).as_deref(),
+        Some("[REDACTED_EMAIL]")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -1067,16 +1092,16 @@ fn only_the_bytes_written_are_read_and_only_once() {
     // The inbox is kept in 8-byte words: a length reaching into the padding after the bytes
     // written is as wrong as one past the end.
     let [text] = write(&[], [Some("abc")]);
-    assert_eq!(abi::redact(text + 1), -1);
+    assert_eq!(abi::redact(text + 1, 3), -1);
     // The request was taken by that call: a call that wrote nothing reads nothing.
-    assert_eq!(abi::redact(3), -1);
+    assert_eq!(abi::redact(3, 3), -1);
     let [text] = write(&[], [Some("abc")]);
     assert_eq!(
-        abi::redact(text),
+        abi::redact(text, 3),
         abi::UNCHANGED,
         "abc has nothing to redact"
     );
-    assert_eq!(abi::redact(3), -1, "a request is read once");
+    assert_eq!(abi::redact(3, 3), -1, "a request is read once");
     // A count of numbers so large that its bytes overflow is no request either.
     let [kind, texts] = write(&[], [Some("collector"), Some("[]")]);
     assert_eq!(
@@ -1113,12 +1138,15 @@ fn texts_cross_as_utf8_with_lengths_counted_in_bytes() {
     );
     assert_eq!(text(&events[0], "data.note").as_deref(), Some("日本語 😀"));
     assert_eq!(text(&events[0], "data.ü").as_deref(), Some("ü"));
-    // An answer's length is in bytes too.
-    let [text] = write(&[], [Some("\u{2615} ann@example.com \u{1F600}")]);
-    let length = abi::redact(text);
-    let expected = "\u{2615} [REDACTED_EMAIL] \u{1F600}";
-    assert_eq!(length as usize, expected.len());
-    assert_eq!(answer(length).as_deref(), Some(expected));
+    // The scanner's edits are placed in UTF-16 code units, as the page's string counts them:
+    // a character of three bytes is one unit, one beyond U+FFFF two.
+    let original = "\u{2615}\u{1F600} ann@example.com \u{1F600} b@c.io";
+    let [text] = write(&[], [Some(original)]);
+    let at = abi::redact(text, original.encode_utf16().count());
+    assert_eq!(
+        edited(original, at).as_deref(),
+        Some("\u{2615}\u{1F600} [REDACTED_EMAIL] \u{1F600} [REDACTED_EMAIL]")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -1196,9 +1224,14 @@ fn answer_locates_the_last_answer_until_the_next_export_that_answers() {
     let [op, texts, payload] = write(&[], [Some("buffered"), Some("[]"), None]);
     assert_eq!(abi::call(handle, 0, op, texts, payload), 1);
     assert_eq!(read(1), "0");
+    // `redact` answers through its own words, and leaves the outbox as it was.
     let [text] = write(&[], [Some("at ann@example.com")]);
-    let length = abi::redact(text);
-    assert_eq!(read(length), "at [REDACTED_EMAIL]");
+    let at = abi::redact(text, 18);
+    assert_eq!(
+        edited("at ann@example.com", at).as_deref(),
+        Some("at [REDACTED_EMAIL]")
+    );
+    assert_eq!(read(1), "0");
     let [kind, texts] = write(&[], [Some("nope"), Some("[]")]);
     let length = abi::open(0, kind, texts);
     assert_eq!(read(length), "Tthis entry has no such class");

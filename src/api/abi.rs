@@ -6,9 +6,10 @@
 //!   another. The export is told how many numbers there are and how long each text is (-1:
 //!   absent).
 //! - An answer text is left in the outbox, which `answer()` locates, and its length is
-//!   returned (-1: no answer). It stays there until the next export that answers. `redact`
-//!   answers [`UNCHANGED`] for a text it leaves as it was: the page keeps its own string,
-//!   which saves copying the text back and decoding it.
+//!   returned (-1: no answer). It stays there until the next export that answers.
+//! - `redact` answers where the edits of its text are ([`Redaction`]), and the page makes them
+//!   to its own string, or [`UNCHANGED`] for a text it leaves as it was: the unchanged parts
+//!   are neither copied back nor decoded.
 //! - The import `wt_patterns(id, text, length)` runs the application's redaction patterns
 //!   registered under `id` on a text; it writes a changed text into the inbox and returns its
 //!   length, or returns -1 when nothing changed.
@@ -23,7 +24,7 @@
 
 use crate::api::args::Args;
 use crate::api::cores::{bad_arguments, Core, Cores};
-use crate::api::redact::redacted;
+use crate::api::redact::Redaction;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
@@ -42,6 +43,8 @@ struct State {
     inbox_size: usize,
     /// The last answer.
     outbox: String,
+    /// The last `redact`'s edits.
+    redaction: Redaction,
 }
 
 struct Shared(UnsafeCell<Option<State>>);
@@ -215,13 +218,15 @@ pub extern "C" fn close(handle: u32) {
 /// What `redact` answers for a text it leaves as it was.
 pub const UNCHANGED: isize = -2;
 
-/// The PII scanner on the request's one text: the redacted text, [`UNCHANGED`], or no answer
-/// when the inbox does not hold the text.
+/// The PII scanner on the request's one text, `units` UTF-16 code units long in the page:
+/// the address of its edits (see [`Redaction`]), [`UNCHANGED`], or -1 when the inbox does not
+/// hold the text.
 #[no_mangle]
-pub extern "C" fn redact(text: isize) -> isize {
+pub extern "C" fn redact(text: isize, units: usize) -> isize {
     let request = Request::take(0);
     match request.texts([text]) {
-        Some([Some(text)]) => redacted(text).map_or(UNCHANGED, |text| reply(Some(text))),
+        Some([Some(text)]) => with(|state| state.redaction.scan(text, units))
+            .map_or(UNCHANGED, |words| words as isize),
         _ => -1,
     }
 }

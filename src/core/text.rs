@@ -27,9 +27,29 @@ pub fn push_ascii(out: &mut String, byte: u8) {
     }
 }
 
+/// How many UTF-16 code units the UTF-8 `bytes` (whole characters) take: one per character,
+/// two for a character beyond U+FFFF.
+pub fn utf16_units(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|b| usize::from(b & 0xc0 != 0x80) + usize::from(*b >= 0xf0))
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_units_count_surrogate_pairs_twice() {
+        for text in ["", "abc", "é", "日本語", "a😀b", "€5,310.90 ✓"] {
+            assert_eq!(
+                utf16_units(text.as_bytes()),
+                text.encode_utf16().count(),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn parts_are_joined_in_order() {

@@ -78,6 +78,25 @@ pub(crate) enum Replacement {
     Keep,
 }
 
+impl Replacement {
+    /// The text written in place of the match (none for [`Replacement::Keep`]).
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            Self::Marker(kind) => kind.marker(),
+            Self::Text(text) => text,
+            Self::Keep => "",
+        }
+    }
+}
+
+/// A change the scanner makes: the bytes `start..end` of the text become `replacement`, never
+/// [`Replacement::Keep`].
+pub(crate) struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub replacement: Replacement,
+}
+
 /// A detector's verdict: the match ends at `end` (exclusive) and is replaced by `replacement`.
 pub(crate) struct Found {
     pub end: usize,
@@ -151,11 +170,29 @@ pub(crate) enum Scope {
     UrlPart,
 }
 
+/// [`redact`] in `scope`.
 pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out: Option<String> = None;
-    // Bytes of `text` already copied to `out`.
+    let edits = edits(text, rules, scope);
+    (!edits.is_empty()).then(|| apply(text, &edits))
+}
+
+/// `text` with `edits` (in order, not overlapping) made.
+pub(crate) fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut copied = 0;
+    for edit in edits {
+        out.push_str(text.get(copied..edit.start).unwrap_or_default());
+        out.push_str(edit.replacement.text());
+        copied = edit.end;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// The changes that redact `text` in `scope`, in order: the scan itself.
+pub(crate) fn edits(text: &str, rules: &Rules, scope: Scope) -> Vec<Edit> {
+    let bytes = text.as_bytes();
+    let mut edits = Vec::new();
     // Token runs before this were examined by the run detectors.
     let mut run_checked_until = 0;
     // Where an `@` was found (`NONE`: none before `searched_until`). Emails are looked for
@@ -206,24 +243,18 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
                 replacement: Replacement::Keep,
             }) if end > index => index = end,
             Some(found) if found.end > index => {
-                let target = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                target.push_str(text.get(copied..index).unwrap_or_default());
-                match &found.replacement {
-                    Replacement::Marker(kind) => target.push_str(kind.marker()),
-                    Replacement::Text(replacement) => target.push_str(replacement),
-                    Replacement::Keep => {}
-                }
-                copied = found.end;
+                edits.push(Edit {
+                    start: index,
+                    end: found.end,
+                    replacement: found.replacement,
+                });
                 index = found.end;
             }
             _ => index += 1,
         }
         previous = bytes.get(index - 1).copied().unwrap_or(0);
     }
-    out.map(|mut target| {
-        target.push_str(text.get(copied..).unwrap_or_default());
-        target
-    })
+    edits
 }
 
 /// Letters that no detector can take when a word of them ends quietly: shorter than any key
