@@ -220,10 +220,8 @@ pub(crate) fn edits(text: &str, rules: &Rules, scope: Scope) -> Vec<Edit> {
             }
         }
         if at_sign < index || (at_sign == NONE && searched_until <= index + 64) {
-            let (mut at, reach) = (index.max(searched_until), (index + 65).min(bytes.len()));
-            while at < reach && !matches!(bytes.get(at), Some(b'@')) {
-                at += 1;
-            }
+            let reach = (index + 65).min(bytes.len());
+            let at = at_sign_before(bytes, index.max(searched_until), reach);
             (at_sign, searched_until) = if at < reach { (at, at) } else { (NONE, reach) };
         }
         let email_in_reach = at_sign != NONE && at_sign - index <= 64;
@@ -297,15 +295,41 @@ fn plain_word(bytes: &[u8], start: usize) -> Option<usize> {
     (length > 0 && length <= MAX_PLAIN_WORD && ends_quietly && !scheme).then_some(start + length)
 }
 
+/// A one in each byte of a word of eight bytes.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a word of eight bytes.
+const HIGH_BITS: u64 = 0x80 * ONES;
+
+/// Where the first `@` from `from` is, if it is before `reach` (else `reach`): looked for
+/// eight bytes at a time, since most of the text is searched.
+fn at_sign_before(bytes: &[u8], from: usize, reach: usize) -> usize {
+    let mut at = from;
+    while let Some(&chunk) = bytes
+        .get(at..reach)
+        .and_then(|rest| rest.first_chunk::<8>())
+    {
+        // The bytes that equal `@` become zero; the lowest high bit of `zeros` is the first
+        // of them (a borrow can only mark bytes above it).
+        let word = u64::from_le_bytes(chunk) ^ (u64::from(b'@') * ONES);
+        let zeros = word.wrapping_sub(ONES) & !word & HIGH_BITS;
+        if zeros != 0 {
+            return at + zeros.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    }
+    while at < reach && !matches!(bytes.get(at), Some(b'@')) {
+        at += 1;
+    }
+    at
+}
+
 /// Where the run of ASCII letters from `start` ends, looked for eight bytes at a time: a word
 /// of a few letters costs one load and one test instead of a branch per letter (and the
 /// mispredicted one at its end). Runs longer than [`MAX_PLAIN_WORD`] may be cut short after it,
 /// since such a word is no plain word anyway.
 fn letters_end(bytes: &[u8], start: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     const CASE_BITS: u64 = 0x20 * ONES;
     const LOW_BITS: u64 = 0x7f * ONES;
-    const HIGH_BITS: u64 = 0x80 * ONES;
     let mut end = start;
     loop {
         if end - start > MAX_PLAIN_WORD {
@@ -471,6 +495,23 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(clean(input), expected, "{input}");
         }
+    }
+
+    #[test]
+    fn the_at_sign_search_finds_the_first_one_before_its_reach() {
+        let text = b"abcdefgh@jklmnop@rstuvwxyz0123456789@";
+        for from in 0..text.len() {
+            for reach in from..=text.len() {
+                let expected = (from..reach).find(|i| text[*i] == b'@').unwrap_or(reach);
+                assert_eq!(
+                    at_sign_before(text, from, reach),
+                    expected,
+                    "{from}..{reach}"
+                );
+            }
+        }
+        assert_eq!(at_sign_before("é@".as_bytes(), 0, 3), 2);
+        assert_eq!(at_sign_before(&[0xc0; 20], 0, 20), 20);
     }
 
     #[test]
