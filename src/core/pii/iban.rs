@@ -31,6 +31,10 @@ fn mod97(remainder: u32, b: u8) -> u32 {
 /// dashes (one kind) between its groups, whose MOD 97-10 remainder is 1. A checksum-invalid
 /// look-alike is not an IBAN, and is kept as it is.
 pub(crate) fn iban(bytes: &[u8], start: usize) -> Option<Found> {
+    // Most starts are digits: they are turned away before the country code is read.
+    if !byte(bytes, start).is_ascii_alphabetic() {
+        return None;
+    }
     let upper = |at: usize| byte(bytes, start + at).to_ascii_uppercase();
     if !(upper(0).is_ascii_uppercase()
         && upper(1).is_ascii_uppercase()
