@@ -1,7 +1,7 @@
 //! `redact(text)`: the SDK's PII scanner as a function, for applications that want to clean
 //! text themselves (and for measuring the scanner).
 
-use crate::core::pii::{edits, redact as redact_text, Edit, Replacement, Rules, Scope};
+use crate::core::pii::{find_edits, redact as redact_text, Edit, Replacement, Rules, Scope};
 use crate::core::text::utf16_units;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -18,7 +18,7 @@ pub const REWRITTEN: u32 = u32::MAX;
 
 /// The page's view of one [`redact`]: the edits, which the page makes to its own string, so
 /// the unchanged parts are neither copied back nor decoded. Kept until the next one, since its
-/// words point into its rewritten texts.
+/// words point into its rewritten texts, and its room is kept for the next one's.
 #[derive(Default)]
 pub struct Redaction {
     edits: Vec<Edit>,
@@ -32,7 +32,7 @@ impl Redaction {
     /// Scans `text`, which is `units` UTF-16 code units long in the page, and answers where
     /// its words are, or `None` when nothing changes.
     pub fn scan(&mut self, text: &str, units: usize) -> Option<*const u32> {
-        self.edits = edits(text, &Rules::default(), Scope::Text);
+        find_edits(text, &Rules::default(), Scope::Text, &mut self.edits);
         if self.edits.is_empty() {
             return None;
         }

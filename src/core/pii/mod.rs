@@ -172,7 +172,8 @@ pub(crate) enum Scope {
 
 /// [`redact`] in `scope`.
 pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<String> {
-    let edits = edits(text, rules, scope);
+    let mut edits = Vec::new();
+    find_edits(text, rules, scope, &mut edits);
     (!edits.is_empty()).then(|| apply(text, &edits))
 }
 
@@ -189,10 +190,11 @@ pub(crate) fn apply(text: &str, edits: &[Edit]) -> String {
     out
 }
 
-/// The changes that redact `text` in `scope`, in order: the scan itself.
-pub(crate) fn edits(text: &str, rules: &Rules, scope: Scope) -> Vec<Edit> {
+/// The changes that redact `text` in `scope`, in order, in place of those `edits` held (whose
+/// room is kept for them): the scan itself.
+pub(crate) fn find_edits(text: &str, rules: &Rules, scope: Scope, edits: &mut Vec<Edit>) {
     let bytes = text.as_bytes();
-    let mut edits = Vec::new();
+    edits.clear();
     // Token runs before this were examined by the run detectors.
     let mut run_checked_until = 0;
     // Where an `@` was found (`NONE`: none before `searched_until`). Emails are looked for
@@ -252,7 +254,6 @@ pub(crate) fn edits(text: &str, rules: &Rules, scope: Scope) -> Vec<Edit> {
         }
         previous = bytes.get(index - 1).copied().unwrap_or(0);
     }
-    edits
 }
 
 /// Letters that no detector can take when a word of them ends quietly: shorter than any key
