@@ -70,9 +70,7 @@ fn base58check(bytes: &[u8], start: usize) -> Option<Found> {
     }
     // The length first: most digit and letter runs are far shorter or longer, and a run whose
     // 25th character is no base58 digit is too short.
-    if base58_value(byte(bytes, start + 24)).is_none() {
-        return None;
-    }
+    base58_value(byte(bytes, start + 24))?;
     let end = (start..start + 36)
         .find(|at| base58_value(byte(bytes, *at)).is_none())
         .unwrap_or(start + 36);
