@@ -11,19 +11,27 @@ XK20YE30";
 
 /// The IBAN length of the country `code` (upper case).
 fn length_of(code: [u8; 2]) -> Option<usize> {
+    // Rows are compared byte by byte: a slice comparison is a call per row.
     LENGTHS
         .chunks_exact(4)
-        .find(|row| row.starts_with(&code))
+        .find(|row| row[0] == code[0] && row[1] == code[1])
         .map(|row| usize::from(row[2] - b'0') * 10 + usize::from(row[3] - b'0'))
 }
 
 /// ISO 7064 MOD 97-10, one character further: a digit is itself, a letter 10 to 35.
+#[inline(always)]
 fn mod97(remainder: u32, b: u8) -> u32 {
     if b.is_ascii_digit() {
         (remainder * 10 + u32::from(b - b'0')) % 97
     } else {
         (remainder * 100 + u32::from(b - b'A') + 10) % 97
     }
+}
+
+/// The byte at `at` in upper case; a function, not a closure, so that it is always inlined.
+#[inline(always)]
+fn upper_at(bytes: &[u8], at: usize) -> u8 {
+    byte(bytes, at).to_ascii_uppercase()
 }
 
 /// A country code of the registry, two check digits and the rest of that country's length in
@@ -35,15 +43,14 @@ pub(crate) fn iban(bytes: &[u8], start: usize) -> Option<Found> {
     if !byte(bytes, start).is_ascii_alphabetic() {
         return None;
     }
-    let upper = |at: usize| byte(bytes, start + at).to_ascii_uppercase();
-    if !(upper(0).is_ascii_uppercase()
-        && upper(1).is_ascii_uppercase()
-        && upper(2).is_ascii_digit()
-        && upper(3).is_ascii_digit())
+    if !(upper_at(bytes, start).is_ascii_uppercase()
+        && upper_at(bytes, start + 1).is_ascii_uppercase()
+        && upper_at(bytes, start + 2).is_ascii_digit()
+        && upper_at(bytes, start + 3).is_ascii_digit())
     {
         return None;
     }
-    let length = length_of([upper(0), upper(1)])?;
+    let length = length_of([upper_at(bytes, start), upper_at(bytes, start + 1)])?;
     // The number is checked as if its first four characters came last.
     let mut remainder = 0;
     let (mut at, mut count, mut separator) = (start + 4, 4, 0);
@@ -62,7 +69,9 @@ pub(crate) fn iban(bytes: &[u8], start: usize) -> Option<Found> {
         }
         at += 1;
     }
-    let remainder = (0..4).fold(remainder, |remainder, at| mod97(remainder, upper(at)));
+    let remainder = (0..4).fold(remainder, |remainder, at| {
+        mod97(remainder, upper_at(bytes, start + at))
+    });
     if is_word(byte(bytes, at)) {
         return None;
     }

@@ -137,22 +137,30 @@ pub(crate) fn byte(text: &[u8], index: usize) -> u8 {
 }
 
 /// Whether `prefix` occurs at `start`.
+#[inline(always)]
 pub(crate) fn starts_with(bytes: &[u8], start: usize, prefix: &[u8]) -> bool {
-    prefix
-        .iter()
-        .enumerate()
-        .all(|(i, p)| byte(bytes, start + i) == *p)
+    // Plain loops here and below: `all` is a call of its own at each call site.
+    for (i, p) in prefix.iter().enumerate() {
+        if byte(bytes, start + i) != *p {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether `prefix` occurs at `start`, ignoring ASCII case.
+#[inline(always)]
 pub(crate) fn starts_with_ignore_case(bytes: &[u8], start: usize, prefix: &[u8]) -> bool {
-    prefix
-        .iter()
-        .enumerate()
-        .all(|(i, p)| byte(bytes, start + i).eq_ignore_ascii_case(p))
+    for (i, p) in prefix.iter().enumerate() {
+        if !byte(bytes, start + i).eq_ignore_ascii_case(p) {
+            return false;
+        }
+    }
+    true
 }
 
 /// True for bytes that continue a word, so a detector must not start right after them.
+#[inline(always)]
 pub(crate) fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }

@@ -160,6 +160,7 @@ pub(crate) fn email(bytes: &[u8], start: usize) -> Option<Found> {
     })
 }
 
+#[inline(always)]
 fn octet(bytes: &[u8], at: usize) -> Option<usize> {
     let mut end = at;
     let mut value = 0u32;
@@ -200,6 +201,7 @@ pub(crate) fn ipv4(bytes: &[u8], start: usize, previous: u8) -> Option<Found> {
     })
 }
 
+#[inline(always)]
 fn ipv4_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut end = octet(bytes, start)?;
     for _ in 0..3 {

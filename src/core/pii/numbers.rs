@@ -2,14 +2,21 @@
 
 use super::{byte, is_word, Found, Kind, Replacement};
 
+#[inline(always)]
 fn digits(bytes: &[u8], at: usize, count: usize) -> Option<u32> {
-    (0..count).try_fold(0u32, |value, i| {
-        let b = byte(bytes, at + i);
-        b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0'))
-    })
+    // A plain loop: an iterator's fold is a call of its own at each of the seven call sites.
+    let mut value = 0;
+    for b in (at..at + count).map(|at| byte(bytes, at)) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u32::from(b - b'0');
+    }
+    Some(value)
 }
 
 /// True when the number continues past `end` (more digits, or a separator and a digit).
+#[inline(always)]
 fn continues(bytes: &[u8], end: usize) -> bool {
     let after = byte(bytes, end);
     is_word(after)

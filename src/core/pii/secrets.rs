@@ -198,6 +198,7 @@ fn is_jwt(bytes: &[u8], start: usize, end: usize) -> bool {
     segment == 2 && segment_lengths[0] >= 10 && segment_lengths[1] >= 10 && segment_lengths[2] >= 8
 }
 
+#[inline(always)]
 fn class(b: u8) -> u8 {
     if b.is_ascii_uppercase() {
         0
@@ -212,6 +213,7 @@ fn class(b: u8) -> u8 {
 
 /// Upper case, lower case and digits all present, and character statistics of random keys (see
 /// the thresholds above), which identifiers, hex hashes and UUIDs do not have.
+#[inline(always)]
 fn looks_random(bytes: &[u8], start: usize, end: usize) -> bool {
     let end = end.min(start + MAX_TOKEN_STATS);
     let mut counts = [0u16; 128];

@@ -21,6 +21,7 @@ static BECH32_VALUES: [u8; 128] = {
 
 /// The value of a base58 digit (`123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz`:
 /// no `0`, `O`, `I` or `l`).
+#[inline(always)]
 fn base58_value(b: u8) -> Option<u32> {
     let value = match b {
         b'1'..=b'9' => b - b'1',
@@ -112,6 +113,7 @@ fn base58check(bytes: &[u8], start: usize) -> Option<Found> {
 }
 
 /// The bech32 checksum state after `value` (BIP-173).
+#[inline(always)]
 fn polymod(check: u32, value: u8) -> u32 {
     const GENERATOR: [u32; 5] = [
         0x3b6a_57b2,
@@ -181,6 +183,7 @@ fn segwit(bytes: &[u8], start: usize) -> Option<Found> {
 }
 
 /// The 5-bit value of a bech32 character, in either case.
+#[inline(always)]
 fn bech32_value(b: u8) -> Option<u8> {
     BECH32_VALUES
         .get(usize::from(b))
