@@ -145,7 +145,12 @@ export function boundary() {
         out = out + text.slice(from, u32[word]) + replacement;
         from = u32[word + 1];
       }
-      return out + text.slice(from);
+      out = out + text.slice(from);
+      // Reading a character of a string made of pieces makes the engine copy it into one
+      // (0.1 to 0.2 µs for 600 characters): a text that is kept, as redacted texts are, then
+      // costs the garbage collector one object instead of three per edit.
+      out.charCodeAt(0);
+      return out;
     },
   };
 }
