@@ -18,7 +18,8 @@ export function boundary() {
   let exports;
   /** The marker of each kind of PII that `redact` answered, by the kind's index. */
   const markers = [];
-  /** The kind of an edit whose replacement is rewritten text, not a marker. */
+  /** The kind of an edit whose replacement is rewritten text, not a marker (`REWRITTEN` in
+   * src/api/redact.rs). */
   const REWRITTEN = 0xffffffff;
   /** The application's redaction function of each collector core, by handle. */
   const patterns = new Map();

@@ -186,7 +186,7 @@ pub(crate) fn redact_with(text: &str, rules: &Rules, scope: Scope) -> Option<Str
 }
 
 /// `text` with `edits` (in order, not overlapping) made.
-pub(crate) fn apply(text: &str, edits: &[Edit]) -> String {
+fn apply(text: &str, edits: &[Edit]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     for edit in edits {
