@@ -27,9 +27,10 @@ export function openCore(wasm, owner, kind, texts, numbers = []) {
   return core;
 }
 
-/** Runs the operation `op` of a core: `texts` (strings, booleans, ids, `undefined`) cross as
- * one JSON array, `numbers` as one array of floats (`undefined` becomes NaN), and `payload`,
- * the operation's one large text (event data, a journal), as it is. */
+/** Runs the operation `op` (its number, from js/ops.js) of a core: `texts` (strings, booleans,
+ * ids, `undefined`) cross as one JSON array, `numbers` as one array of floats (`undefined`
+ * becomes NaN), and `payload`, the operation's one large text (event data, a journal), as it
+ * is. */
 export function run(core, op, texts = [], numbers = [], payload = undefined) {
   return core.wasm.call(core.handle, op, JSON.stringify(texts), numbers, payload);
 }

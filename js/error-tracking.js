@@ -9,6 +9,7 @@ import { guarded, instrument } from './instrument.js';
 import { listen } from './platform.js';
 import { openCore, run } from './core.js';
 import { isRecord, jsonOf, member, readError, recordJson } from './read.js';
+import * as op from './ops.js';
 
 /**
  * The options as the core reads them: the JSON of a plain object and of the objects it holds
@@ -57,7 +58,7 @@ export function errorTrackingClass(wasm, linkOf) {
         // No endpoint: no request is the SDK's own.
       }
       this.#core = openCore(wasm, this, 'errors', [optionsJson(options), typeof endpoint === 'string' ? endpoint : undefined]);
-      const wiring = JSON.parse(run(this.#core, 'wiring'));
+      const wiring = JSON.parse(run(this.#core, op.wiring));
       if (wiring.error) {
         this.#undo.push(
           listen(globalThis, 'error', guarded((event) => {
@@ -91,26 +92,26 @@ export function errorTrackingClass(wasm, linkOf) {
       } catch {
         return;
       }
-      run(this.#core, 'breadcrumb', [text('category'), text('message'), text('level'), recordJson(member(crumb, 'data'))], [Date.now()]);
+      run(this.#core, op.breadcrumb, [text('category'), text('message'), text('level'), recordJson(member(crumb, 'data'))], [Date.now()]);
     }
 
     /** The error groups, most frequent first: `{ fingerprint, type, message, count, firstSeen,
      * lastSeen }`. */
     getErrorGroups() {
-      return JSON.parse(run(this.#core, 'groups'));
+      return JSON.parse(run(this.#core, op.groups));
     }
 
     /** Records whether recovering from `errorId` worked, with `{ strategy, attempts }`;
      * returns whether the collector accepted the event. */
     trackRecovery(errorId, success, details) {
       const id = typeof errorId === 'string' || typeof errorId === 'number' ? errorId : undefined;
-      const data = run(this.#core, 'recovery', [id, !!success, jsonOf(member(details, 'strategy')), jsonOf(member(details, 'attempts'))]);
+      const data = run(this.#core, op.recovery, [id, !!success, jsonOf(member(details, 'strategy')), jsonOf(member(details, 'attempts'))]);
       return this.#submit(data === undefined ? undefined : 'error.recovery', data);
     }
 
     /** `{ totalErrors, uniqueGroups, recoveryRate, bySeverity }`. */
     getStats() {
-      return JSON.parse(run(this.#core, 'stats'));
+      return JSON.parse(run(this.#core, op.stats));
     }
 
     /** Removes the global handlers and automatic breadcrumbs (wrapped methods are restored). */
@@ -128,8 +129,8 @@ export function errorTrackingClass(wasm, linkOf) {
         const [name, message, stack, contextJson] = readError(error, member(options, 'context'));
         const core = this.#core;
         const texts = [name, message, stack, contextJson, typeof severity === 'string' ? severity : undefined, recordJson(member(options, 'user')), mechanism];
-        const id = run(core, 'capture', texts, [Date.now()]);
-        const data = run(core, 'takeEvent');
+        const id = run(core, op.capture, texts, [Date.now()]);
+        const data = run(core, op.takeEvent);
         if (data !== undefined) this.#submit('error', data);
         return id;
       } catch {

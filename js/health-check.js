@@ -4,6 +4,7 @@
 // the timeout and hands the core what came of it. Nothing it does after construction throws
 // into the page, except registerService's TypeErrors.
 import { ask, checked, openCore, run } from './core.js';
+import * as op from './ops.js';
 
 /** How a check ended, as the core reads it. */
 const ANSWERED = 'answered';
@@ -81,7 +82,7 @@ export function healthCheckClass(wasm, linkOf) {
     constructor(collector, options) {
       this.#link = linkOf(collector);
       this.#core = openCore(wasm, this, 'health', [optionsJson(options)], [Date.now()]);
-      this.#wiring = JSON.parse(run(this.#core, 'wiring'));
+      this.#wiring = JSON.parse(run(this.#core, op.wiring));
       const interval = this.#wiring.timerMs;
       if (interval > 0) this.#timer = setInterval(() => this.#runAll(), interval);
     }
@@ -93,7 +94,7 @@ export function healthCheckClass(wasm, linkOf) {
      */
     registerService(name, check, critical) {
       const text = typeof name === 'string' ? name : undefined;
-      checked(run(this.#core, 'register', [text, typeof check === 'function', typeof critical === 'boolean' ? critical : undefined]));
+      checked(run(this.#core, op.register, [text, typeof check === 'function', typeof critical === 'boolean' ? critical : undefined]));
       this.#checks.delete(text);
       this.#checks.set(text, check);
     }
@@ -102,7 +103,7 @@ export function healthCheckClass(wasm, linkOf) {
     unregisterService(name) {
       if (typeof name !== 'string') return;
       this.#checks.delete(name);
-      run(this.#core, 'unregister', [name]);
+      run(this.#core, op.unregister, [name]);
     }
 
     /** Runs every check now; resolves with the health report. */
@@ -114,12 +115,12 @@ export function healthCheckClass(wasm, linkOf) {
     /** `{ status, services: [{ name, status, critical, consecutiveFailures, responseTime,
      * message, lastChecked }], uptime, timestamp }` as of the last checks. */
     getHealthReport() {
-      return JSON.parse(run(this.#core, 'report', [], [Date.now()]));
+      return JSON.parse(run(this.#core, op.report, [], [Date.now()]));
     }
 
     /** Whether the system status is healthy. */
     isHealthy() {
-      return ask(this.#core, 'isHealthy');
+      return ask(this.#core, op.isHealthy);
     }
 
     /** Stops the periodic checks. */
@@ -135,7 +136,7 @@ export function healthCheckClass(wasm, linkOf) {
         const started = Date.now();
         const [outcome, status, message, responseTime] = await runCheck(check, this.#wiring.timeoutMs);
         const now = Date.now();
-        const event = run(core, 'record', [name, outcome, status, message], [responseTime, now - started, now]);
+        const event = run(core, op.record, [name, outcome, status, message], [responseTime, now - started, now]);
         if (event === undefined) continue;
         try {
           this.#link.submit('health.status', event);

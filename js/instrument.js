@@ -7,6 +7,7 @@
 import { listen } from './platform.js';
 import { run } from './core.js';
 import { selector, text } from './read.js';
+import * as op from './ops.js';
 
 /**
  * Replaces `target[name]` with a wrapper that calls the original and then
@@ -97,18 +98,18 @@ export function instrument(core, wiring) {
   const global = globalThis;
   const http = (method, url, status, started) => {
     const now = Date.now();
-    run(core, 'http', [method, url, absolute(url)], [status, now - started, now]);
+    run(core, op.http, [method, url, absolute(url)], [status, now - started, now]);
   };
   // Clicks are read in the capture phase, before the page's handlers run: a handler whose
   // update throws (React renders discrete updates at once) is then preceded by its click.
   if (wiring.clicks && global.document) {
-    const click = guarded((event) => run(core, 'breadcrumb', ['ui.click', selector(event.target) ?? '', 'info'], [Date.now()]));
+    const click = guarded((event) => run(core, op.breadcrumb, ['ui.click', selector(event.target) ?? '', 'info'], [Date.now()]));
     undo.push(listen(global.document, 'click', click, true));
   }
   if (wiring.navigation) {
     const navigated = (via) => {
       const location = global.location;
-      run(core, 'navigated', [via, text(location?.pathname) ?? '', text(location?.hash) ?? ''], [Date.now()]);
+      run(core, op.navigated, [via, text(location?.pathname) ?? '', text(location?.hash) ?? ''], [Date.now()]);
     };
     for (const kind of ['popstate', 'hashchange']) undo.push(listen(global, kind, guarded(() => navigated(kind))));
     for (const method of ['pushState', 'replaceState']) undo.push(wrapMethod(global.history, method, () => navigated(method)));
@@ -152,7 +153,7 @@ export function instrument(core, wiring) {
   }
   if (wiring.console) {
     for (const [method, level] of [['warn', 'warning'], ['error', 'error']]) {
-      undo.push(wrapMethod(global.console, method, (args) => run(core, 'breadcrumb', ['console', consoleLine(args), level], [Date.now()])));
+      undo.push(wrapMethod(global.console, method, (args) => run(core, op.breadcrumb, ['console', consoleLine(args), level], [Date.now()])));
     }
   }
   return undo;

@@ -6,6 +6,7 @@
 import { read, write } from './platform.js';
 import { ask, checked, count, openCore, run } from './core.js';
 import { isRecord } from './read.js';
+import * as op from './ops.js';
 
 /** `localStorage` key of the daily and monthly spend. */
 const SPEND_KEY = 'telemetry-llm-spend';
@@ -73,19 +74,19 @@ export function llmTelemetryClass(wasm, linkOf) {
     /** Takes one chunk or event: an OpenAI Chat Completions chunk, a Responses API event, an
      * Anthropic event or a Gemini `GenerateContentResponse` chunk. */
     push(chunk) {
-      run(this.#core, 'push', [chunk !== null && typeof chunk === 'object' ? members(chunk, CHUNK_FIELDS) : '{}']);
+      run(this.#core, op.push, [chunk !== null && typeof chunk === 'object' ? members(chunk, CHUNK_FIELDS) : '{}']);
     }
 
     /** The normalised usage so far (`{ inputTokens, outputTokens, … }`), or `null` if none was
      * reported. */
     usage() {
-      const usage = run(this.#core, 'usage');
+      const usage = run(this.#core, op.usage);
       return usage === undefined ? null : JSON.parse(usage);
     }
 
     /** Whether the stream ended before its final usage. */
     isPartial() {
-      return ask(this.#core, 'isPartial');
+      return ask(this.#core, op.isPartial);
     }
   }
 
@@ -117,7 +118,7 @@ export function llmTelemetryClass(wasm, linkOf) {
         if (typeof onAlert === 'function') this.#onAlert = onAlert;
       }
       this.#core = openCore(wasm, this, 'llm', [text, read(SPEND_KEY)], [Date.now()]);
-      const interval = count(this.#core, 'alertIntervalMs');
+      const interval = count(this.#core, op.alertIntervalMs);
       if (interval > 0) {
         // The timer does not keep an instance the application dropped.
         const self = new WeakRef(this);
@@ -147,12 +148,12 @@ export function llmTelemetryClass(wasm, linkOf) {
 
     /** The events the core raised since the last call, `[type, dataJson, …]`. */
     #takeEvents() {
-      return JSON.parse(run(this.#core, 'takeEvents'));
+      return JSON.parse(run(this.#core, op.takeEvents));
     }
 
     /** Writes the spend the core changed, when the collector may store. */
     #persist() {
-      const spend = run(this.#core, 'takeSpend');
+      const spend = run(this.#core, op.takeSpend);
       if (spend !== undefined && this.#link.mayStore()) write(SPEND_KEY, spend);
     }
 
@@ -161,7 +162,7 @@ export function llmTelemetryClass(wasm, linkOf) {
     estimateCost(provider, model, usage, options) {
       const batch = isRecord(options) && field(options, 'batch') === true;
       const text = (value) => (typeof value === 'string' ? value : '');
-      return JSON.parse(run(this.#core, 'estimateCost', [text(provider), text(model), isRecord(usage) ? json(usage, '{}') : '{}', batch]));
+      return JSON.parse(run(this.#core, op.estimateCost, [text(provider), text(model), isRecord(usage) ? json(usage, '{}') : '{}', batch]));
     }
 
     /**
@@ -179,7 +180,7 @@ export function llmTelemetryClass(wasm, linkOf) {
       // Usage that is not a plain, readable object is unknown usage.
       const usageText = isRecord(usage) ? json(usage, '{}') : undefined;
       const callJson = usageText === undefined ? text : `{"usage":${usageText}${text.length > 2 ? `,${text.slice(1)}` : '}'}`;
-      const cost = run(this.#core, 'trackCall', [callJson, hash], [Date.now()]);
+      const cost = run(this.#core, op.trackCall, [callJson, hash], [Date.now()]);
       // The call is submitted, then the spend persisted, then its budget alerts reported.
       const events = this.#takeEvents();
       this.#report(events.slice(0, 2));
@@ -192,32 +193,32 @@ export function llmTelemetryClass(wasm, linkOf) {
      * output, cacheRead?, … } }`), LiteLLM's or genai-prices'; a bad entry throws a TypeError
      * naming the model and the field. */
     setPricing(pricing) {
-      checked(run(this.#core, 'setPricing', [pricingJson(pricing)], [Date.now()]));
+      checked(run(this.#core, op.setPricing, [pricingJson(pricing)], [Date.now()]));
     }
 
     /** `{ session, daily, monthly }`, each `{ limit, spent, ratio }` or `null`. */
     getBudgetStatus() {
-      return JSON.parse(run(this.#core, 'budgetStatus'));
+      return JSON.parse(run(this.#core, op.budgetStatus));
     }
 
     /** When each budget runs out at the current rate: `{ session, daily, monthly }`, each
      * `null` (no budget) or `{ limit, spent, ratePerHour, exhaustsAt, remainingMs, periodEnd,
      * projectedSpend }`. */
     forecastBudgetExhaustion() {
-      return JSON.parse(run(this.#core, 'forecast', [], [Date.now()]));
+      return JSON.parse(run(this.#core, op.forecast, [], [Date.now()]));
     }
 
     /** Evaluates the alert rules now (they are also evaluated every `alertIntervalMs`);
      * returns the alerts fired by this evaluation. */
     checkAlerts() {
-      const fired = run(this.#core, 'checkAlerts', [], [Date.now()]);
+      const fired = run(this.#core, op.checkAlerts, [], [Date.now()]);
       this.#report(this.#takeEvents());
       return JSON.parse(fired);
     }
 
     /** The latest alerts (budget and rule), oldest first, at most 100. */
     getTriggeredAlerts() {
-      return JSON.parse(run(this.#core, 'triggeredAlerts'));
+      return JSON.parse(run(this.#core, op.triggeredAlerts));
     }
 
     /** Aggregates of the recent calls (the last 10 000 at most): `{ groupBy, windowMs, total,
@@ -226,7 +227,7 @@ export function llmTelemetryClass(wasm, linkOf) {
       const groupBy = isRecord(options) ? field(options, 'groupBy') : undefined;
       const windowMs = isRecord(options) ? field(options, 'windowMs') : undefined;
       const texts = [typeof groupBy === 'string' ? groupBy : undefined];
-      return JSON.parse(checked(run(this.#core, 'summary', texts, [typeof windowMs === 'number' ? windowMs : NaN, Date.now()])));
+      return JSON.parse(checked(run(this.#core, op.summary, texts, [typeof windowMs === 'number' ? windowMs : NaN, Date.now()])));
     }
 
     /** An accumulator for a streamed response from `provider` (`push`, `usage`, `isPartial`). */

@@ -3,6 +3,7 @@
 // not load this module.
 import { ask, run } from './core.js';
 import { post } from './platform.js';
+import * as op from './ops.js';
 
 /** Sends batch `id` of `core` to the OpenTelemetry Collector at `endpoint`:
  * `[status, retryAfter?, error?]` of the last request. The log records and spans an endpoint
@@ -12,10 +13,10 @@ export async function sendOtlp(core, id, endpoint, apiKey, keepalive) {
   let result = [200];
   // Parts: 0 logs, 2 traces, 1 metrics (last: nothing is remembered of it).
   for (const [part, path] of [[0, 'logs'], [2, 'traces'], [1, 'metrics']]) {
-    const body = run(core, 'body', [id], [part, Date.now()]);
+    const body = run(core, op.body, [id], [part, Date.now()]);
     if (body === undefined) continue;
     result = await post(`${base}/v1/${path}`, body, apiKey, keepalive);
-    if (part !== 1 && !ask(core, 'otlpSent', [id], [result[0], part])) return result;
+    if (part !== 1 && !ask(core, op.otlpSent, [id], [result[0], part])) return result;
   }
   return result;
 }

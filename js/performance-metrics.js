@@ -8,6 +8,7 @@
 import { listen } from './platform.js';
 import { openCore, run } from './core.js';
 import { isRecord, selector } from './read.js';
+import * as op from './ops.js';
 
 /** A number read from the browser, 0 for anything else. */
 const num = (value) => (typeof value === 'number' ? value : 0);
@@ -120,11 +121,11 @@ export function performanceMetricsClass(wasm, linkOf) {
         // A document that cannot be read is visible and loaded normally.
       }
       this.#core = openCore(wasm, this, 'vitals', [json, str(navigation?.type), prerendering, hidden], [num(navigation?.activationStart), Date.now()]);
-      this.#wiring = JSON.parse(run(this.#core, 'wiring'));
+      this.#wiring = JSON.parse(run(this.#core, op.wiring));
       if (this.#wiring.vitals) this.#startVitals();
       if (this.#wiring.resources) {
         this.#observe('longtask', (entries) => {
-          for (const entry of entries) run(this.#core, 'longTask', [], [num(entry.duration)]);
+          for (const entry of entries) run(this.#core, op.longTask, [], [num(entry.duration)]);
         });
       }
     }
@@ -177,7 +178,7 @@ export function performanceMetricsClass(wasm, linkOf) {
 
     /** INP from the entries handed over so far, with `performance.interactionCount`. */
     #readEvents() {
-      this.#submit(run(this.#core, 'eventsDone', [], [interactionCount()]));
+      this.#submit(run(this.#core, op.eventsDone, [], [interactionCount()]));
     }
 
     /** The page is hidden or left: what the observers still hold is read, then the values
@@ -185,7 +186,7 @@ export function performanceMetricsClass(wasm, linkOf) {
     #hidden(event) {
       this.#drain();
       this.#eventsNow();
-      this.#submit(run(this.#core, 'hidden', [], [num(event.timeStamp)]));
+      this.#submit(run(this.#core, op.hidden, [], [num(event.timeStamp)]));
     }
 
     /** Reads the entries every observer holds but has not delivered yet, as web-vitals does
@@ -203,7 +204,7 @@ export function performanceMetricsClass(wasm, linkOf) {
 
     #onLcp(entries) {
       const entry = entries.at(-1);
-      if (entry) this.#submit(run(this.#core, 'lcp', [selector(entry.element), str(entry.url)], [num(entry.startTime)]));
+      if (entry) this.#submit(run(this.#core, op.lcp, [selector(entry.element), str(entry.url)], [num(entry.startTime)]));
     }
 
     /** Stops observing LCP, reading what the observer holds. */
@@ -224,7 +225,7 @@ export function performanceMetricsClass(wasm, linkOf) {
     #startVitals() {
       const core = this.#core;
       this.#observe('paint', (entries) => {
-        for (const entry of entries) this.#submit(run(core, 'paint', [str(entry.name) ?? ''], [num(entry.startTime)]));
+        for (const entry of entries) this.#submit(run(core, op.paint, [str(entry.name) ?? ''], [num(entry.startTime)]));
       });
       this.#lcp = observe('largest-contentful-paint', (entries) => this.#onLcp(entries));
       this.#observe('layout-shift', (entries) => {
@@ -235,15 +236,15 @@ export function performanceMetricsClass(wasm, linkOf) {
           } catch {
             // No source to name.
           }
-          run(core, 'shift', [target, entry.hadRecentInput === true], [num(entry.startTime), num(entry.value)]);
+          run(core, op.shift, [target, entry.hadRecentInput === true], [num(entry.startTime), num(entry.value)]);
         }
-        this.#submit(run(core, 'shiftsDone'));
+        this.#submit(run(core, op.shiftsDone));
       });
       for (const type of ['event', 'first-input']) {
         this.#observe(type, (entries) => {
           for (const entry of entries) {
             const timing = [entry.interactionId, entry.duration, entry.startTime, entry.processingStart, entry.processingEnd];
-            run(core, 'event', [str(entry.name) ?? '', selector(entry.target)], timing.map(num));
+            run(core, op.event, [str(entry.name) ?? '', selector(entry.target)], timing.map(num));
           }
           this.#scheduleEvents();
         }, { durationThreshold: this.#wiring.durationThreshold });
@@ -253,7 +254,7 @@ export function performanceMetricsClass(wasm, linkOf) {
         this.#listen(globalThis, type, (event) => {
           if (event.isTrusted !== true) return;
           this.#takeLcp();
-          this.#submit(run(core, 'stopLcp'));
+          this.#submit(run(core, op.stopLcp));
         });
       }
       const document = globalThis.document;
@@ -267,11 +268,11 @@ export function performanceMetricsClass(wasm, linkOf) {
         if (event.persisted !== true) return;
         const restoredAt = num(event.timeStamp);
         this.#eventsNow();
-        this.#submit(run(core, 'restore', [], [interactionCount(), Date.now()]));
+        this.#submit(run(core, op.restore, [], [interactionCount(), Date.now()]));
         // FCP and LCP after a restore: the time to the next frame, read two frames later.
         try {
           requestAnimationFrame(() => requestAnimationFrame(() => {
-            this.#submit(run(core, 'restoredFrame', [], [num(perf()?.now()), restoredAt]));
+            this.#submit(run(core, op.restoredFrame, [], [num(perf()?.now()), restoredAt]));
           }));
         } catch {
           // Without frames there is no paint to time.
@@ -280,7 +281,7 @@ export function performanceMetricsClass(wasm, linkOf) {
       // TTFB once the navigation entry is complete (after load).
       const ttfb = () => {
         const navigation = entriesOf('navigation')[0];
-        if (navigation) this.#submit(run(core, 'ttfb', [], [num(navigation.requestStart), num(navigation.responseStart)]));
+        if (navigation) this.#submit(run(core, op.ttfb, [], [num(navigation.requestStart), num(navigation.responseStart)]));
       };
       let complete = false;
       try {
@@ -308,7 +309,7 @@ export function performanceMetricsClass(wasm, linkOf) {
 
     /** The current values: `{ lcp, fcp, ttfb, cls, inp }` (absent until known). */
     getCoreWebVitals() {
-      return JSON.parse(run(this.#core, 'vitals'));
+      return JSON.parse(run(this.#core, op.vitals));
     }
 
     /** `performance.mark(name)`. */
@@ -347,7 +348,7 @@ export function performanceMetricsClass(wasm, linkOf) {
       } catch {
         // Cycles, BigInt, throwing getters: sent without data.
       }
-      if (json !== undefined) run(this.#core, 'trackAI', [json]);
+      if (json !== undefined) run(this.#core, op.trackAI, [json]);
       return this.#link.submit('ai.operation', json);
     }
 
@@ -355,7 +356,7 @@ export function performanceMetricsClass(wasm, linkOf) {
      * operations (exact, nearest-rank percentiles), with the same for each field under
      * `fields`. */
     getAIOperationsSummary() {
-      return JSON.parse(run(this.#core, 'aiSummary'));
+      return JSON.parse(run(this.#core, op.aiSummary));
     }
 
     /** Resource timing (count, transfer bytes, slowest), long tasks (count, total blocking
@@ -376,7 +377,7 @@ export function performanceMetricsClass(wasm, linkOf) {
       } catch {
         // What could not be read is left out.
       }
-      return JSON.parse(run(this.#core, 'resources', names, numbers));
+      return JSON.parse(run(this.#core, op.resources, names, numbers));
     }
 
     /** Stops observing. */

@@ -25,6 +25,7 @@ import {
 } from './platform.js';
 import { ask, checked, count, openCore, run, setPatterns } from './core.js';
 import { isRecord, readError } from './read.js';
+import * as op from './ops.js';
 
 /** The core's answers to an event: dropped, buffered, or held for `beforeSend`; `FULL` more
  * when a full batch waits to be sent. */
@@ -160,13 +161,13 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
       setPatterns(core, parsed.patterns);
       this.#custom = parsed.customTransport;
       this.#beforeSend = parsed.beforeSend;
-      this.#config = JSON.parse(run(this.#core, 'config'));
-      this.#journalKey = JOURNAL_PREFIX + run(this.#core, 'sessionId');
+      this.#config = JSON.parse(run(this.#core, op.config));
+      this.#journalKey = JOURNAL_PREFIX + run(this.#core, op.sessionId);
       this.#link = {
-        submit: (kind, data) => this.#accept((hold) => count(core, 'submit', [kind, hold], [Date.now()], data)),
+        submit: (kind, data) => this.#accept((hold) => count(core, op.submit, [kind, hold], [Date.now()], data)),
         endpoint: () => this.#config.endpoint,
-        mayStore: () => ask(core, 'mayRecover'),
-        userHash: (id) => run(this.#core, 'userHash', [id]),
+        mayStore: () => ask(core, op.mayRecover),
+        userHash: (id) => run(this.#core, op.userHash, [id]),
       };
       this.#restartTimer();
       this.#watch();
@@ -210,7 +211,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
         const stamped = timestamp !== undefined && timestamp !== null;
         const texts = [typeof kind === 'string' ? kind : undefined, data !== false, hold, stamped];
         const numbers = [shape, Date.now(), typeof timestamp === 'number' ? timestamp : NaN];
-        return count(this.#core, 'track', texts, numbers, data || undefined);
+        return count(this.#core, op.track, texts, numbers, data || undefined);
       });
     }
 
@@ -223,13 +224,13 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
         } catch {
           // Counted as invalid by the core.
         }
-        return count(this.#core, 'trackMetric', [hold], [Date.now()], json);
+        return count(this.#core, op.trackMetric, [hold], [Date.now()], json);
       });
     }
 
     /** Records an error (an `Error` or any thrown value) with optional context. */
     trackError(error, context) {
-      return this.#accept((hold) => count(this.#core, 'trackError', [...readError(error, context), hold], [Date.now()]));
+      return this.#accept((hold) => count(this.#core, op.trackError, [...readError(error, context), hold], [Date.now()]));
     }
 
     /**
@@ -238,7 +239,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
      */
     identify(userId, traits) {
       const id = typeof userId === 'string' || typeof userId === 'number' ? userId : undefined;
-      if (!ask(this.#core, 'identify', [id])) return false;
+      if (!ask(this.#core, op.identify, [id])) return false;
       return this.#accept((hold) => {
         let shape = 0;
         let data;
@@ -247,13 +248,13 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
         } catch {
           shape = 2;
         }
-        return count(this.#core, 'track', ['identify', data !== false, hold, false], [shape, Date.now()], data || undefined);
+        return count(this.#core, op.track, ['identify', data !== false, hold, false], [shape, Date.now()], data || undefined);
       });
     }
 
     /** Forgets the identified user. */
     resetUser() {
-      run(this.#core, 'resetUser');
+      run(this.#core, op.resetUser);
     }
 
     /**
@@ -261,7 +262,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
      * it). Denying purges everything buffered or stored. Returns false for any other value.
      */
     setConsent(consent) {
-      const applied = run(this.#core, 'setConsent', [typeof consent === 'string' ? consent : undefined]);
+      const applied = run(this.#core, op.setConsent, [typeof consent === 'string' ? consent : undefined]);
       if (!applied) return false;
       write(CONSENT_KEY, applied);
       this.#consentApplied(applied);
@@ -270,7 +271,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
 
     /** `'pending'`, `'granted'` or `'denied'`. */
     getConsent() {
-      return run(this.#core, 'consent');
+      return run(this.#core, op.consent);
     }
 
     /**
@@ -292,7 +293,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
     destroy() {
       if (this.#destroyed) return;
       this.#destroyed = true;
-      run(this.#core, 'destroy');
+      run(this.#core, op.destroy);
       clearInterval(this.#timer);
       clearTimeout(this.#retry);
       for (const unlisten of this.#unlisten.splice(0)) unlisten();
@@ -301,7 +302,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
 
     /** The configuration in force, defaults included. */
     getConfig() {
-      const config = { ...JSON.parse(run(this.#core, 'config')), customTransport: this.#custom, beforeSend: this.#beforeSend };
+      const config = { ...JSON.parse(run(this.#core, op.config)), customTransport: this.#custom, beforeSend: this.#beforeSend };
       if (this.#targets) config.tracePropagationTargets = [...this.#targets];
       return config;
     }
@@ -313,18 +314,18 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
     updateConfig(patch) {
       const parsed = readConfig(patch === undefined || patch === null ? {} : patch);
       const custom = (parsed.customTransport ?? this.#custom) !== undefined;
-      const intervalChanged = checked(run(this.#core, 'updateConfig', [parsed.json, custom])) === '1';
+      const intervalChanged = checked(run(this.#core, op.updateConfig, [parsed.json, custom])) === '1';
       if (parsed.customTransport !== undefined) this.#custom = parsed.customTransport;
       if (parsed.beforeSend !== undefined) this.#beforeSend = parsed.beforeSend;
       if (parsed.redactPatterns !== undefined) setPatterns(this.#core, parsed.patterns);
       this.#setTargets(parsed);
-      this.#config = JSON.parse(run(this.#core, 'config'));
+      this.#config = JSON.parse(run(this.#core, op.config));
       if (intervalChanged && !this.#destroyed) this.#restartTimer();
     }
 
     /** Buffer size, delivery counters and discards by reason. */
     getBufferStatus() {
-      return JSON.parse(run(this.#core, 'status', [], [Date.now()]));
+      return JSON.parse(run(this.#core, op.status, [], [Date.now()]));
     }
 
     /** Runs one event through the core (`read(hold)` hands it over) and `beforeSend`, then
@@ -335,7 +336,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
       if (answer % FULL === HELD) answer = this.#runHook(hook);
       const code = answer % FULL;
       if (code === BUFFERED) this.#schedulePersist();
-      else if (this.#config.debug) debugLog(`event dropped ${run(this.#core, 'lastRefusal')}`);
+      else if (this.#config.debug) debugLog(`event dropped ${run(this.#core, op.lastRefusal)}`);
       if (answer >= FULL) this.flush();
       return code === BUFFERED;
     }
@@ -343,13 +344,13 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
     /** Shows the held event to `beforeSend` and hands back what it returned. */
     #runHook(hook) {
       const core = this.#core;
-      const preview = run(core, 'preview');
+      const preview = run(core, op.preview);
       if (preview === undefined) return 0;
       let result;
       try {
         result = hook(JSON.parse(preview));
       } catch {
-        return count(core, 'dropHeld'); // it threw: the event is dropped, the page is not disturbed
+        return count(core, op.dropHeld); // it threw: the event is dropped, the page is not disturbed
       }
       let shape = 1;
       let kind;
@@ -363,17 +364,17 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
       } catch {
         shape = 2;
       }
-      return count(core, 'revise', [typeof kind === 'string' ? kind : undefined, data !== false], [shape], data || undefined);
+      return count(core, op.revise, [typeof kind === 'string' ? kind : undefined, data !== false], [shape], data || undefined);
     }
 
     /** Writes the journal if it changed and consent allows storing. A failed write removes
      * this page's stale copy; the events stay in memory. */
     #persist() {
-      const text = run(this.#core, 'takeJournal');
+      const text = run(this.#core, op.takeJournal);
       if (text === undefined) return;
       const written = text !== '' && write(this.#journalKey, text);
       if (!written) remove(this.#journalKey);
-      run(this.#core, 'journalWritten', [written || text === '']);
+      run(this.#core, op.journalWritten, [written || text === '']);
     }
 
     /** Writes the journal once the current burst of calls is over. */
@@ -397,15 +398,15 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
       try {
         for (;;) {
           this.#persist();
-          const id = run(core, 'nextBatch', [], [Date.now()]);
+          const id = run(core, op.nextBatch, [], [Date.now()]);
           if (id === undefined) {
-            const wait = count(core, 'waitMs', [], [Date.now()]);
+            const wait = count(core, op.waitMs, [], [Date.now()]);
             if (wait > 0) this.#scheduleRetry(wait);
             break;
           }
-          const events = count(core, 'batchLength', [id]);
+          const events = count(core, op.batchLength, [id]);
           const [status, retryAfter, error] = await this.#send(id, keepalive);
-          const outcome = count(core, 'settle', [id, retryAfter, error], [status, Date.now(), Date.parse(retryAfter)]);
+          const outcome = count(core, op.settle, [id, retryAfter, error], [status, Date.now(), Date.parse(retryAfter)]);
           this.#persist();
           if (outcome >= 0) {
             if (this.#config.debug) debugLog(`batch of ${events} events not delivered: will retry`);
@@ -424,7 +425,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
     async #send(id, keepalive) {
       const core = this.#core;
       const { transport, endpoint, apiKey } = this.#config;
-      const body = (part = 0, stored) => run(core, 'body', [id], [part, Date.now()], stored);
+      const body = (part = 0, stored) => run(core, op.body, [id], [part, Date.now()], stored);
       switch (transport) {
         case 'http':
           return post(endpoint, body(), apiKey, keepalive);
@@ -460,7 +461,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
       const interval = this.#config.flushIntervalMs;
       if (interval > 0) {
         this.#timer = setInterval(() => {
-          if (count(this.#core, 'buffered') > 0) this.flush();
+          if (count(this.#core, op.buffered) > 0) this.flush();
         }, interval);
       }
     }
@@ -471,7 +472,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
       if (consent === 'denied') {
         for (const key of keys(JOURNAL_PREFIX)) remove(key);
         remove(LOCAL_EVENTS_KEY);
-        run(this.#core, 'storagePurged');
+        run(this.#core, op.storagePurged);
       } else if (consent === 'granted' && !this.#destroyed) {
         this.#recover();
         this.flush();
@@ -486,17 +487,17 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
         this.#persist();
         if (!offline()) this.#deliver(true);
       };
-      run(core, 'setOnline', [!offline()]);
+      run(core, op.setOnline, [!offline()]);
       this.#unlisten.push(
         listen(globalThis, 'storage', (event) => {
-          if (event.key === CONSENT_KEY) this.#consentApplied(run(core, 'followConsent', [event.newValue ?? undefined]));
+          if (event.key === CONSENT_KEY) this.#consentApplied(run(core, op.followConsent, [event.newValue ?? undefined]));
         }),
         listen(globalThis, 'online', () => {
-          run(core, 'setOnline', [true]);
+          run(core, op.setOnline, [true]);
           clearTimeout(this.#retry);
           this.flush();
         }),
-        listen(globalThis, 'offline', () => run(core, 'setOnline', [false])),
+        listen(globalThis, 'offline', () => run(core, op.setOnline, [false])),
         listen(globalThis, 'pagehide', hide),
       );
       const document = globalThis.document;
@@ -514,7 +515,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
      * persisted event. */
     #recover() {
       const core = this.#core;
-      if (!ask(core, 'mayRecover') || this.#recovering) return;
+      if (!ask(core, op.mayRecover) || this.#recovering) return;
       this.#recovering = true;
       const locked = hasLocks() && holdLock(this.#journalKey);
       for (const key of keys(JOURNAL_PREFIX)) {
@@ -522,7 +523,7 @@ export function collectorClass(wasm, { sendOtlp, tracing } = {}) {
         withFreeLock(key, () => {
           const text = read(key);
           if (text === undefined) return;
-          run(core, 'adopt', [], [Date.now()], text);
+          run(core, op.adopt, [], [Date.now()], text);
           // Our journal holds the adopted events before theirs goes: a crash in between can
           // duplicate them (the collector stores each id once), never lose them.
           this.#persist();

@@ -9,6 +9,7 @@ import { absolute, guarded, urlOf } from './instrument.js';
 import { listen } from './platform.js';
 import { run } from './core.js';
 import { text } from './read.js';
+import * as op from './ops.js';
 
 const global = globalThis;
 
@@ -38,13 +39,13 @@ export function traceRequests(core, regexps) {
       pattern.lastIndex = 0;
       return pattern.test(full);
     });
-    const answer = run(core, 'requestStart', [method, url, full], [matched, Date.now()]);
+    const answer = run(core, op.requestStart, [method, url, full], [matched, Date.now()]);
     if (!answer) return undefined;
     const [id, traceparent, tracestate] = answer.split('\n');
     return { span: { id, url: full }, traceparent, tracestate };
   };
   // Never throws: it runs in the page's promise callbacks and listeners.
-  const end = guarded((span, status, error) => run(core, 'requestEnd', [span.id, span.url, error], [status, Date.now()]));
+  const end = guarded((span, status, error) => run(core, op.requestEnd, [span.id, span.url, error], [status, Date.now()]));
 
   const fetch = global.fetch;
   if (typeof fetch === 'function') {
@@ -135,7 +136,7 @@ export function traceRequests(core, regexps) {
       } catch {
         // No navigation timing: the span ends now.
       }
-      run(core, 'pageLoaded', [], [0, Date.now()], navigation);
+      run(core, op.pageLoaded, [], [0, Date.now()], navigation);
     }));
   if (global.document?.readyState === 'complete') loaded();
   else undo.push(listen(global, 'load', loaded));
@@ -154,8 +155,8 @@ export function startSpan(core, name, fn, attributes) {
   if (typeof fn !== 'function') throw new TypeError('startSpan: fn must be a function');
   let id;
   try {
-    id = run(core, 'spanStart', [String(name)], [0, Date.now()]);
-    if (id) run(core, 'spanEnter', [id]);
+    id = run(core, op.spanStart, [String(name)], [0, Date.now()]);
+    if (id) run(core, op.spanEnter, [id]);
   } catch {
     // Telemetry must never break the page: `fn` runs untraced.
   }
@@ -168,7 +169,7 @@ export function startSpan(core, name, fn, attributes) {
     } catch {
       // Attributes that cannot be serialised are left out.
     }
-    run(core, 'spanEnd', [id, error], [0, Date.now()], json);
+    run(core, op.spanEnd, [id, error], [0, Date.now()], json);
   });
   let result;
   try {
@@ -177,7 +178,7 @@ export function startSpan(core, name, fn, attributes) {
     end(errorName(error));
     throw error;
   } finally {
-    if (id) run(core, 'spanLeave', [id]);
+    if (id) run(core, op.spanLeave, [id]);
   }
   if (result instanceof Promise) {
     return result.then(

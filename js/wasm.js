@@ -1,6 +1,7 @@
 // The boundary of an entry's wasm module, with no generated glue: a request's numbers and
 // texts are written into the module's memory and its answer is read back from there (the
 // layout is described in src/api/abi.rs). Every class goes through the same five functions.
+import * as op from './ops.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -11,8 +12,9 @@ const IN_PLACE_BYTES = 65536;
 
 /**
  * The boundary functions of one wasm module, which work once `instantiate(module)` resolved:
- * `open(kind, texts, numbers)`, `call(handle, op, texts, numbers, payload)`, `close(handle)`,
- * `patterns(handle, redact)` and `redact(text)`, with the texts as one JSON array.
+ * `open(kind, texts, numbers)`, `call(handle, op, texts, numbers, payload)` (`op`: a number
+ * of js/ops.js), `close(handle)`, `patterns(handle, redact)` and `redact(text)`, with the texts
+ * as one JSON array.
  */
 export function boundary() {
   let exports;
@@ -104,7 +106,7 @@ export function boundary() {
     }
     return typeof text === 'string' ? write([], [text])[0] : -1;
   };
-  const call = (handle, op, texts, numbers, payload) => answer(exports.call(handle, numbers.length, ...write(numbers, [op, texts, payload])));
+  const call = (handle, op, texts, numbers, payload) => answer(exports.call(handle, numbers.length, op, ...write(numbers, [texts, payload])));
   return {
     async instantiate(module) {
       ({ exports } = await WebAssembly.instantiate(module, { env: { wt_patterns } }));
@@ -117,7 +119,7 @@ export function boundary() {
     },
     patterns(handle, redact) {
       // A core that is closed, or running (a call from inside its own patterns), refuses.
-      if (call(handle, 'patterns', '[]', [redact ? handle : 0]) === undefined) return;
+      if (call(handle, op.patterns, '[]', [redact ? handle : 0]) === undefined) return;
       if (redact) patterns.set(handle, redact);
       else patterns.delete(handle);
     },

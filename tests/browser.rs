@@ -48,6 +48,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use wasm_telemetry::api::abi;
+use wasm_telemetry::api::op::Op;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -207,15 +208,33 @@ fn open(kind: &str, texts: &str, numbers: &[f64]) -> String {
     answer(abi::open(numbers.len(), kind, texts)).expect("open always answers")
 }
 
-/// `call(handle, op, texts, numbers, payload)`: the operation's answer, if any.
+/// The number the page passes for the operation named `name` (js/ops.js).
+fn op(name: &str) -> u32 {
+    let number = Op::LIST.iter().position(|known| *known == name);
+    number.expect("an operation of src/api/op.rs") as u32
+}
+
+/// `call(handle, op, texts, numbers, payload)` for the operation named `name`: its answer, if
+/// any.
 fn call(
     handle: u32,
-    op: &str,
+    name: &str,
     texts: &str,
     numbers: &[f64],
     payload: Option<String>,
 ) -> Option<String> {
-    let [op, texts, payload] = write(numbers, [Some(op), Some(texts), payload.as_deref()]);
+    call_number(handle, op(name), texts, numbers, payload)
+}
+
+/// `call(handle, op, texts, numbers, payload)`, with `op` as the page passes it.
+fn call_number(
+    handle: u32,
+    op: u32,
+    texts: &str,
+    numbers: &[f64],
+    payload: Option<String>,
+) -> Option<String> {
+    let [texts, payload] = write(numbers, [Some(texts), payload.as_deref()]);
     answer(abi::call(handle, numbers.len(), op, texts, payload))
 }
 
@@ -230,8 +249,8 @@ fn close(handle: u32) {
 /// the core took it.
 fn patterns(handle: u32, redact: Option<Redact>) {
     let id = if redact.is_some() { handle } else { 0 };
-    let [op, texts, payload] = write(&[f64::from(id)], [Some("patterns"), Some("[]"), None]);
-    if abi::call(handle, 1, op, texts, payload) >= 0 {
+    let [texts, payload] = write(&[f64::from(id)], [Some("[]"), None]);
+    if abi::call(handle, 1, op("patterns"), texts, payload) >= 0 {
         register(handle, redact);
     }
 }
@@ -700,7 +719,10 @@ fn open_refuses_unknown_kinds_and_texts_that_are_not_a_json_array_with_type_erro
         "stream",
     ] {
         let handle = Handle::open(kind, &[], &[]).unwrap_or_else(|e| panic!("{kind}: {e}"));
-        assert!(handle.run("noSuchOperation", &[], &[]).is_none(), "{kind}");
+        for op in [Op::ALL.len() as u32, u32::MAX] {
+            let answer = call_number(handle.0, op, "[]", &[], None);
+            assert!(answer.is_none(), "{kind} {op}");
+        }
     }
 }
 
@@ -708,23 +730,20 @@ fn open_refuses_unknown_kinds_and_texts_that_are_not_a_json_array_with_type_erro
 fn unknown_operations_and_texts_that_are_not_a_json_array_answer_undefined_and_change_nothing() {
     let core = Core::new();
     assert_eq!(core.event("before", "{}"), 1);
-    for op in [
-        "",
-        "nope",
-        "Track",
-        "track ",
-        "usage",
-        "takeEvents",
-        "wiring",
-    ] {
-        let answer = call(
+    // Numbers of no operation, and of other classes' operations.
+    let others = ["usage", "takeEvents", "wiring"].map(op);
+    for op in [Op::ALL.len() as u32, 1 << 31, u32::MAX]
+        .into_iter()
+        .chain(others)
+    {
+        let answer = call_number(
             core.handle(),
             op,
             r#"["x",null,false,false]"#,
             &[0.0, NOW],
             None,
         );
-        assert_eq!(answer, None, "{op:?}");
+        assert_eq!(answer, None, "{op}");
     }
     let deep = ["[".repeat(70), "]".repeat(70)].concat();
     for texts in [
@@ -817,7 +836,7 @@ fn missing_texts_read_as_null_and_missing_numbers_as_nan() {
     assert!(!core.yes("identify", &[]));
     assert_eq!(core.string("setConsent", &[]).as_deref(), Some(""));
     assert_eq!(core.consent().as_deref(), Some("granted"));
-    for op in ["batchLength", "body", "settle", "otlpLogsSent", "userHash"] {
+    for op in ["batchLength", "body", "settle", "otlpSent", "userHash"] {
         assert_eq!(core.run(op, &[], &[]), None, "{op} needs its id or text");
     }
     assert_eq!(core.run("updateConfig", &[], &[]), None, "no patch");
@@ -1018,14 +1037,14 @@ fn next_handle() -> u32 {
 
 /// A `track` request for the event `{ type: "x", data }` whose lengths, once written, are
 /// `stretched` by as many bytes and which claims `numbers` numbers (2 are written).
-fn stretched_track(handle: u32, numbers: usize, stretched: [isize; 3]) -> isize {
-    let texts = [Some("track"), Some(r#"["x",null,false,false]"#), Some("{}")];
-    let [op, texts, payload] = write(&[0.0, NOW], texts);
-    let [op_by, texts_by, payload_by] = stretched;
+fn stretched_track(handle: u32, numbers: usize, stretched: [isize; 2]) -> isize {
+    let texts = [Some(r#"["x",null,false,false]"#), Some("{}")];
+    let [texts, payload] = write(&[0.0, NOW], texts);
+    let [texts_by, payload_by] = stretched;
     abi::call(
         handle,
         numbers,
-        op + op_by,
+        op("track"),
         texts + texts_by,
         payload + payload_by,
     )
@@ -1038,19 +1057,18 @@ fn a_request_longer_than_the_inbox_answers_nothing_and_changes_nothing() {
     assert_eq!(core.event("before", "{}"), 1);
     // The request as written is recorded: the lengths below are what makes it fail.
     assert_eq!(
-        answer(stretched_track(handle, 2, [0; 3])).as_deref(),
+        answer(stretched_track(handle, 2, [0; 2])).as_deref(),
         Some("1")
     );
     for (numbers, stretched) in [
-        (2, [64, 0, 0]),
-        (2, [0, 64, 0]),
-        (2, [0, 0, 64]),
-        (2, [0, 0, 4096]),
-        (2, [isize::MAX - 8, 0, 0]),
-        (2, [0, 0, isize::MAX - 40]),
+        (2, [64, 0]),
+        (2, [0, 64]),
+        (2, [0, 4096]),
+        (2, [isize::MAX - 40, 0]),
+        (2, [0, isize::MAX - 40]),
         // More numbers than the inbox holds words.
-        (7, [0; 3]),
-        (1 << 20, [0; 3]),
+        (7, [0; 2]),
+        (1 << 20, [0; 2]),
     ] {
         let length = stretched_track(handle, numbers, stretched);
         assert_eq!(length, -1, "{numbers} {stretched:?}");
@@ -1125,9 +1143,15 @@ fn texts_cross_as_utf8_with_lengths_counted_in_bytes() {
     let kind = "caf\u{e9} \u{2615}";
     let texts = texts_of(&[kind.into(), true.into(), false.into(), false.into()]);
     let data = r#"{"näme€":"x","note":"日本語 😀","ü":"ü"}"#;
-    let [op, texts_length, payload] = write(&[0.0, NOW], [Some("track"), Some(&texts), Some(data)]);
+    let [texts_length, payload] = write(&[0.0, NOW], [Some(&texts), Some(data)]);
     assert_eq!(texts_length as usize, texts.len());
-    let outcome = answer(abi::call(core.handle(), 2, op, texts_length, payload));
+    let outcome = answer(abi::call(
+        core.handle(),
+        2,
+        op("track"),
+        texts_length,
+        payload,
+    ));
     assert_eq!(outcome.as_deref(), Some("1"));
     let (_, events) = core.batch();
     assert_eq!(types(&events), [kind]);
@@ -1207,22 +1231,32 @@ fn answer_locates_the_last_answer_until_the_next_export_that_answers() {
         let bytes = unsafe { std::slice::from_raw_parts(abi::answer(), length as usize) };
         String::from_utf8(bytes.to_vec()).unwrap()
     };
-    let [op, texts, payload] = write(&[], [Some("sessionId"), Some("[]"), None]);
-    let length = abi::call(handle, 0, op, texts, payload);
+    let [texts, payload] = write(&[], [Some("[]"), None]);
+    let length = abi::call(handle, 0, op("sessionId"), texts, payload);
     assert_eq!(length, 36);
     let session = read(length);
     assert_eq!(Some(&session), core.session().as_ref());
     // No answer, writing a request and closing a core leave the outbox as it was.
-    let [op, texts, payload] = write(&[], [Some("nope"), Some("[]"), None]);
-    assert_eq!(abi::call(handle, 0, op, texts, payload), -1);
-    let [op, texts, payload] = write(&[NOW], [Some("setOnline"), Some("[true]"), None]);
-    assert_eq!(abi::call(handle, 1, op, texts, payload), -1);
-    write(&[7.0], [Some("buffered"), Some("[]"), Some("x")]);
+    let [texts, payload] = write(&[], [Some("[]"), None]);
+    assert_eq!(
+        abi::call(handle, 0, Op::ALL.len() as u32, texts, payload),
+        -1,
+        "no such operation"
+    );
+    let [texts, payload] = write(&[], [Some("[]"), None]);
+    assert_eq!(
+        abi::call(handle, 0, op("wiring"), texts, payload),
+        -1,
+        "another class's"
+    );
+    let [texts, payload] = write(&[NOW], [Some("[true]"), None]);
+    assert_eq!(abi::call(handle, 1, op("setOnline"), texts, payload), -1);
+    write(&[7.0], [Some("[]"), Some("x")]);
     abi::close(u32::MAX);
     assert_eq!(read(36), session);
     // Each export that answers replaces it.
-    let [op, texts, payload] = write(&[], [Some("buffered"), Some("[]"), None]);
-    assert_eq!(abi::call(handle, 0, op, texts, payload), 1);
+    let [texts, payload] = write(&[], [Some("[]"), None]);
+    assert_eq!(abi::call(handle, 0, op("buffered"), texts, payload), 1);
     assert_eq!(read(1), "0");
     // `redact` answers through its own words, and leaves the outbox as it was.
     let [text] = write(&[], [Some("at ann@example.com")]);

@@ -9,6 +9,7 @@
 use libfuzzer_sys::fuzz_target;
 use wasm_telemetry::api::args::Args;
 use wasm_telemetry::api::cores::Cores;
+use wasm_telemetry::api::op::Op;
 use wasm_telemetry::core::json::write_string;
 
 include!("../../tests/support/core_ops.rs");
@@ -72,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         let mut core = cores.take(handle).expect("an open core");
-        let answer = core.call(ops[selector % ops.len()], &args);
+        let answer = core.call(op_named(ops[selector % ops.len()]), &args);
         cores.put_back(handle, core);
         if let Some(answer) = answer {
             if answers.len() == 16 {

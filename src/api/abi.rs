@@ -24,6 +24,7 @@
 
 use crate::api::args::Args;
 use crate::api::cores::{bad_arguments, Core, Cores};
+use crate::api::op::Op;
 use crate::api::redact::Redaction;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -178,25 +179,25 @@ pub extern "C" fn open(numbers: usize, kind: isize, texts: isize) -> isize {
     reply(Some(answer))
 }
 
-/// Runs the operation named by the first text on the core `handle`, with its texts (a JSON
-/// array, the second text), numbers and payload (the third text, if any). No answer where the
+/// Runs the operation numbered `op` ([`Op::from_number`]) on the core `handle`, with its texts
+/// (a JSON array, the first text), numbers and payload (the second text, if any). No answer where the
 /// operation has none, where the arguments do not fit, or for a handle that is not open or
 /// whose core is running (a call from inside one of its own operations).
 #[no_mangle]
 pub extern "C" fn call(
     handle: u32,
     numbers: usize,
-    op: isize,
+    op: u32,
     texts: isize,
     payload: isize,
 ) -> isize {
     let request = Request::take(numbers);
     let answer = (|| {
-        let [Some(op), Some(texts), payload] = request.texts([op, texts, payload])? else {
+        let [Some(texts), payload] = request.texts([texts, payload])? else {
             return None;
         };
         let args = Args::new(texts, request.numbers()?, payload)?;
-        lend(handle, |core| core.call(op, &args))?
+        lend(handle, |core| core.call(Op::from_number(op)?, &args))?
     })();
     reply(answer)
 }

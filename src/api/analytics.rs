@@ -6,6 +6,7 @@
 
 use crate::api::args::Args;
 use crate::api::cores::Core;
+use crate::api::op::Op;
 use crate::core::analytics::Analytics;
 use crate::core::json_value;
 use crate::core::text::concat;
@@ -62,7 +63,7 @@ impl AnalyticsCore {
     }
 
     /// The operations on conversations.
-    fn conversation(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn conversation(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         if !self.conversations {
             return None;
         }
@@ -71,7 +72,7 @@ impl AnalyticsCore {
         };
         let analytics = &mut self.analytics;
         match op {
-            "startConversation" => {
+            Op::StartConversation => {
                 let Some(provider) = args.text(1) else {
                     return invalid();
                 };
@@ -80,7 +81,7 @@ impl AnalyticsCore {
                     .then(|| report::conversation_started(&id, provider))
                     .and_then(|data| event("conversation.started", data))
             }
-            "trackMessage" => {
+            Op::TrackMessage => {
                 let (Some(role), Some(length)) = (args.text(1), args.optional_number(0)) else {
                     return invalid();
                 };
@@ -101,7 +102,7 @@ impl AnalyticsCore {
     }
 
     /// The operations on proactive suggestions.
-    fn proactive(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn proactive(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         if !self.proactive {
             return None;
         }
@@ -110,11 +111,11 @@ impl AnalyticsCore {
         };
         let analytics = &mut self.analytics;
         match op {
-            "trackProactiveSuggestion" => {
+            Op::TrackProactiveSuggestion => {
                 analytics.suggested(&id);
                 event("proactive.suggested", report::suggested(&id, args.text(1)))
             }
-            "trackProactiveAcceptance" => {
+            Op::TrackProactiveAcceptance => {
                 let Some(time) = args.optional_number(0) else {
                     return invalid();
                 };
@@ -144,12 +145,12 @@ impl Core for AnalyticsCore {
     /// - `trackProactiveSuggestion` (`id, metaJson`), `trackProactiveAcceptance` (`id`;
     ///   `timeToAcceptMs`), `trackProactiveDismissal` (`id`).
     /// - `featureStats`, `conversationStats`, `proactiveMetrics`: the reports, as JSON.
-    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn call(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         match op {
-            "featureStats" => Some(report::feature_stats(&self.analytics)),
-            "conversationStats" => Some(report::conversation_stats(&self.analytics)),
-            "proactiveMetrics" => Some(report::proactive_metrics(&self.analytics)),
-            "trackFeature" => {
+            Op::FeatureStats => Some(report::feature_stats(&self.analytics)),
+            Op::ConversationStats => Some(report::conversation_stats(&self.analytics)),
+            Op::ProactiveMetrics => Some(report::proactive_metrics(&self.analytics)),
+            Op::TrackFeature => {
                 if !self.features {
                     return None;
                 }
@@ -162,7 +163,7 @@ impl Core for AnalyticsCore {
                     report::feature_used(&feature_id, action, args.text(2)),
                 )
             }
-            "trackProviderRequest" => {
+            Op::TrackProviderRequest => {
                 if !self.providers {
                     return None;
                 }
@@ -176,10 +177,12 @@ impl Core for AnalyticsCore {
                 let data = report::provider_request(provider, latency_ms, success, tokens);
                 event("provider.request", data)
             }
-            "startConversation" | "trackMessage" | "endConversation" => self.conversation(op, args),
-            "trackProactiveSuggestion" | "trackProactiveAcceptance" | "trackProactiveDismissal" => {
-                self.proactive(op, args)
+            Op::StartConversation | Op::TrackMessage | Op::EndConversation => {
+                self.conversation(op, args)
             }
+            Op::TrackProactiveSuggestion
+            | Op::TrackProactiveAcceptance
+            | Op::TrackProactiveDismissal => self.proactive(op, args),
             _ => None,
         }
     }

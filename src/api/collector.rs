@@ -5,6 +5,7 @@
 
 use crate::api::args::Args;
 use crate::api::cores::Core;
+use crate::api::op::Op;
 use crate::core::collector::{Accepted, Attempt, Collector, Part, Settled};
 use crate::core::config::ConfigError;
 use crate::core::consent::Consent;
@@ -105,14 +106,14 @@ impl CollectorCore {
     }
 
     /// The operations that record events.
-    fn record(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn record(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         let code = match op {
             // texts `type, plainData, hold, timestampGiven`; numbers `shape, now, timestamp`;
             // payload `data`: an event `{ type, timestamp?, data? }` as the JS class read it
             // (`shape` 0 a plain object, 1 not one, 2 reading it threw; `type` null when not a
             // string; `plainData` false when `data` was not a plain, serialisable object;
             // `timestamp` NaN when not a number).
-            "track" => {
+            Op::Track => {
                 let input = shape_error(args.number(0) as u8).map_or_else(
                     || {
                         Ok(EventInput {
@@ -127,7 +128,7 @@ impl CollectorCore {
             }
             // texts `hold`; numbers `now`; payload `metricJson`: a measurement `{ name, value,
             // unit? }` (absent: not a plain, serialisable object).
-            "trackMetric" => {
+            Op::TrackMetric => {
                 let input = args
                     .payload()
                     .ok_or(EventError::BadData)
@@ -136,7 +137,7 @@ impl CollectorCore {
             }
             // texts `type, hold`; numbers `now`; payload `data`: an event a module built (`type`
             // null: the module's input was invalid).
-            "submit" => {
+            Op::Submit => {
                 let input = args
                     .owned(0)
                     .ok_or(EventError::BadArgument)
@@ -159,7 +160,7 @@ impl CollectorCore {
             // texts `type, plainData`; numbers `shape`; payload `data`: what `beforeSend`
             // returned for the held event (`shape` 0 a plain object, 1 nothing: drop it, 2
             // reading it threw).
-            "revise" => {
+            Op::Revise => {
                 let shape = args.number(0) as u8;
                 if shape == 1 {
                     code(self.core.drop_held())
@@ -178,8 +179,8 @@ impl CollectorCore {
                     )
                 }
             }
-            "dropHeld" => code(self.core.drop_held()),
-            "trackError" => {
+            Op::DropHeld => code(self.core.drop_held()),
+            Op::TrackError => {
                 let data = error_data_json(&ErrorInput {
                     name: args.owned(0)?,
                     message: args.owned(1)?,
@@ -201,25 +202,25 @@ impl CollectorCore {
     }
 
     /// The operations of delivery.
-    fn deliver(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn deliver(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         let core = &mut self.core;
         match op {
-            "buffered" => number(core.buffered() as f64),
-            "batchLength" => number(core.batch_length(args.text(0)?) as f64),
-            "waitMs" => number(core.wait_ms(args.number(0))),
-            "otlpSent" => yes(core.otlp_sent(
+            Op::Buffered => number(core.buffered() as f64),
+            Op::BatchLength => number(core.batch_length(args.text(0)?) as f64),
+            Op::WaitMs => number(core.wait_ms(args.number(0))),
+            Op::OtlpSent => yes(core.otlp_sent(
                 args.text(0)?,
                 Part::numbered(args.number(1)),
                 args.number(0) as u16,
             )),
-            "mayRecover" => yes(core.may_recover()),
-            "body" => core.body(
+            Op::MayRecover => yes(core.may_recover()),
+            Op::Body => core.body(
                 args.text(0)?,
                 Part::numbered(args.number(0)),
                 args.number(1),
                 args.payload(),
             ),
-            "settle" => {
+            Op::Settle => {
                 let attempt = Attempt {
                     status: args.number(0) as u16,
                     retry_after: args.owned(1),
@@ -242,7 +243,7 @@ impl CollectorCore {
     /// The operations of the page's trace (see [`crate::core::collector::traced`]); span ids
     /// cross as 16 hex digits.
     #[cfg(feature = "tracing")]
-    fn trace(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn trace(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         use crate::core::collector::traced::outcome_of;
         use crate::core::hex::hex;
         use crate::core::trace::context::read_span_id;
@@ -253,7 +254,7 @@ impl CollectorCore {
         let accepted = match op {
             // texts `method, url, absoluteUrl`; numbers `regexpMatched, now`: the span id, then
             // the `traceparent` and `tracestate` to add, one per line (none: add nothing).
-            "requestStart" => {
+            Op::RequestStart => {
                 let started = core.request_started(
                     args.text(0),
                     args.text(1)?,
@@ -273,7 +274,7 @@ impl CollectorCore {
                 return Some(out);
             }
             // texts `spanId, absoluteUrl, errorName`; numbers `status, now`.
-            "requestEnd" => core.request_ended(
+            Op::RequestEnd => core.request_ended(
                 read_span_id(args.text(0)?)?,
                 args.text(1)?,
                 args.optional_number(0).map(|s| s as u16),
@@ -282,19 +283,19 @@ impl CollectorCore {
                 custom,
             ),
             // texts `name, parentSpanId`; numbers `_, now`: the new span's id.
-            "spanStart" => {
+            Op::SpanStart => {
                 let parent = args.text(1).and_then(read_span_id);
                 return core
                     .span_started(args.text(0)?, parent, now)
                     .map(|id| hex(&id));
             }
-            "spanEnter" => return yes(core.enter_span(read_span_id(args.text(0)?)?)),
-            "spanLeave" => {
+            Op::SpanEnter => return yes(core.enter_span(read_span_id(args.text(0)?)?)),
+            Op::SpanLeave => {
                 core.leave_span(read_span_id(args.text(0)?)?);
                 return None;
             }
             // texts `spanId, errorName`; numbers `_, now`; payload the attributes' JSON.
-            "spanEnd" => core.end_span(
+            Op::SpanEnd => core.end_span(
                 read_span_id(args.text(0)?)?,
                 &outcome_of(args.text(1)),
                 args.payload(),
@@ -303,7 +304,7 @@ impl CollectorCore {
                 custom,
             ),
             // numbers `_, now`; payload the JSON of the page's navigation timing entry.
-            "pageLoaded" => core.page_loaded(args.payload(), now, custom),
+            Op::PageLoaded => core.page_loaded(args.payload(), now, custom),
             _ => return None,
         };
         number(f64::from(code(accepted)))
@@ -362,29 +363,29 @@ impl Core for CollectorCore {
     /// - `patterns` (numbers `id`): the id under which the page keeps the application's
     ///   `redactPatterns` (0: none), which then run on every text after the built-in ones;
     ///   answers yes (a core that is running answers nothing, and keeps its patterns).
-    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn call(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         let core = &mut self.core;
         match op {
-            "config" => return Some(core.config().to_json()),
-            "updateConfig" => {
+            Op::Config => return Some(core.config().to_json()),
+            Op::UpdateConfig => {
                 return match core.update_config(args.text(0)?, args.flag(1)) {
                     Ok(changed) => yes(changed),
                     Err(error) => Some(config_error(&error)),
                 }
             }
-            "status" => return Some(core.status_json(args.number(0))),
-            "sessionId" => return Some(core.session_id().into()),
-            "consent" => return Some(core.consent().name().into()),
-            "lastRefusal" => return Some(core.last_refusal()),
-            "identify" => {
+            Op::Status => return Some(core.status_json(args.number(0))),
+            Op::SessionId => return Some(core.session_id().into()),
+            Op::Consent => return Some(core.consent().name().into()),
+            Op::LastRefusal => return Some(core.last_refusal()),
+            Op::Identify => {
                 let id = args.id(0).filter(|id| !id.is_empty());
                 if let Some(id) = &id {
                     core.identify(id);
                 }
                 return yes(id.is_some());
             }
-            "userHash" => return Some(core.user_hash(args.text(0)?)),
-            "setConsent" => {
+            Op::UserHash => return Some(core.user_hash(args.text(0)?)),
+            Op::SetConsent => {
                 return Some(match args.text(0).and_then(Consent::parse) {
                     Some(choice @ (Consent::Granted | Consent::Denied)) => {
                         core.set_consent(choice);
@@ -393,21 +394,21 @@ impl Core for CollectorCore {
                     _ => String::new(),
                 })
             }
-            "followConsent" => {
+            Op::FollowConsent => {
                 let consent = core.consent_from_storage(args.text(0));
                 core.set_consent(consent);
                 return Some(consent.name().into());
             }
-            "preview" => return core.preview(),
-            "nextBatch" => return core.next_batch(args.number(0)),
-            "takeJournal" => return core.take_journal(),
-            "resetUser" => core.reset_user(),
-            "destroy" => core.destroy(),
-            "setOnline" => core.set_online(args.flag(0)),
-            "journalWritten" => core.journal_written(args.flag(0)),
-            "storagePurged" => core.storage_purged(),
-            "adopt" => core.adopt(args.payload()?, args.number(0)),
-            "patterns" => {
+            Op::Preview => return core.preview(),
+            Op::NextBatch => return core.next_batch(args.number(0)),
+            Op::TakeJournal => return core.take_journal(),
+            Op::ResetUser => core.reset_user(),
+            Op::Destroy => core.destroy(),
+            Op::SetOnline => core.set_online(args.flag(0)),
+            Op::JournalWritten => core.journal_written(args.flag(0)),
+            Op::StoragePurged => core.storage_purged(),
+            Op::Adopt => core.adopt(args.payload()?, args.number(0)),
+            Op::Patterns => {
                 self.patterns = args.number(0) as u32;
                 return yes(true);
             }

@@ -5,6 +5,7 @@
 
 use crate::api::args::Args;
 use crate::api::collector::{thrown, CollectorCore};
+use crate::api::op::Op;
 use crate::core::json::write_integer;
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -13,7 +14,7 @@ use alloc::vec::Vec;
 /// What every core answers to.
 pub trait Core {
     /// Runs the operation `op`; `None` where it has no answer or its arguments do not fit.
-    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String>;
+    fn call(&mut self, op: Op, args: &Args<'_>) -> Option<String>;
 }
 
 /// The error a constructor's arguments get when they are not a JSON array (or do not fit the

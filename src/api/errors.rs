@@ -6,6 +6,7 @@
 use crate::api::args::Args;
 use crate::api::collector::thrown;
 use crate::api::cores::Core;
+use crate::api::op::Op;
 use crate::core::errors::tracker::{Captured, Tracker};
 use alloc::string::String;
 
@@ -43,13 +44,13 @@ impl Core for ErrorsCore {
     ///   history method).
     /// - `recovery` (`errorId, success, strategyJson, attemptsJson`): a recovery attempt from
     ///   `errorId` (a string or a whole number); answers the `error.recovery` event data.
-    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn call(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         match op {
-            "wiring" => Some(self.core.options().wiring_json()),
-            "takeEvent" => self.core.take_event(),
-            "groups" => Some(self.core.groups_json()),
-            "stats" => Some(self.core.stats_json()),
-            "capture" => {
+            Op::Wiring => Some(self.core.options().wiring_json()),
+            Op::TakeEvent => self.core.take_event(),
+            Op::Groups => Some(self.core.groups_json()),
+            Op::Stats => Some(self.core.stats_json()),
+            Op::Capture => {
                 let error = Captured {
                     name: args.text(0)?,
                     message: args.text(1)?,
@@ -61,14 +62,14 @@ impl Core for ErrorsCore {
                 };
                 self.core.capture(&error, args.number(0))
             }
-            "breadcrumb" => {
+            Op::Breadcrumb => {
                 let data = args.owned(3);
                 let now = args.number(0);
                 self.core
                     .breadcrumb(args.text(0), args.text(1), args.text(2), data, now);
                 None
             }
-            "http" => {
+            Op::Http => {
                 let (url, absolute) = (args.text(1)?, args.text(2)?);
                 let status = args.optional_number(0);
                 let (duration_ms, now) = (args.number(1), args.number(2));
@@ -76,12 +77,12 @@ impl Core for ErrorsCore {
                     .http(args.text(0), url, absolute, status, duration_ms, now);
                 None
             }
-            "navigated" => {
+            Op::Navigated => {
                 let (via, path, hash) = (args.text(0)?, args.text(1)?, args.text(2)?);
                 self.core.navigated(via, path, hash, args.number(0));
                 None
             }
-            "recovery" => {
+            Op::Recovery => {
                 let error_id = args.id(0)?;
                 Some(
                     self.core

@@ -6,6 +6,7 @@
 use crate::api::args::Args;
 use crate::api::collector::{config_error, yes};
 use crate::api::cores::Core;
+use crate::api::op::Op;
 use crate::core::health::monitor::{Monitor, Outcome};
 use crate::core::health::options::HealthOptions;
 use crate::core::health::HealthStatus;
@@ -46,9 +47,9 @@ impl Core for HealthCore {
     ///   the answer's `status` and `message` if strings, `responseTime` if a number), `threw`
     ///   (the check threw or rejected; `message`: the error's) or `timedOut`. Answers the data
     ///   of the `health.status` event to submit, if the service's status changed.
-    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn call(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         match op {
-            "wiring" => {
+            Op::Wiring => {
                 let options = self.monitor.options();
                 let wiring = Object::default()
                     .flag("enabled", options.enabled)
@@ -57,18 +58,18 @@ impl Core for HealthCore {
                     .finish();
                 Some(wiring)
             }
-            "report" => Some(self.monitor.report_json(args.number(0))),
-            "unregister" => {
+            Op::Report => Some(self.monitor.report_json(args.number(0))),
+            Op::Unregister => {
                 self.monitor.unregister(args.text(0)?);
                 None
             }
-            "register" => {
+            Op::Register => {
                 let critical = (!args.is_null(2)).then(|| args.flag(2));
                 let registered = self.monitor.register(args.text(0), args.flag(1), critical);
                 registered.err().map(|e| config_error(&e))
             }
-            "isHealthy" => yes(self.monitor.system() == HealthStatus::Healthy),
-            "record" => record(&mut self.monitor, args),
+            Op::IsHealthy => yes(self.monitor.system() == HealthStatus::Healthy),
+            Op::Record => record(&mut self.monitor, args),
             _ => None,
         }
     }

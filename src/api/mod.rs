@@ -16,6 +16,7 @@ pub mod errors;
 pub mod health;
 #[cfg(feature = "full")]
 pub mod llm;
+pub mod op;
 #[cfg(feature = "web")]
 pub mod performance;
 pub mod redact;

@@ -8,6 +8,7 @@
 use crate::api::args::Args;
 use crate::api::collector::thrown;
 use crate::api::cores::Core;
+use crate::api::op::Op;
 use crate::core::json_object::Object;
 use crate::core::performance::{Options, Performance};
 use crate::core::vitals::cls::Shift;
@@ -79,11 +80,11 @@ impl Core for VitalsCore {
     ///   `transferSize` and `duration`): `getResourceMetrics()` as JSON.
     /// - `vitals`: `getCoreWebVitals()` as JSON. `aiSummary`: `getAIOperationsSummary()` as
     ///   JSON.
-    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn call(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         let page = &mut self.core.page;
         let mut out = String::new();
         match op {
-            "wiring" => {
+            Op::Wiring => {
                 let options = &self.core.options;
                 return Some(
                     Object::default()
@@ -93,9 +94,9 @@ impl Core for VitalsCore {
                         .finish(),
                 );
             }
-            "paint" => page.paint(args.text(0)?, args.number(0), &mut out),
-            "lcp" => page.lcp(args.number(0), args.text(0), args.text(1), &mut out),
-            "shift" => {
+            Op::Paint => page.paint(args.text(0)?, args.number(0), &mut out),
+            Op::Lcp => page.lcp(args.number(0), args.text(0), args.text(1), &mut out),
+            Op::Shift => {
                 let shift = Shift {
                     start_time: args.number(0),
                     value: args.number(1),
@@ -104,15 +105,15 @@ impl Core for VitalsCore {
                 page.shift(shift, args.text(0));
                 return None;
             }
-            "eventsDone" => page.events_done(args.number(0), &mut out),
-            "shiftsDone" => page.shifts_done(&mut out),
-            "stopLcp" => page.stop_lcp(&mut out),
-            "ttfb" => page.ttfb(args.number(0), args.number(1), &mut out),
-            "hidden" => page.hidden(args.number(0), &mut out),
-            "restore" => page.restore(args.number(0), args.number(1), &mut out),
-            "restoredFrame" => page.restored_frame(args.number(0), args.number(1), &mut out),
-            "vitals" => return Some(page.values_json()),
-            "resources" => {
+            Op::EventsDone => page.events_done(args.number(0), &mut out),
+            Op::ShiftsDone => page.shifts_done(&mut out),
+            Op::StopLcp => page.stop_lcp(&mut out),
+            Op::Ttfb => page.ttfb(args.number(0), args.number(1), &mut out),
+            Op::Hidden => page.hidden(args.number(0), &mut out),
+            Op::Restore => page.restore(args.number(0), args.number(1), &mut out),
+            Op::RestoredFrame => page.restored_frame(args.number(0), args.number(1), &mut out),
+            Op::Vitals => return Some(page.values_json()),
+            Op::Resources => {
                 let count = args.len();
                 let (mut sizes, mut durations) =
                     (Vec::with_capacity(count), Vec::with_capacity(count));
@@ -129,16 +130,16 @@ impl Core for VitalsCore {
                     heap,
                 ));
             }
-            "aiSummary" => return Some(self.core.ai_summary_json()),
-            "longTask" => {
+            Op::AiSummary => return Some(self.core.ai_summary_json()),
+            Op::LongTask => {
                 self.core.long_task(args.number(0));
                 return None;
             }
-            "trackAI" => {
+            Op::TrackAI => {
                 self.core.track_ai(args.text(0)?);
                 return None;
             }
-            "event" => {
+            Op::Event => {
                 page.event(EventTiming {
                     interaction_id: args.number(0),
                     duration: args.number(1),

@@ -10,6 +10,7 @@ pub use stream::StreamCore;
 use crate::api::args::Args;
 use crate::api::collector::{number, thrown};
 use crate::api::cores::Core;
+use crate::api::op::Op;
 use crate::core::json::write_string;
 use crate::core::llm::options::OptionError;
 use crate::core::llm::tracker::Tracker;
@@ -58,11 +59,11 @@ impl Core for LlmCore {
     /// - `budgetStatus`: every budget's spend, as JSON. `forecast` (`now`): every budget's
     ///   forecast. `checkAlerts` (`now`): evaluates the alert rules; the alerts fired, as a
     ///   JSON array. `triggeredAlerts`: the latest alerts, as a JSON array.
-    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn call(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         let tracker = &mut self.tracker;
         match op {
-            "alertIntervalMs" => number(tracker.alert_interval_ms()),
-            "takeEvents" => {
+            Op::AlertIntervalMs => number(tracker.alert_interval_ms()),
+            Op::TakeEvents => {
                 let events = tracker.take_events();
                 let mut out = String::from("[");
                 for (index, (kind, data)) in events.iter().enumerate() {
@@ -76,27 +77,27 @@ impl Core for LlmCore {
                 out.push(']');
                 Some(out)
             }
-            "takeSpend" => tracker.take_spend(),
-            "setPricing" => tracker
+            Op::TakeSpend => tracker.take_spend(),
+            Op::SetPricing => tracker
                 .set_pricing(args.text(0)?, args.number(0))
                 .err()
                 .map(option_error),
-            "estimateCost" => Some(tracker.estimate_cost(
+            Op::EstimateCost => Some(tracker.estimate_cost(
                 args.text(0)?,
                 args.text(1)?,
                 args.text(2)?,
                 args.flag(3),
             )),
-            "trackCall" => tracker.track_call(args.text(0)?, args.text(1), args.number(0)),
-            "summary" => Some(
+            Op::TrackCall => tracker.track_call(args.text(0)?, args.text(1), args.number(0)),
+            Op::Summary => Some(
                 tracker
                     .summary(args.text(0), args.optional_number(0), args.number(1))
                     .unwrap_or_else(option_error),
             ),
-            "budgetStatus" => Some(tracker.budget_status()),
-            "forecast" => Some(tracker.forecast(args.number(0))),
-            "checkAlerts" => Some(tracker.check_alerts(args.number(0))),
-            "triggeredAlerts" => Some(tracker.triggered_alerts()),
+            Op::BudgetStatus => Some(tracker.budget_status()),
+            Op::Forecast => Some(tracker.forecast(args.number(0))),
+            Op::CheckAlerts => Some(tracker.check_alerts(args.number(0))),
+            Op::TriggeredAlerts => Some(tracker.triggered_alerts()),
             _ => None,
         }
     }

@@ -4,6 +4,7 @@
 use crate::api::args::Args;
 use crate::api::collector::yes;
 use crate::api::cores::Core;
+use crate::api::op::Op;
 use crate::core::llm::stream::StreamAccumulator;
 use crate::core::llm::usage::Provider;
 use alloc::string::String;
@@ -30,14 +31,14 @@ impl Core for StreamCore {
     ///   `GenerateContentResponse` chunk.
     /// - `usage`: the normalised usage so far (JSON), or `undefined` if none was reported.
     /// - `isPartial`: whether the stream ended before its final usage.
-    fn call(&mut self, op: &str, args: &Args<'_>) -> Option<String> {
+    fn call(&mut self, op: Op, args: &Args<'_>) -> Option<String> {
         match op {
-            "push" => {
+            Op::Push => {
                 self.accumulator.push_json(args.text(0)?);
                 None
             }
-            "usage" => self.accumulator.usage_json(),
-            "isPartial" => yes(self.accumulator.is_partial()),
+            Op::Usage => self.accumulator.usage_json(),
+            Op::IsPartial => yes(self.accumulator.is_partial()),
             _ => None,
         }
     }
