@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = wasm_telemetry::api::redact::redacted(text);
+    let _ = wasm_telemetry::api::redact::redact(text);
     let _ = config::ConfigPatch::from_json(text).map(config::Config::from_patch);
     let frames = errors::stack::parse_stack(text);
     let _ = errors::stack::frames_json(&frames);
