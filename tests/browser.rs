@@ -2966,7 +2966,7 @@ mod config_parsing {
             ),
             (
                 r#"{"transport":"http"}"#,
-                "endpoint is required when transport is 'http' or 'beacon'",
+                "endpoint is required when transport is 'http', 'beacon' or 'otlp'",
             ),
             (
                 r#"{"transport":"custom"}"#,

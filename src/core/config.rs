@@ -608,7 +608,7 @@ impl Config {
         if next.transport.needs_endpoint() && next.endpoint.is_none() {
             return Err(ConfigError::Missing {
                 field: "endpoint",
-                condition: "transport is 'http' or 'beacon'",
+                condition: "transport is 'http', 'beacon' or 'otlp'",
             });
         }
         if next.transport == TransportKind::Custom && !next.has_custom_transport {
@@ -795,7 +795,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "endpoint is required when transport is 'http' or 'beacon'"
+            "endpoint is required when transport is 'http', 'beacon' or 'otlp'"
         );
     }
 
