@@ -151,7 +151,7 @@ pub(crate) fn token(bytes: &[u8], start: usize) -> (Option<Found>, usize) {
     }
     if key_end - start >= SHORTEST_KEY {
         let first = byte(bytes, start);
-        for (prefix, least) in KEY_PREFIXES {
+        for &(prefix, least) in &KEY_PREFIXES {
             if prefix.first() == Some(&first)
                 && starts_with(bytes, start, prefix)
                 && key_end - start >= prefix.len() + least
