@@ -1,6 +1,7 @@
 //! ErrorTracking's options, read from the JSON the JS class serialised, and the browser wiring
 //! they ask for.
 
+use crate::core::json_object::Object;
 use crate::core::json_value::{parse, Value};
 use alloc::string::String;
 
@@ -75,31 +76,17 @@ impl Options {
     /// What the JS class installs, as JSON: `error` and `unhandledrejection` listeners (only
     /// when enabled), and the automatic breadcrumbs `clicks`, `navigation`, `http`, `console`.
     pub fn wiring_json(&self) -> String {
-        let mut out = String::from("{");
-        for (index, (key, value)) in [
-            ("error", self.enabled && self.capture_unhandled),
-            (
+        Object::default()
+            .flag("error", self.enabled && self.capture_unhandled)
+            .flag(
                 "unhandledrejection",
                 self.enabled && self.capture_rejections,
-            ),
-            ("clicks", self.clicks),
-            ("navigation", self.navigation),
-            ("http", self.http),
-            ("console", self.console),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if index > 0 {
-                out.push(',');
-            }
-            out.push('"');
-            out.push_str(key);
-            out.push_str("\":");
-            out.push_str(if value { "true" } else { "false" });
-        }
-        out.push('}');
-        out
+            )
+            .flag("clicks", self.clicks)
+            .flag("navigation", self.navigation)
+            .flag("http", self.http)
+            .flag("console", self.console)
+            .finish()
     }
 }
 
