@@ -1,6 +1,6 @@
 //! The cores behind the boundary ([`crate::api::abi`]): a core of one kind is opened and gets
-//! a handle, runs operations by name, and is closed (the JS classes close theirs when they are
-//! garbage collected). The JS side holds plain handles, so the boundary is the same few
+//! a handle, runs operations ([`Op`]), and is closed (the JS classes close theirs when they
+//! are garbage collected). The JS side holds plain handles, so the boundary is the same few
 //! functions however many classes an entry has.
 
 use crate::api::args::Args;
@@ -13,7 +13,8 @@ use alloc::vec::Vec;
 
 /// What every core answers to.
 pub trait Core {
-    /// Runs the operation `op`; `None` where it has no answer or its arguments do not fit.
+    /// Runs the operation `op`; `None` where it has no answer, where its arguments do not fit,
+    /// or where `op` is another kind's.
     fn call(&mut self, op: Op, args: &Args<'_>) -> Option<String>;
 }
 
