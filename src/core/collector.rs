@@ -107,7 +107,6 @@ impl Collector {
         privacy_signal: bool,
     ) -> Result<Self, ConfigError> {
         let config = Config::from_patch(ConfigPatch::from_json(config_json)?)?;
-        check_transport(&config)?;
         let privacy_signal = config.respect_do_not_track && privacy_signal;
         let stored = stored_consent.and_then(Consent::parse);
         let consent = Consent::initial(stored, config.require_consent, privacy_signal);
@@ -143,12 +142,7 @@ impl Collector {
     ) -> Result<bool, ConfigError> {
         let mut patch = ConfigPatch::from_json(patch_json)?;
         patch.set(Field::has_custom_transport, Setting::Flag(custom_transport));
-        let current = self.pipeline.config();
-        let next = current.apply(patch)?;
-        check_transport(&next)?;
-        let changed = next.flush_interval_ms != current.flush_interval_ms;
-        self.pipeline.set_config(next);
-        Ok(changed)
+        self.pipeline.update_config(patch)
     }
 
     /// The session id, which also names this page's journal.
@@ -503,17 +497,6 @@ impl Collector {
             .raw("dropped", Some(&dropped.finish()))
             .finish()
     }
-}
-
-/// The `otlp` transport is in the full build only; the smaller ones name the entry that has it.
-fn check_transport(config: &Config) -> Result<(), ConfigError> {
-    if cfg!(feature = "otlp") || config.transport != TransportKind::Otlp {
-        return Ok(());
-    }
-    Err(ConfigError::Type {
-        field: "transport",
-        expected: "one of this entry's transports: 'otlp' is in the full entry, wasm-telemetry",
-    })
 }
 
 /// How [`Collector::settle`] ended a batch.

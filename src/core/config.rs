@@ -587,37 +587,64 @@ impl Config {
             let http = TransportKind::Http.name().into();
             patch.set(Field::transport, Setting::Text(http));
         }
-        Self::default().apply(patch)
+        let mut config = Self::default();
+        config.apply(patch)?;
+        Ok(config)
     }
 
-    /// Returns this configuration with `patch` applied, or the first rule it breaks: each
-    /// field's own rule in `FIELDS` order, then the rules between fields. The receiver is never
-    /// changed, so a rejected update leaves the collector as it was.
-    pub fn apply(&self, patch: ConfigPatch) -> Result<Self, ConfigError> {
-        let mut next = self.clone();
-        for (field, setting) in patch.settings {
-            SPECS[field as usize].check(&setting)?;
-            next.place(field, setting);
+    /// Applies `patch` as a whole, or returns the first rule it breaks and changes nothing:
+    /// each field's own rule in `FIELDS` order, then the rules between fields, judged on the
+    /// values the patch would leave, then whether this entry has the transport.
+    pub fn apply(&mut self, patch: ConfigPatch) -> Result<(), ConfigError> {
+        for (field, setting) in &patch.settings {
+            SPECS[*field as usize].check(setting)?;
         }
-        if next.retry_max_ms < next.retry_base_ms {
+        let whole = |field, current: u32| match patch.get(field) {
+            Some(Setting::Number(n)) => *n as u32,
+            _ => current,
+        };
+        if whole(Field::retry_max_ms, self.retry_max_ms)
+            < whole(Field::retry_base_ms, self.retry_base_ms)
+        {
             return Err(ConfigError::Range {
                 field: "retryMaxMs",
                 rule: "at least retryBaseMs",
             });
         }
-        if next.transport.needs_endpoint() && next.endpoint.is_none() {
+        let transport = patch
+            .get(Field::transport)
+            .and_then(Setting::text)
+            .and_then(TransportKind::parse)
+            .unwrap_or(self.transport);
+        if transport.needs_endpoint() && self.endpoint.is_none() && !patch.has(Field::endpoint) {
             return Err(ConfigError::Missing {
                 field: "endpoint",
                 condition: "transport is 'http', 'beacon' or 'otlp'",
             });
         }
-        if next.transport == TransportKind::Custom && !next.has_custom_transport {
+        let custom = match patch.get(Field::has_custom_transport) {
+            Some(Setting::Flag(custom)) => *custom,
+            _ => self.has_custom_transport,
+        };
+        if transport == TransportKind::Custom && !custom {
             return Err(ConfigError::Missing {
                 field: "customTransport",
                 condition: "transport is 'custom'",
             });
         }
-        Ok(next)
+        // The `otlp` transport is in the full build only; the smaller ones name the entry that
+        // has it.
+        if transport == TransportKind::Otlp && !cfg!(feature = "otlp") {
+            return Err(ConfigError::Type {
+                field: "transport",
+                expected:
+                    "one of this entry's transports: 'otlp' is in the full entry, wasm-telemetry",
+            });
+        }
+        for (field, setting) in patch.settings {
+            self.place(field, setting);
+        }
+        Ok(())
     }
 }
 
@@ -893,20 +920,57 @@ mod tests {
 
     #[test]
     fn a_rejected_update_leaves_the_configuration_unchanged() {
-        let config = Config::default();
+        let mut config = Config::default();
         let before = config.clone();
-        assert!(config
-            .apply(ConfigPatch::default().with(Field::max_buffer_size, Setting::Number(1e9)))
-            .is_err());
-        assert_eq!(config, before);
-        let updated = config
+        // A field's own rule, a rule between fields and the entry's transports are all judged
+        // before anything changes, whatever else the patch sets.
+        for patch in [
+            ConfigPatch::default()
+                .with(Field::debug, Setting::Flag(true))
+                .with(Field::max_buffer_size, Setting::Number(1e9)),
+            ConfigPatch::default()
+                .with(Field::debug, Setting::Flag(true))
+                .with(Field::retry_base_ms, Setting::Number(70_000.0)),
+            ConfigPatch::default()
+                .with(Field::debug, Setting::Flag(true))
+                .with(Field::transport, Setting::Text("beacon".into())),
+            ConfigPatch::default()
+                .with(Field::debug, Setting::Flag(true))
+                .with(Field::transport, Setting::Text("custom".into())),
+        ] {
+            assert!(config.apply(patch).is_err());
+            assert_eq!(config, before);
+        }
+        config
             .apply(
                 ConfigPatch::default()
                     .with(Field::max_buffer_size, Setting::Number(10.0))
                     .with(Field::debug, Setting::Flag(true)),
             )
             .unwrap();
-        assert_eq!((updated.max_buffer_size, updated.debug), (10, true));
+        assert_eq!((config.max_buffer_size, config.debug), (10, true));
+        // The rules between fields read what the patch gives and what it leaves.
+        config
+            .apply(
+                ConfigPatch::default()
+                    .with(Field::retry_max_ms, Setting::Number(500.0))
+                    .with(Field::retry_base_ms, Setting::Number(100.0)),
+            )
+            .unwrap();
+        assert!(config
+            .apply(ConfigPatch::default().with(Field::retry_base_ms, Setting::Number(600.0)))
+            .is_err());
+        config
+            .apply(
+                ConfigPatch::default()
+                    .with(Field::transport, Setting::Text("beacon".into()))
+                    .with(Field::endpoint, Setting::Text("/v1/events".into())),
+            )
+            .unwrap();
+        config
+            .apply(ConfigPatch::default().with(Field::transport, Setting::Text("http".into())))
+            .unwrap();
+        assert_eq!(config.transport, TransportKind::Http, "the endpoint it has");
     }
 
     #[test]
@@ -1259,7 +1323,9 @@ mod tests {
                 .iter()
                 .map(|first| random_text(rng, first, &["\t"]))
                 .collect();
-            let transport = TransportKind::ALL[below(rng, 6) as usize];
+            // The smaller builds refuse `otlp`, which only the full entry has.
+            let transports = if cfg!(feature = "otlp") { 6 } else { 5 };
+            let transport = TransportKind::ALL[below(rng, transports) as usize];
             let retry_base_ms = 1 + below(rng, 600_000) as u32;
             let config = Config {
                 enabled: below(rng, 2) == 0,

@@ -5,7 +5,7 @@
 use crate::core::batch::{Batch, MAX_BODY_BYTES};
 use crate::core::breaker::{Breaker, BreakerState};
 use crate::core::buffer::EventBuffer;
-use crate::core::config::{Config, TransportKind};
+use crate::core::config::{Config, ConfigError, ConfigPatch, TransportKind};
 use crate::core::consent::Consent;
 use crate::core::event::{check_input, encode_event, Envelope, EventError, EventInput};
 use crate::core::journal::{self, Entry};
@@ -175,6 +175,28 @@ impl Prepared {
     }
 }
 
+/// What [`Pipeline::reconfigured`] compares a new configuration with.
+struct Before {
+    enabled: bool,
+    breaker: (u32, u32),
+    transport: TransportKind,
+    endpoint: Option<String>,
+    flush_interval_ms: u32,
+}
+
+impl Before {
+    /// What of `config` a change is judged by.
+    fn of(config: &Config) -> Self {
+        Before {
+            enabled: config.enabled,
+            breaker: (config.breaker_threshold, config.breaker_cooldown_ms),
+            transport: config.transport,
+            endpoint: config.endpoint.clone(),
+            flush_interval_ms: config.flush_interval_ms,
+        }
+    }
+}
+
 /// Buffers, sampling state, ids, consent and counters of one collector.
 #[derive(Debug)]
 pub struct Pipeline {
@@ -280,31 +302,45 @@ impl Pipeline {
         &self.config
     }
 
-    /// Replaces the configuration (already validated by [`Config::apply`]). Switching
-    /// `enabled` off is a kill switch: what is buffered is dropped. A new transport or endpoint
-    /// starts without the old one's backoff and `Retry-After`.
+    /// Applies a configuration patch as a whole or not at all ([`Config::apply`]), then what
+    /// the change asks of delivery; returns whether the flush interval changed.
+    pub fn update_config(&mut self, patch: ConfigPatch) -> Result<bool, ConfigError> {
+        let before = Before::of(&self.config);
+        self.config.apply(patch)?;
+        Ok(self.reconfigured(before))
+    }
+
+    /// Replaces the configuration with `config`, as [`Pipeline::update_config`] does.
+    #[cfg(test)]
     pub fn set_config(&mut self, config: Config) {
-        if self.config.enabled && !config.enabled {
+        let before = Before::of(&self.config);
+        self.config = config;
+        self.reconfigured(before);
+    }
+
+    /// What a change of configuration asks, judged against `before`: buffered events are
+    /// dropped when collection is switched off, the breaker starts again when its settings
+    /// change, and a new destination owes nothing to the old one's failures. Returns whether
+    /// the flush interval changed.
+    fn reconfigured(&mut self, before: Before) -> bool {
+        if before.enabled && !self.config.enabled {
             self.discard_buffer(DropReason::Disabled);
         }
-        self.policy = policy_of(&config);
-        self.backoff = backoff_of(&config);
-        if (config.breaker_threshold, config.breaker_cooldown_ms)
-            != (
-                self.config.breaker_threshold,
-                self.config.breaker_cooldown_ms,
-            )
-        {
-            self.breaker = breaker_of(&config);
+        let config = &self.config;
+        self.policy = policy_of(config);
+        self.backoff = backoff_of(config);
+        if before.breaker != (config.breaker_threshold, config.breaker_cooldown_ms) {
+            self.breaker = breaker_of(config);
         }
-        if (config.transport, &config.endpoint) != (self.config.transport, &self.config.endpoint) {
-            // A new destination owes nothing to the old one's failures.
+        if (before.transport, before.endpoint.as_deref())
+            != (config.transport, config.endpoint.as_deref())
+        {
             self.attempt = 0;
             self.backoff_until_ms = 0.0;
             self.retry_after_until_ms = 0.0;
         }
-        self.config = config;
         self.context_json = self.context();
+        before.flush_interval_ms != self.config.flush_interval_ms
     }
 
     /// A generator for other ids than the pipeline's, and a uniform draw from `[0, 1)`.
