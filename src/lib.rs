@@ -4,6 +4,8 @@
 //! class of the package (js/), which does the browser's part.
 #![deny(missing_docs)]
 #![cfg_attr(feature = "bundle", no_std)]
+// `named_enum!` joins the names of `api::op::Op`'s 95 operations one macro level at a time.
+#![recursion_limit = "256"]
 
 extern crate alloc;
 
@@ -12,7 +14,9 @@ mod runtime;
 #[cfg(any(feature = "bundle", test))]
 mod size_classes;
 
-pub mod api;
+// Before `api`, which declares its `Op` with the core's `named_enum!`.
+#[macro_use]
 pub mod core;
+pub mod api;
 
 pub use api::redact::redact;

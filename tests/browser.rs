@@ -210,8 +210,7 @@ fn open(kind: &str, texts: &str, numbers: &[f64]) -> String {
 
 /// The number the page passes for the operation named `name` (js/ops.js).
 fn op(name: &str) -> u32 {
-    let number = Op::LIST.iter().position(|known| *known == name);
-    number.expect("an operation of src/api/op.rs") as u32
+    Op::parse(name).expect("an operation of src/api/op.rs") as u32
 }
 
 /// `call(handle, op, texts, numbers, payload)` for the operation named `name`: its answer, if

@@ -3,33 +3,7 @@
 //! import, is generated from this list (see the test below), so that neither side spells the
 //! other's names.
 
-/// Declares [`Op`] from `Variant = "name"` rows, with `ALL` (the variants in order, so that
-/// an operation's number is its index), `LIST` (their names) and `name`.
-macro_rules! operations {
-    ($(#[$meta:meta])* $vis:vis enum $enum:ident {
-        $( $(#[$variant_meta:meta])* $variant:ident = $name:literal, )+
-    }) => {
-        $(#[$meta])*
-        $vis enum $enum {
-            $( $(#[$variant_meta])* $variant, )+
-        }
-
-        impl $enum {
-            /// Every operation, in the order of their numbers.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            /// Every operation's name, in the order of their numbers.
-            pub const LIST: &'static [&'static str] = &[$($name),+];
-
-            /// The operation's name, as js/ops.js exports its number.
-            pub fn name(self) -> &'static str {
-                Self::LIST[self as usize]
-            }
-        }
-    };
-}
-
-operations! {
+named_enum! {
     /// An operation of one of the cores, in the order of the JS classes that run them
     /// (`wiring` is shared by three). What each one reads and answers is documented where its
     /// core runs it.
@@ -259,8 +233,9 @@ mod tests {
         for (number, op) in Op::ALL.iter().enumerate() {
             assert_eq!(Op::from_number(number as u32), Some(*op));
             assert_eq!(
-                Op::LIST.iter().filter(|name| **name == op.name()).count(),
-                1
+                Op::parse(op.name()),
+                Some(*op),
+                "each name is one operation's"
             );
         }
         assert_eq!(Op::from_number(Op::ALL.len() as u32), None);

@@ -133,8 +133,7 @@ const KINDS: [(&str, &[&str]); 7] = [
 
 /// The operation named `name` in src/api/op.rs.
 fn op_named(name: &str) -> Op {
-    let index = Op::LIST.iter().position(|known| *known == name);
-    Op::ALL[index.expect("an operation of src/api/op.rs")]
+    Op::parse(name).expect("an operation of src/api/op.rs")
 }
 
 /// Numbers as the JS classes pass them (`undefined` is NaN), and the ones hostile pages give.
